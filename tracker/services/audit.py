@@ -1,0 +1,36 @@
+"""Audit use cases: verify the chain, the file's integrity and the projections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.store import projections
+from tracker.store.database import integrity_problems
+from tracker.store.eventlog import ChainReport, verify_chain
+from tracker.services.session import Session
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    chain: ChainReport
+    integrity_problems: list[str]
+    drifted_tables: list[str]  # projections that differ from a rebuild from the events
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.integrity_problems and not self.drifted_tables
+
+
+def verify(session: Session) -> AuditReport:
+    """Walk the whole chain, check every page, and rebuild the projections to compare."""
+    problems = integrity_problems(session.register)
+    with session.read() as connection:
+        chain = verify_chain(connection)
+    drifted: list[str] = []
+    if chain.ok:
+        with session.register.scratch() as connection:
+            stored = projections.snapshot(connection)
+            projections.rebuild(connection, session.today())
+            rebuilt = projections.snapshot(connection)
+        drifted = [name for name in stored if stored[name] != rebuilt[name]]
+    return AuditReport(chain, problems, drifted)

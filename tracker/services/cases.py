@@ -1,0 +1,385 @@
+"""Case use cases: application, start, non-start, step, exit, follow-up, correction, retraction.
+
+Each one validates the whole case as it would be after the change against the domain rules,
+then writes its event and the projection in one transaction, and returns plain data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tracker.domain.case import (
+    APPLICATION,
+    CORRECTION,
+    EXIT,
+    FOLLOW_UP,
+    NON_START,
+    RETRACTION,
+    START,
+    STEP,
+    CaseEvent,
+    CaseSummary,
+    RuleError,
+    Violation,
+    check_case,
+    effective_events,
+    summarize_case,
+)
+from tracker.domain.participant_code import code_problem, generate_code, normalize_code
+from tracker.store.projections import case_attributes, case_raw_events
+from tracker.store.schema import cases, events, insatser
+from tracker.services.session import NotFound, ServiceError, Session, Transaction, insats_ids
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event as logged, for the case detail: corrections and retractions stay visible."""
+
+    seq: int
+    kind: str
+    recorded_at: str
+    user: str
+    payload: dict[str, Any]
+    superseded: bool  # a later correction replaced it, or a retraction removed it
+
+
+@dataclass(frozen=True)
+class CaseView:
+    code: str
+    insats: str
+    gender: str
+    summary: CaseSummary
+    events: tuple[CaseEvent, ...]  # effective events, after corrections and retractions
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list (from the projection)."""
+
+    code: str
+    insats: str
+    gender: str
+    status: str
+    start_date: date | None
+    exit_date: date | None
+    current_level: int | None
+    last_event_date: date | None
+    next_follow_up_due: date | None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _insats_name(connection: Connection, insats_id: int) -> str:
+    return connection.execute(select(insatser.c.name).where(insatser.c.id == insats_id)).scalar_one()
+
+
+def _load_case(connection: Connection, code: str, today: date) -> CaseView | None:
+    raw = case_raw_events(connection, code)
+    attributes = case_attributes(raw)
+    if attributes is None:
+        return None
+    effective = effective_events(raw)
+    return CaseView(
+        code=code,
+        insats=_insats_name(connection, attributes.insats_id),
+        gender=attributes.gender,
+        summary=summarize_case(effective, today),
+        events=tuple(effective),
+        last_seq=raw[-1][0],
+    )
+
+
+def get_case(session: Session, code: str) -> CaseView:
+    with session.read() as connection:
+        view = _load_case(connection, normalize_code(code), session.today())
+    if view is None:
+        raise NotFound("service.case_not_found", code=code)
+    return view
+
+
+def case_timeline(session: Session, code: str) -> list[TimelineEntry]:
+    """Every event of the case as it was logged, oldest first."""
+    code = normalize_code(code)
+    with session.read() as connection:
+        rows = connection.execute(
+            select(events).where(events.c.case_code == code).order_by(events.c.seq)
+        ).all()
+    if not rows:
+        raise NotFound("service.case_not_found", code=code)
+    raw = [(row.seq, row.kind, _json(row.payload)) for row in rows]
+    replaced = {p["replaces"] for _s, k, p in raw if k == CORRECTION}
+    removed = {p["retracts"] for _s, k, p in raw if k == RETRACTION}
+    # A correction is itself superseded by a later correction of the same event.
+    latest_correction: dict[int, int] = {}
+    for seq, kind, payload in raw:
+        if kind == CORRECTION:
+            latest_correction[payload["replaces"]] = seq
+    entries = []
+    for row, (seq, kind, payload) in zip(rows, raw, strict=True):
+        if kind == CORRECTION:
+            target = payload["replaces"]
+            superseded = latest_correction[target] != seq or target in removed
+        else:
+            superseded = seq in replaced or seq in removed
+        entries.append(TimelineEntry(seq, kind, row.recorded_at, row.user, payload, superseded))
+    return entries
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
+
+
+def list_cases(
+    session: Session, *, insats: str | None = None, status: str | None = None
+) -> list[CaseRow]:
+    query = (
+        select(cases, insatser.c.name.label("insats_name"))
+        .join(insatser, insatser.c.id == cases.c.insats_id)
+        .order_by(cases.c.code)
+    )
+    if insats is not None:
+        query = query.where(insatser.c.name == insats)
+    if status is not None:
+        query = query.where(cases.c.status == status)
+    with session.read() as connection:
+        rows = connection.execute(query).all()
+    return [
+        CaseRow(
+            code=row.code,
+            insats=row.insats_name,
+            gender=row.gender,
+            status=row.status,
+            start_date=_date(row.start_date),
+            exit_date=_date(row.exit_date),
+            current_level=row.current_level,
+            last_event_date=_date(row.last_event_date),
+            next_follow_up_due=_date(row.next_follow_up_due),
+        )
+        for row in rows
+    ]
+
+
+def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
+    lists = tx.lists
+    violations = check_case(
+        candidate, ladder=lists.ladder, lists=lists.code_lists, today=tx.session.today()
+    )
+    if violations:
+        raise RuleError(violations)
+
+
+def _open_case_attributes(tx: Transaction, insats: str | None, gender: str | None) -> dict[str, Any]:
+    """Validate the insats and gender of a new case; returns them as payload fields."""
+    problems: list[Violation] = []
+    ids = insats_ids(tx.connection)
+    if insats is None or insats not in ids:
+        problems.append(Violation("service.unknown_insats", {"insats": insats or ""}, "insats"))
+    if gender is None or gender not in tx.lists.code_lists["gender"]:
+        problems.append(Violation("service.unknown_gender", {"gender": gender or ""}, "gender"))
+    if problems:
+        raise RuleError(problems)
+    return {"insats": ids[insats], "gender": gender}  # type: ignore[index]
+
+
+def _new_code(tx: Transaction, code: str | None, rng: random.Random | None) -> str:
+    if code is not None:
+        code = normalize_code(code)
+        problem = code_problem(code)
+        if problem is not None:
+            raise RuleError([problem])
+        if _exists(tx.connection, code):
+            raise ServiceError("service.case_exists", code=code)
+        return code
+    while True:  # collisions are astronomically rare, but never reuse a code
+        candidate = generate_code(rng)
+        if not _exists(tx.connection, candidate):
+            return candidate
+
+
+def _exists(connection: Connection, code: str) -> bool:
+    return (
+        connection.execute(select(events.c.seq).where(events.c.case_code == code).limit(1)).first()
+        is not None
+    )
+
+
+def _existing(tx: Transaction, code: str) -> CaseView:
+    view = _load_case(tx.connection, normalize_code(code), tx.session.today())
+    if view is None:
+        raise NotFound("service.case_not_found", code=code)
+    return view
+
+
+def _add(tx: Transaction, view: CaseView, new: CaseEvent) -> CaseView:
+    _check(tx, [*view.events, new])
+    tx.append(new.kind, new.to_payload(), case_code=view.code)
+    return _load_case(tx.connection, view.code, tx.session.today())  # type: ignore[return-value]
+
+
+def register_application(
+    session: Session,
+    *,
+    insats: str,
+    gender: str,
+    on: date,
+    referrer: str,
+    code: str | None = None,
+    rng: random.Random | None = None,
+) -> CaseView:
+    """A new application: generates the participant code unless one is given (imports)."""
+    session.require_writer()
+    with session.transaction() as tx:
+        attributes = _open_case_attributes(tx, insats, gender)
+        new_code = _new_code(tx, code, rng)
+        event = CaseEvent(APPLICATION, on, referrer=referrer)
+        _check(tx, [event])
+        tx.append(APPLICATION, {**event.to_payload(), **attributes}, case_code=new_code)
+        return _load_case(tx.connection, new_code, session.today())  # type: ignore[return-value]
+
+
+def start(
+    session: Session,
+    *,
+    on: date,
+    code: str | None = None,
+    level: int | None = None,
+    insats: str | None = None,
+    gender: str | None = None,
+    rng: random.Random | None = None,
+) -> CaseView:
+    """Enrol a participant: an existing application's case, or a new case opened at start."""
+    session.require_writer()
+    event = CaseEvent(START, on, level=level)
+    with session.transaction() as tx:
+        if code is not None and _exists(tx.connection, normalize_code(code)):
+            return _add(tx, _existing(tx, code), event)
+        attributes = _open_case_attributes(tx, insats, gender)
+        new_code = _new_code(tx, code, rng)
+        _check(tx, [event])
+        tx.append(START, {**event.to_payload(), **attributes}, case_code=new_code)
+        return _load_case(tx.connection, new_code, session.today())  # type: ignore[return-value]
+
+
+def non_start(session: Session, *, code: str, on: date, reason: str) -> CaseView:
+    session.require_writer()
+    with session.transaction() as tx:
+        return _add(tx, _existing(tx, code), CaseEvent(NON_START, on, reason=reason))
+
+
+def log_step(
+    session: Session, *, code: str, on: date, level: int, meeting: str | None = None
+) -> CaseView:
+    session.require_writer()
+    with session.transaction() as tx:
+        return _add(tx, _existing(tx, code), CaseEvent(STEP, on, level=level, meeting=meeting))
+
+
+def exit_case(
+    session: Session,
+    *,
+    code: str,
+    on: date,
+    destination: str,
+    exit_kind: str,
+    handover: bool,
+    level: int | None = None,
+) -> CaseView:
+    session.require_writer()
+    event = CaseEvent(
+        EXIT, on, level=level, destination=destination, exit_kind=exit_kind, handover=handover
+    )
+    with session.transaction() as tx:
+        return _add(tx, _existing(tx, code), event)
+
+
+def follow_up(session: Session, *, code: str, on: date, months: int, level: int) -> CaseView:
+    session.require_writer()
+    with session.transaction() as tx:
+        return _add(tx, _existing(tx, code), CaseEvent(FOLLOW_UP, on, level=level, months=months))
+
+
+# What a correction may change: the event's facts, never its identity or kind.
+_CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", "kind"}
+
+
+def _check_reason(tx: Transaction, reason: str) -> None:
+    if reason not in tx.lists.code_lists["correction_reason"]:
+        raise RuleError([Violation("service.unknown_correction_reason", {"reason": reason}, "reason")])
+
+
+def _target(view: CaseView, seq: int) -> CaseEvent:
+    for event in view.events:
+        if event.seq == seq:
+            return event
+    raise NotFound("service.event_not_found", seq=seq, code=view.code)
+
+
+def correct(
+    session: Session, *, code: str, seq: int, reason: str, **changes: Any
+) -> CaseView:
+    """Replace an event's facts (date, level, codes; insats/gender on the opening event).
+
+    The original stays in the log; a correction event points at it.
+    """
+    session.require_writer()
+    with session.transaction() as tx:
+        _check_reason(tx, reason)
+        view = _existing(tx, code)
+        original = _target(view, seq)
+        attribute_changes: dict[str, Any] = {}
+        if "insats" in changes or "gender" in changes:
+            attribute_changes = _open_case_attributes(
+                tx, changes.pop("insats", view.insats), changes.pop("gender", view.gender)
+            )
+        unknown = set(changes) - _CORRECTABLE_FIELDS
+        if unknown:
+            raise ServiceError("service.unknown_fields", fields=", ".join(sorted(unknown)))
+        corrected = dataclasses.replace(original, **changes)
+        if corrected == original and not attribute_changes:
+            raise ServiceError("service.nothing_changed")
+        _check(tx, [corrected if e.seq == seq else e for e in view.events])
+        body = {**corrected.to_payload(), **attribute_changes}
+        tx.append(CORRECTION, {"replaces": seq, "reason": reason, "event": body}, case_code=view.code)
+        return _load_case(tx.connection, view.code, session.today())  # type: ignore[return-value]
+
+
+def retract(session: Session, *, code: str, seq: int, reason: str) -> CaseView | None:
+    """Withdraw a wrongly registered event (felregistrering). None when the case is now empty."""
+    session.require_writer()
+    with session.transaction() as tx:
+        _check_reason(tx, reason)
+        view = _existing(tx, code)
+        _target(view, seq)
+        remaining = [e for e in view.events if e.seq != seq]
+        if remaining:
+            _check(tx, remaining)
+        tx.append(RETRACTION, {"retracts": seq, "reason": reason}, case_code=view.code)
+        return _load_case(tx.connection, view.code, session.today()) if remaining else None
+
+
+__all__ = [
+    "CaseRow",
+    "CaseView",
+    "TimelineEntry",
+    "case_timeline",
+    "correct",
+    "exit_case",
+    "follow_up",
+    "get_case",
+    "list_cases",
+    "log_step",
+    "non_start",
+    "register_application",
+    "retract",
+    "start",
+]

@@ -1,0 +1,154 @@
+"""A logged-in user's handle on an open register, and the one way services write."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tracker.domain.codelists import CodeList, Ladder
+from tracker.i18n import t
+from tracker.store import projections
+from tracker.store.database import Register
+from tracker.store.eventlog import Event, EventWriter
+from tracker.store.schema import code_lists, insatser
+
+ROLE_STAFF = "staff"
+ROLE_COORDINATOR = "coordinator"
+ROLE_REVIEWER = "reviewer"
+WRITING_ROLES = frozenset((ROLE_STAFF, ROLE_COORDINATOR))
+LADDER_LIST = "ladder"
+
+
+class ServiceError(Exception):
+    """A use case refused: carries a catalog key so every interface shows the same message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: str
+    role: str
+
+
+@dataclass
+class Lists:
+    """The code lists and ladder in force, read once per transaction."""
+
+    code_lists: dict[str, CodeList]
+    ladder: Ladder
+
+
+class Transaction:
+    """One write transaction: appends events and updates projections together."""
+
+    def __init__(self, session: Session, connection: Connection) -> None:
+        self.session = session
+        self.connection = connection
+        self.writer = EventWriter(connection)
+        self._lists: Lists | None = None
+
+    def append(
+        self, kind: str, payload: Mapping[str, Any], case_code: str | None = None
+    ) -> Event:
+        event = self.writer.append(
+            user=self.session.actor.user, kind=kind, payload=payload, case_code=case_code
+        )
+        projections.apply(self.connection, event, self.session.today())
+        if kind == projections.CODE_LIST_SET:
+            self._lists = None
+        return event
+
+    @property
+    def lists(self) -> Lists:
+        if self._lists is None:
+            self._lists = read_lists(self.connection)
+        return self._lists
+
+
+def read_lists(connection: Connection) -> Lists:
+    rows = connection.execute(select(code_lists.c.name, code_lists.c.content)).all()
+    contents = {row.name: json.loads(row.content) for row in rows}
+    ladder = Ladder.from_dict(contents.pop(LADDER_LIST))
+    return Lists({name: CodeList.from_dict(body) for name, body in contents.items()}, ladder)
+
+
+def insats_ids(connection: Connection) -> dict[str, int]:
+    return {row.name: row.id for row in connection.execute(select(insatser.c.name, insatser.c.id))}
+
+
+@dataclass
+class Session:
+    """An open register and who is using it. Close it to drop the data key."""
+
+    register: Register
+    actor: Actor
+    db_path: Path
+    today: Callable[[], date] = field(default=date.today)
+    _batch: Transaction | None = field(default=None, repr=False)
+
+    def require_role(self, *roles: str) -> None:
+        if self.actor.role not in roles:
+            raise PermissionDenied(
+                "service.role_refused", user=self.actor.user, role=t(f"role.{self.actor.role}")
+            )
+
+    def require_writer(self) -> None:
+        self.require_role(*WRITING_ROLES)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A write transaction, or the open batch's when inside ``batch()``."""
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self.register.write() as connection:
+            yield Transaction(self, connection)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Transaction]:
+        """Many use cases in one transaction: all written, or none (demo data, imports)."""
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        with self.register.write() as connection:
+            self._batch = Transaction(self, connection)
+            try:
+                yield self._batch
+            finally:
+                self._batch = None
+
+    def read(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.register.read()
+
+    def close(self) -> None:
+        self.register.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

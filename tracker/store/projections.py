@@ -1,0 +1,137 @@
+"""Projections: current state derived from the events, written in the same transaction.
+
+Every projection can be rebuilt from the event log alone (``rebuild``); ``audit verify``
+compares the stored projections with a fresh rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
+from tracker.store.eventlog import Event, iter_events
+from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, insatser
+
+# System event kinds (case event kinds come from the domain).
+REGISTER_CREATED = "register_created"
+INSATS_ADDED = "insats_added"
+CODE_LIST_SET = "code_list_set"
+
+CASE_EVENT_KINDS = frozenset((*CASE_KINDS, CORRECTION, RETRACTION))
+
+RawCaseEvent = tuple[int, str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class CaseAttributes:
+    insats_id: int
+    gender: str
+
+
+def case_raw_events(connection: Connection, code: str) -> list[RawCaseEvent]:
+    """One case's events (seq, kind, payload) in seq order, corrections included."""
+    rows = connection.execute(
+        select(events.c.seq, events.c.kind, events.c.payload)
+        .where(events.c.case_code == code)
+        .order_by(events.c.seq)
+    )
+    return [(row.seq, row.kind, json.loads(row.payload or "{}")) for row in rows]
+
+
+def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
+    """The case's insats and gender: the latest values given on any of its events.
+
+    They are set by the opening event (application, or start without one) and may be changed
+    by a correction of it; a retraction does not take them away.
+    """
+    insats_id: int | None = None
+    gender: str | None = None
+    for _seq, kind, payload in raw:
+        body = payload.get("event", {}) if kind == CORRECTION else payload
+        insats_id = body.get("insats", insats_id)
+        gender = body.get("gender", gender)
+    if insats_id is None or gender is None:
+        return None
+    return CaseAttributes(insats_id, gender)
+
+
+def refresh_case(connection: Connection, code: str, today: date) -> None:
+    """Recompute one case's row from its events."""
+    raw = case_raw_events(connection, code)
+    connection.execute(delete(cases).where(cases.c.code == code))
+    attributes = case_attributes(raw)
+    if attributes is None or not raw:
+        return
+    summary = summarize_case(effective_events(raw), today)
+    if summary.status == "empty":  # every event retracted: the case is gone from the lists
+        return
+
+    def iso(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    connection.execute(
+        cases.insert().values(
+            code=code,
+            insats_id=attributes.insats_id,
+            gender=attributes.gender,
+            status=summary.status,
+            application_date=iso(summary.application_date),
+            start_date=iso(summary.start_date),
+            non_start_date=iso(summary.non_start_date),
+            exit_date=iso(summary.exit_date),
+            start_level=summary.start_level,
+            current_level=summary.current_level,
+            last_event_date=iso(summary.last_event_date),
+            next_follow_up_due=iso(summary.next_follow_up_due),
+            last_seq=raw[-1][0],
+        )
+    )
+
+
+def apply(connection: Connection, event: Event, today: date) -> None:
+    """Update the projections for one newly appended event."""
+    payload = event.payload or {}
+    if event.kind == INSATS_ADDED:
+        connection.execute(
+            insatser.insert().values(id=payload["id"], name=payload["name"], added_seq=event.seq)
+        )
+    elif event.kind == CODE_LIST_SET:
+        connection.execute(delete(code_lists).where(code_lists.c.name == payload["name"]))
+        connection.execute(
+            code_lists.insert().values(
+                name=payload["name"],
+                version=payload["version"],
+                content=json.dumps(payload["content"], ensure_ascii=False, sort_keys=True),
+                set_seq=event.seq,
+            )
+        )
+    elif event.kind in CASE_EVENT_KINDS and event.case_code:
+        refresh_case(connection, event.case_code, today)
+
+
+def rebuild(connection: Connection, today: date) -> None:
+    """Throw the projections away and replay every event."""
+    for table in PROJECTION_TABLES:
+        connection.execute(delete(table))
+    touched_cases: set[str] = set()
+    for event in iter_events(connection):
+        if event.kind in CASE_EVENT_KINDS and event.case_code:
+            touched_cases.add(event.case_code)  # one refresh per case at the end is enough
+        else:
+            apply(connection, event, today)
+    for code in sorted(touched_cases):
+        refresh_case(connection, code, today)
+
+
+def snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection table's rows, for comparing stored state with a rebuild."""
+    return {
+        table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))]
+        for table in PROJECTION_TABLES
+    }

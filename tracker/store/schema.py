@@ -1,0 +1,78 @@
+"""Table definitions used by queries. Migrations (store/migrations) create and change them;
+a test checks that a freshly migrated database matches these definitions."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, MetaData, Table, Text
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The append-only, hash-chained event log (design.md property 2). Triggers refuse UPDATE and
+# DELETE. case_code is an index copied from the payload (which the chain covers via its hash).
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("recorded_at", Text, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("case_code", Text, index=True),
+    Column("payload", Text),
+    Column("payload_hash", Text, nullable=False),
+    Column("chain_hash", Text, nullable=False),
+)
+
+# Projections: current state, rebuilt from the events on demand.
+insatser = Table(
+    "insatser",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False, unique=True),
+    Column("added_seq", Integer, nullable=False),
+)
+
+code_lists = Table(
+    "code_lists",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("set_seq", Integer, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("insats_id", Integer, ForeignKey("insatser.id"), nullable=False, index=True),
+    Column("gender", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("application_date", Text),
+    Column("start_date", Text),
+    Column("non_start_date", Text),
+    Column("exit_date", Text),
+    Column("start_level", Integer),
+    Column("current_level", Integer),
+    Column("last_event_date", Text),
+    Column("next_follow_up_due", Text),
+    Column("last_seq", Integer, nullable=False),
+)
+
+# The Ed25519 key that signs export bundles; it lives only inside the encrypted database.
+signing_key = Table(
+    "signing_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("private_key", LargeBinary, nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("created_seq", Integer, nullable=False),
+)
+
+PROJECTION_TABLES = (cases, code_lists, insatser)

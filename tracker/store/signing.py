@@ -1,0 +1,49 @@
+"""The database's Ed25519 signing key for export bundles, kept only inside the encrypted file."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from sqlalchemy import Connection, select
+
+from tracker.store.schema import signing_key
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    raw: bytes
+
+    @property
+    def base64(self) -> str:
+        return base64.b64encode(self.raw).decode()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the raw public key, first 128 bits in groups of four hex digits."""
+        digest = hashlib.sha256(self.raw).hexdigest()[:32]
+        return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def generate() -> tuple[bytes, PublicKey]:
+    """A new key pair: (private key raw bytes, public key)."""
+    private = Ed25519PrivateKey.generate()
+    private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return private_raw, PublicKey(public_raw)
+
+
+def store(connection: Connection, private_raw: bytes, public: PublicKey, created_seq: int) -> None:
+    connection.execute(
+        signing_key.insert().values(
+            id=1, private_key=private_raw, public_key=public.raw, created_seq=created_seq
+        )
+    )
+
+
+def public_key(connection: Connection) -> PublicKey:
+    raw = connection.execute(select(signing_key.c.public_key).where(signing_key.c.id == 1)).scalar_one()
+    return PublicKey(bytes(raw))
