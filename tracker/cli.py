@@ -1,2 +1,389 @@
-def main() -> int:
-    return 0
+"""The command line (interfaces.md): parses, prompts, prints, exits with the documented codes.
+
+Exit codes: 0 success · 1 error (one clear line, no traceback unless --debug) · 2 usage ·
+3 wrong user or passphrase · 4 a verification found a difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tracker import __version__
+from tracker.domain.case import RuleError
+from tracker.i18n import LANGUAGES, set_language, t
+from tracker.services import audit, registers
+from tracker.services.session import ServiceError, Session
+from tracker.store import keyfile
+from tracker.store.database import NotATrackerDatabase
+from tracker.store.engine import WrongDataKey
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CREDENTIALS = 3
+EXIT_VERIFICATION = 4
+
+DEFAULT_DB = Path("db") / "tracker.db"
+DEFAULT_DEMO_DB = Path("db") / "demo.db"
+
+
+class CliError(Exception):
+    """A failure the command line reports as one line and an exit code."""
+
+    def __init__(self, key: str, code: int = EXIT_ERROR, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.code = code
+        self.params = params
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _login_user() -> str:
+    user = os.environ.get("TRACKER_USER")
+    if user:
+        return user
+    if _interactive():
+        return input(t("cli.prompt_user")).strip()
+    raise CliError("cli.no_login")
+
+
+def _login_passphrase() -> str:
+    if "TRACKER_PASSPHRASE" in os.environ:
+        return os.environ["TRACKER_PASSPHRASE"]
+    passphrase_file = os.environ.get("TRACKER_PASSPHRASE_FILE")
+    if passphrase_file:
+        try:
+            return Path(passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as error:
+            raise CliError("cli.passphrase_file_unreadable", path=passphrase_file) from error
+    if _interactive():
+        return getpass.getpass(t("cli.prompt_passphrase"))
+    raise CliError("cli.no_login")
+
+
+def _new_passphrase() -> str:
+    if _interactive():
+        first = getpass.getpass(t("cli.prompt_new_passphrase"))
+        registers.check_new_passphrase(first)
+        if getpass.getpass(t("cli.prompt_repeat_passphrase")) != first:
+            raise CliError("cli.passphrases_differ")
+        return first
+    if "TRACKER_NEW_PASSPHRASE" in os.environ:
+        return os.environ["TRACKER_NEW_PASSPHRASE"]
+    raise CliError("cli.no_new_passphrase")
+
+
+def _recovery_key() -> str:
+    if "TRACKER_RECOVERY_KEY" in os.environ:
+        return os.environ["TRACKER_RECOVERY_KEY"]
+    if _interactive():
+        return input(t("cli.prompt_recovery_key"))
+    raise CliError("cli.no_recovery_key")
+
+
+def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
+    if args.db:
+        return Path(args.db)
+    if os.environ.get("TRACKER_DB"):
+        return Path(os.environ["TRACKER_DB"])
+    return default
+
+
+def _login(args: argparse.Namespace) -> tuple[Session, str]:
+    """Open a session for the user from the environment or the prompt; also returns the
+    passphrase for commands that must re-derive the key to change the key file."""
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError("service.no_register", path=str(path))
+    user = _login_user()
+    passphrase = _login_passphrase()
+    return registers.open_session(path, user=user, passphrase=passphrase), passphrase
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_none(args: argparse.Namespace) -> int:
+    _out(t("cli.no_tui"))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if path.exists() or keyfile.keyfile_path(path).exists():
+        raise CliError("service.register_exists", path=str(path))
+    passphrase = _new_passphrase()
+    recovery_key = registers.create_register(
+        path, user=args.user, passphrase=passphrase, insatser=args.insats
+    )
+    _out(t("cli.init_done", path=str(path), user=args.user))
+    _out()
+    _out(t("cli.recovery_key_heading"))
+    _out(f"    {recovery_key}")
+    _out(t("cli.recovery_key_advice"))
+    return EXIT_OK
+
+
+def _progress_printer(label: str) -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tracker.services import demo  # generator code is only loaded when asked for
+
+    path = _db_path(args, DEFAULT_DEMO_DB)
+    if path.exists() or keyfile.keyfile_path(path).exists():
+        raise CliError("cli.demo_exists", path=str(path))
+    summary = demo.build_demo(
+        path,
+        participants=args.participants,
+        seed=args.seed,
+        progress=_progress_printer(t("cli.demo_progress")),
+    )
+    _out(
+        t(
+            "cli.demo_done",
+            path=str(path),
+            participants=summary.participants,
+            events=summary.events,
+            insatser=", ".join(summary.insatser),
+        )
+    )
+    _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
+    if args.open:
+        _out(t("cli.no_tui"))
+    return EXIT_OK
+
+
+def cmd_key_list(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        users = registers.list_users(session)
+    width = max((len(u.user) for u in users), default=4)
+    _out(f"{t('cli.col_user'):<{width}}  {t('cli.col_role'):<14}  {t('cli.col_created')}")
+    for slot in users:
+        _out(f"{slot.user:<{width}}  {t(f'role.{slot.role}'):<14}  {slot.created[:10]}")
+    return EXIT_OK
+
+
+def cmd_key_add(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        session.require_role(registers.ROLE_COORDINATOR)
+        new_passphrase = _new_passphrase()
+        registers.add_user(
+            session, passphrase=passphrase, user=args.user, role=args.role, new_passphrase=new_passphrase
+        )
+    _out(t("cli.key_added", user=args.user, role=t(f"role.{args.role}")))
+    return EXIT_OK
+
+
+def cmd_key_remove(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        registers.remove_user(session, passphrase=passphrase, user=args.user)
+    _out(t("cli.key_removed", user=args.user))
+    return EXIT_OK
+
+
+def cmd_key_passwd(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        new_passphrase = _new_passphrase()
+        registers.change_passphrase(session, passphrase=passphrase, new_passphrase=new_passphrase)
+        user = session.actor.user
+    _out(t("cli.passphrase_changed", user=user))
+    return EXIT_OK
+
+
+def cmd_key_public(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        public = registers.public_key(session)
+    _out(t("cli.public_key", key=public.base64))
+    _out(t("cli.fingerprint", fingerprint=public.fingerprint))
+    return EXIT_OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError("service.no_register", path=str(path))
+    user = args.user or _login_user()
+    recovery_key = _recovery_key()
+    new_passphrase = _new_passphrase()
+    registers.recover(path, recovery_key=recovery_key, user=user, new_passphrase=new_passphrase)
+    _out(t("cli.recovered", user=user))
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        report = audit.verify(session)
+    for problem in report.integrity_problems:
+        print(t("cli.audit_integrity", problem=problem), file=sys.stderr)
+    if not report.chain.ok:
+        print(
+            t(
+                "cli.audit_chain_broken",
+                seq=report.chain.first_bad_seq,
+                problem=t(report.chain.problem or "store.chain_link"),
+            ),
+            file=sys.stderr,
+        )
+    for table in report.drifted_tables:
+        print(t("cli.audit_projection_drift", table=table), file=sys.stderr)
+    if not report.ok:
+        return EXIT_VERIFICATION
+    _out(t("cli.audit_ok", count=report.chain.count, seq=report.chain.head.seq, hash=report.chain.head.hash))
+    return EXIT_OK
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line in the chosen language, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(t("cli.usage_error", detail=message), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    # Accepted both before and after the command: the subcommand copies must not
+    # overwrite what was given before it, hence SUPPRESS there.
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", metavar="PATH", default=default, help=t("cli.help_db"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help_lang"))
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        help=t("cli.help_debug"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tracker", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"tracker {__version__}")
+    _global_options(parser, suppress=False)
+    parser.set_defaults(handler=cmd_none)
+    commands = parser.add_subparsers(title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_key: str,
+                where: argparse._SubParsersAction = commands) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+        sub = where.add_parser(name, help=t(help_key), description=t(help_key))
+        _global_options(sub, suppress=True)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "cli.help_init")
+    init.add_argument("--user", required=True, help=t("cli.help_init_user"))
+    init.add_argument("--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats"))
+
+    demo = command("demo", cmd_demo, "cli.help_demo")
+    demo.add_argument("--participants", type=int, default=300, metavar="N", help=t("cli.help_participants"))
+    demo.add_argument("--seed", type=int, default=None, metavar="N", help=t("cli.help_seed"))
+    demo.add_argument("--open", action="store_true", help=t("cli.help_open"))
+
+    key = command("key", cmd_none, "cli.help_key")
+    key_commands = key.add_subparsers(title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True)
+    command("list", cmd_key_list, "cli.help_key_list", key_commands)
+    add = command("add", cmd_key_add, "cli.help_key_add", key_commands)
+    add.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    add.add_argument("--role", required=True, choices=keyfile.ROLES, help=t("cli.help_role"))
+    remove = command("remove", cmd_key_remove, "cli.help_key_remove", key_commands)
+    remove.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    command("passwd", cmd_key_passwd, "cli.help_key_passwd", key_commands)
+    command("public", cmd_key_public, "cli.help_key_public", key_commands)
+
+    recover = command("recover", cmd_recover, "cli.help_recover")
+    recover.add_argument("--user", help=t("cli.help_recover_user"))
+
+    audit_parser = command("audit", cmd_none, "cli.help_audit")
+    audit_commands = audit_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
+    )
+    command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    return parser
+
+
+def _choose_language(argv: Sequence[str]) -> None:
+    """The language must be known before the parser (its help texts) is built."""
+    lang = os.environ.get("TRACKER_LANG", "sv")
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_language(lang if lang in LANGUAGES else "sv")
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _choose_language(arguments)
+    args = build_parser().parse_args(arguments)
+    try:
+        return args.handler(args)
+    except Exception as error:
+        if args.debug:
+            raise
+        return _report(error)
+    except KeyboardInterrupt:
+        return _fail(t("cli.interrupted"), 130)
+
+
+def _report(error: Exception) -> int:
+    """One clear line (or one per broken rule) on stderr, and the documented exit code."""
+    if isinstance(error, CliError):
+        return _fail(t(error.key, **error.params), error.code)
+    if isinstance(error, RuleError):
+        return _fail("\n".join(v.message() for v in error.violations), EXIT_ERROR)
+    if isinstance(error, keyfile.WrongCredentials):
+        return _fail(error.message(), EXIT_CREDENTIALS)
+    if isinstance(error, keyfile.KeyFileTampered):
+        return _fail(error.message(), EXIT_VERIFICATION)
+    if isinstance(error, keyfile.KeyFileError | ServiceError):
+        return _fail(error.message(), EXIT_ERROR)
+    if isinstance(error, WrongDataKey | NotATrackerDatabase):
+        return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
+    if isinstance(error, OSError):
+        return _fail(t("cli.os_error", detail=error.strerror or type(error).__name__), EXIT_ERROR)
+    # Never print the exception text: it could carry anything, secrets included.
+    return _fail(t("cli.unexpected", kind=type(error).__name__), EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

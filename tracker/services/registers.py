@@ -12,7 +12,8 @@ from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
 from tracker.domain.personnummer import check_free_text
 from tracker.store import keyfile, signing
-from tracker.store.database import Register, creating, keyfile_path, new_database_id
+from tracker.store.database import Register, creating, new_database_id
+from tracker.store.keyfile import keyfile_path
 from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, REGISTER_CREATED
 from tracker.services.session import (
     LADDER_LIST,

@@ -24,11 +24,6 @@ class NotATrackerDatabase(Exception):
     """The file opened with the key but is not this key file's register."""
 
 
-def keyfile_path(db_path: Path) -> Path:
-    """The key file beside a database: ``<db>.keys``."""
-    return db_path.with_name(db_path.name + ".keys")
-
-
 def new_database_id() -> str:
     return secrets.token_hex(16)
 

@@ -1,0 +1,45 @@
+"""Shared fixtures: real SQLCipher registers in temporary folders.
+
+In-process tests lower the Argon2id cost (monkeypatched module constants, not reachable from
+the environment) so each register opens in milliseconds; the CLI tests in tests/cli run the real
+command in a subprocess with the production cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker.services import registers
+from tracker.services.session import Session
+from tracker.store import keyfile
+
+from support import INSATSER, PASSPHRASE, TODAY
+
+
+@pytest.fixture
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> keyfile.KdfParams:
+    cheap = keyfile.KdfParams(memory_cost=8, iterations=1, lanes=1)
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", cheap)
+    monkeypatch.setattr(keyfile, "KDF_FLOOR", cheap)
+    return cheap
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, cheap_kdf: keyfile.KdfParams) -> Path:
+    path = tmp_path / "db" / "tracker.db"
+    registers.create_register(
+        path, user="anna", passphrase=PASSPHRASE, insatser=INSATSER, today=lambda: TODAY
+    )
+    return path
+
+
+@pytest.fixture
+def session(db_path: Path) -> Iterator[Session]:
+    opened = registers.open_session(db_path, user="anna", passphrase=PASSPHRASE, today=lambda: TODAY)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -1,0 +1,199 @@
+"""The SQLCipher engine, migrations and the hash-chained event log, on real encrypted files."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+from sqlalchemy import inspect, select
+
+from tracker.store import engine as store_engine
+from tracker.store import keyfile
+from tracker.store.database import Register, creating, head_revision, migrate
+from tracker.store.eventlog import (
+    GENESIS_HASH,
+    EventWriter,
+    canonical_json,
+    chain_hash,
+    payload_hash,
+    verify_chain,
+)
+from tracker.store.schema import events, metadata
+
+KEY = bytes(range(32))
+
+
+@pytest.fixture
+def register(tmp_path: Path):
+    path = tmp_path / "r.db"
+    with creating(path, KEY, "ab" * 16):
+        pass
+    with Register.open(path, KEY, "ab" * 16) as opened:
+        yield opened
+
+
+def _append(register: Register, count: int) -> None:
+    with register.write() as connection:
+        writer = EventWriter(connection)
+        for index in range(count):
+            writer.append(user="anna", kind="step", payload={"level": index % 7 + 1}, case_code="K")
+
+
+def test_file_is_encrypted_and_wrong_key_is_refused_silently(register: Register, capfd) -> None:
+    _append(register, 3)
+    register.checkpoint()
+    data = register.path.read_bytes()
+    assert not data.startswith(b"SQLite format 3")
+    assert b"anna" not in data
+    with pytest.raises(store_engine.WrongDataKey):
+        store_engine.connect(register.path, bytes(32))
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_connection_pragmas(register: Register) -> None:
+    connection = store_engine.connect(register.path, KEY)
+    try:
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == store_engine.BUSY_TIMEOUT_MS
+        # SQLCipher 4 settings: HMAC-SHA512 on every 4 KiB page.
+        assert connection.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
+        assert connection.execute("PRAGMA cipher_page_size").fetchone()[0] == "4096"
+    finally:
+        connection.close()
+
+
+def test_migrations_match_schema_and_are_idempotent(register: Register) -> None:
+    with register.read() as connection:
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        tables = set(inspect(connection).get_table_names())
+    assert version == head_revision()
+    assert set(metadata.tables) <= tables
+    migrate(register.engine)  # at head: nothing to do, no error
+
+
+def test_creating_leaves_nothing_behind_on_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with pytest.raises(RuntimeError), creating(path, KEY, "cd" * 16):
+        raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chain_formula(register: Register) -> None:
+    _append(register, 2)
+    with register.read() as connection:
+        rows = connection.execute(select(events).order_by(events.c.seq)).all()
+    previous = GENESIS_HASH
+    for row in rows:
+        assert row.payload_hash == payload_hash(row.payload.encode())
+        expected = chain_hash(previous, row.seq, row.recorded_at, row.user, row.kind, row.payload_hash)
+        assert row.chain_hash == expected
+        previous = row.chain_hash
+    assert json.loads(rows[0].payload) == {"case": "K", "level": 1}
+    assert canonical_json({"b": 1, "a": "å"}) == '{"a":"å","b":1}'.encode()
+
+
+def test_event_table_refuses_update_and_delete(register: Register) -> None:
+    _append(register, 2)
+    connection = store_engine.connect(register.path, KEY)
+    try:
+        with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE events SET user = 'eve' WHERE seq = 1")
+        with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+            connection.execute("DELETE FROM events WHERE seq = 1")
+    finally:
+        connection.close()
+
+
+def _tamper(register: Register, *statements: str) -> None:
+    connection = store_engine.connect(register.path, KEY)
+    try:
+        connection.execute("DROP TRIGGER events_append_only_update")
+        connection.execute("DROP TRIGGER events_append_only_delete")
+        for statement in statements:
+            connection.execute(statement)
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "bad_seq", "problem"),
+    [
+        ("""UPDATE events SET payload = '{"case":"K","level":7}' WHERE seq = 5""", 5, "store.chain_payload"),
+        ("DELETE FROM events WHERE seq = 4", 4, "store.chain_missing"),
+        ("UPDATE events SET user = 'eve' WHERE seq = 6", 6, "store.chain_link"),
+        ("UPDATE events SET case_code = 'X' WHERE seq = 3", 3, "store.chain_case_code"),
+    ],
+)
+def test_verify_names_the_first_bad_event(
+    register: Register, statement: str, bad_seq: int, problem: str
+) -> None:
+    _append(register, 9)
+    with register.read() as connection:
+        assert verify_chain(connection).ok
+    _tamper(register, statement)
+    with register.read() as connection:
+        report = verify_chain(connection)
+    assert (report.first_bad_seq, report.problem) == (bad_seq, problem)
+
+
+def test_recomputed_payload_hash_still_breaks_the_chain(register: Register) -> None:
+    _append(register, 5)
+    forged = '{"case":"K","level":7}'
+    _tamper(
+        register,
+        f"UPDATE events SET payload = '{forged}', payload_hash = '{payload_hash(forged.encode())}' "
+        "WHERE seq = 2",
+    )
+    with register.read() as connection:
+        assert verify_chain(connection).first_bad_seq == 2
+
+
+def test_immediate_transactions_serialise_two_writers(register: Register) -> None:
+    """Two writers appending concurrently: no lost update, no duplicate seq, chain intact."""
+    second = Register.open(register.path, KEY, "ab" * 16)
+    errors: list[BaseException] = []
+
+    def work(target: Register) -> None:
+        try:
+            for _ in range(20):
+                _append(target, 1)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(r,)) for r in (register, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    second.close()
+    assert errors == []
+    with register.read() as connection:
+        report = verify_chain(connection)
+    assert report.ok and report.count == 40
+
+
+def test_register_close_zeroes_its_key_copy(tmp_path: Path) -> None:
+    path = tmp_path / "z.db"
+    with creating(path, KEY, "ef" * 16):
+        pass
+    opened = Register.open(path, KEY, "ef" * 16)
+    key_copy = opened._data_key
+    opened.close()
+    assert key_copy == bytearray(32)
+
+
+def test_raw_key_buffer_is_sqlcipher_raw_key_literal() -> None:
+    buffer = store_engine._raw_key_buffer(KEY)
+    assert bytes(buffer) == b"x'" + KEY.hex().encode() + b"'"
+    with pytest.raises(ValueError):
+        store_engine._raw_key_buffer(b"short")
+
+
+def test_keyfile_module_has_one_path_rule(tmp_path: Path) -> None:
+    assert keyfile.keyfile_path(tmp_path / "a.db") == tmp_path / "a.db.keys"
