@@ -1,0 +1,62 @@
+"""The layers of design.md: imports point downward only, Textual only in tracker/tui."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tracker"
+
+# What each layer may import from the project (besides itself and the leaf tracker.i18n).
+ALLOWED = {
+    "domain": set(),
+    "store": {"domain"},
+    "services": {"domain", "store"},
+    "stats": {"domain", "store", "services"},
+    "reports": {"domain", "store", "services", "stats"},
+    "tui": {"domain", "services", "stats", "reports"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _modules(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_point_downward(layer: str) -> None:
+    for path in _modules(layer):
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "tracker" or len(parts) < 2 or parts[1] in (layer, "i18n"):
+                continue
+            assert parts[1] in ALLOWED[layer], f"{path.relative_to(PACKAGE)} imports {name}"
+
+
+def test_textual_only_in_the_tui() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if "tui" in path.relative_to(PACKAGE).parts:
+            continue
+        for name in _imports(path):
+            assert name.split(".")[0] != "textual", f"{path.relative_to(PACKAGE)} imports {name}"
+
+
+def test_i18n_is_a_leaf() -> None:
+    assert not {n for n in _imports(PACKAGE / "i18n.py") if n.startswith("tracker")}
+
+
+def test_tui_never_touches_the_store() -> None:
+    for path in _modules("tui"):
+        assert not {n for n in _imports(path) if n.startswith("tracker.store")}, path
