@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import INSATSER, PASSPHRASE, TODAY
 
 from tracker.services import registers
 from tracker.services.session import Session
 from tracker.store import keyfile
-
-from support import INSATSER, PASSPHRASE, TODAY
 
 
 @pytest.fixture
@@ -38,7 +37,9 @@ def db_path(tmp_path: Path, cheap_kdf: keyfile.KdfParams) -> Path:
 
 @pytest.fixture
 def session(db_path: Path) -> Iterator[Session]:
-    opened = registers.open_session(db_path, user="anna", passphrase=PASSPHRASE, today=lambda: TODAY)
+    opened = registers.open_session(
+        db_path, user="anna", passphrase=PASSPHRASE, today=lambda: TODAY
+    )
     try:
         yield opened
     finally:

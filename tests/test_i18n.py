@@ -34,7 +34,9 @@ def test_language_switch() -> None:
 
 def _literal_keys() -> set[str]:
     """Catalog keys named as string literals in the code (t("…"), Violation("…"), …)."""
-    prefixes = tuple(f"{group}." for group in ("cli", "service", "store", "domain", "keyfile", "demo"))
+    prefixes = tuple(
+        f"{group}." for group in ("cli", "service", "store", "domain", "keyfile", "demo")
+    )
     keys: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         if path.name == "i18n.py":

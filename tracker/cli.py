@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tracker import __version__
 from tracker.domain.case import RuleError
-from tracker.i18n import LANGUAGES, set_language, t
+from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
 from tracker.services import audit, registers
 from tracker.services.session import ServiceError, Session
 from tracker.store import keyfile
@@ -198,7 +198,11 @@ def cmd_key_add(args: argparse.Namespace) -> int:
         session.require_role(registers.ROLE_COORDINATOR)
         new_passphrase = _new_passphrase()
         registers.add_user(
-            session, passphrase=passphrase, user=args.user, role=args.role, new_passphrase=new_passphrase
+            session,
+            passphrase=passphrase,
+            user=args.user,
+            role=args.role,
+            new_passphrase=new_passphrase,
         )
     _out(t("cli.key_added", user=args.user, role=t(f"role.{args.role}")))
     return EXIT_OK
@@ -262,7 +266,14 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(t("cli.audit_projection_drift", table=table), file=sys.stderr)
     if not report.ok:
         return EXIT_VERIFICATION
-    _out(t("cli.audit_ok", count=report.chain.count, seq=report.chain.head.seq, hash=report.chain.head.hash))
+    _out(
+        t(
+            "cli.audit_ok",
+            count=report.chain.count,
+            seq=report.chain.head.seq,
+            hash=report.chain.head.hash,
+        )
+    )
     return EXIT_OK
 
 
@@ -285,20 +296,33 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--db", metavar="PATH", default=default, help=t("cli.help_db"))
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help_lang"))
     parser.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
         help=t("cli.help_debug"),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tracker", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"tracker {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tracker {__version__}",
+        help=t("cli.argparse.version"),
+    )
     _global_options(parser, suppress=False)
     parser.set_defaults(handler=cmd_none)
-    commands = parser.add_subparsers(title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help_key: str,
-                where: argparse._SubParsersAction = commands) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    def command(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_key: str,
+        where: argparse._SubParsersAction = commands,
+    ) -> argparse.ArgumentParser:  # type: ignore[type-arg]
         sub = where.add_parser(name, help=t(help_key), description=t(help_key))
         _global_options(sub, suppress=True)
         sub.set_defaults(handler=handler)
@@ -306,15 +330,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = command("init", cmd_init, "cli.help_init")
     init.add_argument("--user", required=True, help=t("cli.help_init_user"))
-    init.add_argument("--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats"))
+    init.add_argument(
+        "--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats")
+    )
 
     demo = command("demo", cmd_demo, "cli.help_demo")
-    demo.add_argument("--participants", type=int, default=300, metavar="N", help=t("cli.help_participants"))
+    demo.add_argument(
+        "--participants", type=int, default=300, metavar="N", help=t("cli.help_participants")
+    )
     demo.add_argument("--seed", type=int, default=None, metavar="N", help=t("cli.help_seed"))
     demo.add_argument("--open", action="store_true", help=t("cli.help_open"))
 
     key = command("key", cmd_none, "cli.help_key")
-    key_commands = key.add_subparsers(title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True)
+    key_commands = key.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
+    )
     command("list", cmd_key_list, "cli.help_key_list", key_commands)
     add = command("add", cmd_key_add, "cli.help_key_add", key_commands)
     add.add_argument("--user", required=True, help=t("cli.help_key_user"))
@@ -335,6 +365,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_ARGPARSE_MESSAGE_IDS = {
+    entry["en"]: key for key, entry in CATALOG.items() if key.startswith("cli.argparse.")
+}
+
+
+def _argparse_gettext(message: str) -> str:
+    """argparse's own words in the chosen language (it looks ``_`` up at call time)."""
+    key = _ARGPARSE_MESSAGE_IDS.get(message)
+    return CATALOG[key][get_language()] if key else message
+
+
 def _choose_language(argv: Sequence[str]) -> None:
     """The language must be known before the parser (its help texts) is built."""
     lang = os.environ.get("TRACKER_LANG", "sv")
@@ -344,6 +385,7 @@ def _choose_language(argv: Sequence[str]) -> None:
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
     set_language(lang if lang in LANGUAGES else "sv")
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]
 
 
 def _fail(message: str, code: int) -> int:

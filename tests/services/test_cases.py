@@ -35,8 +35,13 @@ def _full_case(session: Session) -> str:
     cases.log_step(session, code=code, on=date(2025, 3, 1), level=3, meeting="flerpartsmote")
     cases.log_step(session, code=code, on=date(2025, 4, 1), level=5, meeting="enskilt")
     cases.exit_case(
-        session, code=code, on=date(2025, 6, 1), destination="studier",
-        exit_kind="avslutad", handover=True, level=6,
+        session,
+        code=code,
+        on=date(2025, 6, 1),
+        destination="studier",
+        exit_kind="avslutad",
+        handover=True,
+        level=6,
     )
     cases.follow_up(session, code=code, on=date(2025, 12, 2), months=6, level=6)
     return code
@@ -50,7 +55,12 @@ def test_a_whole_case(session: Session) -> None:
     assert view.summary.start_level == 2 and view.summary.current_level == 6
     assert view.summary.next_follow_up_due == date(2026, 12, 1)  # exit + 18 months
     assert [e.kind for e in view.events] == [
-        "application", "start", "step", "step", "exit", "follow_up"
+        "application",
+        "start",
+        "step",
+        "step",
+        "exit",
+        "follow_up",
     ]
     [row] = cases.list_cases(session, status="exited")
     assert (row.code, row.current_level, row.exit_date) == (code, 6, date(2025, 6, 1))
@@ -97,7 +107,11 @@ def test_unknown_insats_gender_and_personnummer_code_are_refused(session: Sessio
     synthetic_personnummer = _synthetic_personnummer()
     with pytest.raises(RuleError) as error:
         cases.register_application(
-            session, insats=SALA, gender="man", on=date(2026, 1, 1), referrer="af",
+            session,
+            insats=SALA,
+            gender="man",
+            on=date(2026, 1, 1),
+            referrer="af",
             code=synthetic_personnummer,
         )
     assert _violation_keys(error) == ["domain.personnummer_refused"]
@@ -171,7 +185,9 @@ def test_correction_that_breaks_a_rule_is_refused(session: Session) -> None:
 def test_correcting_gender_on_the_opening_event(session: Session) -> None:
     code = _full_case(session)
     application = cases.get_case(session, code).events[0]
-    view = cases.correct(session, code=code, seq=application.seq, reason="felregistrering", gender="man")
+    view = cases.correct(
+        session, code=code, seq=application.seq, reason="felregistrering", gender="man"
+    )
     assert view.gender == "man"
     [row] = cases.list_cases(session)
     assert row.gender == "man"
@@ -192,14 +208,21 @@ def test_retraction(session: Session) -> None:
     lone = cases.register_application(
         session, insats=SALA, gender="man", on=date(2026, 1, 1), referrer="af"
     )
-    assert cases.retract(session, code=lone.code, seq=lone.events[0].seq, reason="fel_deltagare") is None
+    assert (
+        cases.retract(session, code=lone.code, seq=lone.events[0].seq, reason="fel_deltagare")
+        is None
+    )
     assert lone.code not in {row.code for row in cases.list_cases(session)}
     assert audit.verify(session).ok
 
 
 def test_reviewers_cannot_write_and_staff_can(session: Session, db_path: Path) -> None:
     registers.add_user(
-        session, passphrase=PASSPHRASE, user="rita", role="reviewer", new_passphrase="granskare rita 1"
+        session,
+        passphrase=PASSPHRASE,
+        user="rita",
+        role="reviewer",
+        new_passphrase="granskare rita 1",
     )
     registers.add_user(
         session, passphrase=PASSPHRASE, user="sam", role="staff", new_passphrase="personal sam 12"
@@ -263,6 +286,8 @@ def test_key_management_is_logged(session: Session) -> None:
     with session.read() as connection:
         kinds = [
             row[0]
-            for row in connection.exec_driver_sql("SELECT kind FROM events ORDER BY seq DESC LIMIT 3")
+            for row in connection.exec_driver_sql(
+                "SELECT kind FROM events ORDER BY seq DESC LIMIT 3"
+            )
         ]
     assert kinds == ["passphrase_changed", "user_removed", "user_added"]

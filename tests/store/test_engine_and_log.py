@@ -60,7 +60,9 @@ def test_connection_pragmas(register: Register) -> None:
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == store_engine.BUSY_TIMEOUT_MS
+        assert (
+            connection.execute("PRAGMA busy_timeout").fetchone()[0] == store_engine.BUSY_TIMEOUT_MS
+        )
         # SQLCipher 4 settings: HMAC-SHA512 on every 4 KiB page.
         assert connection.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
         assert connection.execute("PRAGMA cipher_page_size").fetchone()[0] == "4096"
@@ -91,7 +93,9 @@ def test_chain_formula(register: Register) -> None:
     previous = GENESIS_HASH
     for row in rows:
         assert row.payload_hash == payload_hash(row.payload.encode())
-        expected = chain_hash(previous, row.seq, row.recorded_at, row.user, row.kind, row.payload_hash)
+        expected = chain_hash(
+            previous, row.seq, row.recorded_at, row.user, row.kind, row.payload_hash
+        )
         assert row.chain_hash == expected
         previous = row.chain_hash
     assert json.loads(rows[0].payload) == {"case": "K", "level": 1}
@@ -124,7 +128,11 @@ def _tamper(register: Register, *statements: str) -> None:
 @pytest.mark.parametrize(
     ("statement", "bad_seq", "problem"),
     [
-        ("""UPDATE events SET payload = '{"case":"K","level":7}' WHERE seq = 5""", 5, "store.chain_payload"),
+        (
+            """UPDATE events SET payload = '{"case":"K","level":7}' WHERE seq = 5""",
+            5,
+            "store.chain_payload",
+        ),
         ("DELETE FROM events WHERE seq = 4", 4, "store.chain_missing"),
         ("UPDATE events SET user = 'eve' WHERE seq = 6", 6, "store.chain_link"),
         ("UPDATE events SET case_code = 'X' WHERE seq = 3", 3, "store.chain_case_code"),
@@ -163,7 +171,7 @@ def test_immediate_transactions_serialise_two_writers(register: Register) -> Non
         try:
             for _ in range(20):
                 _append(target, 1)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=work, args=(r,)) for r in (register, second)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.services.session import Session
 from tracker.store import projections
 from tracker.store.database import integrity_problems
 from tracker.store.eventlog import ChainReport, verify_chain
-from tracker.services.session import Session
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from tracker.domain.case import (
     summarize_case,
 )
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
+from tracker.services.session import NotFound, ServiceError, Session, Transaction, insats_ids
 from tracker.store.projections import case_attributes, case_raw_events
 from tracker.store.schema import cases, events, insatser
-from tracker.services.session import NotFound, ServiceError, Session, Transaction, insats_ids
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,9 @@ def _date(value: str | None) -> date | None:
 
 
 def _insats_name(connection: Connection, insats_id: int) -> str:
-    return connection.execute(select(insatser.c.name).where(insatser.c.id == insats_id)).scalar_one()
+    return connection.execute(
+        select(insatser.c.name).where(insatser.c.id == insats_id)
+    ).scalar_one()
 
 
 def _load_case(connection: Connection, code: str, today: date) -> CaseView | None:
@@ -178,7 +180,9 @@ def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
         raise RuleError(violations)
 
 
-def _open_case_attributes(tx: Transaction, insats: str | None, gender: str | None) -> dict[str, Any]:
+def _open_case_attributes(
+    tx: Transaction, insats: str | None, gender: str | None
+) -> dict[str, Any]:
     """Validate the insats and gender of a new case; returns them as payload fields."""
     problems: list[Violation] = []
     ids = insats_ids(tx.connection)
@@ -314,7 +318,9 @@ _CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", 
 
 def _check_reason(tx: Transaction, reason: str) -> None:
     if reason not in tx.lists.code_lists["correction_reason"]:
-        raise RuleError([Violation("service.unknown_correction_reason", {"reason": reason}, "reason")])
+        raise RuleError(
+            [Violation("service.unknown_correction_reason", {"reason": reason}, "reason")]
+        )
 
 
 def _target(view: CaseView, seq: int) -> CaseEvent:
@@ -324,9 +330,7 @@ def _target(view: CaseView, seq: int) -> CaseEvent:
     raise NotFound("service.event_not_found", seq=seq, code=view.code)
 
 
-def correct(
-    session: Session, *, code: str, seq: int, reason: str, **changes: Any
-) -> CaseView:
+def correct(session: Session, *, code: str, seq: int, reason: str, **changes: Any) -> CaseView:
     """Replace an event's facts (date, level, codes; insats/gender on the opening event).
 
     The original stays in the log; a correction event points at it.
@@ -349,7 +353,9 @@ def correct(
             raise ServiceError("service.nothing_changed")
         _check(tx, [corrected if e.seq == seq else e for e in view.events])
         body = {**corrected.to_payload(), **attribute_changes}
-        tx.append(CORRECTION, {"replaces": seq, "reason": reason, "event": body}, case_code=view.code)
+        tx.append(
+            CORRECTION, {"replaces": seq, "reason": reason, "event": body}, case_code=view.code
+        )
         return _load_case(tx.connection, view.code, session.today())  # type: ignore[return-value]
 
 

@@ -11,10 +11,6 @@ from tracker import __version__
 from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
 from tracker.domain.personnummer import check_free_text
-from tracker.store import keyfile, signing
-from tracker.store.database import Register, creating, new_database_id
-from tracker.store.keyfile import keyfile_path
-from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, REGISTER_CREATED
 from tracker.services.session import (
     LADDER_LIST,
     ROLE_COORDINATOR,
@@ -24,6 +20,10 @@ from tracker.services.session import (
     Transaction,
     insats_ids,
 )
+from tracker.store import keyfile, signing
+from tracker.store.database import Register, creating, new_database_id
+from tracker.store.keyfile import keyfile_path
+from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, REGISTER_CREATED
 
 MIN_PASSPHRASE_LENGTH = 10
 DEMO_PASSPHRASE = "demo"
@@ -105,7 +105,11 @@ def create_register(
                 for name, code_list in DEFAULT_CODE_LISTS.items():
                     tx.append(
                         CODE_LIST_SET,
-                        {"name": name, "version": code_list.version, "content": code_list.to_dict()},
+                        {
+                            "name": name,
+                            "version": code_list.version,
+                            "content": code_list.to_dict(),
+                        },
                     )
                 tx.append(
                     CODE_LIST_SET,
@@ -172,7 +176,9 @@ def _unlocked_for(session: Session, passphrase: str) -> keyfile.Unlocked:
     return keyfile.unlock(keyfile_path(session.db_path), session.actor.user, passphrase)
 
 
-def add_user(session: Session, *, passphrase: str, user: str, role: str, new_passphrase: str) -> None:
+def add_user(
+    session: Session, *, passphrase: str, user: str, role: str, new_passphrase: str
+) -> None:
     """A coordinator gives a new user a key slot. Logged in the event log."""
     session.require_role(ROLE_COORDINATOR)
     if role not in keyfile.ROLES:

@@ -72,9 +72,7 @@ class Transaction:
         self.writer = EventWriter(connection)
         self._lists: Lists | None = None
 
-    def append(
-        self, kind: str, payload: Mapping[str, Any], case_code: str | None = None
-    ) -> Event:
+    def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
         event = self.writer.append(
             user=self.session.actor.user, kind=kind, payload=payload, case_code=case_code
         )

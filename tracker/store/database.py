@@ -156,7 +156,10 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
         _fsync_directory(path.parent)
     finally:
         register.close()
-        for leftover in (temporary, *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm"))):
+        for leftover in (
+            temporary,
+            *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm")),
+        ):
             leftover.unlink(missing_ok=True)
 
 

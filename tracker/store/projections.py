@@ -132,6 +132,8 @@ def rebuild(connection: Connection, today: date) -> None:
 def snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every projection table's rows, for comparing stored state with a rebuild."""
     return {
-        table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))]
+        table.name: [
+            tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))
+        ]
         for table in PROJECTION_TABLES
     }

@@ -7,7 +7,12 @@ import hashlib
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from sqlalchemy import Connection, select
 
 from tracker.store.schema import signing_key
@@ -45,5 +50,7 @@ def store(connection: Connection, private_raw: bytes, public: PublicKey, created
 
 
 def public_key(connection: Connection) -> PublicKey:
-    raw = connection.execute(select(signing_key.c.public_key).where(signing_key.c.id == 1)).scalar_one()
+    raw = connection.execute(
+        select(signing_key.c.public_key).where(signing_key.c.id == 1)
+    ).scalar_one()
     return PublicKey(bytes(raw))
