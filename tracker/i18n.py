@@ -11,7 +11,9 @@ import os
 import string
 
 LANGUAGES = ("sv", "en")
-_language = os.environ.get("TRACKER_LANG", "sv") if os.environ.get("TRACKER_LANG") in LANGUAGES else "sv"
+_language = os.environ.get("TRACKER_LANG", "sv")
+if _language not in LANGUAGES:
+    _language = "sv"
 
 
 def set_language(lang: str) -> None:
@@ -43,9 +45,647 @@ CATALOG: dict[str, dict[str, str]] = {
     "common.yes": {"sv": "ja", "en": "yes"},
     "common.no": {"sv": "nej", "en": "no"},
     # --- domain ---------------------------------------------------------------------------
+    # Privacy boundary and participant codes
+    "domain.personnummer_refused": {
+        "sv": "Värdet ser ut som ett personnummer eller samordningsnummer och sparas inte. "
+        "Registret får bara innehålla deltagarkoder.",
+        "en": "The value looks like a Swedish personal identity number or coordination number "
+        "and is not saved. The register may only hold participant codes.",
+    },
+    "domain.code_format": {
+        "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
+        "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
+    },
+    "domain.code_check": {
+        "sv": "Kontrolltecknet stämmer inte — kontrollera koden.",
+        "en": "The check character does not match — please check the code.",
+    },
+    # Dates and periods
+    "domain.date_format": {
+        "sv": "Datumet känns inte igen. Skriv ÅÅÅÅ-MM-DD (till exempel 2026-03-15), idag, igår "
+        "eller -N för N dagar sedan.",
+        "en": "The date is not recognised. Enter YYYY-MM-DD (for example 2026-03-15), today, "
+        "yesterday or -N for N days ago.",
+    },
+    "domain.period_format": {
+        "sv": "Perioden känns inte igen. Ange till exempel 2026, 2026H1, 2026Q3 eller "
+        "2026-01-15..2026-03-31.",
+        "en": "The period is not recognised. Enter for example 2026, 2026H1, 2026Q3 or "
+        "2026-01-15..2026-03-31.",
+    },
+    "domain.period_order": {
+        "sv": "Periodens första dag ({first}) ligger efter dess sista dag ({last}).",
+        "en": "The period's first day ({first}) is after its last day ({last}).",
+    },
+    # Case rules (metrics.md, "The participant's case")
+    "domain.kind_unknown": {
+        "sv": "Okänd händelsetyp: {kind}.",
+        "en": "Unknown event type: {kind}.",
+    },
+    "domain.application_duplicate": {
+        "sv": "Deltagaren har redan en ansökan ({first}); en andra ansökan ({date}) kan inte "
+        "registreras.",
+        "en": "The participant already has an application ({first}); a second one ({date}) "
+        "cannot be registered.",
+    },
+    "domain.start_duplicate": {
+        "sv": "Deltagaren är redan inskriven ({first}); en andra start ({date}) kan inte "
+        "registreras.",
+        "en": "The participant is already enrolled ({first}); a second start ({date}) cannot "
+        "be registered.",
+    },
+    "domain.non_start_duplicate": {
+        "sv": "Ansökan är redan avslutad utan start ({first}); ej start kan inte registreras en "
+        "gång till ({date}).",
+        "en": "The application is already closed without a start ({first}); a second non-start "
+        "({date}) cannot be registered.",
+    },
+    "domain.exit_duplicate": {
+        "sv": "Deltagaren är redan avslutad ({first}); ett andra avslut ({date}) kan inte "
+        "registreras.",
+        "en": "The participant has already exited ({first}); a second exit ({date}) cannot be "
+        "registered.",
+    },
+    "domain.date_in_future": {
+        "sv": "Datumet {date} ligger efter dagens datum ({today}). Händelser kan inte "
+        "registreras i förväg.",
+        "en": "The date {date} is after today ({today}). Events cannot be registered in advance.",
+    },
+    "domain.start_and_non_start": {
+        "sv": "En ansökan kan inte både leda till start ({start}) och avslutas utan start "
+        "({non_start}). Rätta eller ta bort en av händelserna.",
+        "en": "An application cannot both lead to a start ({start}) and be closed without a "
+        "start ({non_start}). Correct or retract one of the events.",
+    },
+    "domain.start_before_application": {
+        "sv": "Startdatumet {date} ligger före ansökan ({application}). Start kan vara samma "
+        "dag som ansökan eller senare.",
+        "en": "The start date {date} is before the application ({application}). A start can be "
+        "on the day of the application or later.",
+    },
+    "domain.non_start_without_application": {
+        "sv": "Ej start kan bara registreras när deltagaren har en ansökan.",
+        "en": "A non-start can only be registered when the participant has an application.",
+    },
+    "domain.non_start_before_application": {
+        "sv": "Datumet för ej start ({date}) ligger före ansökan ({application}).",
+        "en": "The non-start date ({date}) is before the application ({application}).",
+    },
+    "domain.step_without_start": {
+        "sv": "En stegförflyttning kräver att deltagaren är inskriven (start).",
+        "en": "A step requires the participant to be enrolled (start).",
+    },
+    "domain.step_before_start": {
+        "sv": "Stegförflyttningen ({date}) ligger före start ({start}).",
+        "en": "The step ({date}) is before the start ({start}).",
+    },
+    "domain.step_after_exit": {
+        "sv": "Stegförflyttningen ({date}) ligger efter avslutet ({exit}).",
+        "en": "The step ({date}) is after the exit ({exit}).",
+    },
+    "domain.exit_without_start": {
+        "sv": "Avslut kräver att deltagaren är inskriven (start).",
+        "en": "An exit requires the participant to be enrolled (start).",
+    },
+    "domain.exit_before_start": {
+        "sv": "Avslutsdatumet {date} ligger före start ({start}).",
+        "en": "The exit date {date} is before the start ({start}).",
+    },
+    "domain.handover_missing": {
+        "sv": "Ange om deltagaren gick vidare till ordinarie insats hos en part (ja eller nej).",
+        "en": "State whether the participant went on to regular services at a party (yes or no).",
+    },
+    "domain.follow_up_without_exit": {
+        "sv": "Uppföljning kan bara registreras efter avslut.",
+        "en": "A follow-up can only be registered after an exit.",
+    },
+    "domain.follow_up_not_after_exit": {
+        "sv": "Uppföljningen ({date}) måste ligga efter avslutet ({exit}).",
+        "en": "The follow-up ({date}) must be after the exit ({exit}).",
+    },
+    "domain.follow_up_months_missing": {
+        "sv": "Ange om uppföljningen gäller 6 eller 18 månader efter avslut.",
+        "en": "State whether the follow-up is the one 6 or 18 months after exit.",
+    },
+    "domain.follow_up_months": {
+        "sv": "Uppföljning görs 6 eller 18 månader efter avslut, inte {months}.",
+        "en": "Follow-ups are made 6 or 18 months after exit, not {months}.",
+    },
+    "domain.follow_up_duplicate": {
+        "sv": "Deltagaren har redan en uppföljning efter {months} månader ({first}).",
+        "en": "The participant already has a {months}-month follow-up ({first}).",
+    },
+    "domain.level_missing": {
+        "sv": "Ange en nivå på förflyttningstrappan.",
+        "en": "Enter a level on the step ladder.",
+    },
+    "domain.level_unknown": {
+        "sv": "Nivå {level} finns inte på förflyttningstrappan. Välj en nivå mellan {lowest} "
+        "och {highest}.",
+        "en": "Level {level} is not on the step ladder. Choose a level from {lowest} to {highest}.",
+    },
+    "domain.referrer_missing": {
+        "sv": "Ange remitterande part.",
+        "en": "Enter the referring party.",
+    },
+    "domain.referrer_unknown": {
+        "sv": "Okänd remitterande part: {code}.",
+        "en": "Unknown referring party: {code}.",
+    },
+    "domain.reason_missing": {
+        "sv": "Ange orsak till att ansökan inte ledde till start.",
+        "en": "Enter why the application did not lead to a start.",
+    },
+    "domain.reason_unknown": {
+        "sv": "Okänd orsak till ej start: {code}.",
+        "en": "Unknown reason for not starting: {code}.",
+    },
+    "domain.meeting_unknown": {
+        "sv": "Okänd mötestyp: {code}.",
+        "en": "Unknown meeting type: {code}.",
+    },
+    "domain.destination_missing": {
+        "sv": "Ange sysselsättning vid avslut.",
+        "en": "Enter the destination at exit.",
+    },
+    "domain.destination_unknown": {
+        "sv": "Okänd sysselsättning vid avslut: {code}.",
+        "en": "Unknown destination at exit: {code}.",
+    },
+    "domain.exit_kind_missing": {
+        "sv": "Ange avslutstyp (avslutad eller avbruten).",
+        "en": "Enter the type of exit (ended or discontinued).",
+    },
+    "domain.exit_kind_unknown": {
+        "sv": "Okänd avslutstyp: {code}.",
+        "en": "Unknown type of exit: {code}.",
+    },
+    # Code lists and the ladder: new versions relabel and add, never remove or renumber
+    "domain.codelist_name_changed": {
+        "sv": "En ny version måste gälla samma kodlista ({old}), inte {new}.",
+        "en": "A new version must be of the same code list ({old}), not {new}.",
+    },
+    "domain.codelist_version": {
+        "sv": "Den nya versionen ska ha versionsnummer {expected}, inte {actual}.",
+        "en": "The new version must have version number {expected}, not {actual}.",
+    },
+    "domain.codelist_code_removed": {
+        "sv": "Koden {code} saknas i den nya versionen. Koder kan inte tas bort eftersom "
+        "registrerade händelser använder dem; ändra benämningen i stället.",
+        "en": "The code {code} is missing from the new version. Codes cannot be removed because "
+        "registered events use them; change the label instead.",
+    },
+    "domain.codelist_duplicate": {
+        "sv": "Koden {code} finns mer än en gång.",
+        "en": "The code {code} appears more than once.",
+    },
+    "domain.codelist_code_format": {
+        "sv": "Koden {code} är ogiltig. En kod får bara innehålla a–z, 0–9 och understreck "
+        "(högst 40 tecken).",
+        "en": "The code {code} is invalid. A code may only contain a–z, 0–9 and underscores "
+        "(at most 40 characters).",
+    },
+    "domain.codelist_label_invalid": {
+        "sv": "Benämningen för koden {code} saknas eller är längre än {max} tecken.",
+        "en": "The label of the code {code} is missing or longer than {max} characters.",
+    },
+    "domain.codelist_empty": {
+        "sv": "Kodlistan måste innehålla minst en kod.",
+        "en": "The code list must contain at least one code.",
+    },
+    "domain.ladder_version": {
+        "sv": "Den nya versionen av förflyttningstrappan ska ha versionsnummer {expected}, "
+        "inte {actual}.",
+        "en": "The new version of the step ladder must have version number {expected}, "
+        "not {actual}.",
+    },
+    "domain.ladder_level_removed": {
+        "sv": "Nivå {level} saknas i den nya versionen. Nivåer kan inte tas bort eller "
+        "numreras om eftersom registrerade händelser använder dem.",
+        "en": "Level {level} is missing from the new version. Levels cannot be removed or "
+        "renumbered because registered events use them.",
+    },
+    "domain.ladder_duplicate": {
+        "sv": "Nivå {level} finns mer än en gång.",
+        "en": "Level {level} appears more than once.",
+    },
+    "domain.ladder_level_format": {
+        "sv": "Ett nivånummer ska vara ett heltal från 1 och uppåt, inte {level}.",
+        "en": "A level number must be a whole number from 1 upwards, not {level}.",
+    },
+    "domain.ladder_label_invalid": {
+        "sv": "Benämningen för nivå {level} saknas eller är längre än {max} tecken.",
+        "en": "The label of level {level} is missing or longer than {max} characters.",
+    },
+    "domain.ladder_empty": {
+        "sv": "Förflyttningstrappan måste ha minst en nivå.",
+        "en": "The step ladder must have at least one level.",
+    },
+    # Names shown in lists and forms
+    "domain.kind.application": {"sv": "Ansökan", "en": "Application"},
+    "domain.kind.start": {"sv": "Start", "en": "Start"},
+    "domain.kind.non_start": {"sv": "Ej start", "en": "Not started"},
+    "domain.kind.step": {"sv": "Stegförflyttning", "en": "Step"},
+    "domain.kind.exit": {"sv": "Avslut", "en": "Exit"},
+    "domain.kind.follow_up": {"sv": "Uppföljning", "en": "Follow-up"},
+    "domain.kind.correction": {"sv": "Rättelse", "en": "Correction"},
+    "domain.kind.retraction": {"sv": "Makulering", "en": "Retraction"},
+    "domain.status.empty": {"sv": "Inga händelser", "en": "No events"},
+    "domain.status.application": {"sv": "Ansökan utan beslut", "en": "Application pending"},
+    "domain.status.active": {"sv": "Pågående", "en": "Active"},
+    "domain.status.non_start": {"sv": "Ej startad", "en": "Not started"},
+    "domain.status.exited": {"sv": "Avslutad", "en": "Exited"},
+    "domain.list.gender": {"sv": "Kön", "en": "Gender"},
+    "domain.list.referrer": {"sv": "Remitterande part", "en": "Referring party"},
+    "domain.list.meeting_type": {"sv": "Mötestyp", "en": "Meeting type"},
+    "domain.list.exit_destination": {
+        "sv": "Sysselsättning vid avslut",
+        "en": "Destination at exit",
+    },
+    "domain.list.exit_kind": {"sv": "Avslutstyp", "en": "Type of exit"},
+    "domain.list.non_start_reason": {"sv": "Orsak till ej start", "en": "Reason for not starting"},
+    "domain.list.correction_reason": {"sv": "Orsak till rättelse", "en": "Reason for correction"},
+    "domain.list.ladder": {"sv": "Förflyttningstrappa", "en": "Step ladder"},
     # --- keyfile --------------------------------------------------------------------------
+    "keyfile.error": {
+        "sv": "Nyckelfilen kunde inte användas.",
+        "en": "The key file could not be used.",
+    },
+    "keyfile.wrong_credentials": {
+        "sv": "Fel användarnamn eller lösenfras. Inget har ändrats.",
+        "en": "Wrong user name or passphrase. Nothing was changed.",
+    },
+    "keyfile.missing": {
+        "sv": "Nyckelfilen {path} saknas. Registret kan inte öppnas utan den. Kontrollera att "
+        "filen ligger i samma mapp som registret, eller hämta den från en säkerhetskopia.",
+        "en": "The key file {path} is missing. The register cannot be opened without it. Check "
+        "that the file is in the same folder as the register, or restore it from a backup.",
+    },
+    "keyfile.exists": {
+        "sv": "Det finns redan en nyckelfil: {path}. Den har inte ändrats.",
+        "en": "A key file already exists: {path}. It was not changed.",
+    },
+    "keyfile.corrupt": {
+        "sv": "Nyckelfilen {path} är skadad eller har ett okänt format och kan inte läsas. "
+        "Hämta den från en säkerhetskopia.",
+        "en": "The key file {path} is damaged or in an unknown format and cannot be read. "
+        "Restore it from a backup.",
+    },
+    "keyfile.tampered": {
+        "sv": "Nyckelfilen {path} har ändrats utanför tracker och går inte att lita på. "
+        "Inget har ändrats. Hämta nyckelfilen från en säkerhetskopia och meddela den som "
+        "ansvarar för registret.",
+        "en": "The key file {path} was changed outside tracker and cannot be trusted. "
+        "Nothing was changed. Restore the key file from a backup and tell the person "
+        "responsible for the register.",
+    },
+    "keyfile.tampered_slot": {
+        "sv": "Nyckelfilen {path} har ändrats utanför tracker: rollen för användaren {user} "
+        "stämmer inte. Inget har ändrats. Hämta nyckelfilen från en säkerhetskopia och meddela "
+        "den som ansvarar för registret.",
+        "en": "The key file {path} was changed outside tracker: the role of user {user} does "
+        "not match. Nothing was changed. Restore the key file from a backup and tell the "
+        "person responsible for the register.",
+    },
+    "keyfile.weak_kdf": {
+        "sv": "Lösenfrasskyddet i nyckelfilen är svagare än tracker tillåter (minne "
+        "{memory_cost} KiB, {iterations} varv, parallellitet {lanes}; minst {floor_memory_cost} "
+        "KiB, {floor_iterations} varv, parallellitet {floor_lanes}). Filen kan ha manipulerats. "
+        "Meddela den som ansvarar för registret.",
+        "en": "The passphrase protection in the key file is weaker than tracker allows (memory "
+        "{memory_cost} KiB, {iterations} iterations, {lanes} lanes; at least "
+        "{floor_memory_cost} KiB, {floor_iterations} iterations, {floor_lanes} lanes). The file "
+        "may have been tampered with. Tell the person responsible for the register.",
+    },
+    "keyfile.recovery_group_invalid": {
+        "sv": "Grupp {group} i återställningsnyckeln är felskriven. Kontrollera de sex "
+        "siffrorna i den gruppen.",
+        "en": "Group {group} of the recovery key is mistyped. Check the six digits of that "
+        "group.",
+    },
+    "keyfile.recovery_key_length": {
+        "sv": "Återställningsnyckeln ska ha 8 grupper med 6 siffror i varje, till exempel "
+        "123456-234567-… Kontrollera att ingen grupp saknas eller har skrivits två gånger.",
+        "en": "The recovery key has 8 groups of 6 digits each, for example 123456-234567-… "
+        "Check that no group is missing or typed twice.",
+    },
+    "keyfile.recovery_key_wrong": {
+        "sv": "Återställningsnyckeln är rätt skriven men hör inte till det här registret. "
+        "Inget har ändrats.",
+        "en": "The recovery key is typed correctly but does not belong to this register. "
+        "Nothing was changed.",
+    },
+    "keyfile.slot_exists": {
+        "sv": "Användaren {user} finns redan i nyckelfilen.",
+        "en": "The user {user} already exists in the key file.",
+    },
+    "keyfile.slot_not_found": {
+        "sv": "Användaren {user} finns inte i nyckelfilen.",
+        "en": "The user {user} does not exist in the key file.",
+    },
+    "keyfile.last_coordinator": {
+        "sv": "Användaren {user} är den enda med rollen samordnare (coordinator) och kan inte "
+        "tas bort. Lägg först till en annan användare med den rollen.",
+        "en": "The user {user} is the only one with the coordinator role and cannot be "
+        "removed. Add another user with that role first.",
+    },
+    "keyfile.invalid_user_name": {
+        "sv": "Användarnamnet {user} går inte att använda. Ett användarnamn har 1–32 tecken: "
+        "små bokstäver a–z, siffror 0–9, punkt, understreck eller bindestreck.",
+        "en": "The user name {user} cannot be used. A user name has 1–32 characters: "
+        "lower-case letters a–z, digits 0–9, dot, underscore or hyphen.",
+    },
+    "keyfile.invalid_role": {
+        "sv": "Rollen {role} finns inte. Välj en av: {roles}.",
+        "en": "There is no role {role}. Choose one of: {roles}.",
+    },
+    "keyfile.empty_passphrase": {
+        "sv": "Lösenfrasen får inte vara tom.",
+        "en": "The passphrase must not be empty.",
+    },
     # --- store ----------------------------------------------------------------------------
+    "role.staff": {"sv": "personal", "en": "staff"},
+    "role.coordinator": {"sv": "samordnare", "en": "coordinator"},
+    "role.reviewer": {"sv": "granskare", "en": "reviewer"},
+    "store.chain_missing": {
+        "sv": "händelsen saknas (raderad ur loggen)",
+        "en": "the event is missing (deleted from the log)",
+    },
+    "store.chain_payload": {
+        "sv": "händelsens innehåll stämmer inte med dess kontrollsumma (ändrad)",
+        "en": "the event's content does not match its checksum (altered)",
+    },
+    "store.chain_case_code": {
+        "sv": "händelsens deltagarkod stämmer inte med dess innehåll (ändrad)",
+        "en": "the event's participant code does not match its content (altered)",
+    },
+    "store.chain_link": {
+        "sv": "kedjans länk stämmer inte (händelsen eller en tidigare har ändrats)",
+        "en": "the chain link does not match (this or an earlier event was altered)",
+    },
+    "store.database_key_mismatch": {
+        "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
+        "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
+    },
     # --- service --------------------------------------------------------------------------
+    "service.role_refused": {
+        "sv": "{user} har rollen {role} och får inte göra detta.",
+        "en": "{user} has the role {role} and may not do this.",
+    },
+    "service.case_not_found": {
+        "sv": "Det finns ingen deltagare med koden {code}.",
+        "en": "There is no participant with the code {code}.",
+    },
+    "service.case_exists": {
+        "sv": "Deltagarkoden {code} finns redan i registret.",
+        "en": "The participant code {code} already exists in the register.",
+    },
+    "service.event_not_found": {
+        "sv": "Deltagaren {code} har ingen gällande händelse nummer {seq}.",
+        "en": "Participant {code} has no current event number {seq}.",
+    },
+    "service.unknown_insats": {
+        "sv": "Insatsen \"{insats}\" finns inte i registret.",
+        "en": "The insats \"{insats}\" is not in the register.",
+    },
+    "service.unknown_gender": {
+        "sv": "Kön måste vara kvinna, man eller ej_angivet (inte \"{gender}\").",
+        "en": "Gender must be kvinna, man or ej_angivet (not \"{gender}\").",
+    },
+    "service.unknown_correction_reason": {
+        "sv": "Okänd orsak till rättelse: \"{reason}\".",
+        "en": "Unknown reason for the correction: \"{reason}\".",
+    },
+    "service.unknown_fields": {
+        "sv": "Det går inte att rätta dessa uppgifter: {fields}.",
+        "en": "These fields cannot be corrected: {fields}.",
+    },
+    "service.nothing_changed": {
+        "sv": "Rättelsen ändrar ingenting.",
+        "en": "The correction changes nothing.",
+    },
+    "service.passphrase_too_short": {
+        "sv": "Lösenfrasen måste ha minst {minimum} tecken. Några vanliga ord i följd är lätta att minnas.",
+        "en": "The passphrase must have at least {minimum} characters. A few ordinary words in a row are easy to remember.",
+    },
+    "service.no_insats": {
+        "sv": "Ange minst en insats.",
+        "en": "Give at least one insats.",
+    },
+    "service.empty_insats": {
+        "sv": "En insats måste ha ett namn.",
+        "en": "An insats must have a name.",
+    },
+    "service.duplicate_insats": {
+        "sv": "Samma insats är angiven två gånger.",
+        "en": "The same insats is given twice.",
+    },
+    "service.insats_exists": {
+        "sv": "Insatsen \"{insats}\" finns redan.",
+        "en": "The insats \"{insats}\" already exists.",
+    },
+    "service.register_exists": {
+        "sv": "Det finns redan ett register på {path}; inget har ändrats.",
+        "en": "There is already a register at {path}; nothing was changed.",
+    },
+    "service.no_register": {
+        "sv": "Det finns inget register på {path}. Skapa ett med tracker init eller ange --db.",
+        "en": "There is no register at {path}. Create one with tracker init or give --db.",
+    },
+    "service.unknown_user": {
+        "sv": "Användaren {user} finns inte i nyckelfilen.",
+        "en": "The user {user} is not in the key file.",
+    },
+    "service.unknown_code_list": {
+        "sv": "Det finns ingen kodlista som heter \"{name}\".",
+        "en": "There is no code list called \"{name}\".",
+    },
+    "service.unknown_role": {
+        "sv": "Okänd roll \"{role}\": välj staff, coordinator eller reviewer.",
+        "en": "Unknown role \"{role}\": choose staff, coordinator or reviewer.",
+    },
     # --- cli ------------------------------------------------------------------------------
+    # argparse's own texts; the English side must equal argparse's message ids exactly.
+    "cli.argparse.usage": {"sv": "användning: ", "en": "usage: "},
+    "cli.argparse.options": {"sv": "flaggor", "en": "options"},
+    "cli.argparse.positional": {"sv": "argument", "en": "positional arguments"},
+    "cli.argparse.help": {"sv": "visa den här hjälpen och avsluta", "en": "show this help message and exit"},
+    "cli.argparse.version": {
+        "sv": "visa programmets version och avsluta",
+        "en": "show program's version number and exit",
+    },
+    "cli.argparse.required": {
+        "sv": "dessa argument måste anges: %s",
+        "en": "the following arguments are required: %s",
+    },
+    "cli.argparse.unrecognized": {"sv": "okända argument: %s", "en": "unrecognized arguments: %s"},
+    "cli.argparse.invalid_choice": {
+        "sv": "ogiltigt val: %(value)r (välj bland %(choices)s)",
+        "en": "invalid choice: %(value)r (choose from %(choices)s)",
+    },
+    "cli.argparse.argument": {
+        "sv": "argument %(argument_name)s: %(message)s",
+        "en": "argument %(argument_name)s: %(message)s",
+    },
+    "cli.argparse.expected_one": {"sv": "ett värde behövs", "en": "expected one argument"},
+    "cli.argparse.invalid_value": {
+        "sv": "ogiltigt värde (%(type)s): %(value)r",
+        "en": "invalid %(type)s value: %(value)r",
+    },
+    "cli.description": {
+        "sv": "tracker: lokal, krypterad uppföljning av deltagare i Samordningsteam.",
+        "en": "tracker: local, encrypted participant follow-up for Samordningsteam.",
+    },
+    "cli.commands": {"sv": "kommandon", "en": "commands"},
+    "cli.help_db": {
+        "sv": "databasfil (standard: $TRACKER_DB, annars db/tracker.db)",
+        "en": "database file (default: $TRACKER_DB, else db/tracker.db)",
+    },
+    "cli.help_lang": {
+        "sv": "språk: sv eller en (standard: $TRACKER_LANG, annars sv)",
+        "en": "language: sv or en (default: $TRACKER_LANG, else sv)",
+    },
+    "cli.help_debug": {
+        "sv": "visa fullständiga felspår (för felsökning)",
+        "en": "show full tracebacks (for troubleshooting)",
+    },
+    "cli.help_init": {
+        "sv": "skapa ett nytt krypterat register; första användaren blir samordnare",
+        "en": "create a new encrypted register; the first user is a coordinator",
+    },
+    "cli.help_init_user": {"sv": "första användarens namn", "en": "the first user's name"},
+    "cli.help_insats": {
+        "sv": "en insats (team) i registret; kan anges flera gånger",
+        "en": "an insats (team) in the register; may be given several times",
+    },
+    "cli.help_demo": {
+        "sv": "skapa ett register med påhittade deltagare (användare demo, lösenfras demo)",
+        "en": "create a register of synthetic participants (user demo, passphrase demo)",
+    },
+    "cli.help_participants": {"sv": "antal deltagare (standard 300)", "en": "number of participants (default 300)"},
+    "cli.help_seed": {"sv": "slumpfrö för samma data varje gång", "en": "random seed for the same data every time"},
+    "cli.help_open": {"sv": "öppna registret efteråt", "en": "open the register afterwards"},
+    "cli.help_key": {"sv": "hantera användarnas nyckelplatser", "en": "manage users' key slots"},
+    "cli.help_key_list": {"sv": "visa användare och roller", "en": "list users and roles"},
+    "cli.help_key_add": {"sv": "lägg till en användare (samordnare)", "en": "add a user (coordinators)"},
+    "cli.help_key_remove": {"sv": "ta bort en användare (samordnare)", "en": "remove a user (coordinators)"},
+    "cli.help_key_passwd": {"sv": "byt din lösenfras", "en": "change your passphrase"},
+    "cli.help_key_public": {
+        "sv": "visa registrets publika signeringsnyckel och dess fingeravtryck",
+        "en": "print the register's public signing key and its fingerprint",
+    },
+    "cli.help_key_user": {"sv": "användarnamn", "en": "user name"},
+    "cli.help_role": {"sv": "roll", "en": "role"},
+    "cli.help_recover": {
+        "sv": "sätt en ny lösenfras med återställningsnyckeln",
+        "en": "set a new passphrase with the recovery key",
+    },
+    "cli.help_recover_user": {
+        "sv": "användaren som får ny lösenfras (standard: $TRACKER_USER)",
+        "en": "the user who gets a new passphrase (default: $TRACKER_USER)",
+    },
+    "cli.help_audit": {"sv": "granska registret", "en": "audit the register"},
+    "cli.help_audit_verify": {
+        "sv": "kontrollera hela händelsekedjan och varje sida i databasfilen",
+        "en": "check the whole event chain and every page of the database file",
+    },
+    "cli.usage_error": {"sv": "Fel i kommandot: {detail}", "en": "Usage error: {detail}"},
+    "cli.prompt_user": {"sv": "Användare: ", "en": "User: "},
+    "cli.prompt_passphrase": {"sv": "Lösenfras: ", "en": "Passphrase: "},
+    "cli.prompt_new_passphrase": {"sv": "Ny lösenfras: ", "en": "New passphrase: "},
+    "cli.prompt_repeat_passphrase": {"sv": "Upprepa lösenfrasen: ", "en": "Repeat the passphrase: "},
+    "cli.prompt_recovery_key": {
+        "sv": "Återställningsnyckel (8 grupper om 6 siffror): ",
+        "en": "Recovery key (8 groups of 6 digits): ",
+    },
+    "cli.no_login": {
+        "sv": "Ingen inloggning: ange TRACKER_USER och TRACKER_PASSPHRASE (eller TRACKER_PASSPHRASE_FILE), eller kör i en terminal.",
+        "en": "No login: set TRACKER_USER and TRACKER_PASSPHRASE (or TRACKER_PASSPHRASE_FILE), or run in a terminal.",
+    },
+    "cli.passphrase_file_unreadable": {
+        "sv": "Filen med lösenfrasen går inte att läsa: {path}",
+        "en": "The passphrase file cannot be read: {path}",
+    },
+    "cli.no_new_passphrase": {
+        "sv": "Ingen ny lösenfras: ange TRACKER_NEW_PASSPHRASE eller kör i en terminal.",
+        "en": "No new passphrase: set TRACKER_NEW_PASSPHRASE or run in a terminal.",
+    },
+    "cli.no_recovery_key": {
+        "sv": "Ingen återställningsnyckel: ange TRACKER_RECOVERY_KEY eller kör i en terminal.",
+        "en": "No recovery key: set TRACKER_RECOVERY_KEY or run in a terminal.",
+    },
+    "cli.passphrases_differ": {
+        "sv": "Lösenfraserna är inte lika; inget har ändrats.",
+        "en": "The passphrases differ; nothing was changed.",
+    },
+    "cli.no_tui": {
+        "sv": "Terminalgränssnittet är inte klart än. Se tracker --help för kommandona.",
+        "en": "The terminal interface is not ready yet. See tracker --help for the commands.",
+    },
+    "cli.init_done": {
+        "sv": "Registret är skapat: {path} (användare {user}, samordnare).",
+        "en": "The register is created: {path} (user {user}, coordinator).",
+    },
+    "cli.recovery_key_heading": {
+        "sv": "ÅTERSTÄLLNINGSNYCKEL (visas bara nu):",
+        "en": "RECOVERY KEY (shown only now):",
+    },
+    "cli.recovery_key_advice": {
+        "sv": "Skriv ner den och förvara den inlåst, skild från datorn. Den öppnar registret om alla lösenfraser glöms bort.",
+        "en": "Write it down and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten.",
+    },
+    "cli.demo_exists": {
+        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
+        "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
+    },
+    "cli.demo_progress": {"sv": "Skapar demodata", "en": "Creating demo data"},
+    "cli.demo_done": {
+        "sv": "DEMO-registret är skapat: {path} ({participants} påhittade deltagare, {events} händelser; insatser: {insatser}).",
+        "en": "The DEMO register is created: {path} ({participants} synthetic participants, {events} events; insatser: {insatser}).",
+    },
+    "cli.demo_login": {
+        "sv": "Logga in som {user} med lösenfrasen {passphrase}.",
+        "en": "Log in as {user} with the passphrase {passphrase}.",
+    },
+    "cli.col_user": {"sv": "användare", "en": "user"},
+    "cli.col_role": {"sv": "roll", "en": "role"},
+    "cli.col_created": {"sv": "skapad", "en": "created"},
+    "cli.key_added": {"sv": "Användaren {user} ({role}) är tillagd.", "en": "The user {user} ({role}) is added."},
+    "cli.key_removed": {
+        "sv": "Användaren {user} är borttagen och kan inte längre öppna registret.",
+        "en": "The user {user} is removed and can no longer open the register.",
+    },
+    "cli.passphrase_changed": {
+        "sv": "Lösenfrasen för {user} är bytt.",
+        "en": "The passphrase of {user} is changed.",
+    },
+    "cli.public_key": {"sv": "Publik signeringsnyckel (Ed25519): {key}", "en": "Public signing key (Ed25519): {key}"},
+    "cli.fingerprint": {"sv": "Fingeravtryck: {fingerprint}", "en": "Fingerprint: {fingerprint}"},
+    "cli.recovered": {
+        "sv": "Ny lösenfras satt för {user} med återställningsnyckeln.",
+        "en": "New passphrase set for {user} with the recovery key.",
+    },
+    "cli.audit_ok": {
+        "sv": "Granskningen är godkänd: {count} händelser, kedjans topp #{seq} {hash}.",
+        "en": "The audit passed: {count} events, chain head #{seq} {hash}.",
+    },
+    "cli.audit_chain_broken": {
+        "sv": "Händelsekedjan är bruten vid händelse #{seq}: {problem}.",
+        "en": "The event chain is broken at event #{seq}: {problem}.",
+    },
+    "cli.audit_integrity": {
+        "sv": "Databasfilen är skadad: {problem}",
+        "en": "The database file is damaged: {problem}",
+    },
+    "cli.audit_projection_drift": {
+        "sv": "Tabellen {table} stämmer inte med händelserna (kan byggas om från loggen).",
+        "en": "The table {table} does not match the events (it can be rebuilt from the log).",
+    },
+    "cli.interrupted": {"sv": "Avbrutet; inget halvfärdigt har sparats.", "en": "Interrupted; nothing half-done was saved."},
+    "cli.os_error": {"sv": "Filfel: {detail}", "en": "File error: {detail}"},
+    "cli.unexpected": {
+        "sv": "Ett oväntat fel inträffade ({kind}). Kör igen med --debug för detaljer.",
+        "en": "An unexpected error occurred ({kind}). Run again with --debug for details.",
+    },
     # --- demo -----------------------------------------------------------------------------
 }
