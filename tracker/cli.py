@@ -415,6 +415,8 @@ def _report(error: Exception) -> int:
         return _fail("\n".join(v.message() for v in error.violations), EXIT_ERROR)
     if isinstance(error, keyfile.WrongCredentials):
         return _fail(error.message(), EXIT_CREDENTIALS)
+    if isinstance(error, keyfile.InvalidRecoveryKey) and error.key == "keyfile.recovery_key_wrong":
+        return _fail(error.message(), EXIT_CREDENTIALS)  # well formed, but not this register's
     if isinstance(error, keyfile.KeyFileTampered):
         return _fail(error.message(), EXIT_VERIFICATION)
     if isinstance(error, keyfile.KeyFileError | ServiceError):

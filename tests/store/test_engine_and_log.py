@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select
 
 from tracker.store import engine as store_engine
 from tracker.store import keyfile
-from tracker.store.database import Register, creating, head_revision, migrate
+from tracker.store.database import SCHEMA_HEAD, Register, creating, head_revision, migrate
 from tracker.store.eventlog import (
     GENESIS_HASH,
     EventWriter,
@@ -74,7 +74,7 @@ def test_migrations_match_schema_and_are_idempotent(register: Register) -> None:
     with register.read() as connection:
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         tables = set(inspect(connection).get_table_names())
-    assert version == head_revision()
+    assert version == head_revision() == SCHEMA_HEAD
     assert set(metadata.tables) <= tables
     migrate(register.engine)  # at head: nothing to do, no error
 

@@ -8,16 +8,16 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import OperationalError
 
 from tracker.store.engine import make_engine, read_transaction, write_transaction
 from tracker.store.schema import meta
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration's revision. Kept here so opening a current register needs no Alembic
+# import (it costs a noticeable part of a second); a test checks it against the scripts.
+SCHEMA_HEAD = "0001"
 
 
 class NotATrackerDatabase(Exception):
@@ -28,14 +28,19 @@ def new_database_id() -> str:
     return secrets.token_hex(16)
 
 
-def _alembic_config(connection: Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:  # a new, empty database has no version table yet
+            return None
 
 
 def head_revision() -> str | None:
+    """The newest revision among the migration scripts (asks Alembic)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
@@ -43,12 +48,16 @@ def head_revision() -> str | None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision, in one write transaction on the keyed engine."""
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current == head_revision():
+    if _current_revision(engine) == SCHEMA_HEAD:
         return
+    from alembic import command
+    from alembic.config import Config
+
     with write_transaction(engine) as connection:
-        command.upgrade(_alembic_config(connection), "head")
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 class Register:
