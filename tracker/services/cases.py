@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from tracker.domain.case import (
     APPLICATION,
@@ -34,7 +35,7 @@ from tracker.domain.case import (
 )
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
 from tracker.services.session import NotFound, ServiceError, Session, Transaction, insats_ids
-from tracker.store.projections import case_attributes, case_raw_events
+from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_events
 from tracker.store.schema import cases, events, insatser
 
 
@@ -79,21 +80,16 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _insats_name(connection: Connection, insats_id: int) -> str:
-    return connection.execute(
-        select(insatser.c.name).where(insatser.c.id == insats_id)
-    ).scalar_one()
-
-
-def _load_case(connection: Connection, code: str, today: date) -> CaseView | None:
-    raw = case_raw_events(connection, code)
+def _view(
+    code: str, raw: list[RawCaseEvent], insats_names: Mapping[int, str], today: date
+) -> CaseView | None:
     attributes = case_attributes(raw)
     if attributes is None:
         return None
     effective = effective_events(raw)
     return CaseView(
         code=code,
-        insats=_insats_name(connection, attributes.insats_id),
+        insats=insats_names[attributes.insats_id],
         gender=attributes.gender,
         summary=summarize_case(effective, today),
         events=tuple(effective),
@@ -101,9 +97,15 @@ def _load_case(connection: Connection, code: str, today: date) -> CaseView | Non
     )
 
 
+def _tx_view(tx: Transaction, code: str) -> CaseView | None:
+    return _view(code, tx.case_events(code), tx.insats_names, tx.session.today())
+
+
 def get_case(session: Session, code: str) -> CaseView:
+    code = normalize_code(code)
     with session.read() as connection:
-        view = _load_case(connection, normalize_code(code), session.today())
+        names = {insats_id: name for name, insats_id in insats_ids(connection).items()}
+        view = _view(code, case_raw_events(connection, code), names, session.today())
     if view is None:
         raise NotFound("service.case_not_found", code=code)
     return view
@@ -201,24 +203,17 @@ def _new_code(tx: Transaction, code: str | None, rng: random.Random | None) -> s
         problem = code_problem(code)
         if problem is not None:
             raise RuleError([problem])
-        if _exists(tx.connection, code):
+        if tx.case_events(code):
             raise ServiceError("service.case_exists", code=code)
         return code
     while True:  # collisions are astronomically rare, but never reuse a code
         candidate = generate_code(rng)
-        if not _exists(tx.connection, candidate):
+        if not tx.case_events(candidate):
             return candidate
 
 
-def _exists(connection: Connection, code: str) -> bool:
-    return (
-        connection.execute(select(events.c.seq).where(events.c.case_code == code).limit(1)).first()
-        is not None
-    )
-
-
 def _existing(tx: Transaction, code: str) -> CaseView:
-    view = _load_case(tx.connection, normalize_code(code), tx.session.today())
+    view = _tx_view(tx, normalize_code(code))
     if view is None:
         raise NotFound("service.case_not_found", code=code)
     return view
@@ -227,7 +222,7 @@ def _existing(tx: Transaction, code: str) -> CaseView:
 def _add(tx: Transaction, view: CaseView, new: CaseEvent) -> CaseView:
     _check(tx, [*view.events, new])
     tx.append(new.kind, new.to_payload(), case_code=view.code)
-    return _load_case(tx.connection, view.code, tx.session.today())  # type: ignore[return-value]
+    return _tx_view(tx, view.code)  # type: ignore[return-value]
 
 
 def register_application(
@@ -248,7 +243,7 @@ def register_application(
         event = CaseEvent(APPLICATION, on, referrer=referrer)
         _check(tx, [event])
         tx.append(APPLICATION, {**event.to_payload(), **attributes}, case_code=new_code)
-        return _load_case(tx.connection, new_code, session.today())  # type: ignore[return-value]
+        return _tx_view(tx, new_code)  # type: ignore[return-value]
 
 
 def start(
@@ -265,13 +260,13 @@ def start(
     session.require_writer()
     event = CaseEvent(START, on, level=level)
     with session.transaction() as tx:
-        if code is not None and _exists(tx.connection, normalize_code(code)):
+        if code is not None and tx.case_events(normalize_code(code)):
             return _add(tx, _existing(tx, code), event)
         attributes = _open_case_attributes(tx, insats, gender)
         new_code = _new_code(tx, code, rng)
         _check(tx, [event])
         tx.append(START, {**event.to_payload(), **attributes}, case_code=new_code)
-        return _load_case(tx.connection, new_code, session.today())  # type: ignore[return-value]
+        return _tx_view(tx, new_code)  # type: ignore[return-value]
 
 
 def non_start(session: Session, *, code: str, on: date, reason: str) -> CaseView:
@@ -356,7 +351,7 @@ def correct(session: Session, *, code: str, seq: int, reason: str, **changes: An
         tx.append(
             CORRECTION, {"replaces": seq, "reason": reason, "event": body}, case_code=view.code
         )
-        return _load_case(tx.connection, view.code, session.today())  # type: ignore[return-value]
+        return _tx_view(tx, view.code)  # type: ignore[return-value]
 
 
 def retract(session: Session, *, code: str, seq: int, reason: str) -> CaseView | None:
@@ -370,7 +365,7 @@ def retract(session: Session, *, code: str, seq: int, reason: str) -> CaseView |
         if remaining:
             _check(tx, remaining)
         tx.append(RETRACTION, {"retracts": seq, "reason": reason}, case_code=view.code)
-        return _load_case(tx.connection, view.code, session.today()) if remaining else None
+        return _tx_view(tx, view.code) if remaining else None
 
 
 __all__ = [

@@ -71,15 +71,38 @@ class Transaction:
         self.connection = connection
         self.writer = EventWriter(connection)
         self._lists: Lists | None = None
+        self._insats_names: dict[int, str] | None = None
+        # Each touched case's events, kept in step with what this transaction appends, so a
+        # use case reads a case once however many times it validates and projects it.
+        self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
 
     def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
+        case_raw = self.case_events(case_code) if case_code is not None else None
         event = self.writer.append(
             user=self.session.actor.user, kind=kind, payload=payload, case_code=case_code
         )
-        projections.apply(self.connection, event, self.session.today())
+        if case_raw is not None:
+            case_raw.append((event.seq, event.kind, event.payload or {}))
+        projections.apply(self.connection, event, self.session.today(), case_raw)
         if kind == projections.CODE_LIST_SET:
             self._lists = None
+        elif kind == projections.INSATS_ADDED:
+            self._insats_names = None
         return event
+
+    def case_events(self, code: str) -> list[projections.RawCaseEvent]:
+        """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
+        if code not in self._case_events:
+            self._case_events[code] = projections.case_raw_events(self.connection, code)
+        return self._case_events[code]
+
+    @property
+    def insats_names(self) -> dict[int, str]:
+        if self._insats_names is None:
+            self._insats_names = {
+                insats_id: name for name, insats_id in insats_ids(self.connection).items()
+            }
+        return self._insats_names
 
     @property
     def lists(self) -> Lists:

@@ -70,6 +70,9 @@ def head(connection: Connection) -> Head:
     return Head(row.seq, row.chain_hash) if row else Head(0, GENESIS_HASH)
 
 
+_INSERT_EVENT = events.insert()
+
+
 class EventWriter:
     """Appends events within one write transaction, keeping the head in memory between appends."""
 
@@ -99,16 +102,17 @@ class EventWriter:
         digest = payload_hash(payload_bytes)
         link = chain_hash(self._head.hash, seq, recorded_at, user, kind, digest)
         self.connection.execute(
-            events.insert().values(
-                seq=seq,
-                recorded_at=recorded_at,
-                user=user,
-                kind=kind,
-                case_code=case_code,
-                payload=payload_bytes.decode(),
-                payload_hash=digest,
-                chain_hash=link,
-            )
+            _INSERT_EVENT,
+            {
+                "seq": seq,
+                "recorded_at": recorded_at,
+                "user": user,
+                "kind": kind,
+                "case_code": case_code,
+                "payload": payload_bytes.decode(),
+                "payload_hash": digest,
+                "chain_hash": link,
+            },
         )
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
 from tracker.store.eventlog import Event, iter_events
@@ -34,13 +34,16 @@ class CaseAttributes:
     gender: str
 
 
+_CASE_EVENTS = (
+    select(events.c.seq, events.c.kind, events.c.payload)
+    .where(events.c.case_code == bindparam("case_code"))
+    .order_by(events.c.seq)
+)
+
+
 def case_raw_events(connection: Connection, code: str) -> list[RawCaseEvent]:
     """One case's events (seq, kind, payload) in seq order, corrections included."""
-    rows = connection.execute(
-        select(events.c.seq, events.c.kind, events.c.payload)
-        .where(events.c.case_code == code)
-        .order_by(events.c.seq)
-    )
+    rows = connection.execute(_CASE_EVENTS, {"case_code": code})
     return [(row.seq, row.kind, json.loads(row.payload or "{}")) for row in rows]
 
 
@@ -61,10 +64,17 @@ def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
     return CaseAttributes(insats_id, gender)
 
 
-def refresh_case(connection: Connection, code: str, today: date) -> None:
-    """Recompute one case's row from its events."""
-    raw = case_raw_events(connection, code)
-    connection.execute(delete(cases).where(cases.c.code == code))
+_DELETE_CASE = delete(cases).where(cases.c.code == bindparam("case_code"))
+_INSERT_CASE = cases.insert()
+
+
+def refresh_case(
+    connection: Connection, code: str, today: date, raw: list[RawCaseEvent] | None = None
+) -> None:
+    """Recompute one case's row from its events (``raw``, when the caller already has them)."""
+    if raw is None:
+        raw = case_raw_events(connection, code)
+    connection.execute(_DELETE_CASE, {"case_code": code})
     attributes = case_attributes(raw)
     if attributes is None or not raw:
         return
@@ -76,26 +86,32 @@ def refresh_case(connection: Connection, code: str, today: date) -> None:
         return value.isoformat() if value else None
 
     connection.execute(
-        cases.insert().values(
-            code=code,
-            insats_id=attributes.insats_id,
-            gender=attributes.gender,
-            status=summary.status,
-            application_date=iso(summary.application_date),
-            start_date=iso(summary.start_date),
-            non_start_date=iso(summary.non_start_date),
-            exit_date=iso(summary.exit_date),
-            start_level=summary.start_level,
-            current_level=summary.current_level,
-            last_event_date=iso(summary.last_event_date),
-            next_follow_up_due=iso(summary.next_follow_up_due),
-            last_seq=raw[-1][0],
-        )
+        _INSERT_CASE,
+        {
+            "code": code,
+            "insats_id": attributes.insats_id,
+            "gender": attributes.gender,
+            "status": summary.status,
+            "application_date": iso(summary.application_date),
+            "start_date": iso(summary.start_date),
+            "non_start_date": iso(summary.non_start_date),
+            "exit_date": iso(summary.exit_date),
+            "start_level": summary.start_level,
+            "current_level": summary.current_level,
+            "last_event_date": iso(summary.last_event_date),
+            "next_follow_up_due": iso(summary.next_follow_up_due),
+            "last_seq": raw[-1][0],
+        },
     )
 
 
-def apply(connection: Connection, event: Event, today: date) -> None:
-    """Update the projections for one newly appended event."""
+def apply(
+    connection: Connection, event: Event, today: date, case_raw: list[RawCaseEvent] | None = None
+) -> None:
+    """Update the projections for one newly appended event.
+
+    ``case_raw``: the case's events including this one, when the caller keeps them at hand.
+    """
     payload = event.payload or {}
     if event.kind == INSATS_ADDED:
         connection.execute(
@@ -112,7 +128,7 @@ def apply(connection: Connection, event: Event, today: date) -> None:
             )
         )
     elif event.kind in CASE_EVENT_KINDS and event.case_code:
-        refresh_case(connection, event.case_code, today)
+        refresh_case(connection, event.case_code, today, case_raw)
 
 
 def rebuild(connection: Connection, today: date) -> None:
