@@ -53,3 +53,7 @@ def _literal_keys() -> set[str]:
 def test_every_key_used_in_the_code_exists() -> None:
     missing = sorted(key for key in _literal_keys() if key not in CATALOG)
     assert missing == []
+
+
+def test_placeholders_may_share_names_with_the_parameters_of_t() -> None:
+    assert t("cli.public_key", "en", key="QUJD") == "Public signing key (Ed25519): QUJD"

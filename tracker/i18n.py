@@ -28,7 +28,7 @@ def get_language() -> str:
     return _language
 
 
-def t(key: str, lang: str | None = None, **params: object) -> str:
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the chosen language), filled with ``params``."""
     entry = CATALOG[key]
     return entry[lang or _language].format(**params)
@@ -360,8 +360,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "keyfile.recovery_group_invalid": {
         "sv": "Grupp {group} i återställningsnyckeln är felskriven. Kontrollera de sex "
         "siffrorna i den gruppen.",
-        "en": "Group {group} of the recovery key is mistyped. Check the six digits of that "
-        "group.",
+        "en": "Group {group} of the recovery key is mistyped. Check the six digits of that group.",
     },
     "keyfile.recovery_key_length": {
         "sv": "Återställningsnyckeln ska ha 8 grupper med 6 siffror i varje, till exempel "
@@ -445,16 +444,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Participant {code} has no current event number {seq}.",
     },
     "service.unknown_insats": {
-        "sv": "Insatsen \"{insats}\" finns inte i registret.",
-        "en": "The insats \"{insats}\" is not in the register.",
+        "sv": 'Insatsen "{insats}" finns inte i registret.',
+        "en": 'The insats "{insats}" is not in the register.',
     },
     "service.unknown_gender": {
-        "sv": "Kön måste vara kvinna, man eller ej_angivet (inte \"{gender}\").",
-        "en": "Gender must be kvinna, man or ej_angivet (not \"{gender}\").",
+        "sv": 'Kön måste vara kvinna, man eller ej_angivet (inte "{gender}").',
+        "en": 'Gender must be kvinna, man or ej_angivet (not "{gender}").',
     },
     "service.unknown_correction_reason": {
-        "sv": "Okänd orsak till rättelse: \"{reason}\".",
-        "en": "Unknown reason for the correction: \"{reason}\".",
+        "sv": 'Okänd orsak till rättelse: "{reason}".',
+        "en": 'Unknown reason for the correction: "{reason}".',
     },
     "service.unknown_fields": {
         "sv": "Det går inte att rätta dessa uppgifter: {fields}.",
@@ -481,8 +480,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The same insats is given twice.",
     },
     "service.insats_exists": {
-        "sv": "Insatsen \"{insats}\" finns redan.",
-        "en": "The insats \"{insats}\" already exists.",
+        "sv": 'Insatsen "{insats}" finns redan.',
+        "en": 'The insats "{insats}" already exists.',
     },
     "service.register_exists": {
         "sv": "Det finns redan ett register på {path}; inget har ändrats.",
@@ -497,19 +496,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The user {user} is not in the key file.",
     },
     "service.unknown_code_list": {
-        "sv": "Det finns ingen kodlista som heter \"{name}\".",
-        "en": "There is no code list called \"{name}\".",
+        "sv": 'Det finns ingen kodlista som heter "{name}".',
+        "en": 'There is no code list called "{name}".',
     },
     "service.unknown_role": {
-        "sv": "Okänd roll \"{role}\": välj staff, coordinator eller reviewer.",
-        "en": "Unknown role \"{role}\": choose staff, coordinator or reviewer.",
+        "sv": 'Okänd roll "{role}": välj staff, coordinator eller reviewer.',
+        "en": 'Unknown role "{role}": choose staff, coordinator or reviewer.',
     },
     # --- cli ------------------------------------------------------------------------------
     # argparse's own texts; the English side must equal argparse's message ids exactly.
     "cli.argparse.usage": {"sv": "användning: ", "en": "usage: "},
     "cli.argparse.options": {"sv": "flaggor", "en": "options"},
     "cli.argparse.positional": {"sv": "argument", "en": "positional arguments"},
-    "cli.argparse.help": {"sv": "visa den här hjälpen och avsluta", "en": "show this help message and exit"},
+    "cli.argparse.help": {
+        "sv": "visa den här hjälpen och avsluta",
+        "en": "show this help message and exit",
+    },
     "cli.argparse.version": {
         "sv": "visa programmets version och avsluta",
         "en": "show program's version number and exit",
@@ -562,13 +564,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "skapa ett register med påhittade deltagare (användare demo, lösenfras demo)",
         "en": "create a register of synthetic participants (user demo, passphrase demo)",
     },
-    "cli.help_participants": {"sv": "antal deltagare (standard 300)", "en": "number of participants (default 300)"},
-    "cli.help_seed": {"sv": "slumpfrö för samma data varje gång", "en": "random seed for the same data every time"},
+    "cli.help_participants": {
+        "sv": "antal deltagare (standard 300)",
+        "en": "number of participants (default 300)",
+    },
+    "cli.help_seed": {
+        "sv": "slumpfrö för samma data varje gång",
+        "en": "random seed for the same data every time",
+    },
     "cli.help_open": {"sv": "öppna registret efteråt", "en": "open the register afterwards"},
     "cli.help_key": {"sv": "hantera användarnas nyckelplatser", "en": "manage users' key slots"},
     "cli.help_key_list": {"sv": "visa användare och roller", "en": "list users and roles"},
-    "cli.help_key_add": {"sv": "lägg till en användare (samordnare)", "en": "add a user (coordinators)"},
-    "cli.help_key_remove": {"sv": "ta bort en användare (samordnare)", "en": "remove a user (coordinators)"},
+    "cli.help_key_add": {
+        "sv": "lägg till en användare (samordnare)",
+        "en": "add a user (coordinators)",
+    },
+    "cli.help_key_remove": {
+        "sv": "ta bort en användare (samordnare)",
+        "en": "remove a user (coordinators)",
+    },
     "cli.help_key_passwd": {"sv": "byt din lösenfras", "en": "change your passphrase"},
     "cli.help_key_public": {
         "sv": "visa registrets publika signeringsnyckel och dess fingeravtryck",
@@ -593,7 +607,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.prompt_user": {"sv": "Användare: ", "en": "User: "},
     "cli.prompt_passphrase": {"sv": "Lösenfras: ", "en": "Passphrase: "},
     "cli.prompt_new_passphrase": {"sv": "Ny lösenfras: ", "en": "New passphrase: "},
-    "cli.prompt_repeat_passphrase": {"sv": "Upprepa lösenfrasen: ", "en": "Repeat the passphrase: "},
+    "cli.prompt_repeat_passphrase": {
+        "sv": "Upprepa lösenfrasen: ",
+        "en": "Repeat the passphrase: ",
+    },
     "cli.prompt_recovery_key": {
         "sv": "Återställningsnyckel (8 grupper om 6 siffror): ",
         "en": "Recovery key (8 groups of 6 digits): ",
@@ -650,7 +667,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.col_user": {"sv": "användare", "en": "user"},
     "cli.col_role": {"sv": "roll", "en": "role"},
     "cli.col_created": {"sv": "skapad", "en": "created"},
-    "cli.key_added": {"sv": "Användaren {user} ({role}) är tillagd.", "en": "The user {user} ({role}) is added."},
+    "cli.key_added": {
+        "sv": "Användaren {user} ({role}) är tillagd.",
+        "en": "The user {user} ({role}) is added.",
+    },
     "cli.key_removed": {
         "sv": "Användaren {user} är borttagen och kan inte längre öppna registret.",
         "en": "The user {user} is removed and can no longer open the register.",
@@ -659,7 +679,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Lösenfrasen för {user} är bytt.",
         "en": "The passphrase of {user} is changed.",
     },
-    "cli.public_key": {"sv": "Publik signeringsnyckel (Ed25519): {key}", "en": "Public signing key (Ed25519): {key}"},
+    "cli.public_key": {
+        "sv": "Publik signeringsnyckel (Ed25519): {key}",
+        "en": "Public signing key (Ed25519): {key}",
+    },
     "cli.fingerprint": {"sv": "Fingeravtryck: {fingerprint}", "en": "Fingerprint: {fingerprint}"},
     "cli.recovered": {
         "sv": "Ny lösenfras satt för {user} med återställningsnyckeln.",
@@ -681,7 +704,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Tabellen {table} stämmer inte med händelserna (kan byggas om från loggen).",
         "en": "The table {table} does not match the events (it can be rebuilt from the log).",
     },
-    "cli.interrupted": {"sv": "Avbrutet; inget halvfärdigt har sparats.", "en": "Interrupted; nothing half-done was saved."},
+    "cli.interrupted": {
+        "sv": "Avbrutet; inget halvfärdigt har sparats.",
+        "en": "Interrupted; nothing half-done was saved.",
+    },
     "cli.os_error": {"sv": "Filfel: {detail}", "en": "File error: {detail}"},
     "cli.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Kör igen med --debug för detaljer.",
