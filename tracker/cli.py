@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
 from tracker import __version__
 from tracker.domain.case import RuleError
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
@@ -171,7 +173,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "cli.demo_done",
             path=str(path),
             participants=summary.participants,
-            events=summary.events,
+            events=summary.head_seq,
             insatser=", ".join(summary.insatser),
         )
     )
@@ -185,10 +187,11 @@ def cmd_key_list(args: argparse.Namespace) -> int:
     session, _ = _login(args)
     with session:
         users = registers.list_users(session)
-    width = max((len(u.user) for u in users), default=4)
-    _out(f"{t('cli.col_user'):<{width}}  {t('cli.col_role'):<14}  {t('cli.col_created')}")
-    for slot in users:
-        _out(f"{slot.user:<{width}}  {t(f'role.{slot.role}'):<14}  {slot.created[:10]}")
+    header = (t("cli.col_user"), t("cli.col_role"), t("cli.col_created"))
+    rows = [(slot.user, t(f"role.{slot.role}"), slot.created[:10]) for slot in users]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(2)]
+    for row in (header, *rows):
+        _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
     return EXIT_OK
 
 
@@ -251,9 +254,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     session, _ = _login(args)
     with session:
         report = audit.verify(session)
+        demo = registers.is_demo(session)
     for problem in report.integrity_problems:
         print(t("cli.audit_integrity", problem=problem), file=sys.stderr)
-    if not report.chain.ok:
+    if report.chain is not None and not report.chain.ok:
         print(
             t(
                 "cli.audit_chain_broken",
@@ -266,6 +270,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(t("cli.audit_projection_drift", table=table), file=sys.stderr)
     if not report.ok:
         return EXIT_VERIFICATION
+    if demo:
+        _out(t("cli.demo_marker"))
     _out(
         t(
             "cli.audit_ok",
@@ -278,6 +284,24 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 # --- parser ----------------------------------------------------------------------------------
+
+
+def _role(text: str) -> str:
+    """A role by its code (staff, coordinator, reviewer) or its name in either language."""
+    for role in keyfile.ROLES:
+        if text.strip().lower() in {role, t(f"role.{role}", "sv"), t(f"role.{role}", "en")}:
+            return role
+    raise argparse.ArgumentTypeError(t("service.unknown_role", role=text))
+
+
+def _positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(t("cli.positive_count", value=text))
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -336,7 +360,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = command("demo", cmd_demo, "cli.help_demo")
     demo.add_argument(
-        "--participants", type=int, default=300, metavar="N", help=t("cli.help_participants")
+        "--participants",
+        type=_positive_count,
+        default=300,
+        metavar="N",
+        help=t("cli.help_participants"),
     )
     demo.add_argument("--seed", type=int, default=None, metavar="N", help=t("cli.help_seed"))
     demo.add_argument("--open", action="store_true", help=t("cli.help_open"))
@@ -348,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", cmd_key_list, "cli.help_key_list", key_commands)
     add = command("add", cmd_key_add, "cli.help_key_add", key_commands)
     add.add_argument("--user", required=True, help=t("cli.help_key_user"))
-    add.add_argument("--role", required=True, choices=keyfile.ROLES, help=t("cli.help_role"))
+    add.add_argument("--role", required=True, type=_role, metavar="ROLE", help=t("cli.help_role"))
     remove = command("remove", cmd_key_remove, "cli.help_key_remove", key_commands)
     remove.add_argument("--user", required=True, help=t("cli.help_key_user"))
     command("passwd", cmd_key_passwd, "cli.help_key_passwd", key_commands)
@@ -423,6 +451,8 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
+    if isinstance(error, SQLAlchemyDatabaseError):
+        return _fail(t("cli.database_damaged"), EXIT_VERIFICATION)
     if isinstance(error, OSError):
         return _fail(t("cli.os_error", detail=error.strerror or type(error).__name__), EXIT_ERROR)
     # Never print the exception text: it could carry anything, secrets included.

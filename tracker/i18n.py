@@ -500,7 +500,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": 'There is no code list called "{name}".',
     },
     "service.unknown_role": {
-        "sv": 'Okänd roll "{role}": välj staff, coordinator eller reviewer.',
+        "sv": 'Okänd roll "{role}": välj personal (staff), samordnare (coordinator) eller granskare (reviewer).',
         "en": 'Unknown role "{role}": choose staff, coordinator or reviewer.',
     },
     # --- cli ------------------------------------------------------------------------------
@@ -589,7 +589,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "print the register's public signing key and its fingerprint",
     },
     "cli.help_key_user": {"sv": "användarnamn", "en": "user name"},
-    "cli.help_role": {"sv": "roll", "en": "role"},
+    "cli.help_role": {
+        "sv": "roll: personal, samordnare eller granskare (staff, coordinator, reviewer)",
+        "en": "role: staff, coordinator or reviewer",
+    },
     "cli.help_recover": {
         "sv": "sätt en ny lösenfras med återställningsnyckeln",
         "en": "set a new passphrase with the recovery key",
@@ -655,6 +658,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
         "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
     },
+    "cli.positive_count": {
+        "sv": 'ska vara ett heltal från 1 och uppåt (inte "{value}")',
+        "en": 'must be a whole number from 1 up (not "{value}")',
+    },
+    "cli.demo_marker": {
+        "sv": "DEMO: registret innehåller bara påhittade deltagare.",
+        "en": "DEMO: the register holds synthetic participants only.",
+    },
     "cli.demo_progress": {"sv": "Skapar demodata", "en": "Creating demo data"},
     "cli.demo_done": {
         "sv": "DEMO-registret är skapat: {path} ({participants} påhittade deltagare, {events} händelser; insatser: {insatser}).",
@@ -699,6 +710,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.audit_integrity": {
         "sv": "Databasfilen är skadad: {problem}",
         "en": "The database file is damaged: {problem}",
+    },
+    "cli.database_damaged": {
+        "sv": "Databasfilen är skadad och kan inte läsas helt. Återställ från en säkerhetskopia och kör tracker audit verify.",
+        "en": "The database file is damaged and cannot be read in full. Restore a backup and run tracker audit verify.",
     },
     "cli.audit_projection_drift": {
         "sv": "Tabellen {table} stämmer inte med händelserna (kan byggas om från loggen).",

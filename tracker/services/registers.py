@@ -85,6 +85,7 @@ def create_register(
     """
     if not demo:
         check_new_passphrase(passphrase)
+    keyfile.validate_user_name(user)  # before anything is created
     violation = check_free_text(user, "user")
     if violation:
         raise RuleError([violation])
@@ -183,6 +184,7 @@ def add_user(
     session.require_role(ROLE_COORDINATOR)
     if role not in keyfile.ROLES:
         raise ServiceError("service.unknown_role", role=role)
+    keyfile.validate_user_name(user)
     check_new_passphrase(new_passphrase)
     violation = check_free_text(user, "user")
     if violation:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tracker.store.engine import make_engine, read_transaction, write_transaction
 from tracker.store.schema import meta
@@ -172,13 +172,25 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
             leftover.unlink(missing_ok=True)
 
 
+def _summarise(prefix: str, lines: list[str], keep: int = 3) -> list[str]:
+    """At most ``keep`` lines, then a count of the rest: damage is reported, not dumped."""
+    shown = [f"{prefix}: {line}" for line in lines[:keep]]
+    if len(lines) > keep:
+        shown.append(f"{prefix}: (+{len(lines) - keep})")
+    return shown
+
+
 def integrity_problems(register: Register) -> list[str]:
     """SQLCipher's page HMAC check and SQLite's structural check over every page."""
-    problems: list[str] = []
+    cipher: list[str] = []
+    structure: list[str] = []
     with register.engine.connect() as connection:
         for (line,) in connection.exec_driver_sql("PRAGMA cipher_integrity_check"):
-            problems.append(f"cipher: {line}")
-        for (line,) in connection.exec_driver_sql("PRAGMA integrity_check"):
-            if line != "ok":
-                problems.append(f"sqlite: {line}")
-    return problems
+            cipher.append(str(line))
+        try:
+            for (text,) in connection.exec_driver_sql("PRAGMA integrity_check"):
+                structure.extend(line for line in str(text).splitlines() if line not in ("ok", ""))
+        except DBAPIError as error:
+            # A page that fails its HMAC cannot be decrypted, so SQLite's walk stops there.
+            structure.append(str(error.orig))
+    return _summarise("cipher", cipher) + _summarise("sqlite", structure)
