@@ -22,11 +22,7 @@ SEED = 7
 PARTICIPANTS = 60
 
 
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Production Argon2id costs ~0.5 s per slot; the demo's own passphrase is no secret anyway.
-    monkeypatch.setattr(keyfile, "DEFAULT_KDF", KdfParams(8, 1, 1))
-    monkeypatch.setattr(keyfile, "KDF_FLOOR", KdfParams(8, 1, 1))
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
 
 
 def _build(path: Path, **kwargs: object) -> DemoSummary:
