@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from support import synthetic_personnummer
 
 from tracker.i18n import t
 from tracker.services import cases, registers
@@ -141,21 +142,6 @@ def copy_register(db: Path, into: Path) -> Path:
     shutil.copy2(db, target)
     shutil.copy2(keyfile.keyfile_path(db), keyfile.keyfile_path(target))
     return target
-
-
-def luhn_check_digit(nine_digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine_digits):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return str((10 - total % 10) % 10)
-
-
-def synthetic_personnummer() -> str:
-    """A Luhn-valid, date-valid number in the 98x serial range: shaped right, belongs to nobody
-    we know of (the test never stores it anywhere, it only checks it is refused)."""
-    nine = "850307" + "986"
-    return f"19{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}"
 
 
 def encodings(text: str) -> list[bytes]:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import luhn_check_digit
 
 from tracker.domain import (
     RuleError,
@@ -20,15 +21,6 @@ from tracker.domain import (
 from tracker.domain.participant_code import ALPHABET
 
 
-def luhn_digit(nine: str) -> str:
-    """The personnummer Luhn check digit for nine digits (weights 2,1,2,…)."""
-    total = 0
-    for i, ch in enumerate(nine):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return str((10 - total % 10) % 10)
-
-
 def synthetic_personnummer(
     born: date, serial: int, *, samordning: bool = False, form: str = "short-"
 ) -> str:
@@ -36,14 +28,14 @@ def synthetic_personnummer(
     day = born.day + (60 if samordning else 0)
     yymmdd = f"{born.year % 100:02d}{born.month:02d}{day:02d}"
     nnn = f"{serial:03d}"
-    last4 = nnn + luhn_digit(yymmdd + nnn)
+    last4 = nnn + luhn_check_digit(yymmdd + nnn)
     return render(f"{born.year // 100:02d}", yymmdd, last4, form)
 
 
 def raw_personnummer(century: str, yymmdd: str, serial: int) -> tuple[str, str, str]:
     """Digits for an arbitrary (possibly impossible) date part, with a correct Luhn digit."""
     nnn = f"{serial:03d}"
-    return century, yymmdd, nnn + luhn_digit(yymmdd + nnn)
+    return century, yymmdd, nnn + luhn_check_digit(yymmdd + nnn)
 
 
 FORMS = ("short-", "short+", "short ", "short", "long", "long-", "long ")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from support import PASSPHRASE, TODAY
+from support import PASSPHRASE, TODAY, synthetic_personnummer
 
 from tracker.domain.case import RuleError
 from tracker.services import audit, cases, registers
@@ -104,7 +104,7 @@ def test_unknown_insats_gender_and_personnummer_code_are_refused(session: Sessio
             session, insats="Okänt team", gender="annat", on=date(2026, 1, 1), referrer="af"
         )
     assert set(_violation_keys(error)) == {"service.unknown_insats", "service.unknown_gender"}
-    synthetic_personnummer = _synthetic_personnummer()
+    number = synthetic_personnummer()
     with pytest.raises(RuleError) as error:
         cases.register_application(
             session,
@@ -112,20 +112,10 @@ def test_unknown_insats_gender_and_personnummer_code_are_refused(session: Sessio
             gender="man",
             on=date(2026, 1, 1),
             referrer="af",
-            code=synthetic_personnummer,
+            code=number,
         )
     assert _violation_keys(error) == ["domain.personnummer_refused"]
     assert _head(session) == before
-
-
-def _synthetic_personnummer() -> str:
-    """A Luhn-valid personnummer shape built here, so none is written in the code base."""
-    digits = "850709123"
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return f"{digits[:6]}-{digits[6:]}{(10 - total % 10) % 10}"
 
 
 def test_start_without_application_opens_a_case(session: Session) -> None:
