@@ -236,18 +236,17 @@ def recover(
     check_new_passphrase(new_passphrase)
     keys_path = keyfile_path(db_path)
     unlocked = keyfile.unlock_with_recovery(keys_path, recovery_key)
-    register = Register.open(db_path, unlocked.data_key, unlocked.keyfile.database_id)
     try:
-        roles = {slot.user: slot.role for slot in (UserSlot(*u) for u in unlocked.keyfile.users())}
+        roles = {name: role for name, role, _created in unlocked.keyfile.users()}
         if user not in roles:
             raise ServiceError("service.unknown_user", user=user)
+        register = Register.open(db_path, unlocked.data_key, unlocked.keyfile.database_id)
         session = Session(register, Actor(user, roles[user]), db_path, today)
-        with session.transaction() as tx:
+        with session, session.transaction() as tx:
             tx.append(PASSPHRASE_RECOVERED, {"user": user})
             keyfile.change_passphrase(keys_path, unlocked, user, new_passphrase)
     finally:
         unlocked.wipe()
-        register.close()
 
 
 def public_key(session: Session) -> signing.PublicKey:
