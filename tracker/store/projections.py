@@ -135,14 +135,17 @@ def rebuild(connection: Connection, today: date) -> None:
     """Throw the projections away and replay every event."""
     for table in PROJECTION_TABLES:
         connection.execute(delete(table))
-    touched_cases: set[str] = set()
+    # One pass over the log; each case is projected once, from its events gathered on the way.
+    case_events: dict[str, list[RawCaseEvent]] = {}
     for event in iter_events(connection):
         if event.kind in CASE_EVENT_KINDS and event.case_code:
-            touched_cases.add(event.case_code)  # one refresh per case at the end is enough
+            case_events.setdefault(event.case_code, []).append(
+                (event.seq, event.kind, event.payload or {})
+            )
         else:
             apply(connection, event, today)
-    for code in sorted(touched_cases):
-        refresh_case(connection, code, today)
+    for code in sorted(case_events):
+        refresh_case(connection, code, today, case_events[code])
 
 
 def snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
