@@ -52,10 +52,10 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make a rename in ``directory`` durable; a no-op where the OS has no directory fsync."""
     if os.name == "nt":
         # Windows cannot open a directory as a file; NTFS journals the rename itself.

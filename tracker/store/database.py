@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from tracker.store.atomic import fsync_directory
 from tracker.store.engine import make_engine, read_transaction, write_transaction
 from tracker.store.schema import meta
 
@@ -127,16 +128,6 @@ class Register:
         return f"Register({self.path!s})"
 
 
-def _fsync_directory(directory: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a directory for fsync
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 @contextlib.contextmanager
 def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Iterator[Register]:
     """Build a new database in a temporary file, and move it to ``path`` only when complete.
@@ -162,7 +153,7 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
         if path.exists():
             raise FileExistsError(str(path))
         os.replace(temporary, path)
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
     finally:
         register.close()
         for leftover in (
