@@ -286,6 +286,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 # --- parser ----------------------------------------------------------------------------------
 
 
+# --- import commands -------------------------------------------------------------------------
+
+
+# --- stats and goals commands ----------------------------------------------------------------
+
+
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
     for role in keyfile.ROLES:
@@ -390,6 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
         title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
     )
     command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+
+    # --- import ---
+
+    # --- stats and goals ---
+
     return parser
 
 

@@ -39,7 +39,7 @@ def placeholders(text: str) -> set[str]:
 
 
 # Keys are grouped by layer: "common.", "domain.", "store.", "keyfile.", "service.", "cli.",
-# "demo.". Each group has its own section below; add new keys to the section of their layer.
+# "demo.", "import.", "stats.", "tui.". Each group has its own section below; add new keys to the section of their layer.
 CATALOG: dict[str, dict[str, str]] = {
     # --- common ---------------------------------------------------------------------------
     "common.yes": {"sv": "ja", "en": "yes"},
@@ -729,4 +729,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "An unexpected error occurred ({kind}). Run again with --debug for details.",
     },
     # --- demo -----------------------------------------------------------------------------
+    # --- import (tracker import) -----------------------------------------------------------
+
+    # --- stats (tracker stats, tracker goals) ----------------------------------------------
+
+    # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
+
+    # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
+
 }
