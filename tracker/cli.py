@@ -120,9 +120,18 @@ def _out(text: str = "") -> None:
 # --- commands --------------------------------------------------------------------------------
 
 
-def cmd_none(args: argparse.Namespace) -> int:
-    _out(t("cli.no_tui"))
+def _run_tui(path: Path) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("tui.needs_terminal")
+    from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
+
+    TrackerApp(path, lang=get_language()).run()
     return EXIT_OK
+
+
+def cmd_none(args: argparse.Namespace) -> int:
+    return _run_tui(_db_path(args))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -179,7 +188,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        _out(t("cli.no_tui"))
+        return _run_tui(path)
     return EXIT_OK
 
 

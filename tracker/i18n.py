@@ -638,10 +638,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Lösenfraserna är inte lika; inget har ändrats.",
         "en": "The passphrases differ; nothing was changed.",
     },
-    "cli.no_tui": {
-        "sv": "Terminalgränssnittet är inte klart än. Se tracker --help för kommandona.",
-        "en": "The terminal interface is not ready yet. See tracker --help for the commands.",
-    },
     "cli.init_done": {
         "sv": "Registret är skapat: {path} (användare {user}, samordnare).",
         "en": "The register is created: {path} (user {user}, coordinator).",
@@ -734,6 +730,134 @@ CATALOG: dict[str, dict[str, str]] = {
     # --- stats (tracker stats, tracker goals) ----------------------------------------------
 
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
+    # App and keys
+    "tui.needs_terminal": {
+        "sv": "tracker utan kommando öppnar terminalgränssnittet och behöver en terminal. Se tracker --help för kommandona.",
+        "en": "tracker without a command opens the terminal interface and needs a terminal. See tracker --help for the commands.",
+    },
+    "tui.key_lock": {"sv": "Lås", "en": "Lock"},
+    "tui.key_help": {"sv": "Hjälp", "en": "Help"},
+    "tui.key_quit": {"sv": "Avsluta", "en": "Quit"},
+    "tui.key_close": {"sv": "Stäng", "en": "Close"},
+    "tui.key_palette": {
+        "sv": "Kommandopalett (bl.a. ljust eller mörkt tema)",
+        "en": "Command palette (light or dark theme, and more)",
+    },
+    "tui.demo_marker": {"sv": "DEMO", "en": "DEMO"},
+    "tui.database_damaged": {
+        "sv": "Databasfilen är skadad och kan inte läsas. Återställ från en säkerhetskopia och kör tracker audit verify.",
+        "en": "The database file is damaged and cannot be read. Restore a backup and run tracker audit verify.",
+    },
+    "tui.os_error": {"sv": "Filfel: {detail}", "en": "File error: {detail}"},
+    "tui.unexpected": {
+        "sv": "Ett oväntat fel inträffade ({kind}). Inget halvfärdigt har sparats.",
+        "en": "An unexpected error occurred ({kind}). Nothing half-done was saved.",
+    },
+    # Login and lock
+    "tui.login_title": {"sv": "Logga in", "en": "Log in"},
+    "tui.login_register": {"sv": "Register: {path}", "en": "Register: {path}"},
+    "tui.user": {"sv": "Användare", "en": "User"},
+    "tui.passphrase": {"sv": "Lösenfras", "en": "Passphrase"},
+    "tui.login_button": {"sv": "Logga in", "en": "Log in"},
+    "tui.unlock_button": {"sv": "Lås upp", "en": "Unlock"},
+    "tui.user_missing": {"sv": "Skriv ditt användarnamn.", "en": "Enter your user name."},
+    "tui.passphrase_missing": {"sv": "Skriv din lösenfras.", "en": "Enter your passphrase."},
+    "tui.unlocking": {
+        "sv": "Kontrollerar lösenfrasen och öppnar registret …",
+        "en": "Checking the passphrase and opening the register …",
+    },
+    "tui.retry_wait": {
+        "sv": "Vänta {seconds} s innan nästa försök.",
+        "en": "Wait {seconds} s before the next try.",
+    },
+    "tui.retry_now": {"sv": "Du kan försöka igen.", "en": "You can try again."},
+    "tui.lock_title": {"sv": "Registret är låst", "en": "The register is locked"},
+    "tui.lock_text": {
+        "sv": "Användare: {user}. Skriv din lösenfras för att fortsätta där du var.",
+        "en": "User: {user}. Enter your passphrase to continue where you were.",
+    },
+    # First-run wizard
+    "tui.wizard_title": {"sv": "Nytt register", "en": "New register"},
+    "tui.wizard_intro": {
+        "sv": "Det finns inget register på {path}. Här skapar du ett krypterat register.",
+        "en": "There is no register at {path}. Here you create an encrypted register.",
+    },
+    "tui.wizard_insatser": {
+        "sv": "Insatser (team), en per rad",
+        "en": "Insatser (teams), one per line",
+    },
+    "tui.wizard_user": {
+        "sv": "Ditt användarnamn (du blir samordnare), t.ex. anna",
+        "en": "Your user name (you become coordinator), e.g. anna",
+    },
+    "tui.next": {"sv": "Nästa", "en": "Next"},
+    "tui.back": {"sv": "Tillbaka", "en": "Back"},
+    "tui.continue": {"sv": "Fortsätt", "en": "Continue"},
+    "tui.wizard_passphrase_title": {"sv": "Välj lösenfras", "en": "Choose a passphrase"},
+    "tui.passphrase_again": {"sv": "Samma lösenfras igen", "en": "The same passphrase again"},
+    "tui.passphrases_differ": {
+        "sv": "Lösenfraserna är inte lika. Skriv den igen.",
+        "en": "The passphrases differ. Type it again.",
+    },
+    "tui.wizard_create": {"sv": "Skapa registret", "en": "Create the register"},
+    "tui.wizard_creating": {"sv": "Skapar registret …", "en": "Creating the register …"},
+    "tui.hint_words": {
+        "sv": "Minst {minimum} tecken. Tips: {words} eller fler vanliga ord i följd, t.ex. fyra ord du minns.",
+        "en": "At least {minimum} characters. Tip: {words} or more ordinary words in a row that you remember.",
+    },
+    "tui.hint_too_short": {
+        "sv": "För kort: minst {minimum} tecken. {words} vanliga ord brukar räcka gott.",
+        "en": "Too short: at least {minimum} characters. {words} ordinary words are usually plenty.",
+    },
+    "tui.hint_digits": {
+        "sv": "Bara siffror är lätt att gissa. Välj hellre {words} vanliga ord.",
+        "en": "Digits only are easy to guess. Choose {words} ordinary words instead.",
+    },
+    "tui.hint_one_word": {
+        "sv": "Ett enda ord är lätt att gissa. Lägg till fler ord, helst {words} eller fler.",
+        "en": "A single word is easy to guess. Add more words, preferably {words} or more.",
+    },
+    "tui.hint_more_words": {
+        "sv": "Bra början. {words} eller fler ord gör den starkare.",
+        "en": "A good start. {words} or more words make it stronger.",
+    },
+    "tui.hint_good": {
+        "sv": "Bra: flera vanliga ord är starkt och lätt att minnas.",
+        "en": "Good: several ordinary words are strong and easy to remember.",
+    },
+    "tui.recovery_title": {"sv": "Återställningsnyckel", "en": "Recovery key"},
+    "tui.recovery_text": {
+        "sv": "Registret är skapat. Det här är återställningsnyckeln. Den visas bara nu, aldrig igen.",
+        "en": "The register is created. This is the recovery key. It is shown only now, never again.",
+    },
+    "tui.recovery_advice": {
+        "sv": "Skriv ner den på papper och förvara den inlåst, skild från datorn. Den öppnar registret om alla lösenfraser glöms bort (tracker recover).",
+        "en": "Write it down on paper and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten (tracker recover).",
+    },
+    "tui.recovery_confirm": {
+        "sv": "Jag har skrivit ner nyckeln och förvarar den säkert",
+        "en": "I have written the key down and keep it safe",
+    },
+    # Help
+    "tui.help_title": {"sv": "Hjälp", "en": "Help"},
+    "tui.help_keys": {"sv": "Tangenter på den här skärmen", "en": "Keys on this screen"},
+    "tui.help_key": {"sv": "Tangent", "en": "Key"},
+    "tui.help_action": {"sv": "Vad den gör", "en": "What it does"},
+    "tui.help_keys_text": {
+        "sv": "Tab och Skift+Tab flyttar mellan fälten, Enter väljer. Allt går att göra med tangentbordet. Ctrl+L låser registret direkt; efter en stunds inaktivitet låses det av sig självt. Esc stänger hjälpen.",
+        "en": "Tab and Shift+Tab move between fields, Enter chooses. Everything can be done with the keyboard. Ctrl+L locks the register at once; after a while without use it locks by itself. Esc closes the help.",
+    },
+    "tui.help_ladder": {"sv": "Förflyttningstrappan", "en": "The step ladder"},
+    "tui.help_ladder_text": {
+        "sv": "Trappan beskriver hur nära arbete eller studier deltagaren är. Registrets trappa har de här nivåerna, från lägst till högst:",
+        "en": "The ladder describes how close to work or studies the participant is. The register's ladder has these levels, lowest to highest:",
+    },
+    "tui.help_level": {"sv": "Nivå", "en": "Level"},
+    "tui.help_level_label": {"sv": "Betyder", "en": "Means"},
+    "tui.help_step_up": {
+        "sv": "En stegförflyttning uppåt betyder att deltagaren når en högre nivå än tidigare. Nivåerna är en status, inte en ordning som måste följas: man kan hoppa över nivåer och falla tillbaka. Registrera den nivå deltagaren är på nu.",
+        "en": "A step up means the participant reaches a higher level than before. The levels are a status, not a required sequence: people skip levels and fall back. Record the level the participant is on now.",
+    },
 
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
 

@@ -1,0 +1,169 @@
+"""The staff TUI: unlock (or first-run wizard), the case list as home, auto-lock, help.
+
+The app owns the one open Session. Locking closes it (the register zeroes its copy of the
+data key) and covers every screen with the lock screen; unlocking opens a fresh Session for the
+same user and pops the lock screen, so the screens beneath keep whatever was typed in them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from tracker.services import registers
+from tracker.services.session import Session
+from tracker.tui.help import HelpScreen
+from tracker.tui.localise import localise_bindings, tr
+from tracker.tui.login import LockScreen, LoginScreen
+from tracker.tui.settings import (
+    Settings,
+    idle_seconds,
+    load_settings,
+    save_settings,
+    settings_path_for,
+)
+from tracker.tui.wizard import WizardScreen
+
+# How often the idle timer looks at the last activity, at most (shorter for short timeouts).
+IDLE_CHECK_SECONDS = 1.0
+
+
+class SessionLocked(RuntimeError):
+    """The register is locked (or not yet unlocked): there is no session to use."""
+
+
+class TrackerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tracker"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "tui.key_lock", priority=True),
+        Binding("f1", "help", "tui.key_help", key_display="F1", priority=True),
+        # Not a priority binding: a "?" typed into a text field stays a "?" (F1 works there).
+        Binding("question_mark", "help", "tui.key_help", key_display="?"),
+        Binding("ctrl+q", "quit", "tui.key_quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        lang: str = "sv",
+        idle_timeout: float | None = None,
+        today: Callable[[], date] = date.today,
+        settings_path: Path | None = None,
+    ) -> None:
+        self.lang = lang
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.today = today
+        self.settings_path = settings_path or settings_path_for(self.db_path)
+        self.settings: Settings = load_settings(self.settings_path)
+        self.idle_timeout = idle_seconds(self.settings, idle_timeout)
+        self.failed_attempts = 0
+        self.user = ""
+        self._session: Session | None = None
+        self._last_activity = time.monotonic()
+        localise_bindings(self, lang)
+
+    # --- the session (tracker.tui.host.SessionHost) ---------------------------------------
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise SessionLocked("the register is locked")
+        return self._session
+
+    @property
+    def locked(self) -> bool:
+        """True while the lock screen covers the app (a user had unlocked before)."""
+        return self._session is None and bool(self.user)
+
+    def session_opened(self, session: Session) -> None:
+        """A login or unlock succeeded: keep the session, remember the user."""
+        self._session = session
+        self.user = session.actor.user
+        self._last_activity = time.monotonic()
+        self.remember_user(self.user)
+        role = tr(f"role.{session.actor.role}")
+        demo = f" · {tr('tui.demo_marker')}" if registers.is_demo(session) else ""
+        self.sub_title = f"{self.user} ({role}){demo}"
+
+    def remember_user(self, user: str) -> None:
+        if self.settings.last_user != user:
+            self.settings.last_user = user
+            save_settings(self.settings_path, self.settings)
+
+    def show_home(self) -> None:
+        """Replace the login screen with the home screen (the case list)."""
+        from tracker.tui.cases import CaseListScreen  # the other half of the TUI
+
+        self.switch_screen(CaseListScreen())
+
+    # --- start and stop -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.db_path.exists():
+            self.push_screen(LoginScreen(self.settings.last_user))
+        else:
+            self.push_screen(WizardScreen())
+        self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_timeout / 4), self._check_idle)
+
+    def on_unmount(self) -> None:
+        self._close_session()
+
+    def _close_session(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+    # --- locking --------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key or mouse use counts as activity (only events from the terminal, once each).
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self._session is not None and (
+            time.monotonic() - self._last_activity >= self.idle_timeout
+        ):
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if self._session is None:
+            return
+        self._close_session()
+        self.sub_title = ""
+        self.push_screen(LockScreen(self.user))
+
+    # --- help -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()  # the same key closes it
+            return
+        ladder = None
+        if self._session is not None:
+            from tracker.services.codelists import current_lists
+
+            try:
+                ladder = current_lists(self._session).ladder
+            except Exception:  # the help must open even if the register cannot be read
+                ladder = None
+        self.push_screen(HelpScreen(self.screen.active_bindings, ladder))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The lock screen already hides every screen beneath from key bindings; these app
+        # actions would read or show through it, so they wait until the register is unlocked.
+        if action in ("help", "command_palette"):
+            return not self.locked and not isinstance(self.screen, LockScreen)
+        if action == "lock":
+            return self._session is not None
+        return True
