@@ -143,6 +143,15 @@ class TrackerApp(App[None]):
         self.sub_title = ""
         self.push_screen(LockScreen(self.user))
 
+    def get_key_display(self, binding: Binding) -> str:
+        # "Ctrl+L" rather than Textual's "^l": the way the keyboard and the user guide say it.
+        shown = super().get_key_display(binding)
+        if shown.startswith("^") and len(shown) > 1:
+            return "Ctrl+" + shown[1:].upper()
+        if len(shown) > 1 and shown.isalnum():
+            return shown.upper() if shown[0] == "f" and shown[1:].isdigit() else shown.title()
+        return shown
+
     # --- help -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
