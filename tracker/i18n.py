@@ -739,7 +739,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key_help": {"sv": "Hjälp", "en": "Help"},
     "tui.key_quit": {"sv": "Avsluta", "en": "Quit"},
     "tui.key_close": {"sv": "Stäng", "en": "Close"},
-    "tui.key_palette": {
+    "tui.key_palette": {"sv": "Kommandon", "en": "Commands"},
+    "tui.key_palette_help": {
         "sv": "Kommandopalett (bl.a. ljust eller mörkt tema)",
         "en": "Command palette (light or dark theme, and more)",
     },

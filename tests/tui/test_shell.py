@@ -345,7 +345,7 @@ async def test_help_opens_with_question_mark_and_f1_and_lists_the_keys(
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one("#help-text").source
         # The keys of the screen beneath, read from its bindings, and the app's own.
-        assert "| F5 | Markera testet |" in text
+        assert "- **F5**  Markera testet" in text
         assert "Ctrl+L" in text and t("tui.key_lock") in text
         for level in DEFAULT_LADDER.levels:
             assert level.label("sv") in text

@@ -47,6 +47,8 @@ class TrackerApp(App[None]):
         # Not a priority binding: a "?" typed into a text field stays a "?" (F1 works there).
         Binding("question_mark", "help", "tui.key_help", key_display="?"),
         Binding("ctrl+q", "quit", "tui.key_quit", priority=True),
+        # Textual's own palette binding, declared here so its word is in the user's language.
+        Binding("ctrl+p", "command_palette", "tui.key_palette", show=False, priority=True),
     ]
 
     def __init__(

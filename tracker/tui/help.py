@@ -6,6 +6,8 @@ appear here without a list to keep in step.
 
 from __future__ import annotations
 
+import re
+
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
@@ -23,11 +25,12 @@ _TEXTUAL_OWN = {
     for binding in (*App.BINDINGS, *Screen.BINDINGS)
     if isinstance(binding, Binding)
 }
-_OWN_WORDS = {"command_palette": "tui.key_palette"}
+_OWN_WORDS = {"command_palette": "tui.key_palette_help"}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _inline(text: str) -> str:
+    """Text that Markdown shows as written (a key like ``*`` is not emphasis)."""
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text).replace("\n", " ")
 
 
 def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple[str, str]]:
@@ -58,23 +61,14 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
 
 
 def help_markdown(rows: list[tuple[str, str]], ladder: Ladder) -> str:
+    """The help as Markdown: short lists, so it reads at 80×24 without much scrolling."""
     lang = current_language()
     lines = [f"## {tr('tui.help_keys')}", ""]
-    lines += [f"| {tr('tui.help_key')} | {tr('tui.help_action')} |", "|---|---|"]
-    lines += [f"| {_cell(keys)} | {_cell(text)} |" for keys, text in rows]
+    lines += [f"- **{_inline(keys)}**  {_inline(text)}" for keys, text in rows]
+    lines += ["", tr("tui.help_keys_text"), "", f"## {tr('tui.help_ladder')}", ""]
+    lines += [tr("tui.help_ladder_text"), ""]
     lines += [
-        "",
-        tr("tui.help_keys_text"),
-        "",
-        f"## {tr('tui.help_ladder')}",
-        "",
-        tr("tui.help_ladder_text"),
-        "",
-        f"| {tr('tui.help_level')} | {tr('tui.help_level_label')} |",
-        "|---|---|",
-    ]
-    lines += [
-        f"| {level.number} | {_cell(level.label(lang))} |"
+        f"- **{level.number}**  {_inline(level.label(lang))}"
         for level in sorted(ladder.levels, key=lambda level: level.number)
     ]
     lines += ["", tr("tui.help_step_up"), ""]
@@ -97,11 +91,11 @@ class HelpScreen(Screen[None]):
         yield Header()
         rows = key_rows(self.app, self._bindings_beneath)
         with VerticalScroll(id="help-body"):
-            yield Markdown(f"# {tr('tui.help_title')}", id="help-heading")
             yield Markdown(help_markdown(rows, self._ladder), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = tr("tui.help_title")
         self.query_one("#help-body").focus()
 
     def action_close(self) -> None:

@@ -12,7 +12,6 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
@@ -185,8 +184,6 @@ class UnlockScreen(Screen[None]):
 
 class LoginScreen(UnlockScreen):
     """The first screen when the register exists: user (remembered) and passphrase."""
-
-    BINDINGS = [Binding("escape", "app.quit", "tui.key_quit")]
 
     def heading(self) -> str:
         return tr("tui.login_title")
