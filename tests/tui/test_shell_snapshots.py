@@ -7,18 +7,20 @@ Update after a deliberate change with ``uv run pytest tests/tui --snapshot-updat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from support import INSATSER, PASSPHRASE, TODAY
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from tracker.services import registers
 from tracker.store import keyfile
 from tracker.tui.app import TrackerApp
 from tracker.tui.cases import CaseListScreen
 
+SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 DB = Path("db") / "tracker.db"
 
@@ -57,19 +59,22 @@ async def _log_in(pilot: Pilot[None]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_login(snap_compare, register: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_login(snap_compare: SnapCompare, register: Path, size: tuple[int, int]) -> None:
     assert snap_compare(app_for(), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_login_wrong_passphrase_in_english(snap_compare, register: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_login_wrong_passphrase_in_english(
+    snap_compare: SnapCompare, register: Path, size: tuple[int, int]
+) -> None:
     async def wrong(pilot: Pilot[None]) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#user", Input).value = "anna"
         pilot.app.screen.query_one("#passphrase", Input).focus()
         await pilot.press(*"wrong", "enter")
+        status = pilot.app.screen.query_one("#status", Static)
         for _ in range(200):
-            if not pilot.app.screen.busy:
+            if str(status.render()).startswith("Wrong"):
                 break
             await pilot.pause(0.05)
         await pilot.pause()
@@ -78,7 +83,7 @@ def test_login_wrong_passphrase_in_english(snap_compare, register: Path, size: t
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_wizard_first_page(snap_compare, in_tmp: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_first_page(snap_compare: SnapCompare, in_tmp: Path, size: tuple[int, int]) -> None:
     async def fill(pilot: Pilot[None]) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#insatser", TextArea).text = "\n".join(INSATSER)
@@ -90,7 +95,9 @@ def test_wizard_first_page(snap_compare, in_tmp: Path, size: tuple[int, int]) ->
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_wizard_passphrase_page(snap_compare, in_tmp: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_passphrase_page(
+    snap_compare: SnapCompare, in_tmp: Path, size: tuple[int, int]
+) -> None:
     async def to_passphrase(pilot: Pilot[None]) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#insatser", TextArea).text = "\n".join(INSATSER)
@@ -103,7 +110,7 @@ def test_wizard_passphrase_page(snap_compare, in_tmp: Path, size: tuple[int, int
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_lock(snap_compare, register: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_lock(snap_compare: SnapCompare, register: Path, size: tuple[int, int]) -> None:
     async def lock(pilot: Pilot[None]) -> None:
         await _log_in(pilot)
         await pilot.press("ctrl+l")
@@ -113,7 +120,7 @@ def test_lock(snap_compare, register: Path, size: tuple[int, int]) -> None:  # t
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_help(snap_compare, register: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_help(snap_compare: SnapCompare, register: Path, size: tuple[int, int]) -> None:
     # Over the login screen, so the keys listed are the shell's own (the case screens' keys
     # belong to their own snapshots).
     async def help_(pilot: Pilot[None]) -> None:

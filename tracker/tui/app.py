@@ -11,10 +11,11 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from tracker.services import registers
 from tracker.services.session import Session
@@ -41,7 +42,7 @@ class SessionLocked(RuntimeError):
 class TrackerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tracker"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", "tui.key_lock", priority=True),
         Binding("f1", "help", "tui.key_help", key_display="F1", priority=True),
         # Not a priority binding: a "?" typed into a text field stays a "?" (F1 works there).

@@ -7,16 +7,16 @@ appear here without a list to keep in step.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from tracker.domain.codelists import DEFAULT_LADDER, Ladder
 from tracker.tui.localise import binding_text, current_language, localise_bindings, tr
-
 
 # Textual's own keys (focus movement, copy) are explained in the help's text instead, where
 # they can be in the user's language.
@@ -76,7 +76,7 @@ def help_markdown(rows: list[tuple[str, str]], ladder: Ladder) -> str:
 
 
 class HelpScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "tui.key_close"),
         Binding("q", "close", "tui.key_close", show=False),
     ]
