@@ -120,10 +120,14 @@ def _out(text: str = "") -> None:
 # --- commands --------------------------------------------------------------------------------
 
 
-def _run_tui(path: Path) -> int:
-    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+def _require_terminal() -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("tui.needs_terminal")
+
+
+def _run_tui(path: Path) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+    _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
     TrackerApp(path, lang=get_language()).run()
@@ -171,6 +175,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = _db_path(args, DEFAULT_DEMO_DB)
     if path.exists() or keyfile.keyfile_path(path).exists():
         raise CliError("cli.demo_exists", path=str(path))
+    if args.open:
+        _require_terminal()  # before building, not after
     summary = demo.build_demo(
         path,
         participants=args.participants,

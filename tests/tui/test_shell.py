@@ -193,6 +193,20 @@ async def test_settings_default_beside_the_database(db_path: Path) -> None:
     assert saved["last_user"] == "anna"
 
 
+async def test_the_chosen_theme_is_remembered(db_path: Path, tmp_path: Path) -> None:
+    settings_path = tmp_path / "s.json"
+    app = make_app(db_path, settings_path=settings_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert load_settings(settings_path).theme == "textual-light"
+    again = make_app(db_path, settings_path=settings_path)
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert again.theme == "textual-light"
+
+
 async def test_wrong_passphrase_gives_one_line_and_a_growing_delay(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

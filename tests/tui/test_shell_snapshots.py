@@ -19,6 +19,7 @@ from tracker.services import registers
 from tracker.store import keyfile
 from tracker.tui.app import TrackerApp
 from tracker.tui.cases import CaseListScreen
+from tracker.tui.settings import Settings, save_settings
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -61,6 +62,11 @@ async def _log_in(pilot: Pilot[None]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_login(snap_compare: SnapCompare, register: Path, size: tuple[int, int]) -> None:
     assert snap_compare(app_for(), terminal_size=size)
+
+
+def test_login_in_the_remembered_light_theme(snap_compare: SnapCompare, register: Path) -> None:
+    save_settings(Path("settings.json"), Settings(last_user="anna", theme="textual-light"))
+    assert snap_compare(app_for(), terminal_size=(80, 24))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -3,11 +3,17 @@ terminal."""
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
+import pty
+import select
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +38,11 @@ def test_settings_round_trip_and_damaged_files(tmp_path: Path) -> None:
     assert load_settings(path) == Settings()
     save_settings(path, Settings(last_user="anna", idle_minutes=5))
     assert load_settings(path) == Settings(last_user="anna", idle_minutes=5.0)
-    assert json.loads(path.read_text(encoding="utf-8")) == {"last_user": "anna", "idle_minutes": 5}
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "last_user": "anna",
+        "idle_minutes": 5,
+        "theme": "",
+    }
     for damaged in ("{not json", "[1, 2]", '{"last_user": 3, "idle_minutes": -1}'):
         path.write_text(damaged, encoding="utf-8")
         assert load_settings(path) == Settings()
@@ -74,6 +84,48 @@ def test_failure_delay_grows_and_is_capped() -> None:
     assert delays[0] == 0
     assert all(a < b for a, b in itertools.pairwise(delays[1:7]))
     assert max(delays) == FAILURE_DELAY_MAX
+
+
+def test_bare_tracker_in_a_terminal_opens_the_first_run_wizard(tmp_path: Path) -> None:
+    """The real command in a pseudo-terminal: the app starts, shows the wizard, quits."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["TERM"] = "xterm-256color"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", str(tmp_path / "db" / "tracker.db")],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+        env=env,
+    )
+    os.close(slave)
+    output = b""
+
+    def read_for(seconds: float, until: bytes | None = None) -> None:
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (until and until in output):
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    return
+
+    try:
+        read_for(60, t("tui.wizard_title", "sv").encode())
+        assert t("tui.wizard_title", "sv").encode() in output
+        os.write(master, b"\x11")  # ctrl+q
+        read_for(2)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    assert b"Traceback" not in output
+    assert not (tmp_path / "db" / "tracker.db").exists()
 
 
 def test_bare_tracker_without_a_terminal_says_so(tmp_path: Path) -> None:

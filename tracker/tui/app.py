@@ -102,6 +102,11 @@ class TrackerApp(App[None]):
             self.settings.last_user = user
             save_settings(self.settings_path, self.settings)
 
+    def _remember_theme(self, theme: object) -> None:
+        if self.settings.theme != self.theme:
+            self.settings.theme = self.theme
+            save_settings(self.settings_path, self.settings)
+
     def show_home(self) -> None:
         """Replace the login screen with the home screen (the case list)."""
         from tracker.tui.cases import CaseListScreen  # the other half of the TUI
@@ -111,6 +116,9 @@ class TrackerApp(App[None]):
     # --- start and stop -------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.db_path.exists():
             self.push_screen(LoginScreen(self.settings.last_user))
         else:

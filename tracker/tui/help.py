@@ -51,9 +51,7 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
             continue
         if not (binding.show or isinstance(active.node, Screen | App)):
             continue
-        keys, description = grouped.setdefault(
-            (id(active.node), binding.action), ([], description)
-        )
+        keys, description = grouped.setdefault((id(active.node), binding.action), ([], description))
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)

@@ -7,6 +7,7 @@ the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -21,6 +22,7 @@ IDLE_SECONDS_ENVIRONMENT = "TRACKER_IDLE_SECONDS"
 class Settings:
     last_user: str = ""
     idle_minutes: float = DEFAULT_IDLE_MINUTES
+    theme: str = ""  # a Textual theme name chosen in the command palette; empty: the default
 
 
 def settings_path_for(db_path: Path) -> Path:
@@ -37,6 +39,8 @@ def load_settings(path: Path) -> Settings:
     settings = Settings()
     if isinstance(content.get("last_user"), str):
         settings.last_user = content["last_user"]
+    if isinstance(content.get("theme"), str):
+        settings.theme = content["theme"]
     minutes = content.get("idle_minutes")
     if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0:
         settings.idle_minutes = float(minutes)
@@ -51,7 +55,8 @@ def save_settings(path: Path, settings: Settings) -> None:
         temporary.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def idle_seconds(settings: Settings, override: float | None = None) -> float:

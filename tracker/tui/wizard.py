@@ -62,9 +62,7 @@ def strength_hint(passphrase: str) -> tuple[str, bool]:
 
 
 def _hint_text(key: str) -> str:
-    return tr(
-        key, minimum=registers.MIN_PASSPHRASE_LENGTH, words=GOOD_WORD_COUNT
-    )
+    return tr(key, minimum=registers.MIN_PASSPHRASE_LENGTH, words=GOOD_WORD_COUNT)
 
 
 class WizardScreen(Screen[None]):
@@ -87,9 +85,7 @@ class WizardScreen(Screen[None]):
         with ContentSwitcher(initial="page-register", id="wizard"):
             with VerticalScroll(id="page-register", classes="dialog"):
                 yield Static(tr("tui.wizard_title"), classes="dialog-title")
-                yield Static(
-                    tr("tui.wizard_intro", path=str(self.tracker.db_path)), classes="hint"
-                )
+                yield Static(tr("tui.wizard_intro", path=str(self.tracker.db_path)), classes="hint")
                 yield Label(tr("tui.wizard_insatser"))
                 yield TextArea(id="insatser", show_line_numbers=False)
                 yield Label(tr("tui.wizard_user"))
