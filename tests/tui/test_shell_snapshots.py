@@ -116,6 +116,36 @@ def test_wizard_passphrase_page(
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_wizard_recovery_key_page(
+    snap_compare: SnapCompare, in_tmp: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    # The recovery key is random; only for this picture the register gets a fixed one.
+    fixed = bytes(range(16))
+    monkeypatch.setattr(
+        keyfile, "generate_recovery_key", lambda: (fixed, keyfile.format_recovery_key(fixed))
+    )
+
+    async def create(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one("#insatser", TextArea).text = "\n".join(INSATSER)
+        screen.query_one("#user", Input).value = "anna"
+        screen.query_one("#user", Input).focus()
+        await pilot.press("enter")
+        screen.query_one("#new-passphrase", Input).value = PASSPHRASE
+        screen.query_one("#repeat-passphrase", Input).value = PASSPHRASE
+        screen.query_one("#repeat-passphrase", Input).focus()
+        await pilot.press("enter")
+        for _ in range(200):
+            if screen.recovery_key_shown:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(app_for(), terminal_size=size, run_before=create)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_lock(snap_compare: SnapCompare, register: Path, size: tuple[int, int]) -> None:
     async def lock(pilot: Pilot[None]) -> None:
         await _log_in(pilot)
