@@ -173,6 +173,9 @@ async def test_login_remembers_the_last_user(db_path: Path, tmp_path: Path) -> N
         await pilot.press("enter")
         await log_in(pilot, app)
         assert app.session.actor.user == "anna"
+        session = app.session
+    # Quitting closes the session: the register's copy of the data key is zeroed.
+    assert session.register._data_key == bytearray(32)
     assert load_settings(settings_path).last_user == "anna"
     assert PASSPHRASE not in settings_path.read_text(encoding="utf-8")
 
