@@ -213,7 +213,7 @@ async def test_the_chosen_theme_is_remembered(db_path: Path, tmp_path: Path) -> 
 async def test_wrong_passphrase_gives_one_line_and_a_growing_delay(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(login, "FAILURE_DELAY_BASE", 0.5)
+    monkeypatch.setattr(login, "FAILURE_DELAY_BASE", 1.0)
     app = make_app(db_path, settings_path=tmp_path / "s.json")
     async with app.run_test() as pilot:
         await pilot.pause()

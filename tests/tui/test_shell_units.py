@@ -3,6 +3,7 @@ terminal."""
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import itertools
 import json
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.i18n import t
+import tracker.tui
+from tracker.i18n import CATALOG, t
 from tracker.services import registers
 from tracker.tui.login import FAILURE_DELAY_MAX, failure_delay
 from tracker.tui.settings import (
@@ -30,6 +32,21 @@ from tracker.tui.settings import (
     settings_path_for,
 )
 from tracker.tui.wizard import strength_hint
+
+
+def test_every_tui_key_in_the_shell_exists() -> None:
+    package = Path(tracker.tui.__file__).parent
+    keys = {
+        node.value
+        for path in package.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("tui.")
+        and " " not in node.value
+    }
+    assert "tui.login_title" in keys
+    assert sorted(key for key in keys if key not in CATALOG) == []
 
 
 def test_settings_round_trip_and_damaged_files(tmp_path: Path) -> None:
@@ -128,10 +145,11 @@ def test_bare_tracker_in_a_terminal_opens_the_first_run_wizard(tmp_path: Path) -
     assert not (tmp_path / "db" / "tracker.db").exists()
 
 
-def test_bare_tracker_without_a_terminal_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [(), ("demo", "--open")], ids=["bare", "demo-open"])
+def test_the_tui_without_a_terminal_says_so(tmp_path: Path, command: tuple[str, ...]) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     run = subprocess.run(
-        [sys.executable, "-m", "tracker", "--db", str(tmp_path / "x.db")],
+        [sys.executable, "-m", "tracker", "--db", str(tmp_path / "x.db"), *command],
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,

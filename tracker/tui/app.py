@@ -33,6 +33,7 @@ from tracker.tui.wizard import WizardScreen
 
 # How often the idle timer looks at the last activity, at most (shorter for short timeouts).
 IDLE_CHECK_SECONDS = 1.0
+MIN_IDLE_SECONDS = 0.1
 
 
 class SessionLocked(RuntimeError):
@@ -67,7 +68,8 @@ class TrackerApp(App[None]):
         self.today = today
         self.settings_path = settings_path or settings_path_for(self.db_path)
         self.settings: Settings = load_settings(self.settings_path)
-        self.idle_timeout = idle_seconds(self.settings, idle_timeout)
+        # Never zero or less: the idle check would spin.
+        self.idle_timeout = max(idle_seconds(self.settings, idle_timeout), MIN_IDLE_SECONDS)
         self.failed_attempts = 0
         self.user = ""
         self._session: Session | None = None

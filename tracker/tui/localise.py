@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+# Textual keeps the running app in this context variable (textual/__init__.py reads it too).
 from textual._context import active_app
 from textual.binding import Binding
 from textual.dom import DOMNode
