@@ -760,8 +760,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The file {path} cannot be read as an XLSX workbook.",
     },
     "import.not_utf8": {
-        "sv": "Filen {path} är inte sparad som UTF-8. Spara den i Excel som \"CSV UTF-8 (kommaavgränsad)\".",
-        "en": "The file {path} is not saved as UTF-8. Save it from Excel as \"CSV UTF-8 (Comma delimited)\".",
+        "sv": 'Filen {path} är inte sparad som UTF-8. Spara den i Excel som "CSV UTF-8 (kommaavgränsad)".',
+        "en": 'The file {path} is not saved as UTF-8. Save it from Excel as "CSV UTF-8 (Comma delimited)".',
     },
     "import.csv_malformed": {
         "sv": "Filen {path} går inte att läsa: rad {row} har fler celler än rubrikraden.",
@@ -772,8 +772,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The file {path} is empty: it needs a header row and at least one row with an event.",
     },
     "import.problem_value": {
-        "sv": "Rad {row}, kolumn {column}, värde \"{value}\": {reason}",
-        "en": "Row {row}, column {column}, value \"{value}\": {reason}",
+        "sv": 'Rad {row}, kolumn {column}, värde "{value}": {reason}',
+        "en": 'Row {row}, column {column}, value "{value}": {reason}',
     },
     "import.problem_cell": {
         "sv": "Rad {row}, kolumn {column}: {reason}",
@@ -836,8 +836,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Participant {code} has a different value here than on row {first}. All rows of a participant must agree.",
     },
     "import.differs_from_register": {
-        "sv": "Deltagaren {code} finns redan i registret med värdet \"{existing}\". En import ändrar inte kön eller insats; gör en rättelse i stället.",
-        "en": "Participant {code} is already in the register with the value \"{existing}\". An import does not change gender or insats; make a correction instead.",
+        "sv": 'Deltagaren {code} finns redan i registret med värdet "{existing}". En import ändrar inte kön eller insats; gör en rättelse i stället.',
+        "en": 'Participant {code} is already in the register with the value "{existing}". An import does not change gender or insats; make a correction instead.',
     },
     "import.attribute_missing": {
         "sv": "Deltagaren {code} är ny i registret: ange värdet på minst en av deltagarens rader.",
@@ -880,11 +880,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "{count} rader upprepade en tidigare rad i filen (hoppades över)",
         "en": "{count} rows repeated an earlier row of the file (skipped)",
     },
-
     # --- stats (tracker stats, tracker goals) ----------------------------------------------
-
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
-
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
-
 }
