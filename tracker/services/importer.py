@@ -15,6 +15,7 @@ import dataclasses
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -224,9 +225,10 @@ def read_table(path: Path) -> Table:
                 keep_default_na=False,
                 engine="openpyxl",
             )
-        except (OSError, ValueError, KeyError) as error:
-            if isinstance(error, FileNotFoundError):
-                raise
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
             raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
     elif suffix in (".csv", ".txt"):
         frame = _read_csv(path)
@@ -614,11 +616,11 @@ def _check_participant(
             )
     if not ok:
         return None
-    existing = {dataclasses.replace(event, seq=None) for event in effective_events(raw)}
-    seen: set[CaseEvent] = set()
+    existing = {_facts(event) for event in effective_events(raw)}
+    seen: set[tuple[Any, ...]] = set()
     new_rows: list[_Row] = []
     for row in code_rows:
-        facts = dataclasses.replace(row.event, seq=None)
+        facts = _facts(row.event)
         if facts in existing:
             summary.already_present += 1
         elif facts in seen:
@@ -628,6 +630,14 @@ def _check_participant(
             new_rows.append(row)
     new_rows.sort(key=_row_order)
     return _CasePlan(code, not raw, known["insats"] or "", known["gender"] or "", new_rows)
+
+
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(CaseEvent) if f.name != "seq")
+
+
+def _facts(event: CaseEvent) -> tuple[Any, ...]:
+    """What makes two events the same: everything but the seq."""
+    return tuple(getattr(event, name) for name in _FACT_FIELDS)
 
 
 def _row_order(row: _Row) -> tuple[date, int, int]:
