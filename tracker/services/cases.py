@@ -234,8 +234,10 @@ def _add(tx: Transaction, view: CaseView, new: CaseEvent) -> CaseView:
     # A plain new event just joins the effective events: the new view follows from the old
     # one without re-reading every payload of the case (imports add thousands in a row).
     now = sort_events([*view.events, dataclasses.replace(new, seq=appended.seq)])
-    updated = dataclasses.replace(
-        view,
+    updated = CaseView(
+        code=view.code,
+        insats=view.insats,
+        gender=view.gender,
         summary=summarize_case(now, tx.session.today()),
         events=tuple(now),
         last_seq=appended.seq,

@@ -327,6 +327,7 @@ class _Parser:
         self.insatser = {_fold(name): name for name in insats_names}
         self.index: dict[str, int] = {}  # column -> position in the row
         self.headers: dict[str, str] = {}  # column -> header as written
+        self.code_problems: dict[str, Violation | None] = {}
 
     # headers
 
@@ -430,7 +431,10 @@ class _Parser:
 
         code = normalize_code(value["participant"])
         if code:
-            code_violation = code_problem(code)
+            # A participant has many rows: check each code once.
+            if code not in self.code_problems:
+                self.code_problems[code] = code_problem(code)
+            code_violation = self.code_problems[code]
             if code_violation is not None:
                 self._add(number, self.header_of("participant"), code, code_violation)
 

@@ -41,7 +41,8 @@ def chain_hash(
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Now in UTC as ``2026-01-31T09:15:00.123456Z`` (isoformat: strftime is slower per event)."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 @dataclass(frozen=True)
