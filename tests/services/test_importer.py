@@ -533,3 +533,12 @@ def test_random_valid_registers_round_trip(cheap_kdf: object, plans: list[dict])
             importer.import_file(target, exported)
             assert register_state(target) == original
             assert importer.import_file(target, exported).events_written == 0
+
+
+def test_the_user_guide_example_imports(session: Session, tmp_path: Path) -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "anvandarguide.md"
+    example = guide.read_text(encoding="utf-8").split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "exempel.csv"
+    path.write_text(example, encoding="utf-8")
+    summary = importer.import_file(session, path)
+    assert (summary.cases_created, summary.events_written) == (1, example.count("\n") - 1)

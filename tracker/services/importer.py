@@ -45,6 +45,7 @@ from tracker.domain.personnummer import check_free_text
 from tracker.i18n import get_language, t
 from tracker.services import cases
 from tracker.services.session import (
+    Lists,
     PermissionDenied,
     ServiceError,
     Session,
@@ -308,7 +309,7 @@ def _fold(text: str) -> str:
 class _Parser:
     """Turns the table's rows into case events, collecting every problem on the way."""
 
-    def __init__(self, table: Table, session_lists: Any, insats_names: Iterable[str]) -> None:
+    def __init__(self, table: Table, session_lists: Lists, insats_names: Iterable[str]) -> None:
         self.table = table
         self.problems: list[ImportProblem] = []
         self.ladder = session_lists.ladder
@@ -336,7 +337,7 @@ class _Parser:
         for position, header in enumerate(self.table.header):
             if not header:
                 if any(position < len(row) and row[position] for row in self.table.rows):
-                    self._add(
+                    self.add(
                         1, column_letter(position), None, Violation("import.header_missing", {})
                     )
                 continue
@@ -349,15 +350,15 @@ class _Parser:
             column = aliases.get(_fold(header))
             if column is None:
                 allowed = ", ".join(names[0] for names in COLUMNS.values())
-                self._add(1, header, None, Violation("import.unknown_header", {"allowed": allowed}))
+                self.add(1, header, None, Violation("import.unknown_header", {"allowed": allowed}))
             elif column in self.index:
-                self._add(1, header, None, Violation("import.duplicate_header", {}))
+                self.add(1, header, None, Violation("import.duplicate_header", {}))
             else:
                 self.index[column] = position
                 self.headers[column] = header
         for column in REQUIRED_COLUMNS:
             if column not in self.index:
-                self._add(
+                self.add(
                     1,
                     None,
                     None,
@@ -368,7 +369,7 @@ class _Parser:
     def header_of(self, column: str) -> str:
         return self.headers.get(column) or column_header(column)
 
-    def _add(self, row: int, column: str | None, value: str | None, violation: Violation) -> None:
+    def add(self, row: int, column: str | None, value: str | None, violation: Violation) -> None:
         self.problems.append(ImportProblem(row, column, value, violation))
 
     # cells
@@ -415,15 +416,15 @@ class _Parser:
                 parsed.append(row)
         return parsed, {index + 2 for index in bad_rows}
 
-    def _cell(self, cells: list[str], column: str) -> str:
+    def cell(self, cells: list[str], column: str) -> str:
         position = self.index.get(column)
         return cells[position] if position is not None and position < len(cells) else ""
 
     def _row(self, number: int, cells: list[str]) -> _Row | None:
-        value = {column: self._cell(cells, column) for column in self.index}
+        value = {column: self.cell(cells, column) for column in self.index}
 
         def problem(column: str, key: str, **params: object) -> None:
-            self._add(number, self.header_of(column), value.get(column), Violation(key, params))
+            self.add(number, self.header_of(column), value.get(column), Violation(key, params))
 
         for column in REQUIRED_COLUMNS:
             if not value[column]:
@@ -436,7 +437,7 @@ class _Parser:
                 self.code_problems[code] = code_problem(code)
             code_violation = self.code_problems[code]
             if code_violation is not None:
-                self._add(number, self.header_of("participant"), code, code_violation)
+                self.add(number, self.header_of("participant"), code, code_violation)
 
         kind = KIND_NAMES.get(_fold(value["event"])) if value["event"] else None
         if value["event"] and kind is None:
@@ -552,7 +553,7 @@ def _plan_cases(
     # Participants with a broken row are not checked as cases: their case is incomplete, and
     # rule breaks that follow from the broken row would only confuse.
     broken_codes = {
-        normalize_code(parser._cell(parser.table.rows[number - 2], "participant"))
+        normalize_code(parser.cell(parser.table.rows[number - 2], "participant"))
         for number in bad_rows
     }
     plans: list[_CasePlan] = []
@@ -604,15 +605,15 @@ def _check_participant(
                 else:
                     key = "import.rows_disagree"
                     params = {"first": first_row.number if first_row else 0}
-                parser._add(
+                parser.add(
                     row.number,
                     parser.header_of(column),
-                    parser._cell(parser.table.rows[row.number - 2], column),
+                    parser.cell(parser.table.rows[row.number - 2], column),
                     Violation(key, {"code": code, **params}),
                 )
         if known[column] is None:
             ok = False
-            parser._add(
+            parser.add(
                 code_rows[0].number,
                 parser.header_of(column),
                 None,
@@ -656,8 +657,8 @@ def _report_rule(
     params = {k: v for k, v in violation.params.items() if k != "seq"}
     column = _FIELD_COLUMN.get(violation.field or "")
     header = parser.header_of(column) if column else None
-    value = parser._cell(parser.table.rows[row.number - 2], column) if column else None
-    parser._add(row.number, header, value, Violation(violation.key, params, violation.field))
+    value = parser.cell(parser.table.rows[row.number - 2], column) if column else None
+    parser.add(row.number, header, value, Violation(violation.key, params, violation.field))
 
 
 # --- the use case --------------------------------------------------------------------------
