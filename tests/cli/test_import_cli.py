@@ -108,13 +108,18 @@ def test_import_dry_run_errors_roles_then_import_and_reimport(tmp_path: Path) ->
             ["DORA-4", "kvinna", SALA, "ansökan", "1/3/2025", "", "", "af", ""],
         ],
     )
+    many = write_csv(
+        tmp_path / "många.csv",
+        [[f"P{i:04d}", "man", SALA, "ansökan", "igår", "", "", "af", ""] for i in range(250)],
+    )
     before = audit_head(db)
 
-    dry, errors, reviewer, missing = (
+    dry, errors, capped, reviewer, missing = (
         finish(process)
         for process in [
             start(["import", str(good), "--dry-run"], tmp_path, login(ANNA)),
             start(["import", str(bad)], tmp_path, login(ANNA)),
+            start(["import", str(many)], tmp_path, login(ANNA)),
             start(["import", str(good)], tmp_path, login(RITA)),
             start(["import", str(tmp_path / "saknas.csv")], tmp_path, login(ANNA)),
         ]
@@ -132,6 +137,11 @@ def test_import_dry_run_errors_roles_then_import_and_reimport(tmp_path: Path) ->
     assert lines[4].startswith('Rad 6, kolumn datum, värde "1/3/2025"')
     assert number not in errors.err and number[2:] not in errors.err
     assert "Traceback" not in errors.err
+
+    assert capped.code == 1, capped
+    capped_lines = capped.err.splitlines()  # heading, the first 200, and how many more
+    assert len(capped_lines) == 202 and "250 fel" in capped_lines[0]
+    assert capped_lines[200].startswith("Rad 201,") and "50 fel till" in capped_lines[201]
 
     assert reviewer.code == 1 and "kan inte importera" in reviewer.err, reviewer
     assert missing.code == 1 and missing.err.count("\n") == 1 and "saknas.csv" in missing.err
