@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 from tracker import __version__
-from tracker.domain.case import RuleError
+from tracker.domain.case import CASE_KINDS, RuleError, kind_label
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
 from tracker.services import audit, registers
 from tracker.services.session import ServiceError, Session
@@ -31,6 +31,7 @@ EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
 
 DEFAULT_DB = Path("db") / "tracker.db"
+KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
 
 
@@ -303,6 +304,53 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 # --- import commands -------------------------------------------------------------------------
 
+# Enough to fix a file in one go; a file with thousands of problems is usually one wrong column.
+IMPORT_PROBLEMS_SHOWN = 200
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tracker.services import importer  # pandas is only loaded when asked for
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError("import.no_file", path=str(path))
+    session, _ = _login(args)
+    with session:
+        try:
+            summary = importer.import_file(
+                session,
+                path,
+                dry_run=args.dry_run,
+                progress=_progress_printer(t("import.progress")),
+            )
+        except importer.ImportRejected as rejected:
+            problems = rejected.problems
+            print(t("import.rejected", count=len(problems), path=str(path)), file=sys.stderr)
+            for problem in problems[:IMPORT_PROBLEMS_SHOWN]:
+                print(problem.message(), file=sys.stderr)
+            if len(problems) > IMPORT_PROBLEMS_SHOWN:
+                more = len(problems) - IMPORT_PROBLEMS_SHOWN
+                print(t("import.more_problems", count=more), file=sys.stderr)
+            return EXIT_ERROR
+        demo = registers.is_demo(session)
+    if demo:
+        _out(t("cli.demo_marker"))
+    done_key = "import.dry_run_done" if summary.dry_run else "import.done"
+    _out(t(done_key, path=str(path), events=summary.events_written, rows=summary.rows))
+    _out(t("import.summary_cases", count=summary.cases_created))
+    if summary.events_by_kind:
+        _out(t("import.summary_kinds"))
+        for kind, count in sorted(summary.events_by_kind.items(), key=lambda i: KIND_ORDER[i[0]]):
+            _out(t("import.summary_line", name=kind_label(kind), count=count))
+        _out(t("import.summary_insatser"))
+        for name, count in sorted(summary.events_by_insats.items()):
+            _out(t("import.summary_line", name=name, count=count))
+    if summary.already_present:
+        _out(t("import.already_present", count=summary.already_present))
+    if summary.duplicates_in_file:
+        _out(t("import.duplicates_in_file", count=summary.duplicates_in_file))
+    return EXIT_OK
+
 
 # --- stats and goals commands ----------------------------------------------------------------
 
@@ -413,6 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
 
     # --- import ---
+    import_parser = command("import", cmd_import, "import.help")
+    import_parser.add_argument("file", metavar="FILE", help=t("import.help_file"))
+    import_parser.add_argument("--dry-run", action="store_true", help=t("import.help_dry_run"))
 
     # --- stats and goals ---
 

@@ -726,9 +726,157 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- demo -----------------------------------------------------------------------------
     # --- import (tracker import) -----------------------------------------------------------
-
+    "import.help": {
+        "sv": "Importera händelser från en CSV- eller XLSX-fil (en rad per händelse).",
+        "en": "Import events from a CSV or XLSX file (one row per event).",
+    },
+    "import.help_file": {
+        "sv": "filen som ska importeras (.csv eller .xlsx)",
+        "en": "the file to import (.csv or .xlsx)",
+    },
+    "import.help_dry_run": {
+        "sv": "kontrollera filen och visa vad som skulle importeras, utan att skriva något",
+        "en": "check the file and show what would be imported, without writing anything",
+    },
+    "import.progress": {"sv": "Importerar", "en": "Importing"},
+    "import.no_file": {
+        "sv": "Filen {path} finns inte.",
+        "en": "The file {path} does not exist.",
+    },
+    "import.role_refused": {
+        "sv": "{user} har rollen {role} och kan inte importera. Import kräver rollen personal eller samordnare.",
+        "en": "{user} has the role {role} and cannot import. Importing needs the role staff or coordinator.",
+    },
+    "import.unsupported_format": {
+        "sv": "Filen {path} är varken .csv eller .xlsx. Spara kalkylbladet i något av de formaten.",
+        "en": "The file {path} is neither .csv nor .xlsx. Save the spreadsheet in one of those formats.",
+    },
+    "import.unreadable_xlsx": {
+        "sv": "Filen {path} går inte att läsa som en XLSX-arbetsbok.",
+        "en": "The file {path} cannot be read as an XLSX workbook.",
+    },
+    "import.not_utf8": {
+        "sv": 'Filen {path} är inte sparad som UTF-8. Spara den i Excel som "CSV UTF-8 (kommaavgränsad)".',
+        "en": 'The file {path} is not saved as UTF-8. Save it from Excel as "CSV UTF-8 (Comma delimited)".',
+    },
+    "import.csv_malformed": {
+        "sv": "Filen {path} går inte att läsa: rad {row} har fler celler än rubrikraden.",
+        "en": "The file {path} cannot be read: row {row} has more cells than the header row.",
+    },
+    "import.empty_file": {
+        "sv": "Filen {path} är tom: den behöver en rubrikrad och minst en rad med en händelse.",
+        "en": "The file {path} is empty: it needs a header row and at least one row with an event.",
+    },
+    "import.problem_value": {
+        "sv": 'Rad {row}, kolumn {column}, värde "{value}": {reason}',
+        "en": 'Row {row}, column {column}, value "{value}": {reason}',
+    },
+    "import.problem_cell": {
+        "sv": "Rad {row}, kolumn {column}: {reason}",
+        "en": "Row {row}, column {column}: {reason}",
+    },
+    "import.problem_row": {
+        "sv": "Rad {row}: {reason}",
+        "en": "Row {row}: {reason}",
+    },
+    "import.problem_refused": {
+        "sv": "Rad {row}, kolumn {column}: cellen avvisas och visas inte. {reason}",
+        "en": "Row {row}, column {column}: the cell is refused and not shown. {reason}",
+    },
+    "import.unknown_header": {
+        "sv": "Okänd kolumnrubrik. Tillåtna rubriker: {allowed} (eller de engelska namnen).",
+        "en": "Unknown column header. Allowed headers: {allowed} (or their English names).",
+    },
+    "import.duplicate_header": {
+        "sv": "Kolumnen finns redan tidigare i rubrikraden.",
+        "en": "The column already appears earlier in the header row.",
+    },
+    "import.header_missing": {
+        "sv": "Kolumnen har värden men ingen rubrik.",
+        "en": "The column has values but no header.",
+    },
+    "import.missing_column": {
+        "sv": "Kolumnen {column} saknas i rubrikraden; den behövs i varje fil.",
+        "en": "The column {column} is missing from the header row; every file needs it.",
+    },
+    "import.value_required": {
+        "sv": "Cellen får inte vara tom.",
+        "en": "The cell must not be empty.",
+    },
+    "import.unknown_kind": {
+        "sv": "Okänd händelse. Använd ansökan, start, ej_start, steg, avslut eller uppföljning.",
+        "en": "Unknown event. Use ansökan, start, ej_start, steg, avslut or uppföljning (or application, start, non_start, step, exit, follow_up).",
+    },
+    "import.bad_date": {
+        "sv": "Datum skrivs ÅÅÅÅ-MM-DD och måste finnas i kalendern.",
+        "en": "Dates are written YYYY-MM-DD and must exist in the calendar.",
+    },
+    "import.bad_level": {
+        "sv": "Nivån ska vara ett heltal, numret på en nivå på förflyttningstrappan.",
+        "en": "The level must be a whole number, the number of a level on the step ladder.",
+    },
+    "import.bad_handover": {
+        "sv": "Ordinarie insats anges med ja eller nej.",
+        "en": "Handover is given as ja or nej (yes or no).",
+    },
+    "import.bad_months": {
+        "sv": "Månader anges som 6 eller 18.",
+        "en": "Months are given as 6 or 18.",
+    },
+    "import.not_applicable": {
+        "sv": "Kolumnen gäller inte händelsen {kind}; lämna cellen tom.",
+        "en": "The column does not apply to the event {kind}; leave the cell empty.",
+    },
+    "import.rows_disagree": {
+        "sv": "Deltagaren {code} har ett annat värde här än på rad {first}. Alla rader för en deltagare måste stämma överens.",
+        "en": "Participant {code} has a different value here than on row {first}. All rows of a participant must agree.",
+    },
+    "import.differs_from_register": {
+        "sv": 'Deltagaren {code} finns redan i registret med värdet "{existing}". En import ändrar inte kön eller insats; gör en rättelse i stället.',
+        "en": 'Participant {code} is already in the register with the value "{existing}". An import does not change gender or insats; make a correction instead.',
+    },
+    "import.attribute_missing": {
+        "sv": "Deltagaren {code} är ny i registret: ange värdet på minst en av deltagarens rader.",
+        "en": "Participant {code} is new to the register: give the value on at least one of the participant's rows.",
+    },
+    "import.rejected": {
+        "sv": "Importen avbröts: {count} fel i {path}. Ingenting har skrivits till registret.",
+        "en": "Import stopped: {count} problems in {path}. Nothing was written to the register.",
+    },
+    "import.more_problems": {
+        "sv": "… och {count} fel till (rätta de visade och kör igen).",
+        "en": "… and {count} more problems (fix the ones shown and run again).",
+    },
+    "import.done": {
+        "sv": "Importerat från {path}: {events} händelser från {rows} rader.",
+        "en": "Imported from {path}: {events} events from {rows} rows.",
+    },
+    "import.dry_run_done": {
+        "sv": "Provkörning av {path}: filen är felfri. {events} händelser från {rows} rader skulle importeras; ingenting har skrivits.",
+        "en": "Dry run of {path}: the file has no problems. {events} events from {rows} rows would be imported; nothing was written.",
+    },
+    "import.summary_cases": {
+        "sv": "Nya deltagare: {count}",
+        "en": "New participants: {count}",
+    },
+    "import.summary_kinds": {
+        "sv": "Händelser per typ:",
+        "en": "Events per kind:",
+    },
+    "import.summary_insatser": {
+        "sv": "Händelser per insats:",
+        "en": "Events per insats:",
+    },
+    "import.summary_line": {"sv": "  {name}: {count}", "en": "  {name}: {count}"},
+    "import.already_present": {
+        "sv": "{count} rader fanns redan (hoppades över)",
+        "en": "{count} rows were already there (skipped)",
+    },
+    "import.duplicates_in_file": {
+        "sv": "{count} rader upprepade en tidigare rad i filen (hoppades över)",
+        "en": "{count} rows repeated an earlier row of the file (skipped)",
+    },
     # --- stats (tracker stats, tracker goals) ----------------------------------------------
-
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
     # App and keys
     "tui.needs_terminal": {
@@ -861,5 +1009,4 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
-
 }

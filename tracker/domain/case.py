@@ -381,13 +381,15 @@ def _check_code(
         if required:
             add(f"domain.{fld}_missing", event, fld)
         return
+    if value in code_list:
+        return  # listed codes are never personnummer-shaped (check_code_list refuses them)
     # Imported here because personnummer imports Violation from this module.
     from tracker.domain.personnummer import looks_like_personnummer
 
     # Never echo something shaped like a personnummer back into a message or a log.
     if looks_like_personnummer(str(value)):
         add("domain.personnummer_refused", event, fld)
-    elif value not in code_list:
+    else:
         add(f"domain.{fld}_unknown", event, fld, code=value)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from tracker.domain.case import Violation
@@ -49,8 +50,17 @@ class CodeList:
     def codes(self) -> tuple[str, ...]:
         return tuple(entry.code for entry in self.entries)
 
+    @cached_property
+    def _code_set(self) -> frozenset[str]:
+        # Looked up for every event validated; a set makes that O(1). (cached_property writes
+        # the instance dict directly, so it works on a frozen dataclass.)
+        return frozenset(entry.code for entry in self.entries)
+
     def __contains__(self, code: object) -> bool:
-        return any(entry.code == code for entry in self.entries)
+        try:
+            return code in self._code_set
+        except TypeError:  # unhashable: certainly not a code
+            return False
 
     def entry(self, code: str) -> CodeEntry:
         """The entry for ``code``; KeyError when the list has no such code."""
@@ -115,7 +125,14 @@ class Ladder:
         # bool is an int in Python; True must not count as level 1.
         if isinstance(level, bool):
             return False
-        return any(lv.number == level for lv in self.levels)
+        try:
+            return level in self._number_set
+        except TypeError:  # unhashable: certainly not a level
+            return False
+
+    @cached_property
+    def _number_set(self) -> frozenset[int]:
+        return frozenset(lv.number for lv in self.levels)
 
     def level(self, number: int) -> LadderLevel:
         """The level with ``number``; KeyError when the ladder has no such level."""

@@ -18,6 +18,8 @@ from tracker.domain.case import Violation
 _LONG = re.compile(r"([0-9]{8})[-+ ]?([0-9]{4})(?![0-9])")  # YYYYMMDD-NNNN
 _SHORT = re.compile(r"([0-9]{6})[-+ ]?([0-9]{4})(?![0-9])")  # YYMMDD-NNNN
 _DIGITS = frozenset(string.digits)
+# Both shapes hold six digits in a row; text without such a run (nearly all) is cleared in C.
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
 _CENTURIES = (18, 19, 20)
 _SAMORDNING_OFFSET = 60
 
@@ -62,6 +64,8 @@ def _is_number(date_part: str, serial: str) -> bool:
 
 def find_personnummer(text: str) -> str | None:
     """The first substring of ``text`` shaped like a personnummer or samordningsnummer."""
+    if not _SIX_DIGITS.search(text):
+        return None
     for i, ch in enumerate(text):
         if ch not in _DIGITS or (i > 0 and text[i - 1] in _DIGITS):
             continue

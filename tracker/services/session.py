@@ -66,15 +66,24 @@ class Lists:
 class Transaction:
     """One write transaction: appends events and updates projections together."""
 
-    def __init__(self, session: Session, connection: Connection) -> None:
+    def __init__(self, session: Session, connection: Connection, *, batched: bool = False) -> None:
         self.session = session
         self.connection = connection
-        self.writer = EventWriter(connection)
+        # A batch also inserts its events together (flushed before any read of the events
+        # table and before commit).
+        self.writer = EventWriter(connection, buffered=batched)
         self._lists: Lists | None = None
         self._insats_names: dict[int, str] | None = None
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
         self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
+        # A batch projects each touched case once, before it commits, instead of after every
+        # event: an imported case of ten events is then summarised once, not ten times.
+        self._batched = batched
+        self._stale_cases: set[str] = set()
+        # Use cases may keep derived per-case data here (cases.py keeps each case's view),
+        # valid as long as the case's event list has not grown.
+        self.case_memo: dict[str, tuple[int, Any]] = {}
 
     def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
         case_raw = self.case_events(case_code) if case_code is not None else None
@@ -83,16 +92,28 @@ class Transaction:
         )
         if case_raw is not None:
             case_raw.append((event.seq, event.kind, event.payload or {}))
-        projections.apply(self.connection, event, self.session.today(), case_raw)
+        if self._batched and case_code is not None and kind in projections.CASE_EVENT_KINDS:
+            self._stale_cases.add(case_code)
+        else:
+            self.writer.flush()  # projections may refer to the event's row
+            projections.apply(self.connection, event, self.session.today(), case_raw)
         if kind == projections.CODE_LIST_SET:
             self._lists = None
         elif kind == projections.INSATS_ADDED:
             self._insats_names = None
         return event
 
+    def flush(self) -> None:
+        """Write what a batch holds back: its events' rows and its cases' projections."""
+        self.writer.flush()
+        stale = {code: self._case_events[code] for code in sorted(self._stale_cases)}
+        projections.refresh_cases(self.connection, stale, self.session.today())
+        self._stale_cases.clear()
+
     def case_events(self, code: str) -> list[projections.RawCaseEvent]:
         """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
         if code not in self._case_events:
+            self.writer.flush()
             self._case_events[code] = projections.case_raw_events(self.connection, code)
         return self._case_events[code]
 
@@ -156,9 +177,11 @@ class Session:
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
         with self.register.write() as connection:
-            self._batch = Transaction(self, connection)
+            batch = Transaction(self, connection, batched=True)
+            self._batch = batch
             try:
-                yield self._batch
+                yield batch
+                batch.flush()  # only on success: a failed batch rolls back
             finally:
                 self._batch = None
 

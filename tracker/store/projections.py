@@ -74,35 +74,47 @@ def refresh_case(
     """Recompute one case's row from its events (``raw``, when the caller already has them)."""
     if raw is None:
         raw = case_raw_events(connection, code)
-    connection.execute(_DELETE_CASE, {"case_code": code})
+    refresh_cases(connection, {code: raw}, today)
+
+
+def refresh_cases(
+    connection: Connection, raw_by_code: Mapping[str, list[RawCaseEvent]], today: date
+) -> None:
+    """Recompute many cases' rows at once (two bulk statements): for batches of writes."""
+    if not raw_by_code:
+        return
+    connection.execute(_DELETE_CASE, [{"case_code": code} for code in raw_by_code])
+    rows = [row for code, raw in raw_by_code.items() if (row := _case_row(code, raw, today))]
+    if rows:
+        connection.execute(_INSERT_CASE, rows)
+
+
+def _case_row(code: str, raw: list[RawCaseEvent], today: date) -> dict[str, Any] | None:
     attributes = case_attributes(raw)
     if attributes is None or not raw:
-        return
+        return None
     summary = summarize_case(effective_events(raw), today)
     if summary.status == "empty":  # every event retracted: the case is gone from the lists
-        return
+        return None
 
     def iso(value: date | None) -> str | None:
         return value.isoformat() if value else None
 
-    connection.execute(
-        _INSERT_CASE,
-        {
-            "code": code,
-            "insats_id": attributes.insats_id,
-            "gender": attributes.gender,
-            "status": summary.status,
-            "application_date": iso(summary.application_date),
-            "start_date": iso(summary.start_date),
-            "non_start_date": iso(summary.non_start_date),
-            "exit_date": iso(summary.exit_date),
-            "start_level": summary.start_level,
-            "current_level": summary.current_level,
-            "last_event_date": iso(summary.last_event_date),
-            "next_follow_up_due": iso(summary.next_follow_up_due),
-            "last_seq": raw[-1][0],
-        },
-    )
+    return {
+        "code": code,
+        "insats_id": attributes.insats_id,
+        "gender": attributes.gender,
+        "status": summary.status,
+        "application_date": iso(summary.application_date),
+        "start_date": iso(summary.start_date),
+        "non_start_date": iso(summary.non_start_date),
+        "exit_date": iso(summary.exit_date),
+        "start_level": summary.start_level,
+        "current_level": summary.current_level,
+        "last_event_date": iso(summary.last_event_date),
+        "next_follow_up_due": iso(summary.next_follow_up_due),
+        "last_seq": raw[-1][0],
+    }
 
 
 def apply(

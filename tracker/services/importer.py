@@ -1,0 +1,855 @@
+"""Import events from a spreadsheet (interfaces.md, "Import format"), and export them back.
+
+The whole file is validated before anything is written: every cell (personnummer, codes,
+dates, levels), the agreement of rows about one participant, and the case rules of the domain
+on each participant's complete event list, the register's existing events included. Only a
+file without a single problem is written, through the same case services staff use, in one
+batch transaction: all of it or nothing. Rows equal to an event the case already has, and
+repeated rows, are skipped, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from tracker.domain.case import (
+    APPLICATION,
+    CASE_KINDS,
+    EXIT,
+    FOLLOW_UP,
+    NON_START,
+    START,
+    STEP,
+    CaseEvent,
+    RuleError,
+    Violation,
+    check_case,
+    effective_events,
+)
+from tracker.domain.codelists import CodeList
+from tracker.domain.participant_code import code_problem, normalize_code
+from tracker.domain.personnummer import check_free_text
+from tracker.i18n import get_language, t
+from tracker.services import cases
+from tracker.services.session import (
+    Lists,
+    PermissionDenied,
+    ServiceError,
+    Session,
+    Transaction,
+    insats_ids,
+)
+from tracker.store.eventlog import iter_events
+from tracker.store.projections import RawCaseEvent, case_attributes
+
+# --- the format ----------------------------------------------------------------------------
+
+# Internal column name -> (Swedish header, English alias), in the order of interfaces.md.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "participant": ("deltagare", "participant"),
+    "gender": ("kön", "gender"),
+    "insats": ("insats", "insats"),
+    "event": ("händelse", "event"),
+    "date": ("datum", "date"),
+    "level": ("nivå", "level"),
+    "reason": ("orsak", "reason"),
+    "referrer": ("part", "referrer"),
+    "meeting": ("mötestyp", "meeting"),
+    "exit_kind": ("avslutstyp", "exit_kind"),
+    "handover": ("ordinarie_insats", "handover"),
+    "months": ("månader", "months"),
+}
+REQUIRED_COLUMNS = ("participant", "event", "date")
+
+# Event kind as written in the file (Swedish, or the English kind name) -> domain kind.
+KIND_NAMES: dict[str, str] = {
+    "ansökan": APPLICATION,
+    "start": START,
+    "ej_start": NON_START,
+    "steg": STEP,
+    "avslut": EXIT,
+    "uppföljning": FOLLOW_UP,
+    **{kind: kind for kind in CASE_KINDS},
+}
+SWEDISH_KIND = {kind: name for name, kind in list(KIND_NAMES.items())[:6]}
+
+# Which columns carry facts for which kind; a value anywhere else is refused rather than
+# silently dropped (it is most likely in the wrong column).
+_FACT_COLUMNS: dict[str, frozenset[str]] = {
+    APPLICATION: frozenset({"referrer"}),
+    START: frozenset({"level"}),
+    NON_START: frozenset({"reason"}),
+    STEP: frozenset({"level", "meeting"}),
+    EXIT: frozenset({"level", "reason", "exit_kind", "handover"}),
+    FOLLOW_UP: frozenset({"level", "months"}),
+}
+_ALL_FACT_COLUMNS = frozenset().union(*_FACT_COLUMNS.values())
+
+# A domain violation's field -> the file column holding that value.
+_FIELD_COLUMN = {
+    "level": "level",
+    "referrer": "referrer",
+    "reason": "reason",
+    "destination": "reason",
+    "meeting": "meeting",
+    "exit_kind": "exit_kind",
+    "handover": "handover",
+    "months": "months",
+    "date": "date",
+    "kind": "event",
+    "code": "participant",
+    "insats": "insats",
+    "gender": "gender",
+}
+
+_YES = frozenset({"ja", "yes", "j", "y", "true", "1"})
+_NO = frozenset({"nej", "no", "n", "false", "0"})
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read as text
+# Any personnummer or samordningsnummer contains a run of six digits: only cells with one
+# need the (slower, exact) detector.
+_SIX_DIGITS = r"[0-9]{6}"
+_SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
+_PROGRESS_EVERY = 500
+
+
+def column_header(column: str, lang: str | None = None) -> str:
+    """The header of ``column`` as the documentation shows it (Swedish, or English alias)."""
+    swedish, english = COLUMNS[column]
+    return english if (lang or get_language()) == "en" else swedish
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet's name for the column at ``position`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the file: where (row as the spreadsheet shows it), and why."""
+
+    row: int  # 1 is the header row
+    column: str | None  # the header as written in the file, or the documented one
+    value: str | None  # None when there is nothing to show or the cell must not be echoed
+    violation: Violation
+    refused: bool = False  # the cell looked like a personnummer: never shown
+
+    def message(self, lang: str | None = None) -> str:
+        reason = self.violation.message(lang)
+        if self.refused:
+            return t(
+                "import.problem_refused", lang, row=self.row, column=self.column, reason=reason
+            )
+        if self.column is None:
+            return t("import.problem_row", lang, row=self.row, reason=reason)
+        if not self.value:
+            return t("import.problem_cell", lang, row=self.row, column=self.column, reason=reason)
+        return t(
+            "import.problem_value",
+            lang,
+            row=self.row,
+            column=self.column,
+            value=self.value,
+            reason=reason,
+        )
+
+
+class ImportRejected(Exception):
+    """The file has problems: nothing was written. Carries every problem found, in row order."""
+
+    def __init__(self, problems: Iterable[ImportProblem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.row, p.column or ""))
+        super().__init__(f"{len(self.problems)} problems")
+
+
+@dataclass
+class ImportSummary:
+    """What an import wrote (or, with ``dry_run``, would write)."""
+
+    rows: int = 0
+    cases_created: int = 0
+    events_by_kind: Counter[str] = field(default_factory=Counter)
+    events_by_insats: Counter[str] = field(default_factory=Counter)
+    already_present: int = 0  # rows equal to an event the case already has
+    duplicates_in_file: int = 0  # rows repeating an earlier row of the file
+    dry_run: bool = False
+
+    @property
+    def events_written(self) -> int:
+        return sum(self.events_by_kind.values())
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet as text: the header cells and the data rows (row 2 onward, blank rows kept)."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV (UTF-8, with or without BOM; comma or semicolon) or the first XLSX sheet.
+
+    Every cell is read as text so codes, dates and levels arrive exactly as written.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(
+                path,
+                sheet_name=0,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                engine="openpyxl",
+            )
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
+            raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+    elif suffix in (".csv", ".txt"):
+        frame = _read_csv(path)
+    else:
+        raise ServiceError("import.unsupported_format", path=str(path))
+    values = frame.to_numpy(dtype=object).tolist() if not frame.empty else []
+    if not values:
+        raise ServiceError("import.empty_file", path=str(path))
+    header = [_text(cell) for cell in values[0]]
+    return Table(header, [[_text(cell) for cell in row] for row in values[1:]])
+
+
+def _text(cell: Any) -> str:
+    # NFC: Excel on a Mac may write "ö" as "o" plus a combining mark.
+    return unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ServiceError("import.not_utf8", path=str(path)) from error
+    if not text.strip():
+        raise ServiceError("import.empty_file", path=str(path))
+    first_line = text.split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
+    except csv.Error:
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as error:
+        match = re.search(r"line (\d+)", str(error))
+        row = match.group(1) if match else "?"
+        raise ServiceError("import.csv_malformed", path=str(path), row=row) from error
+
+
+# --- parsing rows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int  # as the spreadsheet shows it
+    code: str
+    event: CaseEvent  # seq: a stand-in pointing back at this row
+    gender: str | None
+    insats: str | None
+
+
+class _Lookup:
+    """Codes of one list by code, Swedish label or English label (case-insensitive)."""
+
+    def __init__(self, code_list: CodeList) -> None:
+        self.by_text: dict[str, str] = {}
+        for entry in code_list.entries:
+            for text in (entry.label_en, entry.label_sv):
+                self.by_text.setdefault(_fold(text), entry.code)
+        for entry in code_list.entries:  # codes win over labels
+            self.by_text[_fold(entry.code)] = entry.code
+
+    def __call__(self, text: str) -> str:
+        # An unknown value passes through: the domain rules name it in their own message.
+        return self.by_text.get(_fold(text), text)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+class _Parser:
+    """Turns the table's rows into case events, collecting every problem on the way."""
+
+    def __init__(self, table: Table, session_lists: Lists, insats_names: Iterable[str]) -> None:
+        self.table = table
+        self.problems: list[ImportProblem] = []
+        self.ladder = session_lists.ladder
+        lists = session_lists.code_lists
+        self.lookups = {
+            name: _Lookup(lists[name])
+            for name in (
+                "gender",
+                "referrer",
+                "meeting_type",
+                "exit_destination",
+                "exit_kind",
+                "non_start_reason",
+            )
+        }
+        self.insatser = {_fold(name): name for name in insats_names}
+        self.index: dict[str, int] = {}  # column -> position in the row
+        self.headers: dict[str, str] = {}  # column -> header as written
+        self.code_problems: dict[str, Violation | None] = {}
+
+    # headers
+
+    def read_header(self) -> bool:
+        aliases = {name: column for column, names in COLUMNS.items() for name in names}
+        for position, header in enumerate(self.table.header):
+            if not header:
+                if any(position < len(row) and row[position] for row in self.table.rows):
+                    self.add(
+                        1, column_letter(position), None, Violation("import.header_missing", {})
+                    )
+                continue
+            refused = check_free_text(header, "header")
+            if refused is not None:
+                self.problems.append(
+                    ImportProblem(1, column_letter(position), None, refused, refused=True)
+                )
+                continue
+            column = aliases.get(_fold(header))
+            if column is None:
+                allowed = ", ".join(names[0] for names in COLUMNS.values())
+                self.add(1, header, None, Violation("import.unknown_header", {"allowed": allowed}))
+            elif column in self.index:
+                self.add(1, header, None, Violation("import.duplicate_header", {}))
+            else:
+                self.index[column] = position
+                self.headers[column] = header
+        for column in REQUIRED_COLUMNS:
+            if column not in self.index:
+                self.add(
+                    1,
+                    None,
+                    None,
+                    Violation("import.missing_column", {"column": self.header_of(column)}),
+                )
+        return not self.problems
+
+    def header_of(self, column: str) -> str:
+        return self.headers.get(column) or column_header(column)
+
+    def add(self, row: int, column: str | None, value: str | None, violation: Violation) -> None:
+        self.problems.append(ImportProblem(row, column, value, violation))
+
+    # cells
+
+    def refused_cells(self) -> set[tuple[int, int]]:
+        """(row index, position) of every cell shaped like a personnummer, reported once each."""
+        refused: set[tuple[int, int]] = set()
+        if not self.table.rows:
+            return refused
+        frame = pd.DataFrame(self.table.rows)
+        for position in frame.columns:
+            suspects = frame.index[frame[position].str.contains(_SIX_DIGITS, regex=True)]
+            for row_index in suspects:
+                violation = check_free_text(frame.at[row_index, position], "cell")
+                if violation is None:
+                    continue
+                refused.add((row_index, position))
+                header = self.table.header[position] if position < len(self.table.header) else ""
+                if check_free_text(header, "header") is not None:
+                    header = ""  # never name a column by a refused header
+                self.problems.append(
+                    ImportProblem(
+                        row_index + 2, header or column_letter(position), None, violation, True
+                    )
+                )
+        return refused
+
+    def rows(self) -> tuple[list[_Row], set[int]]:
+        """The parsed rows, and the numbers of rows with a problem of their own."""
+        refused = self.refused_cells()
+        parsed: list[_Row] = []
+        bad_rows: set[int] = {row for row, _ in refused}
+        for row_index, cells in enumerate(self.table.rows):
+            if not any(cells):
+                continue  # a blank line between blocks of rows
+            number = row_index + 2
+            if row_index in bad_rows:
+                continue
+            before = len(self.problems)
+            row = self._row(number, cells)
+            if row is None or len(self.problems) > before:
+                bad_rows.add(row_index)
+            else:
+                parsed.append(row)
+        return parsed, {index + 2 for index in bad_rows}
+
+    def cell(self, cells: list[str], column: str) -> str:
+        position = self.index.get(column)
+        return cells[position] if position is not None and position < len(cells) else ""
+
+    def _row(self, number: int, cells: list[str]) -> _Row | None:
+        value = {column: self.cell(cells, column) for column in self.index}
+
+        def problem(column: str, key: str, **params: object) -> None:
+            self.add(number, self.header_of(column), value.get(column), Violation(key, params))
+
+        for column in REQUIRED_COLUMNS:
+            if not value[column]:
+                problem(column, "import.value_required")
+
+        code = normalize_code(value["participant"])
+        if code:
+            # A participant has many rows: check each code once.
+            if code not in self.code_problems:
+                self.code_problems[code] = code_problem(code)
+            code_violation = self.code_problems[code]
+            if code_violation is not None:
+                self.add(number, self.header_of("participant"), code, code_violation)
+
+        kind = KIND_NAMES.get(_fold(value["event"])) if value["event"] else None
+        if value["event"] and kind is None:
+            problem("event", "import.unknown_kind")
+
+        on: date | None = None
+        if value["date"]:
+            match = _DATE.fullmatch(value["date"])
+            try:
+                on = date.fromisoformat(match.group(1)) if match else None
+            except ValueError:
+                on = None
+            if on is None:
+                problem("date", "import.bad_date")
+
+        gender = None
+        if value.get("gender"):
+            gender = self.lookups["gender"](value["gender"])
+            if gender not in self.lookups["gender"].by_text.values():
+                problem("gender", "service.unknown_gender", gender=value["gender"])
+        insats = None
+        if value.get("insats"):
+            insats = self.insatser.get(_fold(value["insats"]))
+            if insats is None:
+                problem("insats", "service.unknown_insats", insats=value["insats"])
+
+        facts: dict[str, Any] = {}
+        if kind is not None:
+            for column in _ALL_FACT_COLUMNS & set(self.index):
+                if value[column] and column not in _FACT_COLUMNS[kind]:
+                    problem(column, "import.not_applicable", kind=SWEDISH_KIND[kind])
+            facts = self._facts(kind, value, problem)
+
+        if kind is None or on is None or not code:
+            return None
+        event = CaseEvent(kind, on, seq=_SEQ_BASE + number, **facts)
+        return _Row(number, code, event, gender, insats)
+
+    def _facts(
+        self, kind: str, value: Mapping[str, str], problem: Callable[..., None]
+    ) -> dict[str, Any]:
+        facts: dict[str, Any] = {}
+        if value.get("level") and "level" in _FACT_COLUMNS[kind]:
+            level = _integer(value["level"])
+            if level is None:
+                problem("level", "import.bad_level")
+            else:
+                facts["level"] = level  # whether it is on the ladder: the domain rules say
+        if kind == APPLICATION and value.get("referrer"):
+            facts["referrer"] = self.lookups["referrer"](value["referrer"])
+        if kind == NON_START and value.get("reason"):
+            facts["reason"] = self.lookups["non_start_reason"](value["reason"])
+        if kind == STEP and value.get("meeting"):
+            facts["meeting"] = self.lookups["meeting_type"](value["meeting"])
+        if kind == EXIT:
+            if value.get("reason"):
+                facts["destination"] = self.lookups["exit_destination"](value["reason"])
+            if value.get("exit_kind"):
+                facts["exit_kind"] = self.lookups["exit_kind"](value["exit_kind"])
+            if value.get("handover"):
+                answer = _fold(value["handover"])
+                if answer in _YES:
+                    facts["handover"] = True
+                elif answer in _NO:
+                    facts["handover"] = False
+                else:
+                    problem("handover", "import.bad_handover")
+        if kind == FOLLOW_UP and value.get("months"):
+            months = _integer(value["months"])
+            if months is None:
+                problem("months", "import.bad_months")
+            else:
+                facts["months"] = months
+        return facts
+
+
+def _integer(text: str) -> int | None:
+    """A whole number as written, also "3.0" (how a spreadsheet may store the number 3)."""
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+# --- checking cases ------------------------------------------------------------------------
+
+
+@dataclass
+class _CasePlan:
+    """One participant's new events (case order) and what the case needs to be opened."""
+
+    code: str
+    new: bool
+    insats: str
+    gender: str
+    rows: list[_Row]
+
+
+def _plan_cases(
+    parser: _Parser,
+    rows: list[_Row],
+    bad_rows: set[int],
+    tx: Transaction,
+    summary: ImportSummary,
+) -> list[_CasePlan]:
+    """Check each participant's rows against each other, the register and the case rules."""
+    lists = tx.lists
+    today = tx.session.today()
+    by_code: dict[str, list[_Row]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    # Participants with a broken row are not checked as cases: their case is incomplete, and
+    # rule breaks that follow from the broken row would only confuse.
+    broken_codes = {
+        normalize_code(parser.cell(parser.table.rows[number - 2], "participant"))
+        for number in bad_rows
+    }
+    plans: list[_CasePlan] = []
+    for code, code_rows in by_code.items():
+        if code in broken_codes:
+            continue
+        raw = tx.case_events(code)
+        plan = _check_participant(parser, code, code_rows, raw, tx, summary)
+        if plan is None or not plan.rows:
+            continue
+        existing = effective_events(raw)
+        candidate = [*existing, *(row.event for row in plan.rows)]
+        violations = check_case(candidate, ladder=lists.ladder, lists=lists.code_lists, today=today)
+        if violations:
+            numbers = {row.event.seq: row for row in plan.rows}
+            for violation in violations:
+                _report_rule(parser, violation, numbers, plan.rows[0])
+            continue
+        plans.append(plan)
+    return plans
+
+
+def _check_participant(
+    parser: _Parser,
+    code: str,
+    code_rows: list[_Row],
+    raw: list[RawCaseEvent],
+    tx: Transaction,
+    summary: ImportSummary,
+) -> _CasePlan | None:
+    """Agreement on gender and insats, and which rows are new; None when something disagrees."""
+    attributes = case_attributes(raw) if raw else None
+    known: dict[str, str | None] = {"gender": None, "insats": None}
+    if attributes is not None:
+        known = {"gender": attributes.gender, "insats": tx.insats_names[attributes.insats_id]}
+    ok = True
+    for column in ("gender", "insats"):
+        first_row: _Row | None = None
+        for row in code_rows:
+            value = getattr(row, column)
+            if value is None:
+                continue
+            if known[column] is None:
+                known[column], first_row = value, row
+            elif value != known[column]:
+                ok = False
+                if attributes is not None and first_row is None:
+                    key, params = "import.differs_from_register", {"existing": known[column]}
+                else:
+                    key = "import.rows_disagree"
+                    params = {"first": first_row.number if first_row else 0}
+                parser.add(
+                    row.number,
+                    parser.header_of(column),
+                    parser.cell(parser.table.rows[row.number - 2], column),
+                    Violation(key, {"code": code, **params}),
+                )
+        if known[column] is None:
+            ok = False
+            parser.add(
+                code_rows[0].number,
+                parser.header_of(column),
+                None,
+                Violation("import.attribute_missing", {"code": code}),
+            )
+    if not ok:
+        return None
+    existing = {_facts(event) for event in effective_events(raw)}
+    seen: set[tuple[Any, ...]] = set()
+    new_rows: list[_Row] = []
+    for row in code_rows:
+        facts = _facts(row.event)
+        if facts in existing:
+            summary.already_present += 1
+        elif facts in seen:
+            summary.duplicates_in_file += 1
+        else:
+            seen.add(facts)
+            new_rows.append(row)
+    new_rows.sort(key=_row_order)
+    return _CasePlan(code, not raw, known["insats"] or "", known["gender"] or "", new_rows)
+
+
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(CaseEvent) if f.name != "seq")
+
+
+def _facts(event: CaseEvent) -> tuple[Any, ...]:
+    """What makes two events the same: everything but the seq."""
+    return tuple(getattr(event, name) for name in _FACT_FIELDS)
+
+
+def _row_order(row: _Row) -> tuple[date, int, int]:
+    return (row.event.date, CASE_KINDS.index(row.event.kind), row.number)
+
+
+def _report_rule(
+    parser: _Parser, violation: Violation, rows: Mapping[Any, _Row], fallback: _Row
+) -> None:
+    """A broken case rule, pointed at the file row it is about (or the participant's first)."""
+    row = rows.get(violation.params.get("seq"), fallback)
+    params = {k: v for k, v in violation.params.items() if k != "seq"}
+    column = _FIELD_COLUMN.get(violation.field or "")
+    header = parser.header_of(column) if column else None
+    value = parser.cell(parser.table.rows[row.number - 2], column) if column else None
+    parser.add(row.number, header, value, Violation(violation.key, params, violation.field))
+
+
+# --- the use case --------------------------------------------------------------------------
+
+
+def import_file(
+    session: Session,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Validate ``path`` completely, then write its events (unless ``dry_run``).
+
+    Raises ImportRejected listing every problem (nothing written), or ServiceError when the
+    file cannot be read at all or the user may not import.
+    """
+    try:
+        session.require_writer()
+    except PermissionDenied as error:
+        raise PermissionDenied(
+            "import.role_refused", user=session.actor.user, role=t(f"role.{session.actor.role}")
+        ) from error
+    table = read_table(path)
+    summary = ImportSummary(rows=sum(1 for row in table.rows if any(row)), dry_run=dry_run)
+    with session.batch() as tx:
+        parser = _Parser(table, tx.lists, insats_ids(tx.connection))
+        if not parser.read_header():
+            raise ImportRejected(parser.problems)
+        rows, bad_rows = parser.rows()
+        plans = _plan_cases(parser, rows, bad_rows, tx, summary)
+        if parser.problems:
+            raise ImportRejected(parser.problems)
+        for plan in plans:
+            summary.cases_created += plan.new
+            for row in plan.rows:
+                summary.events_by_kind[row.event.kind] += 1
+                summary.events_by_insats[plan.insats] += 1
+        if dry_run:
+            return summary
+        _write(session, plans, summary.events_written, progress)
+    return summary
+
+
+def _write(
+    session: Session,
+    plans: list[_CasePlan],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Each planned event through its case service, inside the caller's batch."""
+    done = 0
+    if progress:
+        progress(0, total)
+    for plan in plans:
+        opened = not plan.new
+        for row in plan.rows:
+            try:
+                _apply(session, plan, row.event, opened)
+            except (RuleError, ServiceError) as error:
+                # Validation above makes this unreachable; if it happens, name the row.
+                violations = (
+                    error.violations
+                    if isinstance(error, RuleError)
+                    else [Violation(error.key, error.params)]
+                )
+                raise ImportRejected(
+                    ImportProblem(row.number, None, None, v) for v in violations
+                ) from error
+            opened = True
+            done += 1
+            if progress and (done % _PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+
+
+def _apply(session: Session, plan: _CasePlan, event: CaseEvent, opened: bool) -> None:
+    code, on = plan.code, event.date
+    if event.kind == APPLICATION:
+        cases.register_application(
+            session,
+            insats=plan.insats,
+            gender=plan.gender,
+            on=on,
+            referrer=event.referrer,  # type: ignore[arg-type]
+            code=code,
+        )
+    elif event.kind == START:
+        if opened:
+            cases.start(session, on=on, code=code, level=event.level)
+        else:  # a case opened at start, without an application
+            cases.start(
+                session,
+                on=on,
+                code=code,
+                level=event.level,
+                insats=plan.insats,
+                gender=plan.gender,
+            )
+    elif event.kind == NON_START:
+        cases.non_start(session, code=code, on=on, reason=event.reason)  # type: ignore[arg-type]
+    elif event.kind == STEP:
+        cases.log_step(session, code=code, on=on, level=event.level, meeting=event.meeting)  # type: ignore[arg-type]
+    elif event.kind == EXIT:
+        cases.exit_case(
+            session,
+            code=code,
+            on=on,
+            destination=event.destination,  # type: ignore[arg-type]
+            exit_kind=event.exit_kind,  # type: ignore[arg-type]
+            handover=event.handover,  # type: ignore[arg-type]
+            level=event.level,
+        )
+    elif event.kind == FOLLOW_UP:
+        cases.follow_up(session, code=code, on=on, months=event.months, level=event.level)  # type: ignore[arg-type]
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export_rows(session: Session) -> list[dict[str, str]]:
+    """Every case's effective events as import rows (Swedish headers, codes), case by case."""
+    by_case: dict[str, list[RawCaseEvent]] = {}
+    with session.read() as connection:
+        names = {insats_id: name for name, insats_id in insats_ids(connection).items()}
+        for event in iter_events(connection):
+            if event.case_code is not None:
+                by_case.setdefault(event.case_code, []).append(
+                    (event.seq, event.kind, event.payload or {})
+                )
+    rows: list[dict[str, str]] = []
+    for code in sorted(by_case):
+        raw = by_case[code]
+        attributes = case_attributes(raw)
+        if attributes is None:
+            continue
+        for event in effective_events(raw):
+            rows.append(_export_row(code, names[attributes.insats_id], attributes.gender, event))
+    return rows
+
+
+def _export_row(code: str, insats: str, gender: str, event: CaseEvent) -> dict[str, str]:
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    handover = "" if event.handover is None else ("ja" if event.handover else "nej")
+    return {
+        "deltagare": code,
+        "kön": gender,
+        "insats": insats,
+        "händelse": SWEDISH_KIND[event.kind],
+        "datum": event.date.isoformat(),
+        "nivå": text(event.level),
+        "orsak": text(event.reason if event.kind == NON_START else event.destination),
+        "part": text(event.referrer),
+        "mötestyp": text(event.meeting),
+        "avslutstyp": text(event.exit_kind),
+        "ordinarie_insats": handover,
+        "månader": text(event.months),
+    }
+
+
+def export_events_csv(session: Session, target: Path | TextIO) -> int:
+    """Write the register's effective case events in the import format; returns the rows.
+
+    Importing the file into a register with the same insatser rebuilds the same cases.
+    """
+    rows = export_rows(session)
+    fieldnames = [names[0] for names in COLUMNS.values()]
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            _write_csv(stream, fieldnames, rows)
+    else:
+        _write_csv(target, fieldnames, rows)
+    return len(rows)
+
+
+def _write_csv(stream: TextIO, fieldnames: list[str], rows: list[dict[str, str]]) -> None:
+    writer = csv.DictWriter(stream, fieldnames=fieldnames)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+__all__ = [
+    "COLUMNS",
+    "ImportProblem",
+    "ImportRejected",
+    "ImportSummary",
+    "Table",
+    "column_header",
+    "export_events_csv",
+    "export_rows",
+    "import_file",
+    "read_table",
+]
