@@ -112,7 +112,7 @@ class CaseListScreen(WritingScreen):
         height: 1;
     }
     CaseListScreen #insats {
-        width: 40;
+        width: 30;
     }
     CaseListScreen #search {
         width: 1fr;
@@ -146,7 +146,7 @@ class CaseListScreen(WritingScreen):
         Binding("x", "exit", "tui.cases.key_exit"),
         Binding("u", "follow_up", "tui.cases.key_follow_up"),
         Binding("f", "follow_ups_due", "tui.cases.key_follow_ups_due"),
-        Binding("slash", "search", "tui.cases.key_search", key_display="/"),
+        Binding("slash", "search", "tui.cases.key_search", key_display="/", show=False),
         Binding("i", "choose_insats", "tui.cases.key_insats", show=False),
         Binding("enter", "detail", "tui.cases.key_detail", show=False),
         Binding("0", "filter('all')", "tui.cases.key_filter_all", show=False),
@@ -184,7 +184,8 @@ class CaseListScreen(WritingScreen):
         yield Static("", id="notice", markup=False)
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield table
-        yield Footer()
+        # The palette (ctrl+p) still works; its footer hint would push actions off 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = self.tr("tui.cases.title")

@@ -92,10 +92,10 @@ class CaseDetailScreen(WritingScreen):
         yield Static("", id="info", markup=False)
         with Vertical(id="chart-box"):
             yield Static(self.tr("tui.detail_chart_title"), classes="heading", markup=False)
-            yield Vertical(id="chart")
+            yield LevelChart("", id="chart", markup=False)
         timeline: DataTable[str] = DataTable(cursor_type="row", id="timeline")
         yield timeline
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.tr("tui.detail_title", code=self.code)
@@ -127,9 +127,7 @@ class CaseDetailScreen(WritingScreen):
             for e in view.events
             if e.kind in (START, STEP, EXIT, FOLLOW_UP) and e.level is not None
         ]
-        chart_box = self.query_one("#chart", Vertical)
-        chart_box.remove_children()
-        chart_box.mount(LevelChart(lists.ladder, points, self.lang))  # type: ignore[arg-type]
+        self.query_one(LevelChart).show(lists.ladder, points, self.lang)  # type: ignore[arg-type]
         table = self.query_one(DataTable)
         row = table.cursor_row if keep_row is None else keep_row
         table.clear()

@@ -42,7 +42,7 @@ class FollowUpsDueScreen(WritingScreen):
         yield Static("", id="heading", markup=False)
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="due")
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.tr("tui.followups_title", days=WINDOW_DAYS)

@@ -163,11 +163,11 @@ class LevelList(OptionList):
 class LevelChart(Static):
     """The ladder level over time as a small text chart: one column per levelled event."""
 
-    def __init__(self, ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> None:
-        super().__init__(self._render(ladder, points, lang), markup=False)
+    def show(self, ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> None:
+        self.update(self.chart_text(ladder, points, lang))
 
     @staticmethod
-    def _render(ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> str:
+    def chart_text(ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> str:
         if not points:
             return t("tui.detail_chart_empty", lang)
         # The last 30 points fit an 80-column terminal beside the axis.
