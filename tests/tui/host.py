@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from support import PASSPHRASE, TODAY
 from textual.app import App
@@ -23,6 +24,7 @@ class HostApp(App[None]):
         self._db_path = db_path
         self._user = user
         self._session: Session | None = None
+        self.messages: list[str] = []  # every notification, so tests can read what staff saw
 
     @property
     def session(self) -> Session:
@@ -31,6 +33,10 @@ class HostApp(App[None]):
                 self._db_path, user=self._user, passphrase=PASSPHRASE, today=lambda: TODAY
             )
         return self._session
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.messages.append(message)
+        super().notify(message, **kwargs)
 
     def on_mount(self) -> None:
         self.push_screen(CaseListScreen())
