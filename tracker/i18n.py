@@ -730,11 +730,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- demo -----------------------------------------------------------------------------
     # --- import (tracker import) -----------------------------------------------------------
-
     # --- stats (tracker stats, tracker goals) ----------------------------------------------
-
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
-
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
     # Case list (home screen)
     "tui.cases.title": {"sv": "Deltagare", "en": "Participants"},
@@ -756,13 +753,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.filter_exited": {"sv": "Avslutade", "en": "Exited"},
     "tui.cases.filter_follow_up": {"sv": "Uppföljning att göra", "en": "Follow-up to do"},
     "tui.cases.search_placeholder": {
-        "sv": "Sök deltagarkod (/), Enter för att gå till listan",
-        "en": "Search participant code (/), Enter to go to the list",
+        "sv": "Sök kod (/)",
+        "en": "Find code (/)",
     },
     "tui.cases.count": {
         "sv": "{shown} av {total} deltagare · {filter}",
         "en": "{shown} of {total} participants · {filter}",
     },
+    "tui.cases.rows": {"sv": "rad {first}–{last}", "en": "rows {first}–{last}"},
     "tui.cases.read_only": {
         "sv": "Du är granskare: du kan läsa men inte registrera.",
         "en": "You are a reviewer: you can read but not register.",
@@ -782,6 +780,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.key_detail": {"sv": "Visa deltagare", "en": "Show participant"},
     "tui.cases.key_search": {"sv": "Sök kod", "en": "Find code"},
     "tui.cases.key_follow_ups_due": {"sv": "Att följa upp", "en": "Follow-ups due"},
+    "tui.cases.key_clear_search": {"sv": "Töm sökningen", "en": "Clear the search"},
     "tui.cases.key_insats": {"sv": "Byt insats", "en": "Change insats"},
     "tui.cases.key_filter_all": {"sv": "Visa alla", "en": "Show all"},
     "tui.cases.key_filter_active": {"sv": "Visa aktiva", "en": "Show active"},
@@ -818,8 +817,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.form_date": {"sv": "Datum", "en": "Date"},
     "tui.form_date_hint": {
-        "sv": "ÅÅÅÅ-MM-DD, idag, igår eller -N (dagar sedan)",
-        "en": "YYYY-MM-DD, today, yesterday or -N (days ago)",
+        "sv": "ÅÅÅÅ-MM-DD, idag, igår eller -N dagar",
+        "en": "YYYY-MM-DD, today, yesterday or -N days",
     },
     "tui.form_level": {"sv": "Nivå (pil upp/ned eller siffra)", "en": "Level (arrows or digit)"},
     "tui.form_no_level": {"sv": "Ingen nivå angiven", "en": "No level given"},
@@ -842,13 +841,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Ansökan registrerad: {code}",
         "en": "Application registered: {code}",
     },
-    "tui.form_saved_start": {"sv": "Start registrerad för {code}", "en": "Start registered for {code}"},
+    "tui.form_saved_start": {
+        "sv": "Start registrerad för {code}",
+        "en": "Start registered for {code}",
+    },
     "tui.form_saved_non_start": {
         "sv": "Ej start registrerad för {code}",
         "en": "Non-start registered for {code}",
     },
-    "tui.form_saved_step": {"sv": "Steg sparat: nivå {level} {label}", "en": "Step saved: level {level} {label}"},
-    "tui.form_saved_exit": {"sv": "Avslut registrerat för {code}", "en": "Exit registered for {code}"},
+    "tui.form_saved_step": {
+        "sv": "Steg sparat: nivå {level} {label}",
+        "en": "Step saved: level {level} {label}",
+    },
+    "tui.form_saved_exit": {
+        "sv": "Avslut registrerat för {code}",
+        "en": "Exit registered for {code}",
+    },
     "tui.form_saved_follow_up": {
         "sv": "Uppföljning efter {months} månader registrerad för {code}",
         "en": "{months}-month follow-up registered for {code}",
@@ -876,7 +884,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{insats} · {gender} · {status} · level {level} · {days} days in the insats",
     },
     "tui.detail_chart_title": {"sv": "Nivå över tid", "en": "Level over time"},
-    "tui.detail_chart_empty": {"sv": "Ingen nivå registrerad ännu.", "en": "No level registered yet."},
+    "tui.detail_chart_empty": {
+        "sv": "Ingen nivå registrerad ännu.",
+        "en": "No level registered yet.",
+    },
     "tui.detail_col_seq": {"sv": "Nr", "en": "No."},
     "tui.detail_col_date": {"sv": "Datum", "en": "Date"},
     "tui.detail_col_kind": {"sv": "Händelse", "en": "Event"},
@@ -889,12 +900,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
     "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
-    "tui.detail_corrects": {"sv": "rättar nr {seq} ({reason}): {details}", "en": "corrects no. {seq} ({reason}): {details}"},
-    "tui.detail_retracts": {"sv": "makulerar nr {seq} ({reason})", "en": "retracts no. {seq} ({reason})"},
+    "tui.detail_corrects": {
+        "sv": "rättar nr {seq} ({reason}): {details}",
+        "en": "corrects no. {seq} ({reason}): {details}",
+    },
+    "tui.detail_retracts": {
+        "sv": "makulerar nr {seq} ({reason})",
+        "en": "retracts no. {seq} ({reason})",
+    },
     # Follow-ups due
     "tui.followups_title": {
-        "sv": "Uppföljningar att göra inom {days} dagar eller försenade",
-        "en": "Follow-ups due within {days} days or overdue",
+        "sv": "Att följa upp inom {days} dagar eller försenat",
+        "en": "Follow-ups due in {days} days or overdue",
     },
     "tui.followups_col_code": {"sv": "Kod", "en": "Code"},
     "tui.followups_col_insats": {"sv": "Insats", "en": "Insats"},
@@ -910,5 +927,4 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No follow-ups due in the next {days} days.",
     },
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
-
 }

@@ -70,3 +70,12 @@ def test_may_write_by_role(session: Session, db_path: Path) -> None:
     with registers.open_session(db_path, user="greta", passphrase=PASSPHRASE) as reviewer:
         assert reviewer.actor.role == "reviewer"
         assert not cases.may_write(reviewer)
+
+
+def test_list_cases_for_one_code(session: Session) -> None:
+    code = _exited(session, add_months(TODAY, -2))
+    other = _exited(session, add_months(TODAY, -3))
+    rows = cases.list_cases(session, code=code.lower())
+    assert [row.code for row in rows] == [code]
+    assert {row.code for row in cases.list_cases(session)} == {code, other}
+    assert cases.list_cases(session, code="NONE-XIST") == []

@@ -16,6 +16,7 @@ from tracker.services.session import Session
 from tracker.store.eventlog import head
 from tracker.tui.cases import CaseListScreen
 from tracker.tui.detail import CaseDetailScreen
+from tracker.tui.followups import FollowUpsDueScreen
 from tracker.tui.forms import (
     ApplicationForm,
     CodeDialog,
@@ -23,6 +24,7 @@ from tracker.tui.forms import (
     ExitForm,
     FollowUpForm,
     NonStartForm,
+    RetractForm,
     StartForm,
     StepForm,
 )
@@ -333,3 +335,70 @@ async def test_the_command_palette_offers_the_actions(
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, StepForm)
+
+
+async def test_follow_ups_due_opens_the_form_and_the_row_leaves(
+    seeded: tuple[Path, dict[str, str]],
+) -> None:
+    db_path, codes = seeded
+    app = HostApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        due_screen = app.screen
+        assert isinstance(due_screen, FollowUpsDueScreen)
+        table = due_screen.query_one(DataTable)
+        assert table.row_count == 1
+        code, _insats, _exit, months, _due, state = table.get_row_at(0)
+        assert (code, months) == (codes["exited"], "6 månader")
+        assert state.startswith("om ") or state.startswith("försenad") or state == "idag"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is due_screen and table.row_count == 0
+        assert "Inga uppföljningar" in str(due_screen.query_one("#heading", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseListScreen)
+    with _open(db_path) as session:
+        view = cases.get_case(session, codes["exited"])
+    assert view.summary.follow_up_months_done == (6,)
+    assert view.events[-1].level == 5  # the current level was the default
+
+
+async def test_retracting_a_wrongly_registered_step(seeded: tuple[Path, dict[str, str]]) -> None:
+    db_path, codes = seeded
+    app = HostApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select_case(pilot, codes["active"])
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        step_row = next(i for i, e in enumerate(detail._entries) if e.kind == "step")
+        step_seq = detail._entries[step_row].seq
+        table = detail.query_one(DataTable)
+        await pilot.press(*(["up"] * table.cursor_row), *(["down"] * step_row), "m")
+        await pilot.pause()
+        assert isinstance(app.screen, RetractForm)
+        await pilot.press("ctrl+s")  # the reason defaults to felregistrering
+        await pilot.pause()
+        assert app.screen is detail
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows[step_row][6] == "återkallad"
+        assert rows[-1][2] == "Makulering" and f"makulerar nr {step_seq}" in rows[-1][3]
+        # A retraction row is not an event that can be corrected.
+        await pilot.press(*(["down"] * len(rows)), "r")
+        await pilot.pause()
+        assert app.screen is detail
+        assert t("tui.form_not_case_event", "sv") in app.messages
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CaseListScreen)
+        row = next(r for r in screen._shown if r.case.code == codes["active"])
+        assert row.case.current_level == 2  # back to the start level
+    with _open(db_path) as session:
+        assert audit.verify(session).ok

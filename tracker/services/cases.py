@@ -154,8 +154,13 @@ def _json(text: str | None) -> dict[str, Any]:
 
 
 def list_cases(
-    session: Session, *, insats: str | None = None, status: str | None = None
+    session: Session,
+    *,
+    insats: str | None = None,
+    status: str | None = None,
+    code: str | None = None,
 ) -> list[CaseRow]:
+    """The case list from the projection, in code order; ``code`` narrows it to one case."""
     query = (
         select(cases, insatser.c.name.label("insats_name"))
         .join(insatser, insatser.c.id == cases.c.insats_id)
@@ -165,6 +170,8 @@ def list_cases(
         query = query.where(insatser.c.name == insats)
     if status is not None:
         query = query.where(cases.c.status == status)
+    if code is not None:
+        query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
     return [

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from tracker.domain.codelists import CodeList, Ladder
@@ -38,6 +39,7 @@ from tracker.tui.widgets import WritingScreen, code_label, level_text
 
 FILTERS: tuple[str, ...] = ("all", "active", "applications", "exited", "follow_up")
 FOLLOW_UP_WINDOW_DAYS = 30
+PAGE_SIZE = 100
 _STATUS_OF_FILTER = {"active": "active", "applications": "application", "exited": "exited"}
 
 
@@ -104,6 +106,27 @@ def filter_rows(rows: list[ListRow], kind: str, search: str, today: date) -> lis
     return kept
 
 
+class CaseTable(DataTable[str]):
+    """The case list's table: the arrow keys run on past a page's end into the next page."""
+
+    class PageEdge(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self.post_message(self.PageEdge(1))
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(self.PageEdge(-1))
+        else:
+            super().action_cursor_up()
+
+
 class CaseListScreen(WritingScreen):
     """The home screen the app shows after unlocking."""
 
@@ -148,6 +171,7 @@ class CaseListScreen(WritingScreen):
         Binding("f", "follow_ups_due", "tui.cases.key_follow_ups_due"),
         Binding("slash", "search", "tui.cases.key_search", key_display="/", show=False),
         Binding("i", "choose_insats", "tui.cases.key_insats", show=False),
+        Binding("escape", "clear_search", "tui.cases.key_clear_search", show=False),
         Binding("enter", "detail", "tui.cases.key_detail", show=False),
         Binding("0", "filter('all')", "tui.cases.key_filter_all", show=False),
         Binding("1", "filter('active')", "tui.cases.key_filter_active", show=False),
@@ -163,7 +187,9 @@ class CaseListScreen(WritingScreen):
         self.filter = "all"
         self.search = ""
         self._all: list[ListRow] = []
-        self._shown: list[ListRow] = []
+        self._filtered: list[ListRow] = []  # every row the filter and search keep
+        self._shown: list[ListRow] = []  # the page in the table
+        self.page = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -182,7 +208,7 @@ class CaseListScreen(WritingScreen):
             yield Static("", id="count", markup=False)
         yield Static("", id="filters")
         yield Static("", id="notice", markup=False)
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="cases")
+        table = CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield table
         # The palette (ctrl+p) still works; its footer hint would push actions off 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -208,44 +234,71 @@ class CaseListScreen(WritingScreen):
 
     # --- loading and filtering -----------------------------------------------------------
 
-    def reload(self, select: str | None = None) -> None:
-        """Read the insats's cases again (after a write) and keep or move the selection."""
+    def _build(self, rows: list[cases.CaseRow]) -> list[ListRow]:
         session = self.session
         lists = current_lists(session)
-        keep = select or self.selected_code
         width = max(60, self.app.size.width)
-        self._all = build_rows(
-            cases.list_cases(session, insats=self.insats),
+        return build_rows(
+            rows,
             ladder=lists.ladder,
             genders=lists.code_lists["gender"],
             today=session.today(),
             lang=self.lang,
             level_width=max(12, width - 66),
         )
+
+    def reload(self, select: str | None = None) -> None:
+        """Read the insats's cases again and keep or move the selection."""
+        keep = select or self.selected_code
+        self._all = self._build(cases.list_cases(self.session, insats=self.insats))
         self.apply_filter(keep)
 
+    def refresh_case(self, code: str) -> None:
+        """After a write: read just that case again (fast with thousands of rows)."""
+        fresh = self._build(cases.list_cases(self.session, insats=self.insats, code=code))
+        rest = [row for row in self._all if row.case.code != code]
+        # Rows stay in code order, as list_cases returns them.
+        self._all = sorted(rest + fresh, key=lambda row: row.case.code)
+        self.apply_filter(code)
+
     def apply_filter(self, keep: str | None = None) -> None:
+        """Filter in memory, then show the page holding ``keep`` (or the selection)."""
         keep = keep or self.selected_code
-        self._shown = filter_rows(self._all, self.filter, self.search, self.session.today())
-        table = self.query_one(DataTable)
+        self._filtered = filter_rows(self._all, self.filter, self.search, self.session.today())
+        index = next((i for i, row in enumerate(self._filtered) if row.case.code == keep), 0)
+        self._show_page(index // PAGE_SIZE, index % PAGE_SIZE)
+
+    def _show_page(self, page: int, row: int) -> None:
+        # A DataTable measures every cell it is given, so it gets one page, not 5,000 rows.
+        self.page = page
+        self._shown = self._filtered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        table = self.query_one(CaseTable)
         table.clear()
         table.add_rows(row.cells for row in self._shown)
-        if keep is not None:
-            for index, row in enumerate(self._shown):
-                if row.case.code == keep:
-                    table.move_cursor(row=index, animate=False, scroll=True)
-                    break
+        if self._shown:
+            table.move_cursor(row=min(row, len(self._shown) - 1), animate=False, scroll=True)
         self._update_labels()
 
+    def on_case_table_page_edge(self, event: CaseTable.PageEdge) -> None:
+        pages = max(1, -(-len(self._filtered) // PAGE_SIZE))
+        if event.step > 0 and self.page + 1 < pages:
+            self._show_page(self.page + 1, 0)
+        elif event.step < 0 and self.page > 0:
+            self._show_page(self.page - 1, PAGE_SIZE - 1)
+
     def _update_labels(self) -> None:
-        self.query_one("#count", Static).update(
-            self.tr(
-                "tui.cases.count",
-                shown=len(self._shown),
-                total=len(self._all),
-                filter=self.tr(f"tui.cases.filter_{self.filter}"),
-            )
+        count = self.tr(
+            "tui.cases.count",
+            shown=len(self._filtered),
+            total=len(self._all),
+            filter=self.tr(f"tui.cases.filter_{self.filter}"),
         )
+        if len(self._filtered) > PAGE_SIZE:
+            first = self.page * PAGE_SIZE + 1
+            count += " · " + self.tr(
+                "tui.cases.rows", first=first, last=first + len(self._shown) - 1
+            )
+        self.query_one("#count", Static).update(count)
         bar = Text()
         for number, name in enumerate(FILTERS):
             label = f" {number} {self.tr(f'tui.cases.filter_{name}')} "
@@ -261,7 +314,7 @@ class CaseListScreen(WritingScreen):
     def selected_code(self) -> str | None:
         if not self._shown or not self.is_mounted:
             return None
-        row = self.query_one(DataTable).cursor_row
+        row = self.query_one(CaseTable).cursor_row
         return self._shown[row].case.code if 0 <= row < len(self._shown) else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -298,6 +351,12 @@ class CaseListScreen(WritingScreen):
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(CaseTable).focus()
+
     def action_choose_insats(self) -> None:
         if len(self.insatser) > 1:
             self.query_one("#insats", Select).focus()
@@ -316,7 +375,10 @@ class CaseListScreen(WritingScreen):
         if result is None:
             return
         code = getattr(result, "code", None)
-        self.reload(select=code)
+        if code is None:
+            self.reload()
+        else:
+            self.refresh_case(code)
 
     def _case_form(self, form_class: type) -> None:
         code = self._selected_or_say()
@@ -347,7 +409,7 @@ class CaseListScreen(WritingScreen):
                 self.filter = "all"
             self.search = ""
             self.query_one("#search", Input).value = ""
-            self.reload(select=result.code)
+            self.refresh_case(result.code)
             self.app.push_screen(CodeDialog(result.code))
 
         self.open_form(lambda: ApplicationForm(self.insats), after)
