@@ -894,7 +894,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_col_details": {"sv": "Uppgifter", "en": "Details"},
     "tui.detail_col_user": {"sv": "Användare", "en": "User"},
     "tui.detail_col_recorded": {"sv": "Registrerad", "en": "Recorded"},
-    "tui.detail_col_state": {"sv": "Gäller", "en": "Valid"},
+    "tui.detail_col_state": {"sv": "Status", "en": "Status"},
     "tui.detail_replaced": {"sv": "ersatt", "en": "replaced"},
     "tui.detail_retracted": {"sv": "återkallad", "en": "retracted"},
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},

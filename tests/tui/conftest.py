@@ -51,7 +51,11 @@ def seed(session: Session) -> dict[str, str]:
     exited = cases.start(
         session, on=add_months(TODAY, -7), level=3, insats=SALA, gender="ej_angivet", rng=rng
     ).code
-    cases.log_step(session, code=exited, on=add_months(TODAY, -6) - timedelta(days=20), level=4)
+    wrong = cases.log_step(
+        session, code=exited, on=add_months(TODAY, -6) - timedelta(days=20), level=2
+    ).last_seq
+    # A step logged at the wrong level and corrected: the detail shows both.
+    cases.correct(session, code=exited, seq=wrong, reason="fel_niva", level=4)
     cases.exit_case(
         session,
         code=exited,

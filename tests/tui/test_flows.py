@@ -165,8 +165,8 @@ async def test_the_whole_working_day(db_path: Path, fixed_clock: None) -> None:
         kinds = [row[2] for row in rows]
         assert kinds.count("Stegförflyttning") == 3 and kinds[-1] == "Rättelse"
         replaced = next(row for row in rows if row[0] == str(step_seq))
-        assert replaced[6] == "ersatt"
-        assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][3]
+        assert replaced[3] == "ersatt"
+        assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][4]
         assert "● " in str(detail.query_one("#chart", Static).render())
 
     with _open(db_path) as session:
@@ -387,8 +387,8 @@ async def test_retracting_a_wrongly_registered_step(seeded: tuple[Path, dict[str
         await pilot.pause()
         assert app.screen is detail
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert rows[step_row][6] == "återkallad"
-        assert rows[-1][2] == "Makulering" and f"makulerar nr {step_seq}" in rows[-1][3]
+        assert rows[step_row][3] == "återkallad"
+        assert rows[-1][2] == "Makulering" and f"makulerar nr {step_seq}" in rows[-1][4]
         # A retraction row is not an event that can be corrected.
         await pilot.press(*(["down"] * len(rows)), "r")
         await pilot.pause()

@@ -26,9 +26,11 @@ def _active(codes: dict[str, str]) -> Callable[[Pilot], Awaitable[None]]:
     return run_before
 
 
-def _then(codes: dict[str, str], *keys: str) -> Callable[[Pilot], Awaitable[None]]:
+def _then(
+    codes: dict[str, str], *keys: str, case: str = "active"
+) -> Callable[[Pilot], Awaitable[None]]:
     async def run_before(pilot: Pilot) -> None:
-        await select_case(pilot, codes["active"])
+        await select_case(pilot, codes[case])
         await pilot.press(*keys)
         await pilot.pause()
 
@@ -61,7 +63,9 @@ def test_step_form(snap_compare: Any, seeded: Seeded, size: tuple[int, int]) -> 
 @pytest.mark.parametrize("size", SIZES)
 def test_case_detail(snap_compare: Any, seeded: Seeded, size: tuple[int, int]) -> None:
     db_path, codes = seeded
-    assert snap_compare(HostApp(db_path), terminal_size=size, run_before=_then(codes, "enter"))
+    # The exited case: a corrected step, an exit and the level chart over five events.
+    run_before = _then(codes, "enter", case="exited")
+    assert snap_compare(HostApp(db_path), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

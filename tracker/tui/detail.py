@@ -38,14 +38,15 @@ _FIELD_LISTS = {
     "destination": "exit_destination",
     "exit_kind": "exit_kind",
 }
+# The state (replaced, retracted) sits next to the kind so it shows at 80 columns.
 _TIMELINE_COLUMNS = (
     "col_seq",
     "col_date",
     "col_kind",
+    "col_state",
     "col_details",
     "col_user",
     "col_recorded",
-    "col_state",
 )
 
 
@@ -171,10 +172,10 @@ class CaseDetailScreen(WritingScreen):
             str(entry.seq),
             day,
             kind_label(entry.kind, self.lang),
+            state,
             details,
             entry.user,
             local_time(entry.recorded_at),
-            state,
         )
 
     def _details(self, event: CaseEvent, lists: Lists) -> str:
