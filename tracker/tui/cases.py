@@ -40,6 +40,15 @@ from tracker.tui.widgets import WritingScreen, code_label, level_text
 FILTERS: tuple[str, ...] = ("all", "active", "applications", "exited", "follow_up")
 FOLLOW_UP_WINDOW_DAYS = 30
 PAGE_SIZE = 100
+CASE_COLUMNS = (
+    "col_code",
+    "col_gender",
+    "col_status",
+    "col_level",
+    "col_days",
+    "col_last_event",
+    "col_next_follow_up",
+)
 _STATUS_OF_FILTER = {"active": "active", "applications": "application", "exited": "exited"}
 
 
@@ -182,8 +191,9 @@ class CaseListScreen(WritingScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.insatser = cases.insats_names(self.session)
-        self.insats: str | None = self.insatser[0] if self.insatser else None
+        # Read on first compose, not here: the app may build the screen before it unlocks.
+        self.insatser: list[str] = []
+        self.insats: str | None = None
         self.filter = "all"
         self.search = ""
         self._all: list[ListRow] = []
@@ -192,6 +202,9 @@ class CaseListScreen(WritingScreen):
         self.page = 0
 
     def compose(self) -> ComposeResult:
+        if not self.insatser:
+            self.insatser = cases.insats_names(self.session)
+            self.insats = self.insatser[0] if self.insatser else None
         yield Header()
         with Horizontal(id="top"):
             if len(self.insatser) > 1:
@@ -217,15 +230,7 @@ class CaseListScreen(WritingScreen):
         self.title = self.tr("tui.cases.title")
         self.sub_title = self.insats or ""
         table = self.query_one(DataTable)
-        for key in (
-            "col_code",
-            "col_gender",
-            "col_status",
-            "col_level",
-            "col_days",
-            "col_last_event",
-            "col_next_follow_up",
-        ):
+        for key in CASE_COLUMNS:
             table.add_column(self.tr(f"tui.cases.{key}"), key=key)
         self.reload()
         if not cases.may_write(self.session):

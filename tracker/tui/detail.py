@@ -39,7 +39,7 @@ _FIELD_LISTS = {
     "exit_kind": "exit_kind",
 }
 # The state (replaced, retracted) sits next to the kind so it shows at 80 columns.
-_TIMELINE_COLUMNS = (
+TIMELINE_COLUMNS = (
     "col_seq",
     "col_date",
     "col_kind",
@@ -101,7 +101,7 @@ class CaseDetailScreen(WritingScreen):
     def on_mount(self) -> None:
         self.title = self.tr("tui.detail_title", code=self.code)
         table = self.query_one(DataTable)
-        for key in _TIMELINE_COLUMNS:
+        for key in TIMELINE_COLUMNS:
             table.add_column(self.tr(f"tui.{key.replace('col_', 'detail_col_')}"), key=key)
         self.refresh_case()
         table.focus()

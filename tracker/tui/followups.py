@@ -13,6 +13,7 @@ from tracker.tui.forms import FollowUpForm
 from tracker.tui.widgets import WritingScreen, role_refusal
 
 WINDOW_DAYS = 30
+DUE_COLUMNS = ("code", "insats", "exit", "months", "due", "state")
 
 
 class FollowUpsDueScreen(WritingScreen):
@@ -48,7 +49,7 @@ class FollowUpsDueScreen(WritingScreen):
         self.title = self.tr("tui.followups_title", days=WINDOW_DAYS)
         self.sub_title = self.insats or ""
         table = self.query_one(DataTable)
-        for key in ("code", "insats", "exit", "months", "due", "state"):
+        for key in DUE_COLUMNS:
             table.add_column(self.tr(f"tui.followups_col_{key}"), key=key)
         self.refresh_due()
         table.focus()

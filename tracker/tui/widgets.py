@@ -207,9 +207,15 @@ class WritingScreen(Screen):
         return t(key, self.lang, **params)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in WRITING_ACTIONS and not cases.may_write(self.session):
+        if action in WRITING_ACTIONS and not self._may_write():
             return None  # shown, but disabled
         return True
+
+    def _may_write(self) -> bool:
+        try:
+            return cases.may_write(self.session)
+        except Exception:  # locked: no session to ask, so nothing may be written
+            return False
 
     def on_key(self, event: events.Key) -> None:
         # A disabled binding lets its key through to here: say why instead of doing nothing.
