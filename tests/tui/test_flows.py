@@ -298,13 +298,18 @@ async def test_a_reviewer_sees_but_cannot_write(seeded: tuple[Path, dict[str, st
             assert app.screen is screen  # no form opened
         refusal = "greta har rollen granskare och får inte göra detta."
         assert app.messages.count(refusal) == 6
+        await pilot.press("ctrl+p", *"Steg")  # the palette says the same
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is screen and app.messages.count(refusal) == 7
         await pilot.press("enter")
         await pilot.pause()
         detail = app.screen
         assert isinstance(detail, CaseDetailScreen)
         await pilot.press("r", "m")
         await pilot.pause()
-        assert app.screen is detail and app.messages.count(refusal) == 8
+        assert app.screen is detail and app.messages.count(refusal) == 9
     assert _head(db_path) == before
 
 

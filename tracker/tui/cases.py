@@ -422,7 +422,7 @@ class CaseListScreen(WritingScreen):
     def action_detail(self) -> None:
         code = self._selected_or_say()
         if code is not None:
-            self.app.push_screen(CaseDetailScreen(code), lambda _r: self.reload(select=code))
+            self.app.push_screen(CaseDetailScreen(code), lambda _r: self.refresh_case(code))
 
     def action_follow_ups_due(self) -> None:
         self.app.push_screen(FollowUpsDueScreen(self.insats), lambda _r: self.reload())

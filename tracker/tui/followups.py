@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.services import cases
 from tracker.tui.forms import FollowUpForm
-from tracker.tui.widgets import WritingScreen, role_refusal
+from tracker.tui.widgets import WritingScreen
 
 WINDOW_DAYS = 30
 DUE_COLUMNS = ("code", "insats", "exit", "months", "due", "state")
@@ -87,11 +87,8 @@ class FollowUpsDueScreen(WritingScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         # Enter on the table: the same as the follow-up key, refused for reviewers the same way.
-        refusal = role_refusal(self.session, self.lang)
-        if refusal is not None:
-            self.notify(refusal, severity="error")
-            return
-        self.action_follow_up()
+        if not self.explain_refusal():
+            self.action_follow_up()
 
     def action_follow_up(self) -> None:
         row = self.query_one(DataTable).cursor_row

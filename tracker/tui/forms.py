@@ -36,7 +36,13 @@ from tracker.i18n import t
 from tracker.services import cases
 from tracker.services.codelists import current_lists
 from tracker.services.session import Lists, ServiceError, Session
-from tracker.tui.widgets import LevelList, ScreenActions, level_text, translate_bindings
+from tracker.tui.widgets import (
+    LevelList,
+    ScreenActions,
+    host_lang,
+    level_text,
+    translate_bindings,
+)
 
 _LEVELLED = (START, STEP, EXIT, FOLLOW_UP)
 
@@ -96,7 +102,7 @@ class FormScreen(ModalScreen[Any]):
         super().__init__()
         self.code = code
         translate_bindings(self)
-        self.lang: str = self.app.lang  # type: ignore[attr-defined]
+        self.lang = host_lang(self)
         self.lists: Lists = current_lists(self.session)
         self.view = cases.get_case(self.session, code) if code is not None else None
 
@@ -551,7 +557,7 @@ class CodeDialog(ModalScreen[None]):
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        lang: str = self.app.lang  # type: ignore[attr-defined]
+        lang = host_lang(self)
         with Vertical():
             yield Static(t("tui.form_code_title", lang), markup=False)
             yield Static(self.code, id="code", markup=False)

@@ -71,7 +71,10 @@ class ScreenActions(Provider):
             seen.add(binding.action)
 
             async def run(action: str = binding.action) -> None:
-                await screen.run_action(action)
+                if screen.check_action(action, ()) is True:
+                    await screen.run_action(action)
+                elif isinstance(screen, WritingScreen):
+                    screen.explain_refusal()
 
             key = binding.key_display or binding.key
             yield binding.description, t("tui.cases.command_help", lang, key=key), run
@@ -136,6 +139,8 @@ class LevelList(OptionList):
         if allow_none:
             options.append(Option(t("tui.form_no_level", lang), id=NO_LEVEL))
         super().__init__(*options, id=id, compact=True)
+        if highlight is None and not allow_none:
+            highlight = ladder.lowest  # no level known yet: start from the bottom
         self._initial = NO_LEVEL if highlight is None else str(highlight)
         translate_bindings(self)
 
@@ -217,14 +222,19 @@ class WritingScreen(Screen):
         except Exception:  # locked: no session to ask, so nothing may be written
             return False
 
+    def explain_refusal(self) -> bool:
+        """Tell a reviewer why writing is refused (the service's message); True if refused."""
+        refusal = role_refusal(self.session, self.lang)
+        if refusal is not None:
+            self.notify(refusal, severity="error")
+        return refusal is not None
+
     def on_key(self, event: events.Key) -> None:
         # A disabled binding lets its key through to here: say why instead of doing nothing.
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             if binding.action in WRITING_ACTIONS:
-                refusal = role_refusal(self.session, self.lang)
-                if refusal is not None:
+                if self.explain_refusal():
                     event.stop()
-                    self.notify(refusal, severity="error")
                 return
 
     def open_form(self, form: Any, after: Callable[[Any], None]) -> None:
