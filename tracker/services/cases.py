@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,9 +21,11 @@ from tracker.domain.case import (
     CORRECTION,
     EXIT,
     FOLLOW_UP,
+    FOLLOW_UP_MONTHS,
     NON_START,
     RETRACTION,
     START,
+    STATUS_EXITED,
     STEP,
     CaseEvent,
     CaseSummary,
@@ -34,8 +36,16 @@ from tracker.domain.case import (
     sort_events,
     summarize_case,
 )
+from tracker.domain.dates import add_months
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
-from tracker.services.session import NotFound, ServiceError, Session, Transaction, insats_ids
+from tracker.services.session import (
+    WRITING_ROLES,
+    NotFound,
+    ServiceError,
+    Session,
+    Transaction,
+    insats_ids,
+)
 from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_events
 from tracker.store.schema import cases, events, insatser
 
@@ -153,8 +163,13 @@ def _json(text: str | None) -> dict[str, Any]:
 
 
 def list_cases(
-    session: Session, *, insats: str | None = None, status: str | None = None
+    session: Session,
+    *,
+    insats: str | None = None,
+    status: str | None = None,
+    code: str | None = None,
 ) -> list[CaseRow]:
+    """The case list from the projection, in code order; ``code`` narrows it to one case."""
     query = (
         select(cases, insatser.c.name.label("insats_name"))
         .join(insatser, insatser.c.id == cases.c.insats_id)
@@ -164,6 +179,8 @@ def list_cases(
         query = query.where(insatser.c.name == insats)
     if status is not None:
         query = query.where(cases.c.status == status)
+    if code is not None:
+        query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
     return [
@@ -180,6 +197,81 @@ def list_cases(
         )
         for row in rows
     ]
+
+
+def insats_names(session: Session) -> list[str]:
+    """The register's insatser (teams), in the order they were added."""
+    with session.read() as connection:
+        ids = insats_ids(connection)
+    return sorted(ids, key=ids.__getitem__)
+
+
+def may_write(session: Session) -> bool:
+    """True when the logged-in user's role may register and correct events (not a reviewer)."""
+    return session.actor.role in WRITING_ROLES
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    """One follow-up an exited participant is due for (or overdue for)."""
+
+    code: str
+    insats: str
+    gender: str
+    exit_date: date
+    months: int
+    due: date
+    exit_level: int | None
+    current_level: int | None
+
+
+def follow_ups_due(
+    session: Session, *, within_days: int = 30, insats: str | None = None
+) -> list[FollowUpDue]:
+    """Every missing 6- or 18-month follow-up due within ``within_days`` or already overdue.
+
+    Sorted by due date (oldest first), so the most overdue come first and nothing is forgotten.
+    """
+    today = session.today()
+    horizon = today + timedelta(days=within_days)
+    # The projection's next_follow_up_due is the earliest missing follow-up (6 before 18), so
+    # it narrows the candidates; each candidate's events then say which follow-ups are missing.
+    query = (
+        select(cases.c.code)
+        .join(insatser, insatser.c.id == cases.c.insats_id)
+        .where(cases.c.status == STATUS_EXITED)
+        .where(cases.c.next_follow_up_due.is_not(None))
+        .where(cases.c.next_follow_up_due <= horizon.isoformat())
+        .order_by(cases.c.code)
+    )
+    if insats is not None:
+        query = query.where(insatser.c.name == insats)
+    due: list[FollowUpDue] = []
+    with session.read() as connection:
+        names = {insats_id: name for name, insats_id in insats_ids(connection).items()}
+        for code in connection.execute(query).scalars():
+            view = _view(code, case_raw_events(connection, code), names, today)
+            if view is None or view.summary.exit_date is None:
+                continue
+            exit_event = next(e for e in view.events if e.kind == EXIT)
+            for months in FOLLOW_UP_MONTHS:
+                due_date = add_months(view.summary.exit_date, months)
+                if months in view.summary.follow_up_months_done or due_date > horizon:
+                    continue
+                due.append(
+                    FollowUpDue(
+                        code=code,
+                        insats=view.insats,
+                        gender=view.gender,
+                        exit_date=view.summary.exit_date,
+                        months=months,
+                        due=due_date,
+                        exit_level=exit_event.level,
+                        current_level=view.summary.current_level,
+                    )
+                )
+    due.sort(key=lambda item: (item.due, item.code, item.months))
+    return due
 
 
 def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
@@ -392,14 +484,18 @@ def retract(session: Session, *, code: str, seq: int, reason: str) -> CaseView |
 __all__ = [
     "CaseRow",
     "CaseView",
+    "FollowUpDue",
     "TimelineEntry",
     "case_timeline",
     "correct",
     "exit_case",
     "follow_up",
+    "follow_ups_due",
     "get_case",
+    "insats_names",
     "list_cases",
     "log_step",
+    "may_write",
     "non_start",
     "register_application",
     "retract",

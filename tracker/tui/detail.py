@@ -1,0 +1,237 @@
+"""Case detail: the participant's timeline as logged, and the ladder level over time.
+
+Corrections and retractions stay visible: the timeline lists every event with who logged it
+and when, and marks those a later correction replaced or a retraction withdrew.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker.domain.case import (
+    CORRECTION,
+    EXIT,
+    FOLLOW_UP,
+    RETRACTION,
+    START,
+    STEP,
+    CaseEvent,
+    kind_label,
+)
+from tracker.services import cases
+from tracker.services.codelists import current_lists
+from tracker.services.session import Lists
+from tracker.tui.forms import CorrectForm, RetractForm
+from tracker.tui.widgets import LevelChart, WritingScreen, code_label
+
+# Which code list each payload field's codes come from.
+_FIELD_LISTS = {
+    "referrer": "referrer",
+    "reason": "non_start_reason",
+    "meeting": "meeting_type",
+    "destination": "exit_destination",
+    "exit_kind": "exit_kind",
+}
+# The state (replaced, retracted) sits next to the kind so it shows at 80 columns.
+TIMELINE_COLUMNS = (
+    "col_seq",
+    "col_date",
+    "col_kind",
+    "col_state",
+    "col_details",
+    "col_user",
+    "col_recorded",
+)
+
+
+def local_time(recorded_at: str) -> str:
+    """The log's UTC timestamp as local ``YYYY-MM-DD HH:MM``."""
+    try:
+        moment = datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+    except ValueError:
+        return recorded_at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class CaseDetailScreen(WritingScreen):
+    DEFAULT_CSS = """
+    CaseDetailScreen #info {
+        height: auto;
+        padding: 0 1;
+    }
+    CaseDetailScreen #chart-box {
+        height: auto;
+        padding: 0 1;
+        border-bottom: solid $primary;
+    }
+    CaseDetailScreen .heading {
+        color: $text-muted;
+    }
+    CaseDetailScreen DataTable {
+        height: 1fr;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "tui.cases.key_back"),
+        Binding("r", "correct", "tui.cases.key_correct"),
+        Binding("m", "retract", "tui.cases.key_retract"),
+    ]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self._entries: list[cases.TimelineEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="info", markup=False)
+        with Vertical(id="chart-box"):
+            yield Static(self.tr("tui.detail_chart_title"), classes="heading", markup=False)
+            yield LevelChart("", id="chart", markup=False)
+        timeline: DataTable[str] = DataTable(cursor_type="row", id="timeline")
+        yield timeline
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.tr("tui.detail_title", code=self.code)
+        table = self.query_one(DataTable)
+        for key in TIMELINE_COLUMNS:
+            table.add_column(self.tr(f"tui.{key.replace('col_', 'detail_col_')}"), key=key)
+        self.refresh_case()
+        table.focus()
+
+    def refresh_case(self, keep_row: int | None = None) -> None:
+        session = self.session
+        lists = current_lists(session)
+        view = cases.get_case(session, self.code)
+        self._entries = cases.case_timeline(session, self.code)
+        summary = view.summary
+        level = summary.current_level
+        self.query_one("#info", Static).update(
+            self.tr(
+                "tui.detail_info",
+                insats=view.insats,
+                gender=code_label(lists.code_lists["gender"], view.gender, self.lang),
+                status=self.tr(f"tui.cases.status_{summary.status}"),
+                level="–" if level is None else level,
+                days="–" if summary.days_in_insats is None else summary.days_in_insats,
+            )
+        )
+        points = [
+            (e.date, e.level)
+            for e in view.events
+            if e.kind in (START, STEP, EXIT, FOLLOW_UP) and e.level is not None
+        ]
+        self.query_one(LevelChart).show(lists.ladder, points, self.lang)  # type: ignore[arg-type]
+        table = self.query_one(DataTable)
+        row = table.cursor_row if keep_row is None else keep_row
+        table.clear()
+        table.add_rows(self._cells(entry, lists) for entry in self._entries)
+        if self._entries:
+            table.move_cursor(row=min(max(row, 0), len(self._entries) - 1), animate=False)
+
+    def _cells(self, entry: cases.TimelineEntry, lists: Lists) -> tuple[str, ...]:
+        payload = entry.payload
+        removed = {e.payload["retracts"] for e in self._entries if e.kind == RETRACTION}
+        if entry.superseded:
+            state = self.tr(
+                "tui.detail_retracted" if entry.seq in removed else "tui.detail_replaced"
+            )
+        else:
+            state = ""
+        reasons = lists.code_lists["correction_reason"]
+        if entry.kind == CORRECTION:
+            target = self._original(entry)
+            body = payload.get("event", {})
+            event = CaseEvent.from_payload(target.kind if target else CORRECTION, body)
+            details = self.tr(
+                "tui.detail_corrects",
+                seq=payload["replaces"],
+                reason=code_label(reasons, payload.get("reason"), self.lang),
+                details=self._details(event, lists),
+            )
+            day = event.date.isoformat()
+        elif entry.kind == RETRACTION:
+            details = self.tr(
+                "tui.detail_retracts",
+                seq=payload["retracts"],
+                reason=code_label(reasons, payload.get("reason"), self.lang),
+            )
+            day = ""
+        else:
+            event = CaseEvent.from_payload(entry.kind, payload)
+            details = self._details(event, lists)
+            day = event.date.isoformat()
+        return (
+            str(entry.seq),
+            day,
+            kind_label(entry.kind, self.lang),
+            state,
+            details,
+            entry.user,
+            local_time(entry.recorded_at),
+        )
+
+    def _details(self, event: CaseEvent, lists: Lists) -> str:
+        parts = []
+        if event.level is not None:
+            parts.append(self.tr("tui.detail_level", level=event.level))
+        for field_name, list_name in _FIELD_LISTS.items():
+            value = getattr(event, field_name)
+            if value:
+                if field_name == "reason" and event.kind != "non_start":
+                    continue
+                parts.append(code_label(lists.code_lists[list_name], value, self.lang))
+        if event.handover:
+            parts.append(self.tr("tui.detail_handover"))
+        if event.months is not None:
+            parts.append(self.tr("tui.detail_months", months=event.months))
+        return " · ".join(parts)
+
+    def _original(self, entry: cases.TimelineEntry) -> cases.TimelineEntry | None:
+        """The original event a correction (or a correction of a correction) replaces."""
+        by_seq = {e.seq: e for e in self._entries}
+        current: cases.TimelineEntry | None = entry
+        while current is not None and current.kind == CORRECTION:
+            current = by_seq.get(current.payload["replaces"])
+        return current
+
+    def _selected_target(self) -> int | None:
+        """The effective event the selected timeline row is about, or None (and say why)."""
+        row = self.query_one(DataTable).cursor_row
+        if not 0 <= row < len(self._entries):
+            self.notify(self.tr("tui.form_not_case_event"), severity="warning")
+            return None
+        entry = self._entries[row]
+        if entry.kind == RETRACTION:
+            self.notify(self.tr("tui.form_not_case_event"), severity="warning")
+            return None
+        original = self._original(entry)
+        return original.seq if original is not None else None
+
+    def _after(self, result: Any) -> None:
+        if result is None:
+            return
+        try:
+            self.refresh_case()
+        except cases.NotFound:  # the only event was retracted: the case is gone
+            self.dismiss(None)
+
+    def action_correct(self) -> None:
+        seq = self._selected_target()
+        if seq is not None:
+            self.open_form(lambda: CorrectForm(self.code, seq), self._after)
+
+    def action_retract(self) -> None:
+        seq = self._selected_target()
+        if seq is not None:
+            self.open_form(lambda: RetractForm(self.code, seq), self._after)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,247 @@
+"""Pieces shared by the case screens: translated bindings, palette commands, level widgets."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tracker.domain.codelists import CodeList, Ladder
+from tracker.i18n import get_language, t
+from tracker.services import cases
+from tracker.services.session import PermissionDenied, ServiceError, Session
+
+NO_LEVEL = "none"
+
+
+def host_lang(node: DOMNode) -> str:
+    """The language the hosting app shows (its ``lang``), else the catalog's current one."""
+    try:
+        return str(getattr(node.app, "lang", None) or get_language())
+    except Exception:  # no running app (a screen built outside one): fall back
+        return get_language()
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Replace catalog keys in the node's binding descriptions with text in the app's language.
+
+    Bindings are declared at class level, before anyone knows the language; each screen calls
+    this from ``__init__`` so the footer, the help screen and the palette read translated text.
+    """
+    lang = host_lang(node)
+    translated = BindingsMap()
+    for _key, binding in node._bindings:
+        description = binding.description
+        if description.startswith("tui."):
+            description = t(description, lang)
+        translated._add_binding(dataclasses.replace(binding, description=description))
+    node._bindings = translated
+
+
+def role_refusal(session: Session, lang: str) -> str | None:
+    """The service's own refusal when the user may not write, else None."""
+    try:
+        session.require_writer()
+    except PermissionDenied as refused:
+        return refused.message(lang)
+    return None
+
+
+class ScreenActions(Provider):
+    """Command palette entries for the shown bindings of the screen the palette opened over."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Any]]:
+        screen = self.screen
+        lang = host_lang(screen)
+        seen: set[str] = set()
+        for _key, binding in screen._bindings:
+            if not binding.show or binding.action in seen or not binding.description:
+                continue
+            if screen.check_action(binding.action, ()) is False:
+                continue
+            seen.add(binding.action)
+
+            async def run(action: str = binding.action) -> None:
+                if screen.check_action(action, ()) is True:
+                    await screen.run_action(action)
+                elif isinstance(screen, WritingScreen):
+                    screen.explain_refusal()
+
+            key = binding.key_display or binding.key
+            yield binding.description, t("tui.cases.command_help", lang, key=key), run
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def code_label(code_list: CodeList, code: str | None, lang: str) -> str:
+    """A code's label, or the code itself when a later list no longer has it (never crash)."""
+    if code is None:
+        return ""
+    try:
+        return code_list.label(code, lang)
+    except KeyError:
+        return code
+
+
+def level_text(ladder: Ladder, level: int | None, lang: str) -> str:
+    """``4 Arbetsförberedande insats``; empty when no level."""
+    if level is None:
+        return ""
+    try:
+        return f"{level} {ladder.label(level, lang)}"
+    except KeyError:
+        return str(level)
+
+
+class LevelList(OptionList):
+    """The ladder's levels with their labels: up/down moves, a digit jumps, enter chooses."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"jump({n})", "tui.cases.key_level", show=False) for n in range(10)),
+    ]
+
+    def __init__(
+        self,
+        ladder: Ladder,
+        lang: str,
+        *,
+        current: int | None,
+        highlight: int | None,
+        allow_none: bool = False,
+        id: str | None = None,
+    ) -> None:
+        options: list[Option] = []
+        now = t("tui.form_current_level", lang)
+        # Highest first, like a ladder: "up" moves a participant up a level.
+        for number in reversed(ladder.numbers):
+            label = f"{number}  {ladder.label(number, lang)}"
+            if number == current:
+                label += f"  ← {now}"
+            options.append(Option(label, id=str(number)))
+        if allow_none:
+            options.append(Option(t("tui.form_no_level", lang), id=NO_LEVEL))
+        super().__init__(*options, id=id, compact=True)
+        if highlight is None and not allow_none:
+            highlight = ladder.lowest  # no level known yet: start from the bottom
+        self._initial = NO_LEVEL if highlight is None else str(highlight)
+        translate_bindings(self)
+
+    def on_mount(self) -> None:
+        try:
+            self.highlighted = self.get_option_index(self._initial)
+        except Exception:  # an unknown level (a relabelled ladder): start at the top
+            self.highlighted = 0
+
+    def action_jump(self, number: int) -> None:
+        try:
+            self.highlighted = self.get_option_index(str(number))
+        except Exception:  # no such level on this ladder: stay where we are
+            self.app.bell()
+
+    @property
+    def level(self) -> int | None:
+        """The highlighted level, None for "no level"."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id
+        return None if option_id in (None, NO_LEVEL) else int(option_id)
+
+
+class LevelChart(Static):
+    """The ladder level over time as a small text chart: one column per levelled event."""
+
+    def show(self, ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> None:
+        self.update(self.chart_text(ladder, points, lang))
+
+    @staticmethod
+    def chart_text(ladder: Ladder, points: Sequence[tuple[date, int]], lang: str) -> str:
+        if not points:
+            return t("tui.detail_chart_empty", lang)
+        # The last 30 points fit an 80-column terminal beside the axis.
+        shown = list(points)[-30:]
+        lines = []
+        for number in sorted(ladder.numbers, reverse=True):
+            cells = "".join(" ●" if level == number else " ·" for _d, level in shown)
+            lines.append(f"{number} │{cells}")
+        lines.append("  └" + "──" * len(shown))
+        first, last = shown[0][0].isoformat(), shown[-1][0].isoformat()
+        axis = first if first == last else f"{first} … {last}"
+        lines.append(f"   {axis}")
+        return "\n".join(lines)
+
+
+# Actions that write: unavailable to reviewers (shown dimmed, and refused with a reason).
+WRITING_ACTIONS = frozenset(
+    {"application", "start", "non_start", "step", "exit", "follow_up", "correct", "retract"}
+)
+
+
+class WritingScreen(Screen):
+    """A screen whose writing actions reviewers see dimmed and, when pressed, refused."""
+
+    COMMANDS: ClassVar = {ScreenActions}
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.lang = host_lang(self)
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined,no-any-return]
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITING_ACTIONS and not self._may_write():
+            return None  # shown, but disabled
+        return True
+
+    def _may_write(self) -> bool:
+        try:
+            return cases.may_write(self.session)
+        except Exception:  # locked: no session to ask, so nothing may be written
+            return False
+
+    def explain_refusal(self) -> bool:
+        """Tell a reviewer why writing is refused (the service's message); True if refused."""
+        refusal = role_refusal(self.session, self.lang)
+        if refusal is not None:
+            self.notify(refusal, severity="error")
+        return refusal is not None
+
+    def on_key(self, event: events.Key) -> None:
+        # A disabled binding lets its key through to here: say why instead of doing nothing.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.action in WRITING_ACTIONS:
+                if self.explain_refusal():
+                    event.stop()
+                return
+
+    def open_form(self, form: Any, after: Callable[[Any], None]) -> None:
+        """Push a form; services may refuse already while it loads (say, an unknown event)."""
+        try:
+            screen = form()
+        except ServiceError as refused:
+            self.notify(refused.message(self.lang), severity="error")
+            return
+        self.app.push_screen(screen, after)
