@@ -67,14 +67,14 @@ def share_cell(num: int, den: int) -> dict[str, Any]:
     return {"num": num, "den": den, "value": value}
 
 
-def _latest_levels(facts: StatsFacts, codes: pd.Index, last: pd.Timestamp) -> pd.Series:
+def _latest_levels(facts: StatsFacts, case_ids: np.ndarray, last: pd.Timestamp) -> np.ndarray:
     """Each case's latest ladder level dated on or before ``last`` (case order: date, then
     kind, so the exit's level wins on the exit day, then registration order)."""
     levels = facts.levels
-    upto = levels[(levels["date"] <= last) & levels["case_code"].isin(codes)]
+    upto = levels[(levels["date"] <= last).to_numpy()]
     # ``levels`` is already in case order, so the last row per case is the latest.
-    latest = upto.drop_duplicates("case_code", keep="last").set_index("case_code")["level"]
-    return latest.reindex(codes).astype(float)
+    latest = upto.drop_duplicates("case_id", keep="last").set_index("case_id")["level"]
+    return latest.reindex(case_ids).to_numpy(dtype=float)
 
 
 def _median(values: pd.Series) -> int | float | None:
@@ -118,7 +118,7 @@ def compute(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> dic
     started_by_end = on_or_before("start")
     masks["enrolled"] = started_by_end & (exit_date.isna() | (exit_date >= first)).to_numpy()
     masks["active_at_end"] = started_by_end & (exit_date.isna() | (exit_date > last)).to_numpy()
-    latest = _latest_levels(facts, cases.index, last).to_numpy()
+    latest = _latest_levels(facts, cases["case_id"].to_numpy(), last)
     masks["active_step_up"] = masks["enrolled"] & (latest > start_level)
     exits = within("exit")
     masks["exits"] = exits

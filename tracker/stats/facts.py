@@ -38,14 +38,32 @@ from tracker.domain.goals import GOALS_SET
 from tracker.services.session import LADDER_LIST, ServiceError
 from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, case_attributes
 
-# Payload fields read by SQLite (->> gives SQL values: text, integer, 1/0 for true/false).
+# Payload fields read by SQLite (->> gives SQL values: text, integer, 1/0 for true/false),
+# each only for the kinds that carry it: most events are steps, which need date and level.
 _FIELDS = ("date", "level", "reason", "destination", "exit_kind", "handover", "months")
 _ATTRIBUTES = ("insats", "gender")
+_KINDS_WITH: dict[str, tuple[str, ...]] = {
+    "date": CASE_KINDS,
+    "level": (START, STEP, EXIT, FOLLOW_UP),
+    "reason": (NON_START,),
+    "destination": (EXIT,),
+    "exit_kind": (EXIT,),
+    "handover": (EXIT,),
+    "months": (FOLLOW_UP,),
+    "insats": (APPLICATION, START),  # the opening event
+    "gender": (APPLICATION, START),
+}
+
+
+def _extract(name: str) -> str:
+    kinds = ", ".join(f"'{kind}'" for kind in _KINDS_WITH[name])
+    return f"CASE WHEN kind IN ({kinds}) THEN payload ->> '$.{name}' END AS {name}"
+
 
 _READ = text(
     "SELECT seq, kind, case_code, "
-    + ", ".join(f"payload ->> '$.{name}' AS {name}" for name in (*_FIELDS, *_ATTRIBUTES))
-    + ", CASE WHEN case_code IS NULL OR kind IN (:correction, :retraction) "
+    + ", ".join(_extract(name) for name in (*_FIELDS, *_ATTRIBUTES))
+    + f", CASE WHEN case_code IS NULL OR kind IN ('{CORRECTION}', '{RETRACTION}') "
     "THEN payload END AS payload "
     "FROM events WHERE seq <= :as_of ORDER BY seq"
 )
@@ -98,43 +116,73 @@ def read_facts(connection: Connection, as_of: int | None = None) -> StatsFacts:
         as_of = last
     if not 0 <= as_of <= last:
         raise ServiceError("stats.as_of_out_of_range", seq=as_of, head=last)
-    rows = connection.execute(
-        _READ, {"as_of": as_of, "correction": CORRECTION, "retraction": RETRACTION}
-    ).all()
+    # The driver's own cursor: plain tuples, without a Row object per event (3x faster here).
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_READ.text, {"as_of": as_of})
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     head_row = connection.execute(_HEAD, {"as_of": as_of}).first()
-    frame = pd.DataFrame.from_records(rows, columns=list(_COLUMNS))
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _COLUMNS]
+    frame = pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in zip(_COLUMNS, columns)}
+    )
     return build_facts(frame, as_of, head_row.chain_hash if head_row else "0" * 64)
 
 
 def build_facts(frame: pd.DataFrame, as_of: int, head_hash: str) -> StatsFacts:
     """Pure part of ``read_facts``: from the rows of the one query to the facts."""
-    system = frame[frame["case_code"].isna()]
-    insatser, code_lists, goals = _system_state(system)
+    is_case = frame["case_code"].notna().to_numpy()
+    insatser, code_lists, goals = _system_state(frame[~is_case])
 
-    case_rows = frame[frame["case_code"].notna()]
-    touched = case_rows["kind"].isin((CORRECTION, RETRACTION))
-    touched_codes = set(case_rows.loc[touched, "case_code"])
-    in_touched = case_rows["case_code"].isin(touched_codes)
-    plain = case_rows[~in_touched & case_rows["kind"].isin(CASE_KINDS)]
+    # Integer case ids from here on: sorting and matching ints is much faster than strings.
+    case_ids, case_codes = pd.factorize(frame["case_code"])
+    kind = frame["kind"].to_numpy(dtype=object)
+    kind_order = frame["kind"].map(KIND_ORDER).to_numpy(dtype=float)
+    is_fix = (kind == CORRECTION) | (kind == RETRACTION)
+    touched = np.isin(case_ids, np.unique(case_ids[is_fix & is_case]))
+    plain = is_case & ~touched & ~np.isnan(kind_order)
 
+    events = pd.DataFrame(
+        {
+            "case_id": case_ids[plain],
+            "seq": frame["seq"].to_numpy()[plain].astype(np.int64),
+            "kind_order": kind_order[plain].astype(np.int64),
+            **{name: frame[name].to_numpy(dtype=object)[plain] for name in _FIELDS},
+        }
+    )
     # Insats and gender: the latest values given on the case's events (case_attributes).
-    attributes = plain.groupby("case_code")[list(_ATTRIBUTES)].last()
-    events = plain[["case_code", "seq", "kind", *_FIELDS]]
-    if touched_codes:
-        fixed_events, fixed_attributes = _apply_corrections(case_rows[in_touched])
+    opening = frame.loc[plain, ["insats", "gender"]].assign(case_id=case_ids[plain])
+    opening = opening[opening["insats"].notna() | opening["gender"].notna()]
+    attributes = opening.groupby("case_id")[list(_ATTRIBUTES)].last()
+    if touched.any():
+        fixed_events, fixed_attributes = _apply_corrections(frame[touched], case_ids[touched])
         events = pd.concat([events, fixed_events], ignore_index=True)
         attributes = pd.concat([attributes, fixed_attributes])
-    events = events[events["date"].notna()].copy()
-    events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d")
-    events["kind_order"] = events["kind"].map(KIND_ORDER)
-    events = events.sort_values(["case_code", "date", "kind_order", "seq"], kind="stable")
+
+    events = events[events["date"].notna()]
+    events = events.assign(date=pd.to_datetime(events["date"], format="%Y-%m-%d"))
+    order = np.lexsort(
+        (
+            events["seq"].to_numpy(),
+            events["kind_order"].to_numpy(),
+            events["date"].to_numpy(),
+            events["case_id"].to_numpy(),
+        )
+    )
+    events = events.iloc[order].reset_index(drop=True)
 
     cases = _case_table(events, attributes)
+    cases.index = pd.Index(case_codes[cases.index.to_numpy()], name="case_code")
+    kept = np.isin(events["case_id"].to_numpy(), cases["case_id"].to_numpy())
     levels = events.loc[
-        events["kind"].isin((START, STEP, EXIT)) & events["level"].notna(),
-        ["case_code", "date", "kind_order", "seq", "level"],
-    ]
-    levels = levels[levels["case_code"].isin(cases.index)].reset_index(drop=True)
+        kept
+        & np.isin(events["kind_order"].to_numpy(), [KIND_ORDER[k] for k in (START, STEP, EXIT)])
+        & events["level"].notna().to_numpy(),
+        ["case_id", "date", "kind_order", "seq", "level"],
+    ].reset_index(drop=True)
+    levels["level"] = pd.to_numeric(levels["level"]).astype(float)
     return StatsFacts(as_of, head_hash, cases, levels, insatser, code_lists, goals)
 
 
@@ -157,59 +205,65 @@ def _system_state(
     return insatser, code_lists, goals
 
 
-def _apply_corrections(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _apply_corrections(
+    rows: pd.DataFrame, case_ids: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Effective events and attributes of cases with corrections or retractions (the domain's
     rules, applied case by case: these are few)."""
-    raw_by_case: dict[str, list[tuple[int, str, Mapping[str, Any]]]] = {}
-    for row in rows.itertuples(index=False):
-        if row.kind in (CORRECTION, RETRACTION):
-            if row.payload is None:  # erased by retention: nothing left to apply
+    raw_by_case: dict[int, list[tuple[int, str, Mapping[str, Any]]]] = {}
+    names = (*_FIELDS, *_ATTRIBUTES)
+    columns = [rows[name].to_numpy(dtype=object) for name in ("seq", "kind", *names, "payload")]
+    for case_id, (seq, kind, *values, payload_text) in zip(case_ids, zip(*columns), strict=True):
+        if kind in (CORRECTION, RETRACTION):
+            if payload_text is None:  # erased by retention: nothing left to apply
                 continue
-            payload: Mapping[str, Any] = json.loads(row.payload)
+            payload: Mapping[str, Any] = json.loads(payload_text)
         else:
             payload = {
                 name: value
-                for name in (*_FIELDS, *_ATTRIBUTES)
-                if (value := getattr(row, name)) is not None and value == value  # not NaN
+                for name, value in zip(names, values, strict=True)
+                if value is not None and value == value  # not NaN
             }
-        raw_by_case.setdefault(row.case_code, []).append((int(row.seq), row.kind, payload))
+        raw_by_case.setdefault(int(case_id), []).append((int(seq), kind, payload))
 
-    event_rows: list[dict[str, Any]] = []
-    attribute_rows: dict[str, dict[str, Any]] = {}
-    for code, raw in raw_by_case.items():
+    event_rows: list[tuple[Any, ...]] = []
+    attribute_rows: dict[int, tuple[Any, Any]] = {}
+    for case_id, raw in raw_by_case.items():
         attributes = case_attributes(raw)
-        attribute_rows[code] = {
-            "insats": attributes.insats_id if attributes else None,
-            "gender": attributes.gender if attributes else None,
-        }
+        if attributes is not None:
+            attribute_rows[case_id] = (attributes.insats_id, attributes.gender)
         dated = [item for item in raw if item[1] not in CASE_KINDS or "date" in item[2]]
         for event in effective_events(dated):
             event_rows.append(
-                {
-                    "case_code": code,
-                    "seq": event.seq,
-                    "kind": event.kind,
-                    "date": event.date.isoformat(),
-                    "level": event.level,
-                    "reason": event.reason,
-                    "destination": event.destination,
-                    "exit_kind": event.exit_kind,
-                    "handover": None if event.handover is None else int(event.handover),
-                    "months": event.months,
-                }
+                (
+                    case_id,
+                    event.seq,
+                    KIND_ORDER[event.kind],
+                    event.date.isoformat(),
+                    event.level,
+                    event.reason,
+                    event.destination,
+                    event.exit_kind,
+                    None if event.handover is None else int(event.handover),
+                    event.months,
+                )
             )
-    events = pd.DataFrame(event_rows, columns=["case_code", "seq", "kind", *_FIELDS])
+    events = pd.DataFrame(
+        event_rows, columns=["case_id", "seq", "kind_order", *_FIELDS], dtype=object
+    )
+    events = events.astype({"case_id": np.int64, "seq": np.int64, "kind_order": np.int64})
     attributes_frame = pd.DataFrame.from_dict(
         attribute_rows, orient="index", columns=list(_ATTRIBUTES)
     )
-    attributes_frame.index.name = "case_code"
+    attributes_frame.index.name = "case_id"
     return events, attributes_frame
 
 
 def _first_of(events: pd.DataFrame, kind: str, columns: Mapping[str, str]) -> pd.DataFrame:
     # A valid case has at most one of each; the first in case order is the one that counts.
-    chosen = events[events["kind"] == kind].drop_duplicates("case_code")
-    return chosen.set_index("case_code")[list(columns)].rename(columns=columns)
+    chosen = events[events["kind_order"].to_numpy() == KIND_ORDER[kind]]
+    chosen = chosen.drop_duplicates("case_id")
+    return chosen.set_index("case_id")[list(columns)].rename(columns=columns)
 
 
 def _case_table(events: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
@@ -229,25 +283,26 @@ def _case_table(events: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
             },
         ),
     ]
-    follow_ups = events[events["kind"] == FOLLOW_UP]
-    for months in (6, 18):
+    months = pd.to_numeric(events["months"]).to_numpy()
+    for length in (6, 18):
         parts.append(
             _first_of(
-                follow_ups[follow_ups["months"] == months],
+                events[months == length],
                 FOLLOW_UP,
-                {"date": f"followup_{months}m", "level": f"followup_{months}m_level"},
+                {"date": f"followup_{length}m", "level": f"followup_{length}m_level"},
             )
         )
     cases = attributes.join(parts, how="left")
     # A case whose every event was retracted has no interval and counts nowhere.
     cases = cases[cases["application"].notna() | cases["start"].notna()]
     cases = cases[cases["insats"].notna() & cases["gender"].notna()].copy()
+    cases["case_id"] = cases.index.to_numpy()
     cases["insats"] = cases["insats"].astype(np.int64)
     for column in ("start_level", "exit_level", "followup_6m_level", "followup_18m_level"):
         # Plain floats: NaN (missing) compares False, which is what every rule wants.
         cases[column] = pd.to_numeric(cases[column]).astype(float)
     cases["handover"] = pd.to_numeric(cases["handover"]).astype(float)
-    for months in (6, 18):
+    for length in (6, 18):
         # Calendar months, clipped to the month's end like tracker.domain.dates.add_months.
-        cases[f"due_{months}m"] = cases["exit"] + pd.DateOffset(months=months)
+        cases[f"due_{length}m"] = cases["exit"] + pd.DateOffset(months=length)
     return cases
