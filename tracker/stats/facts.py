@@ -126,7 +126,10 @@ def read_facts(connection: Connection, as_of: int | None = None) -> StatsFacts:
     head_row = connection.execute(_HEAD, {"as_of": as_of}).first()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in _COLUMNS]
     frame = pd.DataFrame(
-        {name: pd.Series(values, dtype=object) for name, values in zip(_COLUMNS, columns)}
+        {
+            name: pd.Series(values, dtype=object)
+            for name, values in zip(_COLUMNS, columns, strict=True)
+        }
     )
     return build_facts(frame, as_of, head_row.chain_hash if head_row else "0" * 64)
 
@@ -213,7 +216,9 @@ def _apply_corrections(
     raw_by_case: dict[int, list[tuple[int, str, Mapping[str, Any]]]] = {}
     names = (*_FIELDS, *_ATTRIBUTES)
     columns = [rows[name].to_numpy(dtype=object) for name in ("seq", "kind", *names, "payload")]
-    for case_id, (seq, kind, *values, payload_text) in zip(case_ids, zip(*columns), strict=True):
+    for case_id, (seq, kind, *values, payload_text) in zip(
+        case_ids, zip(*columns, strict=True), strict=True
+    ):
         if kind in (CORRECTION, RETRACTION):
             if payload_text is None:  # erased by retention: nothing left to apply
                 continue

@@ -66,7 +66,10 @@ def report_from_facts(
     earlier = compute(facts, comparison_period, insats_ids)
     goals = []
     for metric, target in goal_targets(facts, insats_ids).items():
-        share, earlier_share = current["shares"][metric]["total"], earlier["shares"][metric]["total"]
+        share, earlier_share = (
+            current["shares"][metric]["total"],
+            earlier["shares"][metric]["total"],
+        )
         goals.append(
             {
                 "metric": metric,

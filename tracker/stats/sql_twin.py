@@ -180,8 +180,7 @@ _CONDITIONS: dict[str, str] = {
     "followup_6m_missing": _IN_P.format("due_6m") + " AND NOT coalesce(followup_6m <= :last, 0)",
     "followup_18m": _IN_P.format("followup_18m"),
     "followup_18m_held": _IN_P.format("followup_18m") + " AND followup_18m_level >= exit_level",
-    "followup_18m_missing": _IN_P.format("due_18m")
-    + " AND NOT coalesce(followup_18m <= :last, 0)",
+    "followup_18m_missing": _IN_P.format("due_18m") + " AND NOT coalesce(followup_18m <= :last, 0)",
 }
 
 _COUNTS = text(
