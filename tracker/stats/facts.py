@@ -4,14 +4,17 @@ Everything a report needs is a function of the events with ``seq <= as_of``: the
 corrections and retractions), the insatser, the code lists and the goals in force at that
 point. So a figure computed today from a bundle's audit head is the figure it had then.
 
-The event table is read once. SQLite's JSON operators pull the few payload fields statistics
-need, so only corrections, retractions and system events have their whole payload parsed in
-Python; cases touched by a correction or retraction go through the domain's
-``effective_events`` exactly as the case view does, the rest are taken as written.
+The event table is read once, in one statement that scans it once. SQLite's JSON operators pull
+the few payload fields statistics need from the case events and serialise them as delimited
+text, which pandas parses in C: no Python object per event (three times faster than fetching
+rows). Corrections, retractions and system events come whole, as one JSON array. Cases touched
+by a correction or retraction go through the domain's ``effective_events`` and
+``case_attributes``, exactly as the case view does; the rest are taken as written.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,21 +56,47 @@ _KINDS_WITH: dict[str, tuple[str, ...]] = {
     "insats": (APPLICATION, START),  # the opening event
     "gender": (APPLICATION, START),
 }
+# Field separator of the text form: the ASCII unit separator, which no code, date or
+# participant code can contain (codes are [a-z0-9_], participant codes [A-Z0-9-]).
+_SEPARATOR = "\x1f"
+_CSV_COLUMNS = ("seq", "kind_order", "case_code", *_FIELDS, *_ATTRIBUTES)
+_CSV_TYPES = {
+    "seq": "int64",
+    "kind_order": "int64",
+    "case_code": object,
+    "date": object,
+    "level": "float64",
+    "reason": object,
+    "destination": object,
+    "exit_kind": object,
+    "handover": "float64",
+    "months": "float64",
+    "insats": "float64",
+    "gender": object,
+}
 
 
 def _extract(name: str) -> str:
     kinds = ", ".join(f"'{kind}'" for kind in _KINDS_WITH[name])
-    return f"CASE WHEN kind IN ({kinds}) THEN payload ->> '$.{name}' END AS {name}"
+    return f"coalesce(CASE WHEN kind IN ({kinds}) THEN payload ->> '$.{name}' END, '')"
 
 
-_READ = text(
-    "SELECT seq, kind, case_code, "
-    + ", ".join(_extract(name) for name in (*_FIELDS, *_ATTRIBUTES))
-    + f", CASE WHEN case_code IS NULL OR kind IN ('{CORRECTION}', '{RETRACTION}') "
-    "THEN payload END AS payload "
-    "FROM events WHERE seq <= :as_of ORDER BY seq"
+_KIND_ORDER_SQL = (
+    "CASE kind "
+    + " ".join(f"WHEN '{kind}' THEN {index}" for index, kind in enumerate(CASE_KINDS))
+    + " END"
 )
-_COLUMNS = ("seq", "kind", "case_code", *_FIELDS, *_ATTRIBUTES, "payload")
+_CASE_KINDS_SQL = ", ".join(f"'{kind}'" for kind in CASE_KINDS)
+_READ = text(
+    "SELECT group_concat("
+    + " || char(31) || ".join(
+        ["seq", _KIND_ORDER_SQL, "case_code", *(_extract(n) for n in (*_FIELDS, *_ATTRIBUTES))]
+    )
+    + f", char(10)) FILTER (WHERE case_code IS NOT NULL AND kind IN ({_CASE_KINDS_SQL})), "
+    "json_group_array(json_array(seq, kind, case_code, json(payload))) "
+    f"FILTER (WHERE case_code IS NULL OR kind IN ('{CORRECTION}', '{RETRACTION}')) "
+    "FROM events WHERE seq <= :as_of"
+)
 _HEAD = text("SELECT seq, chain_hash FROM events WHERE seq <= :as_of ORDER BY seq DESC LIMIT 1")
 _LAST_SEQ = text("SELECT max(seq) FROM events")
 
@@ -116,43 +145,44 @@ def read_facts(connection: Connection, as_of: int | None = None) -> StatsFacts:
         as_of = last
     if not 0 <= as_of <= last:
         raise ServiceError("stats.as_of_out_of_range", seq=as_of, head=last)
-    # The driver's own cursor: plain tuples, without a Row object per event (3x faster here).
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(_READ.text, {"as_of": as_of})
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    case_text, others = connection.execute(_READ, {"as_of": as_of}).one()
     head_row = connection.execute(_HEAD, {"as_of": as_of}).first()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _COLUMNS]
-    frame = pd.DataFrame(
-        {
-            name: pd.Series(values, dtype=object)
-            for name, values in zip(_COLUMNS, columns, strict=True)
-        }
+    frame = pd.read_csv(
+        # A register without case events still parses: one header line and no rows.
+        io.StringIO(_SEPARATOR.join(_CSV_COLUMNS) + "\n" + (case_text or "")),
+        sep=_SEPARATOR,
+        header=0,
+        dtype=_CSV_TYPES,
+        keep_default_na=False,  # only an empty field is missing: no code is read as NaN
+        na_values=[""],
     )
-    return build_facts(frame, as_of, head_row.chain_hash if head_row else "0" * 64)
+    special = [tuple(item) for item in json.loads(others or "[]")]
+    return build_facts(frame, special, as_of, head_row.chain_hash if head_row else "0" * 64)
 
 
-def build_facts(frame: pd.DataFrame, as_of: int, head_hash: str) -> StatsFacts:
-    """Pure part of ``read_facts``: from the rows of the one query to the facts."""
-    is_case = frame["case_code"].notna().to_numpy()
-    insatser, code_lists, goals = _system_state(frame[~is_case])
+SpecialEvent = tuple[int, str, str | None, dict[str, Any] | None]
+
+
+def build_facts(
+    frame: pd.DataFrame, special: list[SpecialEvent], as_of: int, head_hash: str
+) -> StatsFacts:
+    """Pure part of ``read_facts``: ``frame`` holds the case events' fields (one row each),
+    ``special`` the corrections, retractions and system events as (seq, kind, case, payload)."""
+    insatser, code_lists, goals = _system_state(special)
+    fixes = [event for event in special if event[2] is not None]
 
     # Integer case ids from here on: sorting and matching ints is much faster than strings.
     case_ids, case_codes = pd.factorize(frame["case_code"])
-    kind = frame["kind"].to_numpy(dtype=object)
-    kind_order = frame["kind"].map(KIND_ORDER).to_numpy(dtype=float)
-    is_fix = (kind == CORRECTION) | (kind == RETRACTION)
-    touched = np.isin(case_ids, np.unique(case_ids[is_fix & is_case]))
-    plain = is_case & ~touched & ~np.isnan(kind_order)
+    touched_codes = {event[2] for event in fixes}
+    touched = frame["case_code"].isin(touched_codes).to_numpy()
+    plain = ~touched
 
     events = pd.DataFrame(
         {
             "case_id": case_ids[plain],
-            "seq": frame["seq"].to_numpy()[plain].astype(np.int64),
-            "kind_order": kind_order[plain].astype(np.int64),
-            **{name: frame[name].to_numpy(dtype=object)[plain] for name in _FIELDS},
+            "seq": frame["seq"].to_numpy()[plain],
+            "kind_order": frame["kind_order"].to_numpy()[plain],
+            **{name: frame[name].to_numpy()[plain] for name in _FIELDS},
         }
     )
     # Insats and gender: the latest values given on the case's events (case_attributes).
@@ -160,7 +190,8 @@ def build_facts(frame: pd.DataFrame, as_of: int, head_hash: str) -> StatsFacts:
     opening = opening[opening["insats"].notna() | opening["gender"].notna()]
     attributes = opening.groupby("case_id")[list(_ATTRIBUTES)].last()
     if touched.any():
-        fixed_events, fixed_attributes = _apply_corrections(frame[touched], case_ids[touched])
+        code_to_id = {code: index for index, code in enumerate(case_codes)}
+        fixed_events, fixed_attributes = _apply_corrections(frame[touched], fixes, code_to_id)
         events = pd.concat([events, fixed_events], ignore_index=True)
         attributes = pd.concat([attributes, fixed_attributes])
 
@@ -190,15 +221,14 @@ def build_facts(frame: pd.DataFrame, as_of: int, head_hash: str) -> StatsFacts:
 
 
 def _system_state(
-    system: pd.DataFrame,
+    special: list[SpecialEvent],
 ) -> tuple[dict[int, str], dict[str, CodeList], dict[tuple[int, str], float]]:
     insatser: dict[int, str] = {}
     code_lists: dict[str, CodeList] = {}
     goals: dict[tuple[int, str], float] = {}
-    for kind, payload_text in zip(system["kind"], system["payload"], strict=True):
-        if payload_text is None or kind not in (INSATS_ADDED, CODE_LIST_SET, GOALS_SET):
+    for _seq, kind, case_code, payload in special:
+        if case_code is not None or payload is None:
             continue
-        payload = json.loads(payload_text)
         if kind == INSATS_ADDED:
             insatser[int(payload["id"])] = payload["name"]
         elif kind == CODE_LIST_SET and payload["name"] != LADDER_LIST:
@@ -209,31 +239,32 @@ def _system_state(
 
 
 def _apply_corrections(
-    rows: pd.DataFrame, case_ids: np.ndarray
+    rows: pd.DataFrame, fixes: list[SpecialEvent], code_to_id: Mapping[str, int]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Effective events and attributes of cases with corrections or retractions (the domain's
     rules, applied case by case: these are few)."""
-    raw_by_case: dict[int, list[tuple[int, str, Mapping[str, Any]]]] = {}
+    raw_by_case: dict[str, list[tuple[int, str, Mapping[str, Any]]]] = {}
     names = (*_FIELDS, *_ATTRIBUTES)
-    columns = [rows[name].to_numpy(dtype=object) for name in ("seq", "kind", *names, "payload")]
-    for case_id, (seq, kind, *values, payload_text) in zip(
-        case_ids, zip(*columns, strict=True), strict=True
-    ):
-        if kind in (CORRECTION, RETRACTION):
-            if payload_text is None:  # erased by retention: nothing left to apply
-                continue
-            payload: Mapping[str, Any] = json.loads(payload_text)
-        else:
-            payload = {
-                name: value
-                for name, value in zip(names, values, strict=True)
-                if value is not None and value == value  # not NaN
-            }
-        raw_by_case.setdefault(int(case_id), []).append((int(seq), kind, payload))
+    columns = [rows[name].to_numpy(dtype=object) for name in ("seq", "kind_order", *names)]
+    codes = rows["case_code"].to_numpy(dtype=object)
+    for code, (seq, kind_order, *values) in zip(codes, zip(*columns, strict=True), strict=True):
+        payload = {
+            name: _python_value(name, value)
+            for name, value in zip(names, values, strict=True)
+            if value is not None and value == value  # not NaN
+        }
+        raw_by_case.setdefault(code, []).append((int(seq), CASE_KINDS[kind_order], payload))
+    for seq, kind, code, body in fixes:
+        if body is not None:  # a payload erased by retention has nothing left to apply
+            raw_by_case.setdefault(code, []).append((seq, kind, body))  # type: ignore[arg-type]
 
     event_rows: list[tuple[Any, ...]] = []
     attribute_rows: dict[int, tuple[Any, Any]] = {}
-    for case_id, raw in raw_by_case.items():
+    for code, raw in raw_by_case.items():
+        if code not in code_to_id:  # only corrections left: the case has no events of its own
+            continue
+        case_id = code_to_id[code]
+        raw.sort(key=lambda item: item[0])
         attributes = case_attributes(raw)
         if attributes is not None:
             attribute_rows[case_id] = (attributes.insats_id, attributes.gender)
@@ -256,12 +287,30 @@ def _apply_corrections(
     events = pd.DataFrame(
         event_rows, columns=["case_id", "seq", "kind_order", *_FIELDS], dtype=object
     )
-    events = events.astype({"case_id": np.int64, "seq": np.int64, "kind_order": np.int64})
+    events = events.astype(
+        {
+            "case_id": np.int64,
+            "seq": np.int64,
+            "kind_order": np.int64,
+            "level": "float64",
+            "handover": "float64",
+            "months": "float64",
+        }
+    )
     attributes_frame = pd.DataFrame.from_dict(
         attribute_rows, orient="index", columns=list(_ATTRIBUTES)
     )
     attributes_frame.index.name = "case_id"
     return events, attributes_frame
+
+
+def _python_value(name: str, value: Any) -> Any:
+    # The text form gives floats for numeric fields; the domain wants ints (and a bool).
+    if name in ("level", "months", "insats"):
+        return int(value)
+    if name == "handover":
+        return bool(value)
+    return value
 
 
 def _first_of(events: pd.DataFrame, kind: str, columns: Mapping[str, str]) -> pd.DataFrame:
