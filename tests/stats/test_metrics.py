@@ -415,3 +415,54 @@ def test_one_read_serves_many_periods(session: Session) -> None:
     facts = load_facts(session)
     assert _count(report_from_facts(facts, Period.parse(H1)), "applications") == 1
     assert _count(report_from_facts(facts, Period.parse("2026Q2")), "applications") == 0
+
+
+def test_the_worked_example_of_docs_metrics(session: Session) -> None:
+    """docs/metrics.md, "Ett räknat exempel": the same six cases and the same numbers."""
+    a = _apply(session, "2025-12-10", gender="kvinna")
+    cases.start(session, code=a, on=date(2026, 1, 15), level=2)
+    _step(session, a, "2026-03-01", 4)
+    _exit(session, a, "2026-05-31", level=4, destination="studier", handover=True)
+    b = _apply(session, "2026-02-01", gender="man")
+    cases.non_start(session, code=b, on=date(2026, 2, 20), reason="atertagen")
+    c = _enrol(session, "2025-09-01", level=3, gender="man")
+    _step(session, c, "2026-06-30", 5)
+    d = _apply(session, "2026-06-15", gender="kvinna")
+    cases.start(session, code=d, on=date(2026, 7, 3), level=2)
+    e = _enrol(session, "2024-10-01", level=1, gender="kvinna")
+    _exit(session, e, "2025-11-30", level=3, destination="arbetssokande")
+    _follow_up(session, e, "2026-06-10", 6, 3)
+    f = _enrol(session, "2024-06-01", level=2, gender="man")
+    _exit(session, f, "2025-10-31", level=2, destination="annan_insats")
+
+    report = _report(session)
+    expected = {  # id: (kvinna, man, total), as in the doc's table
+        "contacts": (2, 2, 4),
+        "applications": (1, 1, 2),
+        "started": (1, 0, 1),
+        "not_started": (0, 1, 1),
+        "pending_at_end": (1, 0, 1),
+        "enrolled": (1, 1, 2),
+        "active_at_end": (0, 1, 1),
+        "active_step_up": (1, 1, 2),
+        "exits": (1, 0, 1),
+        "exits_handover": (1, 0, 1),
+        "exits_measurable": (1, 0, 1),
+        "step_up": (1, 0, 1),
+        "followup_6m": (1, 0, 1),
+        "followup_6m_held": (1, 0, 1),
+        "followup_6m_missing": (0, 1, 1),
+        "followup_18m": (0, 0, 0),
+        "followup_18m_missing": (0, 0, 0),
+    }
+    for name, (women, men, total) in expected.items():
+        cells = report["counts"][name]
+        assert (cells["kvinna"], cells["man"], cells["total"]) == (women, men, total), name
+    assert report["breakdowns"]["not_started_by_reason"]["atertagen"]["man"] == 1
+    assert report["shares"]["step_up_share"]["total"]["value"] == 1.0
+    assert report["figures"]["days_in_insats_median"] == {
+        "kvinna": 136,
+        "man": None,
+        "ej_angivet": None,
+        "total": 136,
+    }
