@@ -875,8 +875,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "perioden: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
         "en": "the period: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
     },
-    "stats.help_from": {"sv": "första dag (ÅÅÅÅ-MM-DD), med --to", "en": "first day (YYYY-MM-DD), with --to"},
-    "stats.help_to": {"sv": "sista dag (ÅÅÅÅ-MM-DD), med --from", "en": "last day (YYYY-MM-DD), with --from"},
+    "stats.help_from": {
+        "sv": "första dag (ÅÅÅÅ-MM-DD), med --to",
+        "en": "first day (YYYY-MM-DD), with --to",
+    },
+    "stats.help_to": {
+        "sv": "sista dag (ÅÅÅÅ-MM-DD), med --from",
+        "en": "last day (YYYY-MM-DD), with --from",
+    },
     "stats.help_insats": {
         "sv": "bara denna insats (kan anges flera gånger; standard: alla)",
         "en": "only this insats (may be given several times; default: all)",
