@@ -868,7 +868,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "stats.goals_set_by": {"sv": "satt av samordnare", "en": "set by a coordinator"},
     # help texts
     "stats.help_stats": {
-        "sv": "statistik för en period (alla mått i metrics, per kön, med jämförelseperiod och mål)",
+        "sv": "statistik för en period (alla mått, per kön, med jämförelseperiod och mål)",
         "en": "statistics for a period (every metric, by gender, with comparison period and goals)",
     },
     "stats.help_period": {
