@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 from tracker import __version__
 from tracker.domain.case import CASE_KINDS, RuleError, kind_label
+from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
 from tracker.services import audit, registers
 from tracker.services.session import ServiceError, Session
@@ -355,6 +359,225 @@ def cmd_import(args: argparse.Namespace) -> int:
 # --- stats and goals commands ----------------------------------------------------------------
 
 
+def _stats_period(args: argparse.Namespace) -> Period:
+    explicit = args.from_date is not None or args.to_date is not None
+    if args.period and explicit:
+        raise CliError("stats.period_twice", EXIT_USAGE)
+    if args.period:
+        return Period.parse(args.period)
+    if args.from_date is None or args.to_date is None:
+        raise CliError("stats.period_required", EXIT_USAGE)
+    try:
+        first, last = date.fromisoformat(args.from_date), date.fromisoformat(args.to_date)
+    except ValueError:
+        raise CliError("stats.date_format", EXIT_USAGE) from None
+    return Period.between(first, last)
+
+
+def _as_of(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(t("stats.as_of_format"))
+    return value
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return t("stats.no_value")
+    return f"{round(value * 100)} %"
+
+
+def _share_text(cell: dict[str, Any]) -> str:
+    return f"{_percent(cell['value'])} ({cell['num']}/{cell['den']})"
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return t("stats.no_value")
+    # Swedish writes a decimal comma (a median of an even count can end in .5).
+    return str(value).replace(".", ",") if get_language() == "sv" else str(value)
+
+
+def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
+    """The report as aligned text: one row per metric, gender columns, total, comparison."""
+    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, SHARES
+
+    comparison = report["comparison"]
+    header = [
+        t("stats.col_metric"),
+        *(t(f"stats.col.{col}") for col in COLUMNS),
+        t("stats.col_comparison", label=report["comparison_period"]["label"]),
+    ]
+    rows: list[list[str] | str] = []
+
+    def code_label(list_name: str, code: str) -> str:
+        code_list = lists.code_lists.get(list_name)
+        return code_list.label(code) if code_list is not None and code in code_list else code
+
+    rows.append(t("stats.section_counts"))
+    for name in COUNTS:
+        cells = report["counts"][name]
+        earlier = comparison["counts"][name]["total"]
+        rows.append([t(f"stats.metric.{name}"), *(str(cells[c]) for c in COLUMNS), str(earlier)])
+    for breakdown, (list_name, _column, _parent) in BREAKDOWNS.items():
+        rows.append(t(f"stats.metric.{breakdown}"))
+        for code, cells in report["breakdowns"][breakdown].items():
+            earlier = comparison["breakdowns"][breakdown].get(code, {}).get("total", 0)
+            label = f"  {code_label(list_name, code)}"
+            rows.append([label, *(str(cells[c]) for c in COLUMNS), str(earlier)])
+    rows.append(t("stats.section_shares"))
+    for name in SHARES:
+        cells = report["shares"][name]
+        earlier = comparison["shares"][name]["total"]
+        rows.append(
+            [
+                t(f"stats.metric.{name}"),
+                *(_share_text(cells[c]) for c in COLUMNS),
+                _share_text(earlier),
+            ]
+        )
+    rows.append(t("stats.metric.destination_share"))
+    for name, cells in report["shares"].items():
+        if name.startswith("destination_share."):
+            code = name.split(".", 1)[1]
+            earlier = comparison["shares"].get(name, {}).get("total")
+            rows.append(
+                [
+                    f"  {code_label('exit_destination', code)}",
+                    *(_share_text(cells[c]) for c in COLUMNS),
+                    _share_text(earlier) if earlier else t("stats.no_value"),
+                ]
+            )
+    rows.append(t("stats.section_figures"))
+    for name in FIGURES:
+        cells = report["figures"][name]
+        earlier = comparison["figures"][name]["total"]
+        rows.append(
+            [t(f"stats.metric.{name}"), *(_plain(cells[c]) for c in COLUMNS), _plain(earlier)]
+        )
+
+    table_rows = [row for row in rows if isinstance(row, list)]
+    widths = [max(len(row[i]) for row in (header, *table_rows)) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        first = f"{row[0]:<{widths[0]}}"
+        rest = "  ".join(f"{cell:>{widths[i + 1]}}" for i, cell in enumerate(row[1:]))
+        return f"{first}  {rest}".rstrip()
+
+    out = [line(header), "-" * len(line(header))]
+    for row in rows:
+        out.append(line(row) if isinstance(row, list) else f"\n{row}")
+    return out
+
+
+def _goal_lines(report: dict[str, Any]) -> list[str]:
+    lines = []
+    for goal in report["goals"]:
+        if goal["met"] is None:
+            verdict = t("stats.goal_no_data")
+        else:
+            verdict = t("stats.goal_met") if goal["met"] else t("stats.goal_not_met")
+        value = _percent(goal["value"])
+        if goal["den"]:
+            value = f"{value} ({goal['num']}/{goal['den']})"
+        lines.append(
+            t(
+                "stats.goal_line",
+                metric=t(f"stats.metric.{goal['metric']}"),
+                target=_percent(goal["target"]),
+                value=value,
+                verdict=verdict,
+                comparison=_percent(goal["comparison_value"]),
+            )
+        )
+    return lines
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from tracker.services.codelists import current_lists
+    from tracker.stats.report import build_report
+
+    period = _stats_period(args)
+    session, _ = _login(args)
+    with session:
+        report = build_report(session, period, args.insats, args.as_of)
+        lists = current_lists(session)
+        demo = registers.is_demo(session)
+    if args.json:
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if demo:
+        _out(t("cli.demo_marker"))
+    _out(
+        t(
+            "stats.heading",
+            period=report["period"]["label"],
+            first=report["period"]["first"],
+            last=report["period"]["last"],
+            insatser=", ".join(report["insatser"]),
+        )
+    )
+    _out(t("stats.as_of_line", seq=report["as_of"]["seq"]))
+    _out()
+    for text in _stats_table(report, lists):
+        _out(text)
+    _out()
+    _out(t("stats.section_goals"))
+    for text in _goal_lines(report):
+        _out(f"  {text}")
+    return EXIT_OK
+
+
+def cmd_goals(args: argparse.Namespace) -> int:
+    from tracker.services import goals
+
+    session, _ = _login(args)
+    with session:
+        listed = goals.list_goals(session, args.insats)
+    header = (
+        t("stats.col_insats"),
+        t("stats.col_metric"),
+        t("stats.col_goal"),
+        t("stats.col_source"),
+    )
+    rows = [
+        (
+            goal.insats,
+            t(f"stats.metric.{goal.metric}"),
+            _percent(goal.target),
+            t("stats.goals_default") if goal.is_default else t("stats.goals_set_by"),
+        )
+        for goal in listed
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
+    for row in (header, *rows):
+        _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    return EXIT_OK
+
+
+def cmd_goals_set(args: argparse.Namespace) -> int:
+    from tracker.domain.goals import check_goal_metric, parse_target
+    from tracker.services import goals
+
+    check_goal_metric(args.metric)
+    target = parse_target(args.target)
+    session, _ = _login(args)
+    with session:
+        goal = goals.set_goal(session, insats=args.insats, metric=args.metric, target=target)
+    _out(
+        t(
+            "stats.goals_set_done",
+            metric=t(f"stats.metric.{goal.metric}"),
+            insats=goal.insats,
+            target=_percent(goal.target),
+        )
+    )
+    return EXIT_OK
+
+
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
     for role in keyfile.ROLES:
@@ -466,6 +689,27 @@ def build_parser() -> argparse.ArgumentParser:
     import_parser.add_argument("--dry-run", action="store_true", help=t("import.help_dry_run"))
 
     # --- stats and goals ---
+    stats = command("stats", cmd_stats, "stats.help_stats")
+    stats.add_argument("--period", metavar="P", help=t("stats.help_period"))
+    stats.add_argument("--from", dest="from_date", metavar="DATE", help=t("stats.help_from"))
+    stats.add_argument("--to", dest="to_date", metavar="DATE", help=t("stats.help_to"))
+    stats.add_argument("--insats", action="append", metavar="NAME", help=t("stats.help_insats"))
+    stats.add_argument("--as-of", type=_as_of, metavar="SEQ", help=t("stats.help_as_of"))
+    stats.add_argument("--json", action="store_true", help=t("stats.help_json"))
+
+    goals_parser = command("goals", cmd_goals, "stats.help_goals")
+    goals_parser.add_argument("--insats", metavar="NAME", help=t("stats.help_goals_insats"))
+    goals_commands = goals_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    goals_set = command("set", cmd_goals_set, "stats.help_goals_set", goals_commands)
+    goals_set.add_argument("--insats", required=True, metavar="NAME", help=t("stats.help_insats"))
+    goals_set.add_argument(
+        "--metric", required=True, metavar="METRIC", help=t("stats.help_goal_metric")
+    )
+    goals_set.add_argument(
+        "--target", required=True, metavar="TARGET", help=t("stats.help_goal_target")
+    )
 
     return parser
 

@@ -877,6 +877,195 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{count} rows repeated an earlier row of the file (skipped)",
     },
     # --- stats (tracker stats, tracker goals) ----------------------------------------------
+    "stats.as_of_out_of_range": {
+        "sv": "--as-of {seq} finns inte: registrets händelser är numrerade 0–{head}.",
+        "en": "--as-of {seq} does not exist: the register's events are numbered 0–{head}.",
+    },
+    "stats.goal_metric_unknown": {
+        "sv": 'Det går inte att sätta mål för "{metric}". Välj bland: {metrics}.',
+        "en": 'A goal cannot be set for "{metric}". Choose from: {metrics}.',
+    },
+    "stats.goal_target": {
+        "sv": "Målet ska vara en andel mellan 0 och 1 eller en procentsats 0–100, t.ex. 0,8 eller 80 %.",
+        "en": "The goal must be a share between 0 and 1 or a percentage 0–100, e.g. 0.8 or 80 %.",
+    },
+    "stats.period_required": {
+        "sv": "Ange en period med --period (t.ex. 2026H1) eller både --from och --to.",
+        "en": "Give a period with --period (e.g. 2026H1) or both --from and --to.",
+    },
+    "stats.period_twice": {
+        "sv": "Ange antingen --period eller --from/--to, inte båda.",
+        "en": "Give either --period or --from/--to, not both.",
+    },
+    # Metric labels (metrics.md)
+    "stats.metric.contacts": {"sv": "Kontakter under perioden", "en": "Contacts during the period"},
+    "stats.metric.applications": {"sv": "Nya ansökningar", "en": "New applications"},
+    "stats.metric.started": {"sv": "Nya inskrivna", "en": "Newly enrolled"},
+    "stats.metric.not_started": {"sv": "Ej startade", "en": "Not started"},
+    "stats.metric.pending_at_end": {
+        "sv": "Ansökningar utan beslut vid periodens slut",
+        "en": "Applications without a decision at the end of the period",
+    },
+    "stats.metric.enrolled": {"sv": "Inskrivna under perioden", "en": "Enrolled during the period"},
+    "stats.metric.active_at_end": {
+        "sv": "Pågående vid periodens slut",
+        "en": "Active at the end of the period",
+    },
+    "stats.metric.active_step_up": {
+        "sv": "Pågående med stegförflyttning",
+        "en": "Enrolled with a step up",
+    },
+    "stats.metric.exits": {"sv": "Avslutade", "en": "Exits"},
+    "stats.metric.exits_handover": {
+        "sv": "Till ordinarie insats vid avslut",
+        "en": "Handed over to an ordinary intervention at exit",
+    },
+    "stats.metric.exits_measurable": {"sv": "Mätbara avslut", "en": "Measurable exits"},
+    "stats.metric.step_up": {"sv": "Avslut med stegförflyttning", "en": "Exits with a step up"},
+    "stats.metric.followup_6m": {"sv": "Uppföljningar 6 mån", "en": "Follow-ups at 6 months"},
+    "stats.metric.followup_6m_held": {
+        "sv": "Uppföljningar 6 mån: kvar på samma nivå eller högre",
+        "en": "Follow-ups at 6 months: same level or higher",
+    },
+    "stats.metric.followup_6m_missing": {
+        "sv": "Saknade uppföljningar 6 mån",
+        "en": "Missing follow-ups at 6 months",
+    },
+    "stats.metric.followup_18m": {"sv": "Uppföljningar 18 mån", "en": "Follow-ups at 18 months"},
+    "stats.metric.followup_18m_held": {
+        "sv": "Uppföljningar 18 mån: kvar på samma nivå eller högre",
+        "en": "Follow-ups at 18 months: same level or higher",
+    },
+    "stats.metric.followup_18m_missing": {
+        "sv": "Saknade uppföljningar 18 mån",
+        "en": "Missing follow-ups at 18 months",
+    },
+    "stats.metric.not_started_by_reason": {
+        "sv": "Ej startade per orsak",
+        "en": "Not started by reason",
+    },
+    "stats.metric.exits_by_destination": {
+        "sv": "Avslutade per sysselsättning vid avslut",
+        "en": "Exits by destination",
+    },
+    "stats.metric.exits_by_kind": {"sv": "Avslutade per avslutstyp", "en": "Exits by kind"},
+    "stats.metric.step_up_share": {
+        "sv": "Andel avslut med stegförflyttning",
+        "en": "Share of exits with a step up",
+    },
+    "stats.metric.handover_share": {
+        "sv": "Andel till ordinarie insats",
+        "en": "Share handed over to an ordinary intervention",
+    },
+    "stats.metric.followup_6m_share": {
+        "sv": "Andel kvar på samma nivå eller högre efter 6 mån",
+        "en": "Share at the same level or higher after 6 months",
+    },
+    "stats.metric.followup_18m_share": {
+        "sv": "Andel kvar på samma nivå eller högre efter 18 mån",
+        "en": "Share at the same level or higher after 18 months",
+    },
+    "stats.metric.destination_share": {
+        "sv": "Andel av avslutade per sysselsättning",
+        "en": "Share of exits by destination",
+    },
+    "stats.metric.days_in_insats_median": {
+        "sv": "Tid i insatsen, median (dagar)",
+        "en": "Time in the intervention, median (days)",
+    },
+    # tracker stats: the terminal table
+    "stats.col_metric": {"sv": "Mått", "en": "Metric"},
+    "stats.col.kvinna": {"sv": "kvinna", "en": "women"},
+    "stats.col.man": {"sv": "man", "en": "men"},
+    "stats.col.ej_angivet": {"sv": "ej angivet", "en": "not stated"},
+    "stats.col.total": {"sv": "totalt", "en": "total"},
+    "stats.col_comparison": {"sv": "jämförelse {label}", "en": "comparison {label}"},
+    "stats.heading": {
+        "sv": "Statistik {period} ({first} – {last}) · {insatser}",
+        "en": "Statistics {period} ({first} – {last}) · {insatser}",
+    },
+    "stats.as_of_line": {
+        "sv": "Beräknad ur registret till och med händelse {seq}. INTERNT: små tal visas oskyddade.",
+        "en": "Computed from the register up to event {seq}. INTERNAL: small counts are not suppressed.",
+    },
+    "stats.section_counts": {"sv": "Antal", "en": "Counts"},
+    "stats.section_shares": {"sv": "Andelar", "en": "Shares"},
+    "stats.section_figures": {"sv": "Övrigt", "en": "Other figures"},
+    "stats.section_goals": {"sv": "Mål", "en": "Goals"},
+    "stats.goal_line": {
+        "sv": "{metric} ≥ {target}: {value} — {verdict} (jämförelseperiod: {comparison})",
+        "en": "{metric} ≥ {target}: {value} — {verdict} (comparison period: {comparison})",
+    },
+    "stats.goal_met": {"sv": "uppnått", "en": "met"},
+    "stats.goal_not_met": {"sv": "ej uppnått", "en": "not met"},
+    "stats.goal_no_data": {"sv": "inget underlag", "en": "no data"},
+    "stats.no_value": {"sv": "–", "en": "–"},
+    # tracker goals
+    "stats.goals_heading": {"sv": "Mål per insats", "en": "Goals per insats"},
+    "stats.goals_default": {"sv": "standard", "en": "default"},
+    "stats.goals_set_done": {
+        "sv": "Målet för {metric} i {insats} är nu {target}.",
+        "en": "The goal for {metric} in {insats} is now {target}.",
+    },
+    "stats.col_insats": {"sv": "Insats", "en": "Insats"},
+    "stats.col_goal": {"sv": "Mål", "en": "Goal"},
+    "stats.col_source": {"sv": "Källa", "en": "Source"},
+    "stats.goals_set_by": {"sv": "satt av samordnare", "en": "set by a coordinator"},
+    # help texts
+    "stats.help_stats": {
+        "sv": "statistik för en period (alla mått, per kön, med jämförelseperiod och mål)",
+        "en": "statistics for a period (every metric, by gender, with comparison period and goals)",
+    },
+    "stats.help_period": {
+        "sv": "perioden: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
+        "en": "the period: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
+    },
+    "stats.help_from": {
+        "sv": "första dag (ÅÅÅÅ-MM-DD), med --to",
+        "en": "first day (YYYY-MM-DD), with --to",
+    },
+    "stats.help_to": {
+        "sv": "sista dag (ÅÅÅÅ-MM-DD), med --from",
+        "en": "last day (YYYY-MM-DD), with --from",
+    },
+    "stats.help_insats": {
+        "sv": "bara denna insats (kan anges flera gånger; standard: alla)",
+        "en": "only this insats (may be given several times; default: all)",
+    },
+    "stats.help_as_of": {
+        "sv": "räkna som registret såg ut efter händelse nummer SEQ (standard: nu)",
+        "en": "compute as the register stood after event number SEQ (default: now)",
+    },
+    "stats.help_json": {
+        "sv": "skriv report.json (tracker.report/1, oskyddad, intern) i stället för en tabell",
+        "en": "print report.json (tracker.report/1, unsuppressed, internal) instead of a table",
+    },
+    "stats.help_goals": {
+        "sv": "visa styrelsens mål per insats; goals set ändrar ett mål",
+        "en": "show the board's goals per insats; goals set changes one",
+    },
+    "stats.help_goals_insats": {"sv": "bara denna insats", "en": "only this insats"},
+    "stats.help_goals_set": {
+        "sv": "sätt ett mål för en insats (bara samordnare)",
+        "en": "set a goal for an insats (coordinators only)",
+    },
+    "stats.help_goal_metric": {
+        "sv": "måttet: step_up_share, handover_share, followup_6m_share eller followup_18m_share",
+        "en": "the metric: step_up_share, handover_share, followup_6m_share or followup_18m_share",
+    },
+    "stats.help_goal_target": {
+        "sv": "målet som andel eller procent: 0,8 · 0.8 · 80 · 80 %",
+        "en": "the goal as a share or percentage: 0.8 · 0,8 · 80 · 80 %",
+    },
+    "stats.date_format": {
+        "sv": "Datum skrivs ÅÅÅÅ-MM-DD.",
+        "en": "Dates are written YYYY-MM-DD.",
+    },
+    "stats.as_of_format": {
+        "sv": "--as-of ska vara ett händelsenummer (ett heltal 0 eller större).",
+        "en": "--as-of must be an event number (a whole number, 0 or more).",
+    },
+
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
     # App and keys
     "tui.needs_terminal": {

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, select
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
+from tracker.domain.goals import GOALS_SET
 from tracker.store.eventlog import Event, iter_events
-from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, insatser
+from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, goals, insatser
 
 # System event kinds (case event kinds come from the domain).
 REGISTER_CREATED = "register_created"
@@ -136,6 +137,20 @@ def apply(
                 name=payload["name"],
                 version=payload["version"],
                 content=json.dumps(payload["content"], ensure_ascii=False, sort_keys=True),
+                set_seq=event.seq,
+            )
+        )
+    elif event.kind == GOALS_SET:
+        connection.execute(
+            delete(goals).where(
+                (goals.c.insats_id == payload["insats"]) & (goals.c.metric == payload["metric"])
+            )
+        )
+        connection.execute(
+            goals.insert().values(
+                insats_id=payload["insats"],
+                metric=payload["metric"],
+                target=payload["target"],
                 set_seq=event.seq,
             )
         )

@@ -3,7 +3,7 @@ a test checks that a freshly migrated database matches these definitions."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, MetaData, Table, Text
 
 metadata = MetaData()
 
@@ -65,6 +65,17 @@ cases = Table(
     Column("last_seq", Integer, nullable=False),
 )
 
+# Board goals per insats and share (metrics.md, "Goals"); from ``goals_set`` events. An insats
+# without a row for a metric has the default goal (tracker.domain.goals.DEFAULT_GOALS).
+goals = Table(
+    "goals",
+    metadata,
+    Column("insats_id", Integer, ForeignKey("insatser.id"), primary_key=True),
+    Column("metric", Text, primary_key=True),
+    Column("target", Float, nullable=False),
+    Column("set_seq", Integer, nullable=False),
+)
+
 # The Ed25519 key that signs export bundles; it lives only inside the encrypted database.
 signing_key = Table(
     "signing_key",
@@ -75,4 +86,5 @@ signing_key = Table(
     Column("created_seq", Integer, nullable=False),
 )
 
-PROJECTION_TABLES = (cases, code_lists, insatser)
+# Deleted in this order by a rebuild: rows that point at an insats go before the insatser.
+PROJECTION_TABLES = (cases, goals, code_lists, insatser)
