@@ -8,7 +8,7 @@ from pathlib import Path
 from support import PASSPHRASE, TODAY, synthetic_personnummer
 from textual.widgets import DataTable, Input, Static
 from tui.host import HostApp
-from tui.pilot_helpers import choose, select_case, type_into
+from tui.pilot_helpers import select_case, type_into, working_day
 
 from tracker.i18n import t
 from tracker.services import audit, cases, registers
@@ -18,14 +18,8 @@ from tracker.tui.cases import CaseListScreen
 from tracker.tui.detail import CaseDetailScreen
 from tracker.tui.followups import FollowUpsDueScreen
 from tracker.tui.forms import (
-    ApplicationForm,
-    CodeDialog,
-    CorrectForm,
-    ExitForm,
     FollowUpForm,
-    NonStartForm,
     RetractForm,
-    StartForm,
     StepForm,
 )
 
@@ -81,93 +75,7 @@ async def test_the_whole_working_day(db_path: Path, fixed_clock: None) -> None:
     """Two applications, a start, a non-start, three steps, an exit, a follow-up, a correction."""
     app = HostApp(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        registered = []
-        for gender, day, referrer in ((1, "-300", 1), (2, "-200", 2)):
-            await pilot.press("a")
-            await pilot.pause()
-            assert isinstance(app.screen, ApplicationForm)
-            await choose(pilot, "#gender", gender)
-            await type_into(pilot, "#date", day)
-            await choose(pilot, "#referrer", referrer)
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            dialog = app.screen
-            assert isinstance(dialog, CodeDialog)
-            # The code is shown on its own, large, until dismissed.
-            assert str(dialog.query_one("#code", Static).render()) == dialog.code
-            registered.append(dialog.code)
-            await pilot.press("enter")
-            await pilot.pause()
-        first, second = registered
-
-        await select_case(pilot, first)
-        await pilot.press("t")
-        await pilot.pause()
-        assert isinstance(app.screen, StartForm)
-        await type_into(pilot, "#date", "-290")
-        app.screen.query_one("#level").focus()
-        await pilot.press("2", "enter")
-        await pilot.pause()
-
-        await select_case(pilot, second)
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, NonStartForm)
-        await type_into(pilot, "#date", "-190")
-        await choose(pilot, "#reason", 2)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-
-        await select_case(pilot, first)
-        for day, level in (("-200", "3"), ("-150", "4"), ("-100", "5")):
-            await pilot.press("s")
-            await pilot.pause()
-            await type_into(pilot, "#date", day)
-            app.screen.query_one("#level").focus()
-            await pilot.press(level, "enter")
-            await pilot.pause()
-            assert isinstance(app.screen, CaseListScreen)
-
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ExitForm)
-        await type_into(pilot, "#date", "-10")
-        await choose(pilot, "#destination", 4)  # arbetssokande
-        app.screen.query_one("#handover").focus()
-        await pilot.press("space")
-        app.screen.query_one("#level").focus()
-        await pilot.press("6", "ctrl+s")
-        await pilot.pause()
-
-        await pilot.press("u")
-        await pilot.pause()
-        assert isinstance(app.screen, FollowUpForm)
-        await pilot.press("enter")  # today, 6 months, the current level: the defaults
-        await pilot.pause()
-        assert isinstance(app.screen, CaseListScreen)
-
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, CaseDetailScreen)
-        first_step = next(i for i, e in enumerate(detail._entries) if e.kind == "step")
-        step_seq = detail._entries[first_step].seq
-        await pilot.press("home", *(["down"] * first_step), "r")
-        await pilot.pause()
-        assert isinstance(app.screen, CorrectForm)
-        await choose(pilot, "#reason", 3)  # fel_niva
-        app.screen.query_one("#level").focus()
-        await pilot.press("4", "ctrl+s")
-        await pilot.pause()
-        assert app.screen is detail
-        timeline = detail.query_one(DataTable)
-        rows = [timeline.get_row_at(i) for i in range(timeline.row_count)]
-        kinds = [row[2] for row in rows]
-        assert kinds.count("Stegförflyttning") == 3 and kinds[-1] == "Rättelse"
-        replaced = next(row for row in rows if row[0] == str(step_seq))
-        assert replaced[3] == "ersatt"
-        assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][4]
-        assert "● " in str(detail.query_one("#chart", Static).render())
+        first, second = await working_day(pilot)
 
     with _open(db_path) as session:
         started = cases.get_case(session, first)

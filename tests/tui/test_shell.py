@@ -11,9 +11,9 @@ import pytest
 from support import PASSPHRASE, TODAY, synthetic_personnummer
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Static, TextArea
+from tui.pilot_helpers import log_in, status, type_text, wait_until
 
 from tracker.domain.codelists import DEFAULT_LADDER
 from tracker.i18n import t
@@ -21,7 +21,6 @@ from tracker.services import registers
 from tracker.store import keyfile
 from tracker.tui import login
 from tracker.tui.app import SessionLocked, TrackerApp
-from tracker.tui.cases import CaseListScreen
 from tracker.tui.help import HelpScreen
 from tracker.tui.login import LockScreen, LoginScreen
 from tracker.tui.settings import load_settings
@@ -32,32 +31,6 @@ NEW_PASSPHRASE = "fyra vanliga ord här"
 
 def make_app(db_path: Path, **options: object) -> TrackerApp:
     return TrackerApp(db_path, today=lambda: TODAY, **options)  # type: ignore[arg-type]
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-async def wait_until(pilot: Pilot[None], condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    """Key derivation runs in a worker thread: wait for its result to reach the screen."""
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "timed out"
-        await pilot.pause(0.05)
-        waited += 0.05
-    await pilot.pause()  # let a newly shown screen mount and focus its first field
-
-
-def status(app: TrackerApp, selector: str = "#status") -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def log_in(pilot: Pilot[None], app: TrackerApp, passphrase: str = PASSPHRASE) -> None:
-    await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
-    app.screen.query_one("#passphrase", Input).focus()
-    await type_text(pilot, passphrase)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
 
 
 class FormScreen(Screen[None]):
