@@ -7,15 +7,12 @@ side, then the writing ones in order.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from cli_support import finish_cli, start_cli
 from support import synthetic_personnummer
 
 from tracker.services import cases, registers
@@ -26,7 +23,6 @@ pytestmark = pytest.mark.slow
 SALA, HEBY = "Samordningsteam Sala", "Samordningsteam Heby"
 ANNA = ("anna", "korrekt häst batteri zebra")
 RITA = ("rita", "granskare rita cyklar")
-TIMEOUT = 180
 DAY = date.today() - timedelta(days=200)
 
 
@@ -42,30 +38,6 @@ ROWS = [
     ["BERT-2", "man", HEBY, "start", day(5), "3", "", "", ""],
     ["CARL-3", "man", SALA, "ansökan", day(7), "", "", "fk", ""],
 ]
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def start(args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker", *args],
-        cwd=cwd,
-        env={**clean, **env},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def finish(process: subprocess.Popen[bytes]) -> Run:
-    out, err = process.communicate(timeout=TIMEOUT)
-    return Run(process.returncode, out.decode("utf-8"), err.decode("utf-8"))
 
 
 def login(user: tuple[str, str]) -> dict[str, str]:
@@ -115,13 +87,13 @@ def test_import_dry_run_errors_roles_then_import_and_reimport(tmp_path: Path) ->
     before = audit_head(db)
 
     dry, errors, capped, reviewer, missing = (
-        finish(process)
+        finish_cli(process)
         for process in [
-            start(["import", str(good), "--dry-run"], tmp_path, login(ANNA)),
-            start(["import", str(bad)], tmp_path, login(ANNA)),
-            start(["import", str(many)], tmp_path, login(ANNA)),
-            start(["import", str(good)], tmp_path, login(RITA)),
-            start(["import", str(tmp_path / "saknas.csv")], tmp_path, login(ANNA)),
+            start_cli(["import", str(good), "--dry-run"], tmp_path, login(ANNA)),
+            start_cli(["import", str(bad)], tmp_path, login(ANNA)),
+            start_cli(["import", str(many)], tmp_path, login(ANNA)),
+            start_cli(["import", str(good)], tmp_path, login(RITA)),
+            start_cli(["import", str(tmp_path / "saknas.csv")], tmp_path, login(ANNA)),
         ]
     )
     assert dry.code == 0, dry
@@ -147,11 +119,11 @@ def test_import_dry_run_errors_roles_then_import_and_reimport(tmp_path: Path) ->
     assert missing.code == 1 and missing.err.count("\n") == 1 and "saknas.csv" in missing.err
     assert audit_head(db) == before  # nothing above wrote anything
 
-    first = finish(start(["--lang", "en", "import", str(good)], tmp_path, login(ANNA)))
+    first = finish_cli(start_cli(["--lang", "en", "import", str(good)], tmp_path, login(ANNA)))
     assert first.code == 0, first
     assert "Imported from" in first.out and "5 events from 5 rows" in first.out
     assert f"{SALA}: 4" in first.out and f"{HEBY}: 1" in first.out
-    again = finish(start(["import", str(good)], tmp_path, login(ANNA)))
+    again = finish_cli(start_cli(["import", str(good)], tmp_path, login(ANNA)))
     assert again.code == 0, again
     assert "5 rader fanns redan (hoppades över)" in again.out
     assert "0 händelser" in again.out

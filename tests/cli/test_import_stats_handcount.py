@@ -21,13 +21,11 @@ The file (tests/data/handcount_2026h1.csv) was counted by hand for 2026H1 (2026-
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -59,38 +57,25 @@ EXPECTED_COUNTS = {
 GENDERS = ("kvinna", "man", "ej_angivet", "total")
 
 
-def _run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        cwd=cwd,
-        env={**base, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("handcount")
     shutil.copy(DATA, folder / "handcount.csv")
-    created = _run(
+    created = run_cli(
         "init", "--user", "anna", "--insats", SALA, "--insats", "Samordningsteam Heby",
         cwd=folder, env={"TRACKER_NEW_PASSPHRASE": PASSPHRASE},
     )  # fmt: skip
-    assert created.returncode == 0, created.stderr
+    assert created.code == 0, created.err
     login = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": PASSPHRASE}
-    result = _run("import", "handcount.csv", cwd=folder, env=login)
-    assert result.returncode == 0, result.stderr
+    result = run_cli("import", "handcount.csv", cwd=folder, env=login)
+    assert result.code == 0, result.err
     return folder, login
 
 
 def _stats(folder: Path, login: dict[str, str], *extra: str) -> dict:
-    result = _run("stats", "--period", "2026H1", "--json", *extra, cwd=folder, env=login)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    result = run_cli("stats", "--period", "2026H1", "--json", *extra, cwd=folder, env=login)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
 
 
 def test_counts_equal_the_hand_count(imported: tuple[Path, dict[str, str]]) -> None:
@@ -137,7 +122,7 @@ def test_all_insatser_add_the_other_team(imported: tuple[Path, dict[str, str]]) 
 def test_reimporting_the_file_adds_nothing(imported: tuple[Path, dict[str, str]]) -> None:
     folder, login = imported
     before = _stats(folder, login, "--insats", SALA)
-    again = _run("import", "handcount.csv", cwd=folder, env=login)
-    assert again.returncode == 0, again.stderr
-    assert "40" in again.stdout  # every one of the 40 rows reported as skipped
+    again = run_cli("import", "handcount.csv", cwd=folder, env=login)
+    assert again.code == 0, again.err
+    assert "40" in again.out  # every one of the 40 rows reported as skipped
     assert _stats(folder, login, "--insats", SALA)["counts"] == before["counts"]

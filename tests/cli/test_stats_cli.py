@@ -8,14 +8,11 @@ by side, since each login spends about a second in the key derivation.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_support import run_side_by_side
 
 from tracker.domain.periods import Period
 from tracker.services import cases, registers
@@ -27,30 +24,6 @@ SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"
 ANNA = "korrekt häst batteri zebra"
 BO = "bo granskar varje siffra"
-TIMEOUT = 180
-
-
-def _start(args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker", *args],
-        cwd=cwd,
-        env={**clean, **env},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _run_all(
-    cwd: Path, *calls: tuple[Sequence[str], Mapping[str, str]]
-) -> list[tuple[int, str, str]]:
-    started = [_start(args, cwd, env) for args, env in calls]
-    results = []
-    for process in started:
-        out, err = process.communicate(timeout=TIMEOUT)
-        results.append((process.returncode, out.decode(), err.decode()))
-    return results
 
 
 def _as(user: str, passphrase: str) -> dict[str, str]:
@@ -85,7 +58,7 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_stats_table_json_empty_period_and_unknown_insats(register: Path) -> None:
     coordinator = _as("anna", ANNA)
-    table, as_json, empty, unknown, no_period = _run_all(
+    table, as_json, empty, unknown, no_period = run_side_by_side(
         register,
         (["stats", "--period", "2026H1"], coordinator),
         (["stats", "--period", "2026H1", "--insats", SALA, "--json"], coordinator),
@@ -130,7 +103,7 @@ def test_stats_table_json_empty_period_and_unknown_insats(register: Path) -> Non
 
 
 def test_goals_are_shown_to_all_and_set_by_coordinators_only(register: Path) -> None:
-    refused, shown = _run_all(
+    refused, shown = run_side_by_side(
         register,
         (
             ["goals", "set", "--insats", SALA, "--metric", "step_up_share", "--target", "70"],
@@ -145,7 +118,7 @@ def test_goals_are_shown_to_all_and_set_by_coordinators_only(register: Path) -> 
     assert code == 0, err
     assert "80 %" in out and "standard" in out and HEBY not in out
 
-    (set_run,) = _run_all(
+    (set_run,) = run_side_by_side(
         register,
         (
             ["goals", "set", "--insats", SALA, "--metric", "step_up_share", "--target", "0,7"],
@@ -154,7 +127,7 @@ def test_goals_are_shown_to_all_and_set_by_coordinators_only(register: Path) -> 
     )
     assert set_run[0] == 0, set_run
     assert "70 %" in set_run[1]
-    listed, stats, bad_target = _run_all(
+    listed, stats, bad_target = run_side_by_side(
         register,
         (["goals"], _as("bo", BO)),
         (["stats", "--period", "2026H1", "--insats", SALA, "--json"], _as("bo", BO)),
