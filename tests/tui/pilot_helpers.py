@@ -151,7 +151,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
 
 
-async def wait_until(pilot: Pilot[None], condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(pilot: Pilot[None], condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     """Key derivation runs in a worker thread: wait for its result to reach the screen."""
     waited = 0.0
     while not condition():
