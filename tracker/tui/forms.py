@@ -36,12 +36,11 @@ from tracker.i18n import t
 from tracker.services import cases
 from tracker.services.codelists import current_lists
 from tracker.services.session import Lists, ServiceError, Session
+from tracker.tui.localise import current_language, localise_bindings
 from tracker.tui.widgets import (
     LevelList,
     ScreenActions,
-    host_lang,
     level_text,
-    translate_bindings,
 )
 
 _LEVELLED = (START, STEP, EXIT, FOLLOW_UP)
@@ -101,8 +100,8 @@ class FormScreen(ModalScreen[Any]):
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
         self.code = code
-        translate_bindings(self)
-        self.lang = host_lang(self)
+        localise_bindings(self)
+        self.lang = current_language()
         self.lists: Lists = current_lists(self.session)
         self.view = cases.get_case(self.session, code) if code is not None else None
 
@@ -554,10 +553,10 @@ class CodeDialog(ModalScreen[None]):
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
-        translate_bindings(self)
+        localise_bindings(self)
 
     def compose(self) -> ComposeResult:
-        lang = host_lang(self)
+        lang = current_language()
         with Vertical():
             yield Static(t("tui.form_code_title", lang), markup=False)
             yield Static(self.code, id="code", markup=False)

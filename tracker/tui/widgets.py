@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker.domain.codelists import CodeList, Ladder
-from tracker.i18n import get_language, t
+from tracker.i18n import t
 from tracker.services import cases
 from tracker.services.session import PermissionDenied, ServiceError, Session
+from tracker.tui.localise import current_language, localise_bindings
 
 NO_LEVEL = "none"
-
-
-def host_lang(node: DOMNode) -> str:
-    """The language the hosting app shows (its ``lang``), else the catalog's current one."""
-    try:
-        return str(getattr(node.app, "lang", None) or get_language())
-    except Exception:  # no running app (a screen built outside one): fall back
-        return get_language()
-
-
-def translate_bindings(node: DOMNode) -> None:
-    """Replace catalog keys in the node's binding descriptions with text in the app's language.
-
-    Bindings are declared at class level, before anyone knows the language; each screen calls
-    this from ``__init__`` so the footer, the help screen and the palette read translated text.
-    """
-    lang = host_lang(node)
-    translated = BindingsMap()
-    for _key, binding in node._bindings:
-        description = binding.description
-        if description.startswith("tui."):
-            description = t(description, lang)
-        translated._add_binding(dataclasses.replace(binding, description=description))
-    node._bindings = translated
 
 
 def role_refusal(session: Session, lang: str) -> str | None:
@@ -61,7 +36,7 @@ class ScreenActions(Provider):
 
     def _commands(self) -> Iterator[tuple[str, str, Any]]:
         screen = self.screen
-        lang = host_lang(screen)
+        lang = current_language()
         seen: set[str] = set()
         for _key, binding in screen._bindings:
             if not binding.show or binding.action in seen or not binding.description:
@@ -142,7 +117,7 @@ class LevelList(OptionList):
         if highlight is None and not allow_none:
             highlight = ladder.lowest  # no level known yet: start from the bottom
         self._initial = NO_LEVEL if highlight is None else str(highlight)
-        translate_bindings(self)
+        localise_bindings(self)
 
     def on_mount(self) -> None:
         try:
@@ -201,8 +176,8 @@ class WritingScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
-        self.lang = host_lang(self)
+        localise_bindings(self)
+        self.lang = current_language()
 
     @property
     def session(self) -> Session:
