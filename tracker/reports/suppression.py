@@ -1,0 +1,326 @@
+"""Small-count suppression for board exports (metrics.md, "Small-count suppression").
+
+A report's counts form tables whose cells add up to published totals: the gender cells of one
+metric add up to its total, and the cells of a breakdown (reasons, destinations, kinds) add up,
+per gender column, to the metric they break down. Hiding a small count is not enough when the
+cell can be found again by subtraction, so:
+
+1. Primary: a count n with 0 < n < threshold is hidden and shown as ``<threshold``.
+2. Secondary, as metrics.md says: in every group (an equation "cells = total"), if exactly one
+   cell is hidden, the smallest other non-zero cell is hidden too; repeat until nothing changes.
+3. A safety net for what that rule alone misses: hidden cells that the equations still pin down,
+   either jointly (a linear combination of several groups isolates one cell) or through the
+   bounds a reader knows (a primary cell lies in 1..threshold−1, a secondary one is at least the
+   threshold). Each pinned cell makes the smallest published non-zero cell of one of its groups
+   hidden too, and the rule of step 2 runs again.
+
+One case no hiding can mend, since zero is always shown as 0: a group whose every non-zero cell
+is itself small can be reasoned out from the bounds alone (with threshold 3, "<3" and "<3" beside
+a total of "<3" can only be 1, 1 and 2). Such cells are then treated as given away, and the rest
+is protected against them too. The limit is stated in docs/metrics.md.
+
+Secondary cells are shown as ``x`` (Statistics Sweden's mark for a figure withheld for
+confidentiality), never as ``<threshold``, which would be untrue for them.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+DEFAULT_THRESHOLD = 5
+MIN_THRESHOLD = 3
+GENDERS = ("kvinna", "man", "ej_angivet")
+TOTAL = "total"
+COLUMNS = (*GENDERS, TOTAL)
+SECONDARY_MARK = "x"
+
+Cell = tuple[str, ...]  # ("counts", metric, column) or ("breakdowns", name, code, column)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Published cells that add up to a published total: sum(parts) == total."""
+
+    parts: tuple[Cell, ...]
+    total: Cell
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (*self.parts, self.total)
+
+
+def primary_mark(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+def check_threshold(threshold: int) -> int:
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < MIN_THRESHOLD:
+        raise ValueError(f"the suppression threshold must be an integer ≥ {MIN_THRESHOLD}")
+    return threshold
+
+
+# --- the tables of a report ------------------------------------------------------------------
+
+
+def count_cells(part: Mapping[str, Any]) -> dict[Cell, int]:
+    """Every count of a report part (``counts`` and ``breakdowns``) by its cell address."""
+    cells: dict[Cell, int] = {}
+    for metric, row in part.get("counts", {}).items():
+        for column, value in row.items():
+            cells[("counts", metric, column)] = value
+    for name, table in part.get("breakdowns", {}).items():
+        for code, row in table.items():
+            for column, value in row.items():
+                cells[("breakdowns", name, code, column)] = value
+    return cells
+
+
+def _holds(values: Mapping[Cell, int], group: Group) -> bool:
+    return all(c in values for c in group.cells) and (
+        sum(values[c] for c in group.parts) == values[group.total]
+    )
+
+
+def groups_of(part: Mapping[str, Any], values: Mapping[Cell, int]) -> list[Group]:
+    """The additive groups of a report part; only those that hold, since only a true sum can
+    give a hidden cell away."""
+    found: list[Group] = []
+    for metric in part.get("counts", {}):
+        found.append(
+            Group(tuple(("counts", metric, g) for g in GENDERS), ("counts", metric, TOTAL))
+        )
+    for name, table in part.get("breakdowns", {}).items():
+        for code in table:
+            found.append(
+                Group(
+                    tuple(("breakdowns", name, code, g) for g in GENDERS),
+                    ("breakdowns", name, code, TOTAL),
+                )
+            )
+        base = name.split("_by_")[0]  # exits_by_destination adds up to exits
+        for column in COLUMNS:
+            found.append(
+                Group(
+                    tuple(("breakdowns", name, code, column) for code in table),
+                    ("counts", base, column),
+                )
+            )
+    return [g for g in found if _holds(values, g)]
+
+
+# --- choosing the hidden cells ---------------------------------------------------------------
+
+
+def choose_hidden(
+    values: Mapping[Cell, int], groups: Iterable[Group], threshold: int
+) -> tuple[set[Cell], set[Cell]]:
+    """The (primary, secondary) hidden cells of one table system."""
+    check_threshold(threshold)
+    groups = list(groups)
+    primary = {c for c, v in values.items() if 0 < v < threshold}
+    hidden = set(primary)
+    # Hidden cells a reader can pin down and no further hiding can protect (every other cell of
+    # their groups is hidden or zero): from here on they are reasoned with as if published.
+    given_away: set[Cell] = set()
+    while True:
+        if _one_hidden_rule(values, groups, hidden, given_away):
+            continue
+        pinned = pinned_cells(values, groups, hidden - given_away, primary, threshold)
+        if not pinned:
+            return primary, hidden - primary
+        if not any(
+            _hide_smallest_other(values, group, hidden)
+            for cell in sorted(pinned)
+            for group in groups
+            if cell in group.cells
+        ):
+            given_away |= pinned
+
+
+def _hide_smallest_other(values: Mapping[Cell, int], group: Group, hidden: set[Cell]) -> bool:
+    candidates = [c for c in group.cells if c not in hidden and values[c] > 0]
+    if not candidates:
+        return False
+    hidden.add(min(candidates, key=lambda c: (values[c], c)))
+    return True
+
+
+def _one_hidden_rule(
+    values: Mapping[Cell, int], groups: list[Group], hidden: set[Cell], given_away: set[Cell]
+) -> bool:
+    """metrics.md's rule, one pass: True when it hid something."""
+    changed = False
+    for group in groups:
+        if sum(c in hidden and c not in given_away for c in group.cells) == 1:
+            changed |= _hide_smallest_other(values, group, hidden)
+    return changed
+
+
+def pinned_cells(
+    values: Mapping[Cell, int],
+    groups: list[Group],
+    unknown: set[Cell],
+    primary: set[Cell],
+    threshold: int,
+) -> set[Cell]:
+    """Unknown cells a reader can determine from everything else: by the groups' sums together,
+    or by the bounds of hidden cells carried from group to group."""
+    return _pinned_jointly(values, groups, unknown) | _pinned_by_bounds(
+        values, groups, unknown, primary, threshold
+    )
+
+
+def _pinned_jointly(
+    values: Mapping[Cell, int], groups: list[Group], unknown: set[Cell]
+) -> set[Cell]:
+    """Cells fixed by the groups' linear equations together: x_i is determined exactly when the
+    unit vector e_i lies in the row space of the equations restricted to the unknown cells."""
+    unknowns = sorted(unknown)
+    rows = [g for g in groups if any(c in unknown for c in g.cells)]
+    if not unknowns or not rows:
+        return set()
+    index = {c: i for i, c in enumerate(unknowns)}
+    matrix = np.zeros((len(rows), len(unknowns)))
+    for r, group in enumerate(rows):
+        for cell in group.parts:
+            if cell in index:
+                matrix[r, index[cell]] += 1
+        if group.total in index:
+            matrix[r, index[group.total]] -= 1
+    rank = np.linalg.matrix_rank(matrix)
+    pinned = set()
+    for cell, i in index.items():
+        unit = np.zeros((1, len(unknowns)))
+        unit[0, i] = 1
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            pinned.add(cell)
+    return pinned
+
+
+def bounds(cell: Cell, primary: set[Cell], threshold: int) -> tuple[float, float]:
+    """What a reader knows of a hidden cell: 1..threshold−1 when shown as <threshold, else at
+    least the threshold (a secondary cell was not small enough for primary suppression)."""
+    return (1, threshold - 1) if cell in primary else (threshold, math.inf)
+
+
+def _pinned_by_bounds(
+    values: Mapping[Cell, int],
+    groups: list[Group],
+    unknown: set[Cell],
+    primary: set[Cell],
+    threshold: int,
+) -> set[Cell]:
+    """Interval propagation: each group narrows its unknown cells' ranges from the others'
+    ranges, until nothing narrows; a range of one value gives the cell away."""
+    ranges = {c: list(bounds(c, primary, threshold)) for c in unknown}
+    narrowed = True
+    while narrowed:
+        narrowed = False
+        for group in groups:
+            signed = [(c, 1) for c in group.parts] + [(group.total, -1)]
+            if not any(c in unknown for c, _ in signed):
+                continue
+            known = sum(s * values[c] for c, s in signed if c not in unknown)
+            terms = [(c, s) for c, s in signed if c in unknown]
+            for cell, sign in terms:
+                others = [
+                    sorted((s * ranges[c][0], s * ranges[c][1])) for c, s in terms if c != cell
+                ]
+                low_rest = sum(o[0] for o in others)
+                high_rest = sum(o[1] for o in others)
+                # sign·x = −known − rest
+                ends = sorted(((-known - high_rest) * sign, (-known - low_rest) * sign))
+                low, high = max(ranges[cell][0], ends[0]), min(ranges[cell][1], ends[1])
+                if (low, high) != tuple(ranges[cell]):
+                    ranges[cell] = [low, high]
+                    narrowed = True
+    return {c for c, (low, high) in ranges.items() if low == high}
+
+
+# --- applying it to a report -----------------------------------------------------------------
+
+
+def _set(part: dict[str, Any], cell: Cell, mark: str) -> None:
+    target = part
+    for key in cell[:-1]:
+        target = target[key]
+    target[cell[-1]] = mark
+
+
+def _suppress_part(part: dict[str, Any], threshold: int) -> set[Cell]:
+    values = count_cells(part)
+    primary, secondary = choose_hidden(values, groups_of(part, values), threshold)
+    for cell in primary:
+        _set(part, cell, primary_mark(threshold))
+    for cell in secondary:
+        _set(part, cell, SECONDARY_MARK)
+    hidden = primary | secondary
+    _suppress_shares(part, hidden)
+    _suppress_figures(part, hidden)
+    return hidden
+
+
+# Which count cells each share is computed from (metrics.md, "Shares and other figures").
+SHARE_PARTS = {
+    "step_up_share": ("step_up", "exits_measurable"),
+    "handover_share": ("exits_handover", "exits"),
+    "followup_6m_share": ("followup_6m_held", "followup_6m"),
+    "followup_18m_share": ("followup_18m_held", "followup_18m"),
+}
+
+
+def share_cells(name: str, column: str) -> tuple[Cell, Cell] | None:
+    if name in SHARE_PARTS:
+        num, den = SHARE_PARTS[name]
+        return ("counts", num, column), ("counts", den, column)
+    if name.startswith("destination_share."):
+        code = name.split(".", 1)[1]
+        return ("breakdowns", "exits_by_destination", code, column), ("counts", "exits", column)
+    return None
+
+
+def _suppress_shares(part: dict[str, Any], hidden: set[Cell]) -> None:
+    values = count_cells(part)  # already marked: hidden cells read as their marks
+    for name, by_column in part.get("shares", {}).items():
+        for column, share in by_column.items():
+            cells = share_cells(name, column)
+            if cells is None or not any(c in hidden for c in cells):
+                continue
+            num, den = cells
+            share["num"], share["den"], share["value"] = values[num], values[den], None
+            share["suppressed"] = True
+
+
+def _suppress_figures(part: dict[str, Any], hidden: set[Cell]) -> None:
+    """The median stay of a hidden group of exits would describe those few people."""
+    median = part.get("figures", {}).get("days_in_insats_median", {})
+    for column in list(median):
+        if ("counts", "exits", column) in hidden:
+            median[column] = None
+
+
+def suppress_report(report: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dict:
+    """A suppressed copy of a ``tracker.report/1`` dictionary (interfaces.md)."""
+    check_threshold(threshold)
+    out = copy.deepcopy(dict(report))
+    hidden = _suppress_part(out, threshold)
+    if isinstance(out.get("comparison"), dict):
+        comparison_hidden = _suppress_part(out["comparison"], threshold)
+    else:
+        comparison_hidden = set()
+    for goal in out.get("goals", []):
+        cells = share_cells(goal.get("metric", ""), TOTAL)
+        if cells is None:
+            continue
+        if any(c in hidden for c in cells):
+            goal["value"], goal["met"] = None, None
+        if any(c in comparison_hidden for c in cells) and "comparison_value" in goal:
+            goal["comparison_value"] = None
+    out["suppression"] = {"threshold": threshold}
+    return out
