@@ -1198,9 +1198,6 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
-    # --- stats (tracker stats, tracker goals) ----------------------------------------------
-    # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
-    # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
     # Case list (home screen)
     "tui.cases.title": {"sv": "Deltagare", "en": "Participants"},
     "tui.cases.col_code": {"sv": "Kod", "en": "Code"},
@@ -1395,4 +1392,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No follow-ups due in the next {days} days.",
     },
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
+    # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
+    # --- reports: tables, csv, xlsx ---------------------------------------------------------
+    # --- reports: pdf -----------------------------------------------------------------------
+    # --- reports: recount (tracker audit recount) -------------------------------------------
+    # --- tui: reports -----------------------------------------------------------------------
 }
