@@ -8,10 +8,11 @@ cell can be found again by subtraction, so:
 1. Primary: a count n with 0 < n < threshold is hidden and shown as ``<threshold``.
 2. Secondary, as metrics.md says: in every group (an equation "cells = total"), if exactly one
    cell is hidden, the smallest other non-zero cell is hidden too; repeat until nothing changes.
-3. A safety net for what that rule alone misses: hidden cells that the equations still pin down,
-   either jointly (a linear combination of several groups isolates one cell) or through the
-   bounds a reader knows (a primary cell lies in 1..threshold−1, a secondary one is at least the
-   threshold). Each pinned cell makes the smallest published non-zero cell of one of its groups
+3. A safety net for what that rule alone misses: hidden cells a reader can still pin down,
+   jointly (a linear combination of several groups isolates one cell), through the bounds a
+   reader knows (a primary cell lies in 1..threshold−1, a secondary one is at least the
+   threshold), or exactly, by an integer program over all of it (the audit statistical offices
+   run). Each pinned cell makes the smallest published non-zero cell of one of its groups
    hidden too, and the rule of step 2 runs again.
 
 One case no hiding can mend, since zero is always shown as 0: a group whose every non-zero cell
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 DEFAULT_THRESHOLD = 5
 MIN_THRESHOLD = 3
@@ -111,6 +113,15 @@ def groups_of(part: Mapping[str, Any], values: Mapping[Cell, int]) -> list[Group
                     ("counts", base, column),
                 )
             )
+    # Identities between metrics a reader could also subtract with (metrics.md): everyone
+    # enrolled during the period either ended in it or is still active at its end.
+    for column in COLUMNS:
+        found.append(
+            Group(
+                (("counts", "active_at_end", column), ("counts", "exits", column)),
+                ("counts", "enrolled", column),
+            )
+        )
     return [g for g in found if _holds(values, g)]
 
 
@@ -171,9 +182,79 @@ def pinned_cells(
 ) -> set[Cell]:
     """Unknown cells a reader can determine from everything else: by the groups' sums together,
     or by the bounds of hidden cells carried from group to group."""
-    return _pinned_jointly(values, groups, unknown) | _pinned_by_bounds(
+    # The two quick tests first; the exact one (an integer program per cell) only when they
+    # find nothing, since it costs two solver runs per hidden cell.
+    quick = _pinned_jointly(values, groups, unknown) | _pinned_by_bounds(
         values, groups, unknown, primary, threshold
     )
+    return quick or _pinned_exactly(values, groups, unknown, primary, threshold)
+
+
+def _pinned_exactly(
+    values: Mapping[Cell, int],
+    groups: list[Group],
+    unknown: set[Cell],
+    primary: set[Cell],
+    threshold: int,
+) -> set[Cell]:
+    """Cells with one possible value given everything a reader knows: every published cell,
+    every group's sum, whole numbers, and the bounds of each hidden cell. For each unknown cell
+    an integer program (HiGHS through scipy) looks for a solution with that cell below its true
+    value, and one above; a cell with neither is pinned. This is the audit statistical offices
+    run on suppressed tables, and it catches what interval reasoning alone misses."""
+    unknowns = sorted(unknown)
+    if not unknowns:
+        return set()
+    index = {c: i for i, c in enumerate(unknowns)}
+    rows, sums = [], []
+    for group in groups:
+        row = np.zeros(len(unknowns))
+        known = 0
+        for cell, sign in [(c, 1) for c in group.parts] + [(group.total, -1)]:
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                known += sign * values[cell]
+        if row.any():
+            rows.append(row)
+            sums.append(-known)
+    if not rows:
+        return set()
+    equations = LinearConstraint(np.array(rows), sums, sums)
+    ranges = [bounds(c, primary, threshold) for c in unknowns]
+    integral = np.ones(len(unknowns))
+    pinned = set()
+    for cell, i in index.items():
+        truth = values[cell]
+        low, high = ranges[i]
+        # Another solution has this cell at most truth-1, or at least truth+1.
+        alternatives = [(low, truth - 1), (truth + 1, high)]
+        if not any(
+            lo <= hi and _feasible(equations, ranges, integral, i, lo, hi)
+            for lo, hi in alternatives
+        ):
+            pinned.add(cell)
+    return pinned
+
+
+def _feasible(
+    equations: LinearConstraint,
+    ranges: list[tuple[float, float]],
+    integral: np.ndarray,
+    i: int,
+    low: float,
+    high: float,
+) -> bool:
+    lows = np.array([r[0] for r in ranges], dtype=float)
+    highs = np.array([r[1] for r in ranges], dtype=float)
+    lows[i], highs[i] = low, high
+    result = milp(
+        np.zeros(len(ranges)),
+        constraints=[equations],
+        integrality=integral,
+        bounds=Bounds(lows, highs),
+    )
+    return bool(result.status == 0)
 
 
 def _pinned_jointly(
@@ -320,7 +401,11 @@ def suppress_report(report: Mapping[str, Any], threshold: int = DEFAULT_THRESHOL
             continue
         if any(c in hidden for c in cells):
             goal["value"], goal["met"] = None, None
+            values = count_cells(out)  # already marked: a hidden count reads as its mark
+            goal["num"], goal["den"] = values[cells[0]], values[cells[1]]
         if any(c in comparison_hidden for c in cells) and "comparison_value" in goal:
             goal["comparison_value"] = None
+            goal["comparison_met"] = None
     out["suppression"] = {"threshold": threshold}
+    out["internal"] = False
     return out
