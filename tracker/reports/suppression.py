@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.linalg import null_space
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 DEFAULT_THRESHOLD = 5
@@ -223,8 +224,28 @@ def _pinned_exactly(
     equations = LinearConstraint(np.array(rows), sums, sums)
     ranges = [bounds(c, primary, threshold) for c in unknowns]
     integral = np.ones(len(unknowns))
+    truths = np.array([values[c] for c in unknowns], dtype=float)
+    # A few solutions with random objectives first: every cell that differs from its true value
+    # in any of them is not pinned, which spares most of the per-cell runs below. The search
+    # box is narrowed to near the truth so every run has a finite optimum; any solution inside
+    # it is a solution. Seeded, so the same report always hides the same cells.
+    open_cells = set(range(len(unknowns)))
+    randomness = np.random.default_rng(0)
+    lows = np.array([r[0] for r in ranges], dtype=float)
+    highs = np.minimum([r[1] for r in ranges], truths + threshold)
+    for _ in range(8):
+        result = milp(
+            randomness.choice([-1.0, 1.0], len(unknowns)),
+            constraints=[equations],
+            integrality=integral,
+            bounds=Bounds(lows, highs),
+        )
+        if result.status == 0:
+            open_cells -= set(np.flatnonzero(np.round(result.x) != truths).tolist())
     pinned = set()
     for cell, i in index.items():
+        if i not in open_cells:
+            continue
         truth = values[cell]
         low, high = ranges[i]
         # Another solution has this cell at most truth-1, or at least truth+1.
@@ -274,14 +295,9 @@ def _pinned_jointly(
                 matrix[r, index[cell]] += 1
         if group.total in index:
             matrix[r, index[group.total]] -= 1
-    rank = np.linalg.matrix_rank(matrix)
-    pinned = set()
-    for cell, i in index.items():
-        unit = np.zeros((1, len(unknowns)))
-        unit[0, i] = 1
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            pinned.add(cell)
-    return pinned
+    # e_i lies in the row space exactly when every vector of the null space has x_i = 0.
+    kernel = null_space(matrix)
+    return {cell for cell, i in index.items() if np.allclose(kernel[i], 0, atol=1e-9)}
 
 
 def bounds(cell: Cell, primary: set[Cell], threshold: int) -> tuple[float, float]:
