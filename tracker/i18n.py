@@ -1394,6 +1394,104 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
     # --- reports: tables, csv, xlsx ---------------------------------------------------------
+    "tables.col.total": {"sv": "Totalt", "en": "Total"},
+    "tables.col.target": {"sv": "Mål", "en": "Goal"},
+    "tables.col.result": {"sv": "Resultat {label}", "en": "Result {label}"},
+    "tables.col.met": {"sv": "Uppnått", "en": "Met"},
+    "tables.col.comparison_result": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.flow.title": {"sv": "Periodens flöde", "en": "The period's flow"},
+    "tables.flow.index": {"sv": "Mått", "en": "Metric"},
+    "tables.flow.definition": {
+        "sv": "Antal deltagare per steg under perioden: kontakter (ärenden som pågick någon gång under perioden), nya ansökningar, nya inskrivna, ej startade, inskrivna, pågående vid periodens slut och avslutade.",
+        "en": "Participants at each stage during the period: contacts (cases open at some time in the period), new applications, newly enrolled, not started, enrolled, active at the end of the period and exits.",
+    },
+    "tables.step_up.title": {"sv": "Stegförflyttning vid avslut", "en": "Step up at exit"},
+    "tables.step_up.index": {"sv": "Mått", "en": "Metric"},
+    "tables.step_up.definition": {
+        "sv": "Avslut med både start- och avslutsnivå (mätbara avslut), de av dem som slutade på en högre nivå än de började, och andelen.",
+        "en": "Exits with both a start and an exit level (measurable exits), those among them that ended on a higher level than they started, and the share.",
+    },
+    "tables.exits_by_destination.title": {
+        "sv": "Sysselsättning vid avslut",
+        "en": "Destination at exit",
+    },
+    "tables.exits_by_destination.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.exits_by_destination.definition": {
+        "sv": "Avslutade under perioden per sysselsättning vid avslut; raderna summerar till antalet avslutade.",
+        "en": "Exits during the period by destination at exit; the rows add up to the number of exits.",
+    },
+    "tables.destination_shares.title": {
+        "sv": "Andel av avslutade per sysselsättning",
+        "en": "Share of exits by destination",
+    },
+    "tables.destination_shares.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.destination_shares.definition": {
+        "sv": "Avslutade med en viss sysselsättning delat med alla avslutade under perioden.",
+        "en": "Exits to a destination divided by all exits during the period.",
+    },
+    "tables.exits_by_kind.title": {"sv": "Avslutstyp", "en": "Kind of exit"},
+    "tables.exits_by_kind.index": {"sv": "Avslutstyp", "en": "Kind"},
+    "tables.exits_by_kind.definition": {
+        "sv": "Avslutade under perioden per avslutstyp: enligt plan eller avbrutna.",
+        "en": "Exits during the period by kind: ended as planned or discontinued.",
+    },
+    "tables.handover.title": {
+        "sv": "Överlämning till ordinarie insats",
+        "en": "Handover to an ordinary intervention",
+    },
+    "tables.handover.index": {"sv": "Mått", "en": "Metric"},
+    "tables.handover.definition": {
+        "sv": "Avslutade under perioden som vid avslutet lämnades över till en ordinarie insats hos en part, och deras andel av alla avslutade.",
+        "en": "Exits during the period handed over to an ordinary intervention at a party, and their share of all exits.",
+    },
+    "tables.followups.title": {
+        "sv": "Uppföljningar efter 6 och 18 månader",
+        "en": "Follow-ups after 6 and 18 months",
+    },
+    "tables.followups.index": {"sv": "Mått", "en": "Metric"},
+    "tables.followups.definition": {
+        "sv": "Uppföljningar daterade under perioden, de som visar samma nivå som vid avslut eller högre och andelen; saknade: avslut vars uppföljning skulle ha gjorts under perioden men inte är registrerad.",
+        "en": "Follow-ups dated in the period, those showing the exit level or higher and the share; missing: exits whose follow-up fell due in the period but is not registered.",
+    },
+    "tables.not_started_by_reason.title": {
+        "sv": "Orsaker till att insatsen inte startade",
+        "en": "Reasons for not starting",
+    },
+    "tables.not_started_by_reason.index": {"sv": "Orsak", "en": "Reason"},
+    "tables.not_started_by_reason.definition": {
+        "sv": "Ansökningar som under perioden avslutades utan start, per orsak; raderna summerar till antalet ej startade.",
+        "en": "Applications closed without a start during the period, by reason; the rows add up to the number not started.",
+    },
+    "tables.referrers.title": {"sv": "Remittenter", "en": "Referrers"},
+    "tables.referrers.index": {"sv": "Remittent", "en": "Referrer"},
+    "tables.referrers.definition": {
+        "sv": "Nya ansökningar under perioden per remitterande part.",
+        "en": "New applications during the period by referring party.",
+    },
+    "tables.days_in_insats.title": {"sv": "Tid i insatsen", "en": "Time in the intervention"},
+    "tables.days_in_insats.index": {"sv": "Mått", "en": "Metric"},
+    "tables.days_in_insats.definition": {
+        "sv": "Median av antal dagar från start till avslut för deltagare som avslutades under perioden.",
+        "en": "Median number of days from start to exit for participants who exited during the period.",
+    },
+    "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
+    "tables.goals.index": {"sv": "Mål", "en": "Goal"},
+    "tables.goals.definition": {
+        "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
+        "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",
+    },
+    "tables.comparison.title": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.comparison.index": {"sv": "Mått", "en": "Metric"},
+    "tables.comparison.definition": {
+        "sv": "Huvudtalen för samma period ett år tidigare, beräknade på samma sätt.",
+        "en": "The main figures of the same period one year earlier, computed the same way.",
+    },
     # --- reports: pdf -----------------------------------------------------------------------
     # --- reports: recount (tracker audit recount) -------------------------------------------
     # --- tui: reports -----------------------------------------------------------------------
