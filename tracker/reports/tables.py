@@ -382,7 +382,9 @@ def _table_sheet(
     period = t(
         "tables.sheet_period",
         lang,
-        period=_period_text(report["period"]),
+        period=_period_text(
+            report["comparison_period" if table.slug == "comparison" else "period"]
+        ),
         insatser=", ".join(report.get("insatser", [])),
     )
     sheet.cell(row=_PERIOD_ROW, column=1, value=period)
@@ -507,7 +509,10 @@ def _about_sheet(
         (t("tables.about.period", lang), _period_text(report["period"])),
         (t("tables.about.comparison_period", lang), _period_text(report["comparison_period"])),
         (t("tables.about.insatser", lang), ", ".join(report.get("insatser", []))),
-        (t("tables.about.generated_at", lang), info.generated_at.isoformat(timespec="seconds")),
+        (
+            t("tables.about.generated_at", lang),
+            info.generated_at.isoformat(sep=" ", timespec="minutes"),
+        ),
         (
             t("tables.about.suppression", lang),
             t("tables.about.internal", lang)
