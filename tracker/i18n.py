@@ -1065,7 +1065,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "--as-of ska vara ett händelsenummer (ett heltal 0 eller större).",
         "en": "--as-of must be an event number (a whole number, 0 or more).",
     },
-
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
     # App and keys
     "tui.needs_terminal": {
@@ -1196,7 +1195,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "En stegförflyttning uppåt betyder att deltagaren når en högre nivå än tidigare. Nivåerna är en status, inte en ordning som måste följas: man kan hoppa över nivåer och falla tillbaka. Registrera den nivå deltagaren är på nu.",
         "en": "A step up means the participant reaches a higher level than before. The levels are a status, not a required sequence: people skip levels and fall back. Record the level the participant is on now.",
     },
-
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
     # Case list (home screen)
     "tui.cases.title": {"sv": "Deltagare", "en": "Participants"},
@@ -1394,6 +1392,200 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
     # --- reports: tables, csv, xlsx ---------------------------------------------------------
+    "tables.col.total": {"sv": "Totalt", "en": "Total"},
+    "tables.col.target": {"sv": "Mål", "en": "Goal"},
+    "tables.col.result": {"sv": "Resultat {label}", "en": "Result {label}"},
+    "tables.col.met": {"sv": "Uppnått", "en": "Met"},
+    "tables.col.comparison_result": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.flow.title": {"sv": "Periodens flöde", "en": "The period's flow"},
+    "tables.flow.index": {"sv": "Mått", "en": "Metric"},
+    "tables.flow.definition": {
+        "sv": "Antal deltagare per steg under perioden: kontakter (ärenden som pågick någon gång under perioden), nya ansökningar, nya inskrivna, ej startade, inskrivna, pågående vid periodens slut och avslutade.",
+        "en": "Participants at each stage during the period: contacts (cases open at some time in the period), new applications, newly enrolled, not started, enrolled, active at the end of the period and exits.",
+    },
+    "tables.step_up.title": {"sv": "Stegförflyttning vid avslut", "en": "Step up at exit"},
+    "tables.step_up.index": {"sv": "Mått", "en": "Metric"},
+    "tables.step_up.definition": {
+        "sv": "Avslut med både start- och avslutsnivå (mätbara avslut), de av dem som slutade på en högre nivå än de började, och andelen.",
+        "en": "Exits with both a start and an exit level (measurable exits), those among them that ended on a higher level than they started, and the share.",
+    },
+    "tables.exits_by_destination.title": {
+        "sv": "Sysselsättning vid avslut",
+        "en": "Destination at exit",
+    },
+    "tables.exits_by_destination.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.exits_by_destination.definition": {
+        "sv": "Avslutade under perioden per sysselsättning vid avslut; raderna summerar till antalet avslutade.",
+        "en": "Exits during the period by destination at exit; the rows add up to the number of exits.",
+    },
+    "tables.destination_shares.title": {
+        "sv": "Andel av avslutade per sysselsättning",
+        "en": "Share of exits by destination",
+    },
+    "tables.destination_shares.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.destination_shares.definition": {
+        "sv": "Avslutade med en viss sysselsättning delat med alla avslutade under perioden.",
+        "en": "Exits to a destination divided by all exits during the period.",
+    },
+    "tables.exits_by_kind.title": {"sv": "Avslutstyp", "en": "Kind of exit"},
+    "tables.exits_by_kind.index": {"sv": "Avslutstyp", "en": "Kind"},
+    "tables.exits_by_kind.definition": {
+        "sv": "Avslutade under perioden per avslutstyp: enligt plan eller avbrutna.",
+        "en": "Exits during the period by kind: ended as planned or discontinued.",
+    },
+    "tables.handover.title": {
+        "sv": "Överlämning till ordinarie insats",
+        "en": "Handover to an ordinary intervention",
+    },
+    "tables.handover.index": {"sv": "Mått", "en": "Metric"},
+    "tables.handover.definition": {
+        "sv": "Avslutade under perioden som vid avslutet lämnades över till en ordinarie insats hos en part, och deras andel av alla avslutade.",
+        "en": "Exits during the period handed over to an ordinary intervention at a party, and their share of all exits.",
+    },
+    "tables.followups.title": {
+        "sv": "Uppföljningar efter 6 och 18 månader",
+        "en": "Follow-ups after 6 and 18 months",
+    },
+    "tables.followups.index": {"sv": "Mått", "en": "Metric"},
+    "tables.followups.definition": {
+        "sv": "Uppföljningar daterade under perioden, de som visar samma nivå som vid avslut eller högre och andelen; saknade: avslut vars uppföljning skulle ha gjorts under perioden men inte är registrerad.",
+        "en": "Follow-ups dated in the period, those showing the exit level or higher and the share; missing: exits whose follow-up fell due in the period but is not registered.",
+    },
+    "tables.not_started_by_reason.title": {
+        "sv": "Orsaker till att insatsen inte startade",
+        "en": "Reasons for not starting",
+    },
+    "tables.not_started_by_reason.index": {"sv": "Orsak", "en": "Reason"},
+    "tables.not_started_by_reason.definition": {
+        "sv": "Ansökningar som under perioden avslutades utan start, per orsak; raderna summerar till antalet ej startade.",
+        "en": "Applications closed without a start during the period, by reason; the rows add up to the number not started.",
+    },
+    "tables.referrers.title": {"sv": "Remittenter", "en": "Referrers"},
+    "tables.referrers.index": {"sv": "Remittent", "en": "Referrer"},
+    "tables.referrers.definition": {
+        "sv": "Nya ansökningar under perioden per remitterande part.",
+        "en": "New applications during the period by referring party.",
+    },
+    "tables.days_in_insats.title": {"sv": "Tid i insatsen", "en": "Time in the intervention"},
+    "tables.days_in_insats.index": {"sv": "Mått", "en": "Metric"},
+    "tables.days_in_insats.definition": {
+        "sv": "Median av antal dagar från start till avslut för deltagare som avslutades under perioden.",
+        "en": "Median number of days from start to exit for participants who exited during the period.",
+    },
+    "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
+    "tables.goals.index": {"sv": "Mått", "en": "Metric"},
+    "tables.goals.definition": {
+        "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
+        "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",
+    },
+    "tables.comparison.title": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.comparison.index": {"sv": "Mått", "en": "Metric"},
+    "tables.comparison.definition": {
+        "sv": "Huvudtalen för samma period ett år tidigare, beräknade på samma sätt.",
+        "en": "The main figures of the same period one year earlier, computed the same way.",
+    },
+    "tables.flow.sheet": {"sv": "Flöde", "en": "Flow"},
+    "tables.step_up.sheet": {"sv": "Stegförflyttning", "en": "Step up"},
+    "tables.exits_by_destination.sheet": {"sv": "Sysselsättning vid avslut", "en": "Destinations"},
+    "tables.destination_shares.sheet": {
+        "sv": "Andel per sysselsättning",
+        "en": "Destination shares",
+    },
+    "tables.exits_by_kind.sheet": {"sv": "Avslutstyp", "en": "Kind of exit"},
+    "tables.handover.sheet": {"sv": "Ordinarie insats", "en": "Handover"},
+    "tables.followups.sheet": {"sv": "Uppföljningar", "en": "Follow-ups"},
+    "tables.not_started_by_reason.sheet": {"sv": "Ej startade", "en": "Not started"},
+    "tables.referrers.sheet": {"sv": "Remittenter", "en": "Referrers"},
+    "tables.days_in_insats.sheet": {"sv": "Tid i insatsen", "en": "Time in intervention"},
+    "tables.goals.sheet": {"sv": "Mål", "en": "Goals"},
+    "tables.comparison.sheet": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    # xlsx: every sheet
+    "tables.sheet_period": {
+        "sv": "Period {period} · {insatser}",
+        "en": "Period {period} · {insatser}",
+    },
+    "tables.mark.demo": {
+        "sv": "DEMO: påhittade uppgifter ur ett demoregister, inga riktiga deltagare.",
+        "en": "DEMO: made-up data from a demo register, no real participants.",
+    },
+    "tables.mark.internal": {
+        "sv": "INTERNT: små tal visas oskyddade. Lämnas inte till styrelsen och publiceras inte.",
+        "en": "INTERNAL: small counts are not suppressed. Not for the board, not for publication.",
+    },
+    "tables.mark.internal_short": {"sv": "INTERNT", "en": "INTERNAL"},
+    # xlsx: charts
+    "tables.chart.flow": {"sv": "Periodens flöde per kön", "en": "The period's flow by gender"},
+    "tables.chart.destinations": {
+        "sv": "Sysselsättning vid avslut per kön",
+        "en": "Destination at exit by gender",
+    },
+    "tables.chart.step_up": {
+        "sv": "Andel avslut med stegförflyttning mot målet",
+        "en": "Share of exits with a step up against the goal",
+    },
+    "tables.axis.people": {"sv": "Antal personer", "en": "Number of people"},
+    "tables.axis.gender": {"sv": "Kön", "en": "Gender"},
+    "tables.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
+    "tables.goal_row": {"sv": "Mål (gäller alla)", "en": "Goal (for everyone)"},
+    # xlsx: the "Om rapporten" sheet
+    "tables.about.sheet": {"sv": "Om rapporten", "en": "About the report"},
+    "tables.about.title": {"sv": "Om rapporten", "en": "About the report"},
+    "tables.about.what_label": {"sv": "Rapport", "en": "Report"},
+    "tables.about.what": {
+        "sv": "Rapport till styrelsen: deltagarnas flöde och resultat i samordningsteamens insatser, beräknade ur registret.",
+        "en": "Report to the board: the participants' flow and results in the coordination teams' interventions, computed from the register.",
+    },
+    "tables.about.forbund": {"sv": "Samordningsförbund", "en": "Coordination association"},
+    "tables.about.period": {"sv": "Period", "en": "Period"},
+    "tables.about.comparison_period": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    "tables.about.insatser": {"sv": "Insatser", "en": "Interventions"},
+    "tables.about.generated_at": {"sv": "Skapad", "en": "Generated"},
+    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count suppression"},
+    "tables.about.threshold": {
+        "sv": "Tröskel {threshold}: antal mellan 1 och {largest} visas inte.",
+        "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
+    },
+    "tables.about.internal": {
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
+    },
+    "tables.about.audit_head": {"sv": "Revisionsloggens huvud", "en": "Audit log head"},
+    "tables.about.audit_head_value": {
+        "sv": "händelse {seq}, hash {hash}",
+        "en": "event {seq}, hash {hash}",
+    },
+    "tables.about.signer": {
+        "sv": "Signeringsnyckelns fingeravtryck",
+        "en": "Signing key fingerprint",
+    },
+    "tables.about.tool_version": {"sv": "Programversion", "en": "Tool version"},
+    "tables.about.database_id": {"sv": "Registrets id", "en": "Register id"},
+    "tables.about.verify_label": {"sv": "Kontroll", "en": "Verification"},
+    "tables.about.verify": {
+        "sv": "Siffrorna är beräknade ur registret till och med revisionsloggens huvud ovan. Kontrollera buntens signatur med: tracker verify BUNT.zip",
+        "en": "The figures are computed from the register up to the audit log head above. Check the bundle's signature with: tracker verify BUNDLE.zip",
+    },
+    "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
+    "tables.about.mark_zero": {"sv": "ingen person", "en": "no one"},
+    "tables.about.mark_primary": {
+        "sv": "mellan 1 och {largest} personer; dolt för att ingen ska kunna identifieras",
+        "en": "between 1 and {largest} people; hidden so that no one can be identified",
+    },
+    "tables.about.mark_secondary": {
+        "sv": "dolt för att ett dolt litet tal inte ska kunna räknas fram ur summorna",
+        "en": "hidden so that a hidden small count cannot be worked out from the totals",
+    },
+    "tables.about.mark_none": {
+        "sv": "inget värde (till exempel en andel av noll avslut)",
+        "en": "no value (for example a share of zero exits)",
+    },
+    "tables.about.definitions": {"sv": "Definitioner", "en": "Definitions"},
     # --- reports: pdf -----------------------------------------------------------------------
     # --- reports: recount (tracker audit recount) -------------------------------------------
     # --- tui: reports -----------------------------------------------------------------------
