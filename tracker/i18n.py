@@ -1617,11 +1617,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Varje avsnitt har ett diagram, en tabell per kön och en rad som förklarar måttet. "
         "Andelar är i procent av nämnaren i samma kolumn; – betyder att underlag saknas. "
         "Rapporten är signerad: sidfoten visar signeringsnyckelns fingeravtryck, som en "
-        "granskare kan jämföra med `tracker verify`.",
+        "granskare kan jämföra med tracker verify.",
         "en": "Each section has a chart, a table by gender and one line explaining the measure. "
         "Shares are percentages of the denominator in the same column; – means no data. "
         "The report is signed: the footer shows the signing key's fingerprint, which a "
-        "reviewer can compare with `tracker verify`.",
+        "reviewer can compare with tracker verify.",
     },
     "pdf.banner.demo": {
         "sv": "DEMO – påhittade uppgifter, inga verkliga deltagare",

@@ -318,13 +318,20 @@ class _Pages:
         """A table with a wrapped header, wrapped cells and striped rows, continued on new
         pages (with its header again) when it does not fit."""
         columns = len(header)
-        if label_width is None:
-            label_width = min(3.0, CONTENT_WIDTH - (columns - 1) * 0.9)
-        other = (CONTENT_WIDTH - label_width) / max(1, columns - 1)
-        widths = [label_width, *([other] * (columns - 1))]
         pad = 0.05
         size = TABLE_SIZE
         line = _points(size) * LINE
+        if label_width is None:
+            label_width = min(3.0, CONTENT_WIDTH - (columns - 1) * 0.9)
+        other = (CONTENT_WIDTH - label_width) / max(1, columns - 1)
+        # A column is at least as wide as its longest word, so a header such as
+        # "Jämförelseperiod" wraps between words, never inside one; the label column gives way.
+        widths = [label_width]
+        for column in range(1, columns):
+            words = [*header[column].split(" "), *(row[column] for row in rows)]
+            widest = max(self.measure.width(w, size, "bold") for w in words) / 72 + 2 * pad
+            widths.append(max(other, widest))
+        widths[0] = max(1.2, CONTENT_WIDTH - sum(widths[1:]))
 
         def wrapped(cells: Sequence[str], weight: str) -> list[list[str]]:
             return [
@@ -342,11 +349,21 @@ class _Pages:
         while True:
             title_text = t("pdf.continued", self.lang, title=title) if continued else title
             title_height = _points(10.5) * LINE + 0.06
-            if self.room() < title_height + head_height + (heights[index] if heights else 0):
+            needed = title_height + head_height
+            whole = needed + sum(heights[index:])
+            fresh = TOP - BOTTOM
+            # Start on a new page when the next row does not fit, or when the rest of the table
+            # would fit on one page but not on this one: a table split without need reads badly.
+            if self.room() < needed + (heights[index] if heights else 0) or (
+                self.room() < whole <= fresh and self.y < TOP
+            ):
                 self.new_page()
             self.paragraph(title_text, 10.5, weight="bold", gap=0.06)
             self._row(head, widths, head_height, pad, "bold", HEADER_FILL, None)
-            while index < len(body) and self.room() >= heights[index]:
+            drawn = 0
+            # At least one row per page, so a row taller than a page cannot loop forever.
+            while index < len(body) and (self.room() >= heights[index] or drawn == 0):
+                drawn += 1
                 fill = STRIPE_FILL if index % 2 else None
                 row_colours = colours[index] if colours is not None else None
                 self._row(body[index], widths, heights[index], pad, "normal", fill, row_colours)
@@ -639,9 +656,11 @@ def _destinations_chart(
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["exits_by_destination"]
     labels = [_code_label("exit_destination", code, lang) for code in breakdown]
+    # The total too: in a small team most gender cells are hidden, and the board still sees
+    # where people went.
     series = [
-        (columns[g], GENDER_COLOURS[g], [_count_value(cells[g], lang) for cells in breakdown.values()])
-        for g in GENDERS
+        (columns[c], GENDER_COLOURS[c], [_count_value(cells[c], lang) for cells in breakdown.values()])
+        for c in COLUMNS
     ]
     ax.set_title(t("pdf.chart.destinations", lang), loc="left", fontweight="bold")
     return _hbars(ax, labels, series, lang)
@@ -713,7 +732,7 @@ def _code_label(list_name: str, code: str, lang: str) -> str:
 SECTIONS: tuple[_Section, ...] = (
     _Section("flow", _flow_chart, 3.4, 2.1),
     _Section("step_up", _step_up_chart, 2.9, 0.55),
-    _Section("exits_by_destination", _destinations_chart, 4.0, 1.9),
+    _Section("exits_by_destination", _destinations_chart, 4.6, 1.9),
     _Section("followups", _followups_chart, 2.9, 0.55),
     _Section("not_started_by_reason", _reasons_chart, 3.0, 2.1),
 )
@@ -786,8 +805,11 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         for position, (label, values) in enumerate(
             zip(frame.index, frame.itertuples(index=False), strict=True)
         ):
-            rows.append([str(label), *(format_cell(goals, v, lang) for v in values)])
+            cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
             met = met_by_metric.get(metrics[position]) if position < len(metrics) else None
+            if met is not None and len(cells) == len(header):
+                cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
+            rows.append(cells)
             verdict = {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)  # type: ignore[arg-type]
             colours.append([None, None, None, verdict, None])
         if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
