@@ -22,9 +22,11 @@ is drawn in, so nothing runs off a page; long tables continue on the next page.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,20 +94,32 @@ def _points(size: float) -> float:
 # --- measuring and wrapping text ------------------------------------------------------------
 
 
-class _Measure:
-    """Text widths in points, from the Agg renderer at 72 dpi (the layout is in inches)."""
+_THREAD = threading.local()
 
-    def __init__(self) -> None:
-        self._renderer = RendererAgg(1, 1, 72)
-        self._cache: dict[tuple[str, float, str], float] = {}
+
+def _agg() -> RendererAgg:
+    # One renderer per thread: FreeType's state is not shared safely (the TUI exports in a
+    # worker thread).
+    renderer = getattr(_THREAD, "renderer", None)
+    if renderer is None:
+        renderer = _THREAD.renderer = RendererAgg(1, 1, 72)
+    return renderer
+
+
+@functools.lru_cache(maxsize=65536)
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of ``text`` in points, as the Agg renderer at 72 dpi draws it. Cached across
+    reports: the same labels and headers come back on every page and in every export."""
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    width, _, _ = _agg().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width)
+
+
+class _Measure:
+    """Wraps text to a width in inches (the layout's unit)."""
 
     def width(self, text: str, size: float, weight: str = "normal") -> float:
-        key = (text, size, weight)
-        if key not in self._cache:
-            prop = FontProperties(family=FONT, size=size, weight=weight)
-            width, _, _ = self._renderer.get_text_width_height_descent(text, prop, ismath=False)
-            self._cache[key] = width
-        return self._cache[key]
+        return text_width(text, size, weight)
 
     def wrap(self, text: str, width_in: float, size: float, weight: str = "normal") -> list[str]:
         """``text`` broken into lines no wider than ``width_in``; a word too long for a line
@@ -269,9 +283,7 @@ class _Pages:
     ) -> None:
         style.setdefault("color", INK)
         style.setdefault("va", "top")
-        (figure or self.figure).text(
-            x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style
-        )
+        (figure or self.figure).text(x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style)
 
     def paragraph(
         self,
@@ -400,12 +412,27 @@ class _Pages:
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
             colour = colours[column] if colours is not None and colours[column] else INK
             if column == 0:
-                self.text(x + pad, top - pad, "\n".join(lines), TABLE_SIZE, weight=weight,
-                          linespacing=LINE, color=colour)
+                self.text(
+                    x + pad,
+                    top - pad,
+                    "\n".join(lines),
+                    TABLE_SIZE,
+                    weight=weight,
+                    linespacing=LINE,
+                    color=colour,
+                )
             else:
-                self.text(x + width - pad, top - pad, "\n".join(lines), TABLE_SIZE,
-                          weight=weight, linespacing=LINE, ha="right", multialignment="right",
-                          color=colour)
+                self.text(
+                    x + width - pad,
+                    top - pad,
+                    "\n".join(lines),
+                    TABLE_SIZE,
+                    weight=weight,
+                    linespacing=LINE,
+                    ha="right",
+                    multialignment="right",
+                    color=colour,
+                )
             x += width
         self.figure.add_artist(
             matplotlib.lines.Line2D(
@@ -478,17 +505,34 @@ class _Pages:
                 edgecolor="none",
             )
         )
-        self.text(MARGIN + 0.1, top - 0.06, "\n".join(lines), 9, figure=figure,
-                  weight="bold", color="white", linespacing=LINE)
+        self.text(
+            MARGIN + 0.1,
+            top - 0.06,
+            "\n".join(lines),
+            9,
+            figure=figure,
+            weight="bold",
+            color="white",
+            linespacing=LINE,
+        )
         # A faint diagonal watermark, so a page cut out of the report still says what it is.
         words = []
         if self.info.demo:
             words.append(t("pdf.watermark.demo", self.lang))
         if self.info.internal:
             words.append(t("pdf.watermark.internal", self.lang))
-        figure.text(0.5, 0.45, " ".join(words), fontsize=64 if len(words) == 1 else 44,
-                    color=WARNING, alpha=0.07, rotation=55, ha="center", va="center",
-                    weight="bold")
+        figure.text(
+            0.5,
+            0.45,
+            " ".join(words),
+            fontsize=64 if len(words) == 1 else 44,
+            color=WARNING,
+            alpha=0.07,
+            rotation=55,
+            ha="center",
+            va="center",
+            weight="bold",
+        )
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -540,13 +584,23 @@ def _hbars(
             hidden |= value.hidden
             empty |= value.empty
             if value.number is not None:
-                ax.barh(y, value.number, height=height * 0.92, color=colour,
-                        label=name if row == 0 else None)
+                ax.barh(
+                    y,
+                    value.number,
+                    height=height * 0.92,
+                    color=colour,
+                    label=name if row == 0 else None,
+                )
             elif row == 0:
                 ax.barh(y, 0, height=0, color=colour, label=name)  # keeps the legend entry
-            ax.text((value.number or 0) + max(1.0, maximum) * 0.01, y, value.label,
-                    va="center", fontsize=7.5,
-                    color=HIDDEN_COLOUR if value.number is None else INK)
+            ax.text(
+                (value.number or 0) + max(1.0, maximum) * 0.01,
+                y,
+                value.label,
+                va="center",
+                fontsize=7.5,
+                color=HIDDEN_COLOUR if value.number is None else INK,
+            )
     ax.set_yticks(range(len(labels)), _wrap_labels(labels))
     ax.invert_yaxis()
     _count_axis(ax, lang, maximum, "x")
@@ -572,12 +626,24 @@ def _vbars(
             hidden |= value.hidden
             empty |= value.empty
             if value.number is not None:
-                ax.bar(x, value.number, width=width * 0.92, color=colour,
-                       label=name if column == 0 else None)
+                ax.bar(
+                    x,
+                    value.number,
+                    width=width * 0.92,
+                    color=colour,
+                    label=name if column == 0 else None,
+                )
             elif column == 0:
                 ax.bar(x, 0, width=0, color=colour, label=name)
-            ax.text(x, (value.number or 0) + 1.5, value.label, ha="center", va="bottom",
-                    fontsize=7.5, color=HIDDEN_COLOUR if value.number is None else INK)
+            ax.text(
+                x,
+                (value.number or 0) + 1.5,
+                value.label,
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=HIDDEN_COLOUR if value.number is None else INK,
+            )
     ax.set_xticks(range(len(labels)), _wrap_labels(labels, 14))
     ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -600,8 +666,15 @@ def _mark_of(report: Mapping[str, Any]) -> str:
 def _flow_chart(
     ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
-    stages = ("contacts", "applications", "started", "not_started", "pending_at_end", "exits",
-              "active_at_end")
+    stages = (
+        "contacts",
+        "applications",
+        "started",
+        "not_started",
+        "pending_at_end",
+        "exits",
+        "active_at_end",
+    )
     labels = [t(f"stats.metric.{stage}", lang) for stage in stages]
     series = [
         (
@@ -644,8 +717,13 @@ def _step_up_chart(
     ax.set_yticks(range(0, 101, 20))
     target = _goal_target(report, "step_up_share")
     if target is not None:
-        ax.axhline(target * 100, color=GOAL_COLOUR, linestyle="--", linewidth=1.4,
-                   label=t("pdf.goal_line", lang, target=format_share(target, lang)))
+        ax.axhline(
+            target * 100,
+            color=GOAL_COLOUR,
+            linestyle="--",
+            linewidth=1.4,
+            label=t("pdf.goal_line", lang, target=format_share(target, lang)),
+        )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
     return flags
@@ -659,7 +737,11 @@ def _destinations_chart(
     # The total too: in a small team most gender cells are hidden, and the board still sees
     # where people went.
     series = [
-        (columns[c], GENDER_COLOURS[c], [_count_value(cells[c], lang) for cells in breakdown.values()])
+        (
+            columns[c],
+            GENDER_COLOURS[c],
+            [_count_value(cells[c], lang) for cells in breakdown.values()],
+        )
         for c in COLUMNS
     ]
     ax.set_title(t("pdf.chart.destinations", lang), loc="left", fontweight="bold")
@@ -688,11 +770,23 @@ def _followups_chart(
         target = _goal_target(report, kind)
         if target is None:
             continue
-        ax.hlines(target * 100, position - 0.45, position + 0.45, color=GOAL_COLOUR,
-                  linestyle="--", linewidth=1.4,
-                  label=None if labelled else t("pdf.goal_marker", lang))
-        ax.text(position + 0.46, target * 100, format_share(target, lang), va="center",
-                fontsize=7.5, color=GOAL_COLOUR)
+        ax.hlines(
+            target * 100,
+            position - 0.45,
+            position + 0.45,
+            color=GOAL_COLOUR,
+            linestyle="--",
+            linewidth=1.4,
+            label=None if labelled else t("pdf.goal_marker", lang),
+        )
+        ax.text(
+            position + 0.46,
+            target * 100,
+            format_share(target, lang),
+            va="center",
+            fontsize=7.5,
+            color=GOAL_COLOUR,
+        )
         labelled = True
     ax.set_xlim(-0.6, 1.75)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False)
@@ -775,8 +869,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
     for label, value in facts:
         top = pages.y
         pages.text(MARGIN, top, label, 10.5, weight="bold", color=MUTED)
-        pages.paragraph(value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width,
-                        gap=0.14)
+        pages.paragraph(
+            value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
+        )
     pages.y -= 0.4
     pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
@@ -786,8 +881,16 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
     lang = pages.lang
     pages.new_page()
     pages.heading(t("pdf.summary.title", lang), 18)
-    pages.paragraph(t("pdf.summary.intro", lang, period=report["period"]["label"],
-                      comparison=report["comparison_period"]["label"]), color=MUTED, gap=0.25)
+    pages.paragraph(
+        t(
+            "pdf.summary.intro",
+            lang,
+            period=report["period"]["label"],
+            comparison=report["comparison_period"]["label"],
+        ),
+        color=MUTED,
+        gap=0.25,
+    )
 
     goals = tables.get("goals")
     if goals is not None:
@@ -837,8 +940,13 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         if step_up is not None:
             for label, value in step_up.frame[step_up.frame.columns[-1]].items():
                 if label in earlier_totals.index:
-                    rows.append([str(label), format_cell(step_up, value, lang),
-                                 format_cell(earlier, earlier_totals.get(label), lang)])
+                    rows.append(
+                        [
+                            str(label),
+                            format_cell(step_up, value, lang),
+                            format_cell(earlier, earlier_totals.get(label), lang),
+                        ]
+                    )
         pages.table(t("pdf.summary.key_figures", lang), header, rows, label_width=3.9)
 
 
