@@ -43,8 +43,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tracker.i18n import get_language, t
 from tracker.reports.info import ReportInfo
+from tracker.reports.suppression import SECONDARY_MARK, primary_mark
 from tracker.reports.tables import Table, is_share
-from tracker.stats.engine import COLUMNS, GENDERS
+from tracker.stats.engine import COLUMNS
 
 # --- page geometry (inches) and style --------------------------------------------------------
 
@@ -57,6 +58,7 @@ FONT = "DejaVu Sans"  # ships with matplotlib; has å, ä, ö and the dashes and
 BODY_SIZE = 9.5
 TABLE_SIZE = 8.5
 LINE = 1.3  # line height as a multiple of the font size
+ASCENT = 0.95  # first baseline below a cell's top, in font sizes (room for Å)
 
 INK = "#1a1a1a"
 MUTED = "#5a5a5a"
@@ -219,11 +221,12 @@ def _count_value(cell: Any, lang: str) -> _Value:
     return _Value(float(cell), format_count(int(cell), lang))
 
 
-def _share_value(share: Mapping[str, Any] | None, mark: str, lang: str) -> _Value:
+def _share_value(share: Mapping[str, Any] | None, lang: str) -> _Value:
     if share is None:
         return _Value(None, t("stats.no_value", lang), empty=True)
     if share.get("suppressed"):
-        return _Value(None, mark, hidden=True)
+        # As the tables show it: a share is hidden because its numerator or denominator is.
+        return _Value(None, SECONDARY_MARK, hidden=True)
     value = share.get("value")
     if value is None:
         return _Value(None, t("stats.no_value", lang), empty=True)
@@ -297,7 +300,10 @@ class _Pages:
         **style: Any,
     ) -> None:
         lines = self.measure.wrap(text, width, size, weight)
-        self.text(x, self.y, "\n".join(lines), size, weight=weight, linespacing=LINE, **style)
+        # Line by line on computed baselines: the height taken is exactly the height reserved.
+        for number, line in enumerate(lines):
+            baseline = self.y - _points(size) * (ASCENT + number * LINE)
+            self.text(x, baseline, line, size, weight=weight, va="baseline", **style)
         self.y -= len(lines) * _points(size) * LINE + gap
 
     def heading(self, text: str, size: float = 15) -> None:
@@ -306,7 +312,7 @@ class _Pages:
     def axes(self, height: float, left: float = 1.0, right: float = 0.25) -> Axes:
         """Axes ``height`` inches tall below ``y``; ``left`` leaves room for tick labels."""
         top_room = 0.35  # the axes title
-        bottom_room = 0.55  # tick labels and the axis label
+        bottom_room = 0.85  # tick labels, the axis label and the legend
         x0 = MARGIN + left
         width = CONTENT_WIDTH - left - right
         y0 = self.y - top_room - height
@@ -409,28 +415,21 @@ class _Pages:
                 )
             )
         x = MARGIN
+        line = _points(TABLE_SIZE) * LINE
+        first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
             colour = colours[column] if colours is not None and colours[column] else INK
-            if column == 0:
+            # One Text per line on its baseline: every cell of a row then sits on the same
+            # baseline whatever its letters, and the row height is exactly what was measured.
+            for number, text in enumerate(lines):
                 self.text(
-                    x + pad,
-                    top - pad,
-                    "\n".join(lines),
+                    x + pad if column == 0 else x + width - pad,
+                    first_baseline - number * line,
+                    text,
                     TABLE_SIZE,
                     weight=weight,
-                    linespacing=LINE,
-                    color=colour,
-                )
-            else:
-                self.text(
-                    x + width - pad,
-                    top - pad,
-                    "\n".join(lines),
-                    TABLE_SIZE,
-                    weight=weight,
-                    linespacing=LINE,
-                    ha="right",
-                    multialignment="right",
+                    va="baseline",
+                    ha="left" if column == 0 else "right",
                     color=colour,
                 )
             x += width
@@ -566,6 +565,21 @@ def _count_axis(ax: Axes, lang: str, maximum: float, axis: str = "x") -> None:
         ax.set_ylabel(t("pdf.axis.people", lang))
 
 
+def _legend_below(ax: Axes, drop: float) -> None:
+    """The legend in one row ``drop`` inches below the axes (under the tick and axis labels),
+    where it can never cover a bar."""
+    height = ax.get_position().height * PAGE_HEIGHT
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -drop / height),
+        ncol=max(1, len(labels)),
+        frameon=False,
+    )
+
+
 def _hbars(
     ax: Axes,
     labels: Sequence[str],
@@ -607,7 +621,7 @@ def _hbars(
     ax.grid(axis="x", color="#e3e3e3", linewidth=0.6)
     ax.set_axisbelow(True)
     if count > 1:
-        ax.legend(loc="lower right", frameon=False)
+        _legend_below(ax, 0.5)
     return hidden, empty
 
 
@@ -643,6 +657,8 @@ def _vbars(
                 va="bottom",
                 fontsize=7.5,
                 color=HIDDEN_COLOUR if value.number is None else INK,
+                # Readable where it crosses the goal line.
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
             )
     ax.set_xticks(range(len(labels)), _wrap_labels(labels, 14))
     ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
@@ -653,18 +669,18 @@ def _vbars(
 @dataclass(frozen=True)
 class _Section:
     slug: str  # the table of report_tables shown under the chart
-    draw: Callable[[Axes, Mapping[str, Any], Mapping[str, str], str], tuple[bool, bool]]
+    draw: Callable[[Axes, Mapping[str, Any], Table, Mapping[str, str], str], tuple[bool, bool]]
     height: float  # the chart's height in inches
     left: float  # room for the tick labels on the left
 
 
 def _mark_of(report: Mapping[str, Any]) -> str:
     suppression = report.get("suppression")
-    return f"<{suppression['threshold']}" if suppression else "x"
+    return primary_mark(suppression["threshold"]) if suppression else SECONDARY_MARK
 
 
 def _flow_chart(
-    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     stages = (
         "contacts",
@@ -689,24 +705,27 @@ def _flow_chart(
         ),
     ]
     ax.set_title(t("pdf.chart.flow", lang), loc="left", fontweight="bold")
-    return _hbars(ax, labels, series, lang)
+    flags = _hbars(ax, labels, series, lang)
+    # Rules between the flow's steps: in → decided (started / not started / pending) → out.
+    for boundary in (1.5, 4.5):
+        ax.axhline(boundary, color=RULE, linewidth=0.8, linestyle=":")
+    return flags
 
 
 def _step_up_chart(
-    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
-    mark = _mark_of(report)
     series = [
         (
             report["period"]["label"],
             PERIOD_COLOUR,
-            [_share_value(report["shares"]["step_up_share"].get(c), mark, lang) for c in COLUMNS],
+            [_share_value(report["shares"]["step_up_share"].get(c), lang) for c in COLUMNS],
         ),
         (
             report["comparison_period"]["label"],
             COMPARISON_COLOUR,
             [
-                _share_value(report["comparison"]["shares"]["step_up_share"].get(c), mark, lang)
+                _share_value(report["comparison"]["shares"]["step_up_share"].get(c), lang)
                 for c in COLUMNS
             ],
         ),
@@ -724,16 +743,16 @@ def _step_up_chart(
             linewidth=1.4,
             label=t("pdf.goal_line", lang, target=format_share(target, lang)),
         )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
     return flags
 
 
 def _destinations_chart(
-    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["exits_by_destination"]
-    labels = [_code_label("exit_destination", code, lang) for code in breakdown]
+    labels = _breakdown_labels(table, breakdown)
     # The total too: in a small team most gender cells are hidden, and the board still sees
     # where people went.
     series = [
@@ -749,15 +768,14 @@ def _destinations_chart(
 
 
 def _followups_chart(
-    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
-    mark = _mark_of(report)
     kinds = ("followup_6m_share", "followup_18m_share")
     series = [
         (
             columns[c],
             GENDER_COLOURS[c],
-            [_share_value(report["shares"][kind].get(c), mark, lang) for kind in kinds],
+            [_share_value(report["shares"][kind].get(c), lang) for kind in kinds],
         )
         for c in COLUMNS
     ]
@@ -789,17 +807,17 @@ def _followups_chart(
         )
         labelled = True
     ax.set_xlim(-0.6, 1.75)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False)
+    _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
     return flags
 
 
 def _reasons_chart(
-    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["not_started_by_reason"]
     earlier = report["comparison"]["breakdowns"].get("not_started_by_reason", {})
-    labels = [_code_label("non_start_reason", code, lang) for code in breakdown]
+    labels = _breakdown_labels(table, breakdown)
     series = [
         (
             report["period"]["label"],
@@ -816,11 +834,11 @@ def _reasons_chart(
     return _hbars(ax, labels, series, lang)
 
 
-def _code_label(list_name: str, code: str, lang: str) -> str:
-    from tracker.domain.codelists import DEFAULT_CODE_LISTS
-
-    code_list = DEFAULT_CODE_LISTS.get(list_name)
-    return code_list.label(code, lang) if code_list is not None and code in code_list else code
+def _breakdown_labels(table: Table, breakdown: Mapping[str, Any]) -> list[str]:
+    """The codes' labels as the table under the chart shows them (its first rows, one per code,
+    in the report's order), so chart and table always name a code alike."""
+    labels = [str(label) for label in table.frame.index[: len(breakdown)]]
+    return labels if len(labels) == len(breakdown) else [str(code) for code in breakdown]
 
 
 SECTIONS: tuple[_Section, ...] = (
@@ -868,7 +886,15 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
     label_width = 1.9
     for label, value in facts:
         top = pages.y
-        pages.text(MARGIN, top, label, 10.5, weight="bold", color=MUTED)
+        pages.text(
+            MARGIN,
+            top - _points(10.5) * ASCENT,
+            label,
+            10.5,
+            weight="bold",
+            color=MUTED,
+            va="baseline",
+        )
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )
@@ -963,14 +989,12 @@ def _section_page(
     pages.heading(f"{number}. {t(SECTION_TITLES[section.slug], lang)}")
     pages.paragraph(table.definition, 9, color=MUTED, style="italic", gap=0.1)
     ax = pages.axes(section.height, left=section.left)
-    hidden, empty = section.draw(ax, report, columns, lang)
+    hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
         notes.append(t("pdf.note.hidden", lang, mark=_mark_of(report)))
     if empty:
         notes.append(t("pdf.note.empty", lang))
-    if section.slug in ("step_up", "followups"):
-        pages.y -= 0.3  # the legend below the axes
     for note in notes:
         pages.paragraph(note, 8, color=MUTED, gap=0.04)
     pages.y -= 0.15
