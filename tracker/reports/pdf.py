@@ -38,6 +38,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -139,11 +140,16 @@ class _Measure:
                     lines.append(current)
                 current = word
                 while self.width(current, size, weight) > limit and len(current) > 1:
-                    cut = len(current) - 1
-                    while cut > 1 and self.width(current[:cut], size, weight) > limit:
-                        cut -= 1
-                    lines.append(current[:cut])
-                    current = current[cut:]
+                    # The longest head that fits (at least one character), by bisection.
+                    low, high = 1, len(current) - 1
+                    while low < high:
+                        middle = (low + high + 1) // 2
+                        if self.width(current[:middle], size, weight) <= limit:
+                            low = middle
+                        else:
+                            high = middle - 1
+                    lines.append(current[:low])
+                    current = current[low:]
             lines.append(current)
         return lines
 
@@ -434,7 +440,7 @@ class _Pages:
                 )
             x += width
         self.figure.add_artist(
-            matplotlib.lines.Line2D(
+            Line2D(
                 [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
                 [(top - height) / PAGE_HEIGHT] * 2,
                 transform=self.figure.transFigure,
@@ -470,7 +476,7 @@ class _Pages:
                 generated=_format_generated(self.info.generated_at),
             )
             figure.add_artist(
-                matplotlib.lines.Line2D(
+                Line2D(
                     [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
                     [0.55 / PAGE_HEIGHT] * 2,
                     transform=figure.transFigure,
