@@ -678,6 +678,13 @@ class _Section:
     draw: Callable[[Axes, Mapping[str, Any], Table, Mapping[str, str], str], tuple[bool, bool]]
     height: float  # the chart's height in inches
     left: float  # room for the tick labels on the left
+    per_row: float = 0.0  # a breakdown's chart grows by this much per code beyond eight
+
+    def chart_height(self, table: Table) -> float:
+        # A code list a coordinator has lengthened still gets bars a reader can tell apart;
+        # a page holds at most 7 inches of chart.
+        extra = max(0, len(table.frame.index) - 9) * self.per_row
+        return min(7.0, self.height + extra)
 
 
 def _mark_of(report: Mapping[str, Any]) -> str:
@@ -850,9 +857,9 @@ def _breakdown_labels(table: Table, breakdown: Mapping[str, Any]) -> list[str]:
 SECTIONS: tuple[_Section, ...] = (
     _Section("flow", _flow_chart, 3.4, 2.1),
     _Section("step_up", _step_up_chart, 2.9, 0.55),
-    _Section("exits_by_destination", _destinations_chart, 4.6, 1.9),
+    _Section("exits_by_destination", _destinations_chart, 4.6, 1.9, per_row=0.5),
     _Section("followups", _followups_chart, 2.9, 0.55),
-    _Section("not_started_by_reason", _reasons_chart, 3.0, 2.1),
+    _Section("not_started_by_reason", _reasons_chart, 3.0, 2.1, per_row=0.35),
 )
 # The section titles, by the slug of the table the section shows.
 SECTION_TITLES = {
@@ -934,19 +941,19 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
             t("pdf.col.comparison", lang, label=report["comparison_period"]["label"]),
         ]
         rows, colours = [], []
-        met_by_metric = {g["metric"]: g.get("met") for g in report.get("goals", [])}
         frame = goals.frame
-        metrics = [g["metric"] for g in report.get("goals", [])]
+        verdicts = [goal.get("met") for goal in report.get("goals", [])]  # the table's order
         for position, (label, values) in enumerate(
             zip(frame.index, frame.itertuples(index=False), strict=True)
         ):
             cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
-            met = met_by_metric.get(metrics[position]) if position < len(metrics) else None
+            met = verdicts[position] if position < len(verdicts) else None
             if met is not None and len(cells) == len(header):
                 cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
             rows.append(cells)
-            verdict = {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)  # type: ignore[arg-type]
-            colours.append([None, None, None, verdict, None])
+            colours.append(
+                [None, None, None, {True: MET_COLOUR, False: GOAL_COLOUR}.get(met), None]
+            )
         if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
             header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
         pages.table(goals.title, header, rows, label_width=2.3, colours=colours)
@@ -994,7 +1001,7 @@ def _section_page(
     pages.new_page()
     pages.heading(f"{number}. {t(SECTION_TITLES[section.slug], lang)}")
     pages.paragraph(table.definition, 9, color=MUTED, style="italic", gap=0.1)
-    ax = pages.axes(section.height, left=section.left)
+    ax = pages.axes(section.chart_height(table), left=section.left)
     hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
