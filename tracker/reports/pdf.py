@@ -424,7 +424,7 @@ class _Pages:
         line = _points(TABLE_SIZE) * LINE
         first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
-            colour = colours[column] if colours is not None and colours[column] else INK
+            colour = (colours[column] if colours and column < len(colours) else None) or INK
             # One Text per line on its baseline: every cell of a row then sits on the same
             # baseline whatever its letters, and the row height is exactly what was measured.
             for number, text in enumerate(lines):
