@@ -1476,7 +1476,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Median number of days from start to exit for participants who exited during the period.",
     },
     "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
-    "tables.goals.index": {"sv": "Mål", "en": "Goal"},
+    "tables.goals.index": {"sv": "Mått", "en": "Metric"},
     "tables.goals.definition": {
         "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
         "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",

@@ -127,7 +127,11 @@ class Table:
     slug: str  # file-safe English slug: csv/<slug>.csv
     title: str  # from the catalog, in the chosen language
     definition: str  # one line: what the figure means (metrics.md)
-    frame: pd.DataFrame  # index: row labels; columns: Kvinna, Man, Ej angivet, Totalt
+    # index: row labels; columns: Kvinna, Man, Ej angivet, Totalt (the goals table: goal,
+    # result, met, comparison period's result); object dtype, so cells keep their Python types
+    # (read rows with itertuples or to_numpy: pandas 3 infers a str dtype for iterrows' rows
+    # and turns None into NaN there).
+    frame: pd.DataFrame
     kind: str  # "counts" | "shares" | "goals" | "figures"
 
 
@@ -268,9 +272,8 @@ def report_tables(
         tables.append(
             Table(
                 slug=slug,
-                title=t(f"tables.{slug}.title", lang, label=comparison_label)
-                if slug == "comparison"
-                else t(f"tables.{slug}.title", lang),
+                # Only the comparison's title names a period; format ignores the rest.
+                title=t(f"tables.{slug}.title", lang, label=comparison_label),
                 definition=t(f"tables.{slug}.definition", lang),
                 frame=frame,
                 kind=kind,
@@ -382,7 +385,9 @@ def _table_sheet(
     period = t(
         "tables.sheet_period",
         lang,
-        period=_period_text(report["period"]),
+        period=_period_text(
+            report["comparison_period" if table.slug == "comparison" else "period"]
+        ),
         insatser=", ".join(report.get("insatser", [])),
     )
     sheet.cell(row=_PERIOD_ROW, column=1, value=period)
@@ -507,7 +512,10 @@ def _about_sheet(
         (t("tables.about.period", lang), _period_text(report["period"])),
         (t("tables.about.comparison_period", lang), _period_text(report["comparison_period"])),
         (t("tables.about.insatser", lang), ", ".join(report.get("insatser", []))),
-        (t("tables.about.generated_at", lang), info.generated_at.isoformat(timespec="seconds")),
+        (
+            t("tables.about.generated_at", lang),
+            info.generated_at.isoformat(sep=" ", timespec="minutes"),
+        ),
         (
             t("tables.about.suppression", lang),
             t("tables.about.internal", lang)
