@@ -1,0 +1,395 @@
+"""report.pdf from a real demo register: what a board member and a reviewer read on its pages.
+
+The PDF is read back with pypdf (the text on each page); the layout is checked on the
+matplotlib figures the PDF is made of (``board_figures``), where every text's extent is known.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+from pypdf import PdfReader
+
+from tracker.domain.periods import Period
+from tracker.i18n import t
+from tracker.reports.info import ReportInfo
+from tracker.reports.pdf import (
+    SECTION_TITLES,
+    board_figures,
+    format_cell,
+    format_share,
+    report_kind,
+    write_pdf,
+)
+from tracker.reports.suppression import SECONDARY_MARK, suppress_report
+from tracker.reports.tables import report_tables
+from tracker.services import registers
+from tracker.services.demo import build_demo
+from tracker.services.session import Session
+from tracker.stats.report import build_report
+from tracker.store import keyfile
+from tracker.store.keyfile import KdfParams
+
+TODAY = date(2026, 11, 20)
+PERIOD = Period.parse("2026H1")  # the last half-year before TODAY
+THRESHOLD = 5
+FINGERPRINT = "3f2a:9c1b:77de:0a45:b3c9:11f0:8e2d:c4a7"
+FORBUND = "Samordningsförbundet Västra Mälardalen"
+GENERATED = datetime(2026, 11, 20, 14, 3, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def raw_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The unsuppressed report of a real demo register (building it is the slow part)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keyfile, "DEFAULT_KDF", KdfParams(8, 1, 1))
+        patch.setattr(keyfile, "KDF_FLOOR", KdfParams(8, 1, 1))
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        build_demo(path, participants=240, seed=7, today=TODAY)
+        session = registers.open_session(
+            path, user="demo", passphrase=registers.DEMO_PASSPHRASE, today=lambda: TODAY
+        )
+    try:
+        yield build_report(session, PERIOD)
+    finally:
+        session.close()
+
+
+@pytest.fixture(scope="module")
+def suppressed(raw_report: dict[str, Any]) -> dict[str, Any]:
+    return suppress_report(raw_report, THRESHOLD)
+
+
+def _info(*, demo: bool = True, threshold: int | None = THRESHOLD, forbund: str | None = FORBUND):
+    return ReportInfo(
+        forbund=forbund,
+        generated_at=GENERATED,
+        signer_fingerprint=FINGERPRINT,
+        demo=demo,
+        threshold=threshold,
+        tool_version="0.1.0",
+        database_id="db-test",
+    )
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _flat(text: str) -> str:
+    """Page text with line breaks (and no-break spaces) as spaces: wrapped labels read as one
+    line."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def suppressed_pdf(suppressed: dict[str, Any]) -> bytes:
+    return write_pdf(suppressed, report_tables(suppressed, "sv"), _info(), "sv")
+
+
+@pytest.fixture(scope="module")
+def suppressed_figures(suppressed: dict[str, Any]) -> list[Figure]:
+    return board_figures(suppressed, report_tables(suppressed, "sv"), _info(), "sv")
+
+
+@pytest.fixture(scope="module")
+def internal_pdf(raw_report: dict[str, Any]) -> bytes:
+    info = _info(demo=False, threshold=None)
+    return write_pdf(raw_report, report_tables(raw_report, "sv"), info, "sv")
+
+
+# --- every page ------------------------------------------------------------------------------
+
+
+def test_every_page_has_the_footer(suppressed_figures: list[Figure], suppressed_pdf: bytes) -> None:
+    pages = _pages(suppressed_pdf)
+    assert len(pages) == len(suppressed_figures) >= 7  # title, summary, five sections
+    for number, text in enumerate(pages, start=1):
+        flat = _flat(text)
+        assert f"Sida {number}/{len(pages)}" in flat
+        assert FINGERPRINT in flat
+        assert "2026-11-20 14:03 UTC" in flat
+
+
+def test_a_demo_is_marked_demo_on_every_page(suppressed_pdf: bytes) -> None:
+    for text in _pages(suppressed_pdf):
+        assert t("pdf.banner.demo", "sv") in _flat(text)
+        assert "INTERNT" not in text
+
+
+def test_an_unsuppressed_report_is_marked_internal_on_every_page(internal_pdf: bytes) -> None:
+    for text in _pages(internal_pdf):
+        assert t("pdf.banner.internal", "sv") in _flat(text)
+        assert "DEMO" not in text
+
+
+def test_a_real_suppressed_report_has_no_marks_and_speaks_english(
+    suppressed: dict[str, Any],
+) -> None:
+    pdf = write_pdf(suppressed, report_tables(suppressed, "en"), _info(demo=False), "en")
+    pages = [_flat(text) for text in _pages(pdf)]
+    assert "Half-year report" in pages[0]
+    assert t("pdf.chart.flow", "en") in " ".join(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number}/{len(pages)}" in text
+        assert FINGERPRINT in text
+        for mark in ("DEMO", "INTERNT", "INTERNAL"):
+            assert mark not in text
+
+
+# --- what the pages say ---------------------------------------------------------------------
+
+
+def test_the_title_page_states_the_facts(suppressed: dict[str, Any], suppressed_pdf: bytes) -> None:
+    title = _flat(_pages(suppressed_pdf)[0])
+    assert "Halvårsrapport" in title
+    assert FORBUND in title
+    assert "2026H1 (2026-01-01 – 2026-06-30)" in title
+    assert "2025H1 (2025-01-01 – 2025-06-30)" in title
+    assert "Skapad 2026-11-20 14:03 UTC" in title
+    for insats in suppressed["insatser"]:
+        assert insats in title
+    assert f"<{THRESHOLD}" in title  # how small counts are shown
+
+
+def test_the_summary_compares_goals_results_and_the_comparison_period(
+    suppressed: dict[str, Any], suppressed_pdf: bytes
+) -> None:
+    summary = _flat(_pages(suppressed_pdf)[1])
+    for header in ("Mål", "Målvärde", "Resultat 2026H1", "Uppnått", "Jämförelseperiod 2025H1"):
+        assert header in summary
+    for goal in suppressed["goals"]:
+        assert t(f"stats.metric.{goal['metric']}", "sv") in summary
+        assert _flat(format_share(goal["target"], "sv")) in summary
+        if goal["value"] is not None:
+            assert _flat(format_share(goal["value"], "sv")) in summary
+        if goal["comparison_value"] is not None:
+            assert _flat(format_share(goal["comparison_value"], "sv")) in summary
+    verdicts = [g["met"] for g in suppressed["goals"] if g["met"] is not None]
+    assert verdicts, "the demo should give at least one goal a verdict"
+    assert any(word in summary.split() for word in ("ja", "nej"))
+
+
+def test_each_chart_section_has_its_titles_and_table(
+    suppressed: dict[str, Any], suppressed_pdf: bytes
+) -> None:
+    text = _flat(" ".join(_pages(suppressed_pdf)))
+    tables = {table.slug: table for table in report_tables(suppressed, "sv")}
+    for slug, key in SECTION_TITLES.items():
+        assert t(key, "sv") in text
+        assert tables[slug].title in text
+        assert tables[slug].definition in text
+    for chart in ("flow", "step_up", "destinations", "followups", "reasons"):
+        assert t(f"pdf.chart.{chart}", "sv") in text
+    assert t("pdf.axis.people", "sv") in text
+    assert t("pdf.axis.share", "sv") in text
+
+
+def test_every_table_of_the_bundle_is_in_the_pdf(
+    suppressed: dict[str, Any], suppressed_pdf: bytes
+) -> None:
+    text = _flat(" ".join(_pages(suppressed_pdf)))
+    for table in report_tables(suppressed, "sv"):
+        assert table.title in text
+        for label in table.frame.index:
+            assert str(label) in text
+
+
+def test_suppressed_cells_show_their_marks_and_the_note(
+    suppressed: dict[str, Any], suppressed_pdf: bytes
+) -> None:
+    pages = [_flat(text) for text in _pages(suppressed_pdf)]
+    flow = next(p for p in pages if t("pdf.chart.flow", "sv") in p)
+    hidden = [c for c in suppressed["counts"]["exits"].values() if isinstance(c, str)]
+    assert hidden, "the demo's exits should have a hidden gender cell"
+    assert f"<{THRESHOLD}" in flow or SECONDARY_MARK in flow.split()
+    assert t("pdf.note.hidden", "sv", mark=f"<{THRESHOLD}") in " ".join(pages)
+
+
+def test_an_unsuppressed_report_shows_every_count(
+    raw_report: dict[str, Any], internal_pdf: bytes
+) -> None:
+    text = " ".join(_pages(internal_pdf))
+    assert f"<{THRESHOLD}" not in text
+    assert t("pdf.note.hidden", "sv", mark="x") not in _flat(text)
+    small = [v for row in raw_report["counts"].values() for v in row.values() if 0 < v < THRESHOLD]
+    assert small, "the demo should have small counts"
+
+
+def test_a_share_of_nothing_is_a_dash(raw_report: dict[str, Any]) -> None:
+    tables = {table.slug: table for table in report_tables(raw_report, "sv")}
+    step_up = tables["step_up"]
+    assert format_cell(step_up, None, "sv") == "–"
+    report = copy.deepcopy(raw_report)
+    for column in ("kvinna", "man", "ej_angivet", "total"):
+        report["shares"]["step_up_share"][column] = {"num": 0, "den": 0, "value": None}
+    figures = board_figures(report, report_tables(report, "sv"), _info(), "sv")
+    page = next(f for f in figures if _has_text(f, t("pdf.chart.step_up", "sv")))
+    assert _has_text(page, t("pdf.note.empty", "sv"))
+
+
+# --- the charts draw no hidden value ---------------------------------------------------------
+
+
+def _bars(figure: Figure) -> list[Rectangle]:
+    return [p for ax in figure.axes for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _has_text(figure: Figure, text: str) -> bool:
+    return any(text in " ".join(a.get_text().split()) for a in figure.findobj(Text))
+
+
+def test_hidden_values_draw_no_bar(
+    suppressed: dict[str, Any], suppressed_figures: list[Figure]
+) -> None:
+    page = next(f for f in suppressed_figures if _has_text(f, t("pdf.chart.destinations", "sv")))
+    cells = [
+        value
+        for column in ("kvinna", "man", "ej_angivet", "total")
+        for row in suppressed["breakdowns"]["exits_by_destination"].values()
+        for value in [row[column]]
+    ]
+    drawn = sorted(bar.get_width() for bar in _bars(page) if bar.get_height() > 0)
+    shown = sorted(float(v) for v in cells if not isinstance(v, str))
+    assert any(isinstance(v, str) for v in cells), "the demo should hide a destination cell"
+    assert drawn == shown
+
+
+def test_the_goal_is_drawn_as_a_line(
+    suppressed: dict[str, Any], suppressed_figures: list[Figure]
+) -> None:
+    page = next(f for f in suppressed_figures if _has_text(f, t("pdf.chart.step_up", "sv")))
+    target = next(g["target"] for g in suppressed["goals"] if g["metric"] == "step_up_share")
+    lines = [line for ax in page.axes for line in ax.get_lines()]
+    assert any(list(line.get_ydata()) == [target * 100] * 2 for line in lines)
+
+
+# --- layout: nothing off the page, nothing on top of anything else ----------------------------
+
+
+def _undrawn_tick_labels(figure: Figure) -> set[int]:
+    """Tick labels matplotlib keeps but does not draw: those of ticks outside the view."""
+    skipped: set[int] = set()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick, loc in zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False):
+                if not low - 1e-9 <= loc <= high + 1e-9:
+                    skipped |= {id(tick.label1), id(tick.label2)}
+    return skipped
+
+
+def _text_boxes(figure: Figure) -> list[tuple[Text, Any]]:
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # axis labels and ticks find their places while drawing
+    renderer = canvas.get_renderer()
+    skipped = _undrawn_tick_labels(figure)
+    return [
+        (artist, artist.get_window_extent(renderer))
+        for artist in figure.findobj(Text)
+        if artist.get_visible() and artist.get_text().strip() and id(artist) not in skipped
+    ]
+
+
+def _assert_laid_out(figures: list[Figure]) -> None:
+    for number, figure in enumerate(figures, start=1):
+        page = figure.bbox
+        boxes = _text_boxes(figure)
+        for artist, box in boxes:
+            assert page.x0 <= box.x0 and box.x1 <= page.x1, (number, artist.get_text())
+            assert page.y0 <= box.y0 and box.y1 <= page.y1, (number, artist.get_text())
+        # The page's own texts (tables, headings, notes; not the watermark, which is meant to
+        # lie under them) must not overlap: an overflowing cell runs into its neighbour.
+        page_texts = {id(text) for text in figure.texts}
+        own = [(a, b) for a, b in boxes if id(a) in page_texts and a.get_alpha() in (None, 1)]
+        edges = np.array([[b.x0, b.x1, b.y0, b.y1] for _, b in own])
+        wide = np.minimum.outer(edges[:, 1], edges[:, 1]) - np.maximum.outer(
+            edges[:, 0], edges[:, 0]
+        )
+        high = np.minimum.outer(edges[:, 3], edges[:, 3]) - np.maximum.outer(
+            edges[:, 2], edges[:, 2]
+        )
+        clash = np.triu((wide > 0.5) & (high > 0.5), k=1)
+        pairs = [(own[i][0].get_text(), own[j][0].get_text()) for i, j in np.argwhere(clash)]
+        assert not pairs, (number, pairs)
+
+
+def test_no_text_leaves_the_page_or_overlaps(
+    raw_report: dict[str, Any], suppressed_figures: list[Figure]
+) -> None:
+    _assert_laid_out(suppressed_figures)
+    # Unsuppressed, both marks, in English (other words, other widths).
+    info = _info(demo=True, threshold=None)
+    _assert_laid_out(board_figures(raw_report, report_tables(raw_report, "en"), info, "en"))
+
+
+def _long_report(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A report with many non-start reasons, some with long unknown codes, and many insatser:
+    tables that must continue on the next page and labels that must wrap."""
+    long = copy.deepcopy(dict(report))
+    reasons = long["breakdowns"]["not_started_by_reason"]
+    for number in range(45):
+        code = f"orsak_{number}_" + ("mycket_lång_kod_utan_mellanslag_" * (number % 3))
+        reasons[code] = {"kvinna": 0, "man": 0, "ej_angivet": 0, "total": 0}
+    long["insatser"] = [f"Samordningsteam med ett långt namn nummer {n}" for n in range(12)]
+    return long
+
+
+def test_long_tables_continue_on_the_next_page(suppressed: dict[str, Any]) -> None:
+    report = _long_report(suppressed)
+    tables = report_tables(report, "sv")
+    info = _info(forbund="Samordningsförbundet " + "Mycket Långt Förbundsnamn " * 4)
+    figures = board_figures(report, tables, info, "sv")
+    _assert_laid_out(figures)
+    reasons = next(table for table in tables if table.slug == "not_started_by_reason")
+    assert any(_has_text(f, t("pdf.continued", "sv", title=reasons.title)) for f in figures)
+    assert any(_has_text(f, "orsak_44_") for f in figures)  # the last row made it onto a page
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+def test_the_same_report_gives_the_same_bytes(
+    suppressed: dict[str, Any], suppressed_pdf: bytes
+) -> None:
+    again = write_pdf(suppressed, report_tables(suppressed, "sv"), _info(), "sv")
+    assert again == suppressed_pdf
+    metadata = PdfReader(io.BytesIO(suppressed_pdf)).metadata
+    assert metadata is not None and metadata.creation_date == GENERATED
+    assert metadata.title == "Halvårsrapport 2026H1"
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("2026H1", "Halvårsrapport"),
+        ("2026H2", "Halvårsrapport"),
+        ("2026", "Helårsrapport"),
+        ("2026Q3", "Kvartalsrapport"),
+        ("2026-01-15..2026-03-31", "Rapport"),
+    ],
+)
+def test_the_report_kind_follows_the_period(label: str, kind: str) -> None:
+    assert report_kind(Period.parse(label).label, "sv") == kind
+
+
+def test_an_empty_register_gives_a_readable_report(session: Session) -> None:
+    """A new register: every count 0, every share "–", no goal reached or missed."""
+    report = suppress_report(build_report(session, PERIOD), THRESHOLD)
+    tables = report_tables(report, "sv")
+    figures = board_figures(report, tables, _info(demo=False), "sv")
+    _assert_laid_out(figures)
+    text = _flat(" ".join(_pages(write_pdf(report, tables, _info(demo=False), "sv"))))
+    assert t("stats.goal_no_data", "sv") in text
+    assert t("pdf.note.empty", "sv") in text
+    assert t("pdf.note.hidden", "sv", mark=f"<{THRESHOLD}") not in text
