@@ -1587,6 +1587,124 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tables.about.definitions": {"sv": "Definitioner", "en": "Definitions"},
     # --- reports: pdf -----------------------------------------------------------------------
+    "pdf.kind.half": {"sv": "Halvårsrapport", "en": "Half-year report"},
+    "pdf.kind.year": {"sv": "Helårsrapport", "en": "Annual report"},
+    "pdf.kind.quarter": {"sv": "Kvartalsrapport", "en": "Quarterly report"},
+    "pdf.kind.other": {"sv": "Rapport", "en": "Report"},
+    "pdf.period": {"sv": "{label} ({first} – {last})", "en": "{label} ({first} – {last})"},
+    "pdf.fact.insatser": {"sv": "Insatser", "en": "Interventions"},
+    "pdf.fact.comparison": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    "pdf.fact.generated": {"sv": "Skapad", "en": "Generated"},
+    "pdf.fact.as_of": {"sv": "Underlag", "en": "Source"},
+    "pdf.as_of": {
+        "sv": "registret till och med händelse {seq} i revisionsloggen",
+        "en": "the register up to event {seq} of the audit log",
+    },
+    "pdf.fact.suppression": {"sv": "Små tal", "en": "Small counts"},
+    "pdf.suppression_on": {
+        "sv": "antal från 1 till {below} visas som <{threshold}; x = dolt så att ett litet tal "
+        "inte kan räknas fram",
+        "en": "counts from 1 to {below} are shown as <{threshold}; x = hidden so that a small "
+        "count cannot be worked out",
+    },
+    "pdf.suppression_off": {
+        "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
+        "en": "shown unprotected (INTERNAL, not for the board)",
+    },
+    "pdf.fact.signer": {"sv": "Signeringsnyckel", "en": "Signing key"},
+    "pdf.reading_guide_title": {"sv": "Så läser du rapporten", "en": "How to read the report"},
+    "pdf.reading_guide": {
+        "sv": "Varje avsnitt har ett diagram, en tabell per kön och en rad som förklarar måttet. "
+        "Andelar är i procent av nämnaren i samma kolumn; – betyder att underlag saknas. "
+        "Rapporten är signerad: sidfoten visar signeringsnyckelns fingeravtryck, som en "
+        "granskare kan jämföra med tracker verify.",
+        "en": "Each section has a chart, a table by gender and one line explaining the measure. "
+        "Shares are percentages of the denominator in the same column; – means no data. "
+        "The report is signed: the footer shows the signing key's fingerprint, which a "
+        "reviewer can compare with tracker verify.",
+    },
+    "pdf.banner.demo": {
+        "sv": "DEMO – påhittade uppgifter, inga verkliga deltagare",
+        "en": "DEMO – made-up data, no real participants",
+    },
+    "pdf.banner.internal": {
+        "sv": "INTERNT – små tal visas oskyddade, inte för styrelsen",
+        "en": "INTERNAL – small counts are not suppressed, not for the board",
+    },
+    "pdf.watermark.demo": {"sv": "DEMO", "en": "DEMO"},
+    "pdf.watermark.internal": {"sv": "INTERNT", "en": "INTERNAL"},
+    "pdf.footer": {
+        "sv": "Sida {page}/{pages} · Signeringsnyckelns fingeravtryck {fingerprint} · "
+        "Skapad {generated}",
+        "en": "Page {page}/{pages} · Signing key fingerprint {fingerprint} · "
+        "Generated {generated}",
+    },
+    "pdf.continued": {"sv": "{title} (forts.)", "en": "{title} (cont.)"},
+    "pdf.summary.title": {"sv": "Sammanfattning", "en": "Summary"},
+    "pdf.summary.intro": {
+        "sv": "Styrelsens mål mot resultatet {period} och samma period året innan ({comparison}).",
+        "en": "The board's goals against the result for {period} and the same period a year "
+        "earlier ({comparison}).",
+    },
+    "pdf.summary.key_figures": {"sv": "Nyckeltal, totalt", "en": "Key figures, total"},
+    "pdf.col.goal": {"sv": "Mål", "en": "Goal"},
+    "pdf.col.target": {"sv": "Målvärde", "en": "Target"},
+    "pdf.col.result": {"sv": "Resultat {label}", "en": "Result {label}"},
+    "pdf.col.met": {"sv": "Uppnått", "en": "Met"},
+    "pdf.col.comparison": {"sv": "Jämförelseperiod {label}", "en": "Comparison period {label}"},
+    "pdf.col.metric": {"sv": "Mått", "en": "Measure"},
+    "pdf.section.flow": {"sv": "Periodens flöde", "en": "The period's flow"},
+    "pdf.section.step_up": {
+        "sv": "Stegförflyttning mot målet",
+        "en": "Step up against the goal",
+    },
+    "pdf.section.destinations": {
+        "sv": "Sysselsättning vid avslut, per kön",
+        "en": "Destinations at exit, by gender",
+    },
+    "pdf.section.followups": {
+        "sv": "Uppföljning 6 och 18 månader efter avslut",
+        "en": "Follow-up 6 and 18 months after exit",
+    },
+    "pdf.section.reasons": {
+        "sv": "Orsaker till att deltagare inte startade",
+        "en": "Reasons participants did not start",
+    },
+    "pdf.chart.flow": {
+        "sv": "Kontakter → inskrivna / ej startade → avslut",
+        "en": "Contacts → started / not started → exits",
+    },
+    "pdf.chart.step_up": {
+        "sv": "Andel avslut med stegförflyttning, per kön",
+        "en": "Share of exits with a step up, by gender",
+    },
+    "pdf.chart.destinations": {
+        "sv": "Avslutade per sysselsättning och kön",
+        "en": "Exits by destination and gender",
+    },
+    "pdf.chart.followups": {
+        "sv": "Andel kvar på samma nivå eller högre, per kön",
+        "en": "Share at the same level or higher, by gender",
+    },
+    "pdf.chart.reasons": {
+        "sv": "Ej startade per orsak, totalt",
+        "en": "Not started by reason, total",
+    },
+    "pdf.axis.people": {"sv": "Antal personer", "en": "Number of people"},
+    "pdf.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
+    "pdf.goal_line": {"sv": "Mål {target}", "en": "Goal {target}"},
+    "pdf.goal_marker": {"sv": "Mål", "en": "Goal"},
+    "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
+    "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
+    "pdf.note.hidden": {
+        "sv": "x/{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
+        "en": "x/{mark} = hidden to protect individuals; hidden values are not drawn.",
+    },
+    "pdf.note.empty": {
+        "sv": "– = inget underlag (ingen i nämnaren); ingen stapel ritas.",
+        "en": "– = no data (nobody in the denominator); no bar is drawn.",
+    },
+    "pdf.more_tables": {"sv": "Fler tabeller", "en": "More tables"},
     # --- reports: recount (tracker audit recount) -------------------------------------------
     # --- tui: reports -----------------------------------------------------------------------
 }
