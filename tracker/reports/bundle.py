@@ -405,7 +405,7 @@ def _open_members(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - any failure to parse untrusted bytes means "damaged"
+    except Exception:  # any failure to parse untrusted bytes means "damaged"
         problems.append(t("verify.zip_damaged"))
         return None
     members: dict[str, bytes] = {}
@@ -425,7 +425,7 @@ def _open_members(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
                 continue
             try:
                 members[name] = archive.read(info)
-            except Exception:  # noqa: BLE001 - bad CRC, bad header, "encrypted" flag: damaged
+            except Exception:  # bad CRC, bad header, "encrypted" flag: damaged
                 problems.append(t("verify.member_damaged", member=_shown(name)))
     return members
 
