@@ -127,7 +127,7 @@ def _member_order(name: str) -> tuple[int, str]:
     return (3 if name.startswith("csv/") else 7), name
 
 
-def _zip_bytes(members: Mapping[str, bytes], moment: datetime) -> bytes:
+def canonical_zip(members: Mapping[str, bytes], moment: datetime) -> bytes:
     """The canonical zip of ``members``: fixed order, stored, dated ``moment`` (UTC)."""
     stamp = moment.astimezone(UTC).timetuple()[:6]
     buffer = io.BytesIO()
@@ -261,7 +261,7 @@ def export_bundle(
     manifest_bytes = canonical_json(manifest)
     members[MANIFEST] = manifest_bytes
     members[SIGNATURE] = report_service.sign(session, manifest_bytes)
-    data = _zip_bytes(members, generated_at)
+    data = canonical_zip(members, generated_at)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -518,7 +518,7 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
 
     if not result.problems:
         _check_report(members, manifest, result.problems)
-    if not result.problems and _zip_bytes(members, generated_at) != data:
+    if not result.problems and canonical_zip(members, generated_at) != data:
         # Every member is intact, yet the file differs from the canonical zip of them:
         # a header, a date or the directory was changed.
         result.problems.append(t("verify.container_changed"))
@@ -558,6 +558,7 @@ __all__ = [
     "VerifyResult",
     "bundle_name",
     "canonical_json",
+    "canonical_zip",
     "check_formats",
     "check_pin",
     "export_bundle",
