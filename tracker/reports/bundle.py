@@ -26,23 +26,25 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import __version__
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.info import FORMATS, ReportInfo
-from tracker.reports.pdf import write_pdf
 from tracker.reports.signature import BadPublicKey, decode_public_key, matches_pin, signature_valid
-from tracker.reports.suppression import suppress_report
-from tracker.reports.tables import Table, report_tables, write_csv, write_xlsx
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError, Session
-from tracker.stats.report import build_report
 from tracker.store.atomic import write_atomic
 from tracker.store.signing import PublicKey
+
+if TYPE_CHECKING:
+    from tracker.reports.tables import Table
+
+# The writers (pandas, openpyxl, matplotlib) and the statistics are imported where they are
+# used: verifying a bundle needs none of them and should start in a blink.
 
 MANIFEST_SCHEMA = "tracker.manifest/1"
 REPORT = "report.json"
@@ -89,14 +91,20 @@ def _json_files(content: _Content) -> dict[str, bytes]:
 
 
 def _csv_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.tables import write_csv
+
     return write_csv(content.tables)
 
 
 def _xlsx_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.tables import write_xlsx
+
     return {"report.xlsx": write_xlsx(content.report, content.tables, content.info, content.lang)}
 
 
 def _pdf_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.pdf import write_pdf
+
     return {"report.pdf": write_pdf(content.report, content.tables, content.info, content.lang)}
 
 
@@ -196,6 +204,10 @@ def export_bundle(
     record and the file are written together (a failed write records nothing).
     ``forbund``: the förbund's name for the title page; remembered for the next report.
     """
+    from tracker.reports.suppression import suppress_report
+    from tracker.reports.tables import report_tables
+    from tracker.stats.report import build_report
+
     lang = lang or get_language()
     chosen = check_formats(formats)
     if not suppression:
