@@ -230,6 +230,8 @@ def test_staff_may_not_export_unsuppressed_and_nothing_is_written(
             out_dir=tmp_path,
         )
     assert refused.value.key == "report.unsuppressed_refused"
+    with demo.login("sam") as session:
+        assert not reports.may_export_unsuppressed(session)
     assert "sam" in refused.value.message("sv")
     assert list(tmp_path.iterdir()) == []
     assert len(_events(demo, reports.REPORT_EXPORTED)) == before
@@ -245,6 +247,7 @@ def test_reviewers_and_coordinators_may_export_unsuppressed(
     demo: DemoRegister, tmp_path: Path, user: str
 ) -> None:
     with demo.login(user) as session:
+        assert reports.may_export_unsuppressed(session)
         path = export_bundle(
             session,
             Period.parse(PERIOD),

@@ -372,12 +372,13 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
     threshold = manifest["threshold"]
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int)):
         raise ValueError("threshold")
-    if not isinstance(manifest["files"], dict):
+    if not isinstance(manifest["files"], dict) or not isinstance(manifest["insatser"], list):
         raise TypeError("files")
+    period = {key: str(manifest["period"][key]) for key in ("label", "first", "last")}
     return ManifestFacts(
         signer_fingerprint=str(signer["fingerprint"]),
         public_key=str(signer["public_key"]),
-        period=dict(manifest["period"]),
+        period=period,
         insatser=[str(name) for name in manifest["insatser"]],
         audit_seq=int(head["seq"]),
         audit_hash=str(head["hash"]),
