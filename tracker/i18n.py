@@ -1391,6 +1391,239 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
+    "report.threshold_invalid": {
+        "sv": "Tröskeln måste vara ett heltal mellan {minimum} och {maximum}.",
+        "en": "The threshold must be a whole number from {minimum} to {maximum}.",
+    },
+    "report.threshold_too_low": {
+        "sv": "Tröskeln får aldrig vara lägre än {minimum}: mindre tal skulle kunna peka ut "
+        "enskilda deltagare.",
+        "en": "The threshold can never be below {minimum}: smaller counts could single out "
+        "participants.",
+    },
+    "report.threshold_too_high": {
+        "sv": "Tröskeln får vara högst {maximum}.",
+        "en": "The threshold can be at most {maximum}.",
+    },
+    "report.forbund_empty": {
+        "sv": "Förbundets namn får inte vara tomt.",
+        "en": "The förbund's name must not be empty.",
+    },
+    "report.forbund_too_long": {
+        "sv": "Förbundets namn får vara högst {maximum} tecken.",
+        "en": "The förbund's name can be at most {maximum} characters.",
+    },
+    "report.unsuppressed_refused": {
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "samordnare och granskare.",
+        "en": "{user} ({role}) may not export a report without small-count protection; only "
+        "coordinators and reviewers may.",
+    },
+    "report.unknown_format": {
+        "sv": "Okänt format: {format}. Välj bland: {formats}.",
+        "en": "Unknown format: {format}. Choose from: {formats}.",
+    },
+    "report.help": {
+        "sv": "skriv ett signerat rapportpaket (.zip) för en period",
+        "en": "write a signed report bundle (.zip) for a period",
+    },
+    "report.help_period": {
+        "sv": "perioden: 2026, 2026H1, 2026Q1 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1, 2026Q1 or 2026-01-01..2026-03-31",
+    },
+    "report.help_from": {
+        "sv": "periodens första dag (ÅÅÅÅ-MM-DD), med --to",
+        "en": "the period's first day (YYYY-MM-DD), with --to",
+    },
+    "report.help_to": {
+        "sv": "periodens sista dag (ÅÅÅÅ-MM-DD), med --from",
+        "en": "the period's last day (YYYY-MM-DD), with --from",
+    },
+    "report.help_insats": {
+        "sv": "bara denna insats (kan upprepas; standard: alla)",
+        "en": "only this insats (repeatable; default: all)",
+    },
+    "report.help_format": {
+        "sv": "format, kommaseparerade: xlsx,pdf,csv,json (standard: alla; report.json och "
+        "manifestet följer alltid med)",
+        "en": "formats, comma separated: xlsx,pdf,csv,json (default: all; report.json and the "
+        "manifest are always included)",
+    },
+    "report.help_out": {
+        "sv": "mapp att skriva paketet i (standard: exports)",
+        "en": "folder to write the bundle to (default: exports)",
+    },
+    "report.help_no_suppression": {
+        "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
+        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
+    },
+    "report.help_forbund": {
+        "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
+        "en": "the förbund's name for the title page (remembered for the next report)",
+    },
+    "report.progress": {"sv": "Rapport", "en": "Report"},
+    "report.done": {
+        "sv": "Rapportpaketet är skrivet: {path}",
+        "en": "The report bundle is written: {path}",
+    },
+    "report.internal_warning": {
+        "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
+        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
+    },
+    "report.bad_format_list": {
+        "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
+        "en": "Give the formats as a comma-separated list, e.g. xlsx,pdf.",
+    },
+    "report.help_suppression": {
+        "sv": "visa tröskeln för skydd av små tal",
+        "en": "show the small-count suppression threshold",
+    },
+    "report.help_suppression_set": {
+        "sv": "ändra tröskeln (bara samordnare; loggas)",
+        "en": "change the threshold (coordinators only; logged)",
+    },
+    "report.help_threshold_value": {
+        "sv": "den nya tröskeln (minst 3)",
+        "en": "the new threshold (at least 3)",
+    },
+    "report.threshold_show": {
+        "sv": "Tröskel för skydd av små tal: {threshold} (tal från 1 till {below} visas som <{threshold}).",
+        "en": "Small-count suppression threshold: {threshold} (counts 1 to {below} are shown as "
+        "<{threshold}).",
+    },
+    "report.threshold_set_done": {
+        "sv": "Tröskeln är nu {threshold}. Ändringen är loggad.",
+        "en": "The threshold is now {threshold}. The change is logged.",
+    },
+    "verify.no_file": {
+        "sv": "Filen finns inte: {path}",
+        "en": "No such file: {path}",
+    },
+    "verify.too_large": {
+        "sv": "Filen är för stor för att vara ett rapportpaket: {path}",
+        "en": "The file is too large to be a report bundle: {path}",
+    },
+    "verify.unreadable": {
+        "sv": "Filen kan inte läsas: {path}",
+        "en": "The file cannot be read: {path}",
+    },
+    "verify.not_a_zip": {
+        "sv": "Filen är inget rapportpaket (ingen zip-fil): {path}",
+        "en": "The file is not a report bundle (not a zip file): {path}",
+    },
+    "verify.unreadable_bundle": {
+        "sv": "Rapportpaketet är skadat eller ofullständigt; kör tracker verify för detaljer: "
+        "{path}",
+        "en": "The report bundle is damaged or incomplete; run tracker verify for details: {path}",
+    },
+    "verify.pin_invalid": {
+        "sv": "--key ska vara den publika nyckeln (base64) eller dess fingeravtryck, så som "
+        "tracker key public skriver dem.",
+        "en": "--key must be the public key (base64) or its fingerprint, as tracker key public "
+        "prints them.",
+    },
+    "verify.zip_damaged": {
+        "sv": "Zip-filens struktur är skadad: paketet kan inte läsas.",
+        "en": "The zip file's structure is damaged: the bundle cannot be read.",
+    },
+    "verify.member_duplicate": {
+        "sv": "{member}: finns två gånger i paketet.",
+        "en": "{member}: appears twice in the bundle.",
+    },
+    "verify.member_damaged": {
+        "sv": "{member}: filen är skadad och kan inte läsas.",
+        "en": "{member}: the file is damaged and cannot be read.",
+    },
+    "verify.member_missing": {
+        "sv": "{member}: saknas i paketet.",
+        "en": "{member}: missing from the bundle.",
+    },
+    "verify.member_extra": {
+        "sv": "{member}: finns i paketet men inte i manifestet (tillagd efteråt).",
+        "en": "{member}: in the bundle but not in the manifest (added afterwards).",
+    },
+    "verify.member_changed": {
+        "sv": "{member}: innehållet stämmer inte med manifestets kontrollsumma (ändrad).",
+        "en": "{member}: the content does not match the manifest's checksum (changed).",
+    },
+    "verify.manifest_invalid": {
+        "sv": "{member}: manifestet är inte ett giltigt tracker-manifest.",
+        "en": "{member}: the manifest is not a valid tracker manifest.",
+    },
+    "verify.signature_invalid": {
+        "sv": "{member}: signaturen stämmer inte med manifest.json (manifestet eller signaturen "
+        "är ändrad).",
+        "en": "{member}: the signature does not match manifest.json (the manifest or the "
+        "signature was changed).",
+    },
+    "verify.key_mismatch": {
+        "sv": "{member}: paketet är signerat med en annan nyckel ({fingerprint}) än den angivna.",
+        "en": "{member}: the bundle is signed with another key ({fingerprint}) than the one given.",
+    },
+    "verify.report_mismatch": {
+        "sv": "{member}: rapporten anger inte samma period, insatser, revisionshuvud eller "
+        "tröskel som manifestet.",
+        "en": "{member}: the report does not state the same period, insatser, audit head or "
+        "threshold as the manifest.",
+    },
+    "verify.container_changed": {
+        "sv": "Zip-filen: alla filer är oförändrade, men zip-filens rubriker eller katalog är "
+        "ändrade.",
+        "en": "The zip file: every file is unchanged, but the zip's headers or directory were "
+        "changed.",
+    },
+    "verify.help": {
+        "sv": "kontrollera ett rapportpakets signatur och filer (kräver ingen lösenfras)",
+        "en": "check a report bundle's signature and files (needs no passphrase)",
+    },
+    "verify.help_bundle": {"sv": "rapportpaketet (.zip)", "en": "the report bundle (.zip)"},
+    "verify.help_key": {
+        "sv": "kräv denna publika nyckel (base64) eller detta fingeravtryck",
+        "en": "require this public key (base64) or this fingerprint",
+    },
+    "verify.ok": {
+        "sv": "Rapportpaketet är oförändrat och signerat: {path}",
+        "en": "The report bundle is unchanged and signed: {path}",
+    },
+    "verify.failed": {
+        "sv": "Kontrollen misslyckades ({count} fel): {path}",
+        "en": "The check failed ({count} problems): {path}",
+    },
+    "verify.signer": {
+        "sv": "Signerad av nyckel: {fingerprint}",
+        "en": "Signed by key: {fingerprint}",
+    },
+    "verify.signer_pinned": {
+        "sv": "Signerad av nyckel: {fingerprint} (den angivna nyckeln)",
+        "en": "Signed by key: {fingerprint} (the key given)",
+    },
+    "verify.period": {
+        "sv": "Period: {label} ({first} – {last})",
+        "en": "Period: {label} ({first} – {last})",
+    },
+    "verify.insatser": {"sv": "Insatser: {insatser}", "en": "Insatser: {insatser}"},
+    "verify.forbund": {"sv": "Förbund: {forbund}", "en": "Förbund: {forbund}"},
+    "verify.audit_head": {
+        "sv": "Revisionshuvud: händelse nr {seq}, {hash}",
+        "en": "Audit head: event no. {seq}, {hash}",
+    },
+    "verify.threshold": {
+        "sv": "Skydd av små tal: tröskel {threshold}",
+        "en": "Small-count protection: threshold {threshold}",
+    },
+    "verify.internal": {
+        "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
+        "en": "INTERNAL: without small-count protection, not for the board",
+    },
+    "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
+    "verify.files": {
+        "sv": "Filer: {count} kontrollerade mot manifestet",
+        "en": "Files: {count} checked against the manifest",
+    },
+    "verify.demo": {
+        "sv": "DEMO: påhittade uppgifter från ett demoregister",
+        "en": "DEMO: made-up data from a demo register",
+    },
     # --- reports: tables, csv, xlsx ---------------------------------------------------------
     "tables.col.total": {"sv": "Totalt", "en": "Total"},
     "tables.col.target": {"sv": "Mål", "en": "Goal"},
@@ -1636,8 +1869,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.footer": {
         "sv": "Sida {page}/{pages} · Signeringsnyckelns fingeravtryck {fingerprint} · "
         "Skapad {generated}",
-        "en": "Page {page}/{pages} · Signing key fingerprint {fingerprint} · "
-        "Generated {generated}",
+        "en": "Page {page}/{pages} · Signing key fingerprint {fingerprint} · Generated {generated}",
     },
     "pdf.continued": {"sv": "{title} (forts.)", "en": "{title} (cont.)"},
     "pdf.summary.title": {"sv": "Sammanfattning", "en": "Summary"},
