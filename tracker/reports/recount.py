@@ -129,6 +129,7 @@ class RecountResult:
     threshold: int | None = None  # None: an unsuppressed bundle
     head: Head | None = None  # the bundle's audit head
     signer_fingerprint: str | None = None
+    cells_compared: int = 0  # how many cells the bundle's report holds
     differences: list[CellDifference] = field(default_factory=list)  # report vs recount at head
     current_head: Head | None = None
     later_changes: list[CellDifference] = field(default_factory=list)  # head → now, unsuppressed
@@ -217,6 +218,7 @@ def recount_report(
     published = suppress_report(recounted, threshold) if threshold is not None else recounted
     names = cell_names(then, period)
     result.differences = compare_reports(report, published, names)
+    result.cells_compared = len(report_cells(report))
 
     now = load_facts(session)
     result.current_head = Head(now.as_of, now.head_hash)
