@@ -354,3 +354,13 @@ def test_a_cell_only_one_side_has_is_a_difference() -> None:
     ]
     # A count of 1 is not the boolean true, nor 0.0 a missing value.
     assert compare_reports({"counts": {"a": {"t": 1}}}, {"counts": {"a": {"t": True}}})
+
+
+def test_a_report_naming_an_insats_the_register_lacks_is_refused(session: Session) -> None:
+    _populate(session)
+    report = _bundle_report(session)
+    report["insatser"] = ["Samordningsteam Okänd"]
+
+    result = recount_report(session, report)
+
+    assert not result.ok and "Samordningsteam Okänd" in result.problems[0]

@@ -35,7 +35,7 @@ from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
-from tracker.services.session import Session
+from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
 from tracker.store.eventlog import GENESIS_HASH, Head, verify_chain
@@ -214,7 +214,11 @@ def recount_report(
         return result
 
     then = load_facts(session, head.seq)
-    recounted = report_from_facts(then, period, insatser)
+    try:
+        recounted = report_from_facts(then, period, insatser)
+    except ServiceError as error:  # an insats the register did not have at the head
+        result.problems.append(error.message())
+        return result
     published = suppress_report(recounted, threshold) if threshold is not None else recounted
     names = cell_names(then, period)
     result.differences = compare_reports(report, published, names)
