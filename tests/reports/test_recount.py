@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, select, update
+from recount_support import resign_with_other_key, rewrite_history, without_append_only_guard
+from sqlalchemy import update
+from support import PASSPHRASE
 
 from tracker.domain.periods import Period
 from tracker.i18n import set_language
+from tracker.reports.bundle import export_bundle, verify_bundle
 from tracker.reports.recount import (
     MISSING,
     CellDifference,
     compare_reports,
     describe_cell,
     format_value,
+    recount,
     recount_report,
 )
 from tracker.reports.suppression import suppress_report
-from tracker.services import cases, goals
+from tracker.services import cases, goals, registers
 from tracker.services.session import Session
 from tracker.stats.report import build_report
-from tracker.store.eventlog import GENESIS_HASH, chain_hash
 from tracker.store.schema import events
 
 SALA = "Samordningsteam Sala"
@@ -255,36 +259,10 @@ def test_a_late_case_outside_the_period_window_is_counted_not_listed(session: Se
 # --- a rewritten or truncated history --------------------------------------------------------
 
 
-def _without_append_only_guard(connection: Connection) -> None:
-    # The log's triggers refuse updates and deletes; a forger with the key could drop them.
-    connection.exec_driver_sql("DROP TRIGGER events_append_only_update")
-    connection.exec_driver_sql("DROP TRIGGER events_append_only_delete")
-
-
-def _rewrite_history(session: Session, from_seq: int) -> None:
-    """What a forger with the data key could do: change one event's timestamp and recompute
-    every chain hash from there, so the chain alone still verifies."""
-    with session.register.write() as connection:
-        _without_append_only_guard(connection)
-        rows = list(connection.execute(select(events).order_by(events.c.seq)))
-        previous = GENESIS_HASH
-        for row in rows:
-            recorded_at = row.recorded_at
-            if row.seq == from_seq:
-                recorded_at = recorded_at.replace(recorded_at[:4], "2019", 1)
-            link = chain_hash(previous, row.seq, recorded_at, row.user, row.kind, row.payload_hash)
-            connection.execute(
-                update(events)
-                .where(events.c.seq == row.seq)
-                .values(recorded_at=recorded_at, chain_hash=link)
-            )
-            previous = link
-
-
 def test_a_rewritten_history_is_detected(session: Session) -> None:
     _populate(session)
     report = _bundle_report(session)
-    _rewrite_history(session, from_seq=3)
+    rewrite_history(session.register, seq=3)
 
     result = recount_report(session, report)
 
@@ -300,7 +278,7 @@ def test_a_truncated_history_is_detected(session: Session) -> None:
     report = _bundle_report(session)
     head = report["as_of"]["seq"]
     with session.register.write() as connection:
-        _without_append_only_guard(connection)
+        without_append_only_guard(connection)
         connection.execute(events.delete().where(events.c.seq >= head - 1))
 
     result = recount_report(session, report)
@@ -313,7 +291,7 @@ def test_a_broken_chain_is_detected(session: Session) -> None:
     _populate(session)
     report = _bundle_report(session)
     with session.register.write() as connection:
-        _without_append_only_guard(connection)
+        without_append_only_guard(connection)
         connection.execute(update(events).where(events.c.seq == 4).values(user="mallory"))
 
     result = recount_report(session, report)
@@ -364,3 +342,105 @@ def test_a_report_naming_an_insats_the_register_lacks_is_refused(session: Sessio
     result = recount_report(session, report)
 
     assert not result.ok and "Samordningsteam Okänd" in result.problems[0]
+
+
+# --- whole bundles (export_bundle → recount) -------------------------------------------------
+
+
+def _export(session: Session, folder: Path, suppression: bool = True) -> Path:
+    return export_bundle(session, H1, formats=("json",), out_dir=folder, suppression=suppression)
+
+
+@pytest.mark.parametrize("suppression", [True, False])
+def test_an_exported_bundle_recounts_equal(
+    session: Session, tmp_path: Path, suppression: bool
+) -> None:
+    _populate(session)
+    path = _export(session, tmp_path / "exports", suppression)
+
+    result = recount(session, path)
+
+    assert result.problems == [] and result.ok
+    assert result.threshold == (5 if suppression else None)
+    assert result.signer_fingerprint == registers.public_key(session).fingerprint
+    assert result.cells_compared > 300
+    # The export itself is recorded after the figures: one later event, touching nothing.
+    assert result.later_events_total == 1 and result.later_events == []
+    assert result.later_changes == []
+
+
+def test_a_late_entry_after_export_is_listed_and_the_bundle_still_holds(
+    session: Session, tmp_path: Path
+) -> None:
+    codes = _populate(session)
+    path = _export(session, tmp_path / "exports")
+    step = cases.log_step(session, code=codes[-1], on=_d("2026-06-30"), level=4)
+
+    result = recount(session, path)
+
+    assert result.ok
+    assert [event.seq for event in result.later_events] == [step.last_seq]
+    assert ("counts", "active_step_up", "kvinna") in {d.cell for d in result.later_changes}
+
+
+def test_a_bundle_altered_and_re_signed_with_another_key_is_refused(
+    session: Session, tmp_path: Path
+) -> None:
+    _populate(session)
+    path = _export(session, tmp_path / "exports")
+
+    def more_exits(report: dict[str, Any]) -> None:
+        report["counts"]["exits"]["total"] += 1
+
+    forger = resign_with_other_key(path, more_exits)
+    assert verify_bundle(path).ok  # on its own the forgery verifies
+
+    result = recount(session, path)
+
+    own = registers.public_key(session).fingerprint
+    assert not result.ok
+    assert result.signer_fingerprint == forger.fingerprint
+    assert result.problems == [
+        "Rapportbunten är inte signerad med det här registrets nyckel (registrets "
+        f"fingeravtryck: {own})."
+    ]
+    assert result.differences == []  # nothing is recounted from an untrusted bundle
+
+
+def test_a_bundle_of_another_register_is_refused(
+    session: Session, tmp_path: Path, cheap_kdf: object
+) -> None:
+    other_path = tmp_path / "other" / "r.db"
+    registers.create_register(other_path, user="anna", passphrase=PASSPHRASE, insatser=[SALA, HEBY])
+    with registers.open_session(other_path, user="anna", passphrase=PASSPHRASE) as other:
+        _populate(other)
+        path = _export(other, tmp_path / "exports")
+    _populate(session)
+
+    result = recount(session, path)
+
+    assert len(result.problems) == 2 and not result.ok
+    assert "annan databas" in result.problems[1]
+
+
+def test_a_changed_byte_in_the_bundle_is_refused(session: Session, tmp_path: Path) -> None:
+    _populate(session)
+    path = _export(session, tmp_path / "exports")
+    data = bytearray(path.read_bytes())
+    offset = data.index(b'"exits"') + 2
+    data[offset] = ord("E")
+    path.write_bytes(bytes(data))
+
+    result = recount(session, path)
+
+    assert not result.ok and any("report.json" in problem for problem in result.problems)
+
+
+def test_a_bundle_after_a_history_rewrite_is_refused(session: Session, tmp_path: Path) -> None:
+    _populate(session)
+    path = _export(session, tmp_path / "exports")
+    rewrite_history(session.register, seq=5)
+
+    result = recount(session, path)
+
+    assert not result.ok and "skrivits om" in result.problems[0]

@@ -33,6 +33,7 @@ from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, kind_label
 from tracker.domain.goals import GOALS_SET
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
+from tracker.reports.bundle import VerifyResult, read_bundle, verify_bundle
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
 from tracker.services.session import ServiceError, Session
@@ -155,40 +156,31 @@ class RecountResult:
 
 
 def recount(session: Session, path: Path) -> RecountResult:
-    """Verify the bundle at ``path`` against this register, then recount it (module docstring)."""
-    from tracker.reports.bundle import read_bundle
+    """Verify the bundle at ``path`` against this register, then recount it (module docstring).
 
+    BundleError (like ``verify_bundle``) when the file is missing or is not a zip at all.
+    """
     result = RecountResult(bundle=path)
-    result.problems = bundle_problems(session, path)
+    verified = verify_bundle(path)
+    if verified.facts is not None:
+        result.signer_fingerprint = verified.facts.signer_fingerprint
+    result.problems = bundle_problems(session, verified)
     if result.problems:
         return result
-    bundle = read_bundle(path)
-    result.signer_fingerprint = _manifest_fingerprint(bundle.manifest)
-    return recount_report(session, bundle.report, result)
+    return recount_report(session, read_bundle(path).report, result)
 
 
-def bundle_problems(session: Session, path: Path) -> list[str]:
-    """Step 1: why the bundle cannot be trusted by this register (empty when it can)."""
-    from tracker.reports.bundle import read_bundle, verify_bundle
-
-    own_key = registers.public_key(session)
-    verified = verify_bundle(path, expected_public_key=own_key.base64)
-    if not verified.ok:
+def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
+    """Step 1: why a verified bundle cannot be trusted by this register (empty when it can)."""
+    if not verified.ok or verified.facts is None:
         return list(verified.problems) or [t("recount.bundle_invalid")]
-    manifest = read_bundle(path).manifest
     problems = []
-    signer = manifest.get("public_key") or manifest.get("signer", {}).get("public_key")
-    if signer is not None and signer != own_key.base64:
+    own_key = registers.public_key(session)
+    if verified.facts.public_key != own_key.base64:
         problems.append(t("recount.other_key", fingerprint=own_key.fingerprint))
-    database_id = session.register.meta("database_id")
-    if manifest.get("database_id") != database_id:
+    if verified.facts.database_id != session.register.meta("database_id"):
         problems.append(t("recount.other_database"))
     return problems
-
-
-def _manifest_fingerprint(manifest: Mapping[str, Any]) -> str | None:
-    value = manifest.get("fingerprint") or manifest.get("signer", {}).get("fingerprint")
-    return str(value) if value else None
 
 
 def recount_report(
