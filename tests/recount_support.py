@@ -3,6 +3,8 @@
 - ``resign_with_other_key``: change report.json inside a real bundle, fix its hash in the
   manifest and sign the manifest again with a fresh key: the bundle then verifies on its own
   (signature and hashes hold), and only pinning the register's key shows the forgery.
+- ``resign`` with the register's own key (``services.reports.sign``): figures changed before
+  signing, by someone who could log in; only the recount shows it.
 - ``rewrite_history``: change one event's timestamp and recompute every chain hash from there,
   so the chain alone still verifies.
 """
@@ -39,8 +41,14 @@ def report_bytes(report: dict[str, Any]) -> bytes:
     return (json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def resign_with_other_key(path: Path, change: Callable[[dict[str, Any]], None]) -> PublicKey:
-    """Apply ``change`` to the bundle's report.json and re-sign it, in place, with a new key."""
+def resign(
+    path: Path,
+    change: Callable[[dict[str, Any]], None],
+    public: PublicKey,
+    sign: Callable[[bytes], bytes],
+) -> None:
+    """Apply ``change`` to the bundle's report.json, fix the manifest and sign it again, in
+    place, with ``sign`` (the key whose public half is ``public``)."""
     bundle = read_bundle(path)
     report = json.loads(json.dumps(bundle.report))
     change(report)
@@ -48,14 +56,22 @@ def resign_with_other_key(path: Path, change: Callable[[dict[str, Any]], None]) 
     members[REPORT] = report_bytes(report)
     manifest = json.loads(json.dumps(bundle.manifest))
     manifest["files"][REPORT] = sha256(members[REPORT])
-    key = Ed25519PrivateKey.generate()
-    public = PublicKey(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
-    manifest["signer"] = {**manifest["signer"], "public_key": public.base64}
-    manifest["signer"]["fingerprint"] = public.fingerprint
+    manifest["signer"] = {
+        **manifest["signer"],
+        "public_key": public.base64,
+        "fingerprint": public.fingerprint,
+    }
     members[MANIFEST] = canonical_json(manifest)
-    members[SIGNATURE] = key.sign(members[MANIFEST])
+    members[SIGNATURE] = sign(members[MANIFEST])
     generated_at = datetime.fromisoformat(manifest["generated_at"].replace("Z", "+00:00"))
     path.write_bytes(_zip_bytes(members, generated_at))
+
+
+def resign_with_other_key(path: Path, change: Callable[[dict[str, Any]], None]) -> PublicKey:
+    """``resign`` with a fresh key: the forger does not have the register's."""
+    key = Ed25519PrivateKey.generate()
+    public = PublicKey(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    resign(path, change, public, key.sign)
     return public
 
 

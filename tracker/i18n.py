@@ -2040,8 +2040,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "All {count} cells of the report were recounted to the same value as of event {seq}.",
     },
     "recount.differences": {
-        "sv": "{count} celler skiljer sig från en omräkning per händelse {seq}:",
-        "en": "{count} cells differ from a recount as of event {seq}:",
+        "sv": "Celler som skiljer sig från en omräkning per händelse {seq}: {count}",
+        "en": "Cells that differ from a recount as of event {seq}: {count}",
     },
     "recount.difference_line": {
         "sv": "{place}: rapporten {reported}, omräknat {recounted}",
@@ -2052,14 +2052,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No events have been registered after the audit head.",
     },
     "recount.later_heading": {
-        "sv": "Efter granskningspunkten har {total} händelser registrerats (till och med "
-        "händelse {seq}); {touching} av dem kan påverka perioden eller jämförelseperioden.",
-        "en": "After the audit head {total} events have been registered (up to event {seq}); "
+        "sv": "Händelser registrerade efter granskningspunkten: {total} (till och med nr {seq}); "
+        "av dem kan {touching} påverka perioden eller jämförelseperioden.",
+        "en": "Events registered after the audit head: {total} (up to no. {seq}); "
         "{touching} of them can affect the period or the comparison period.",
     },
     "recount.later_changes": {
-        "sv": "Räknat i dag (utan undertryckning) ändras {count} celler:",
-        "en": "Counted today (unsuppressed), {count} cells change:",
+        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
+        "en": "Cells that change when counted today (unsuppressed): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
