@@ -1,12 +1,14 @@
 """``tracker audit recount BUNDLE`` through the real command line, in subprocesses.
 
-Each test builds its own register (production Argon2id cost, as a user's would be) with a few
-cases, exports a bundle through ``export_bundle`` and runs the command as the reviewer.
+One register (production Argon2id cost, as a user's would be) with a reviewer and a few cases
+is built once; each test works on its own copy: exports a bundle through ``export_bundle``,
+changes what it tests and runs the command as the reviewer.
 Independent commands run side by side, since each login spends about a second in the KDF.
 """
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -76,13 +78,27 @@ def _export(folder: Path, suppression: bool = True) -> str:
     return str(path.relative_to(folder))
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """One register for the module (the production KDF makes each creation cost seconds)."""
+    folder = tmp_path_factory.mktemp("recount-template")
+    return folder, _register(folder)
+
+
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path
+def folder(tmp_path: Path, template: tuple[Path, list[str]]) -> Path:
+    """Each test's own copy of the template register (the database and its key file)."""
+    copy = tmp_path / "register"
+    shutil.copytree(template[0], copy)
+    return copy
+
+
+@pytest.fixture
+def codes(template: tuple[Path, list[str]]) -> list[str]:
+    return template[1]
 
 
 def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: Path) -> None:
-    _register(folder)
     suppressed, internal = _export(folder), _export(folder, suppression=False)
 
     ok, unsuppressed, english, wrong, missing = run_side_by_side(
@@ -122,8 +138,9 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
     assert code == 1 and "saknas.zip" in err and "Traceback" not in err
 
 
-def test_a_late_event_in_the_period_is_listed_but_the_bundle_holds(folder: Path) -> None:
-    codes = _register(folder)
+def test_a_late_event_in_the_period_is_listed_but_the_bundle_holds(
+    folder: Path, codes: list[str]
+) -> None:
     bundle = _export(folder)
     with _session(folder) as session:
         # Registered after the export, dated inside the period.
@@ -143,7 +160,6 @@ def test_a_late_event_in_the_period_is_listed_but_the_bundle_holds(folder: Path)
 
 
 def test_an_altered_bundle_re_signed_with_another_key_exits_4(folder: Path) -> None:
-    _register(folder)
     bundle = _export(folder)
 
     def more_exits(report: dict[str, Any]) -> None:
@@ -165,7 +181,6 @@ def test_an_altered_bundle_re_signed_with_another_key_exits_4(folder: Path) -> N
 
 
 def test_a_rewritten_history_exits_4(folder: Path) -> None:
-    _register(folder)
     bundle = _export(folder)
     with _session(folder) as session:
         rewrite_history(session.register, seq=6)
@@ -177,7 +192,6 @@ def test_a_rewritten_history_exits_4(folder: Path) -> None:
 
 
 def test_figures_changed_before_signing_are_listed_and_exit_4(folder: Path) -> None:
-    _register(folder)
     bundle = _export(folder)
     with _session(folder) as session:
         public = report_service.public_key(session)
