@@ -25,8 +25,8 @@ from tracker.reports.bundle import (
     MANIFEST,
     REPORT,
     SIGNATURE,
-    _zip_bytes,
     canonical_json,
+    canonical_zip,
     read_bundle,
     sha256,
 )
@@ -64,7 +64,7 @@ def resign(
     members[MANIFEST] = canonical_json(manifest)
     members[SIGNATURE] = sign(members[MANIFEST])
     generated_at = datetime.fromisoformat(manifest["generated_at"].replace("Z", "+00:00"))
-    path.write_bytes(_zip_bytes(members, generated_at))
+    path.write_bytes(canonical_zip(members, generated_at))
 
 
 def resign_with_other_key(path: Path, change: Callable[[dict[str, Any]], None]) -> PublicKey:
