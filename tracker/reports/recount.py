@@ -43,8 +43,6 @@ from tracker.store.eventlog import GENESIS_HASH, Head, verify_chain
 from tracker.store.projections import CODE_LIST_SET
 from tracker.store.schema import events
 
-# The report's parts that hold figures; everything else (schema, period, as_of…) is an input.
-FIGURE_SECTIONS = ("counts", "breakdowns", "shares", "figures")
 # Register-wide events that change what a report says: goal targets and code lists.
 REPORT_WIDE_KINDS = (GOALS_SET, CODE_LIST_SET)
 # Which goal fields a difference names, in the order a reader takes them in.
@@ -405,9 +403,10 @@ def format_value(cell: Cell, value: Any) -> str:
     if value is None:
         return t("stats.no_value")
     field_name = cell[-1]
-    if "goals" in cell[:1] and field_name in VERDICT_FIELDS:
+    in_goals = cell[0] == "goals"
+    if in_goals and field_name in VERDICT_FIELDS:
         return t("stats.goal_met") if value else t("stats.goal_not_met")
-    if "goals" in cell[:1] and field_name in PERCENT_FIELDS:
+    if in_goals and field_name in PERCENT_FIELDS:
         return _percent(value)
     if isinstance(value, Mapping) and {"num", "den", "value"} <= set(value):
         return f"{_percent(value['value'])} ({value['num']}/{value['den']})"
