@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
@@ -27,6 +27,9 @@ from tracker.services.session import ServiceError, Session
 from tracker.store import keyfile
 from tracker.store.database import NotATrackerDatabase
 from tracker.store.engine import WrongDataKey
+
+if TYPE_CHECKING:
+    from tracker.reports.recount import RecountResult
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -578,6 +581,125 @@ def cmd_goals_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- recount command -------------------------------------------------------------------------
+
+# Enough to see what happened; the full list is in the register (tracker audit verify, the TUI).
+RECOUNT_LINES_SHOWN = 100
+
+
+def _shown(lines: Sequence[str]) -> list[str]:
+    """At most RECOUNT_LINES_SHOWN lines, indented, and how many more there are."""
+    shown = [f"  {line}" for line in lines[:RECOUNT_LINES_SHOWN]]
+    if len(lines) > RECOUNT_LINES_SHOWN:
+        shown.append(f"  {t('recount.more', count=len(lines) - RECOUNT_LINES_SHOWN)}")
+    return shown
+
+
+def _recount_lines(result: RecountResult) -> list[str]:
+    """What the recount found, in the order it checked (see docs/granskning-omrakning.md)."""
+    period, head = result.period, result.head
+    lines = [
+        t(
+            "recount.heading",
+            path=str(result.bundle),
+            period=period.label,
+            first=period.first.isoformat(),
+            last=period.last.isoformat(),
+            insatser=", ".join(result.insatser),
+        ),
+        t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
+        t("recount.chain_ok", seq=head.seq, hash=head.hash),
+        t("recount.suppressed", threshold=result.threshold)
+        if result.threshold is not None
+        else t("recount.unsuppressed"),
+        "",
+    ]
+    if result.differences:
+        lines.append(t("recount.differences", count=len(result.differences), seq=head.seq))
+        lines += _shown(
+            [
+                t(
+                    "recount.difference_line",
+                    place=d.place,
+                    reported=d.before_text,
+                    recounted=d.after_text,
+                )
+                for d in result.differences
+            ]
+        )
+    else:
+        lines.append(t("recount.identical", count=result.cells_compared, seq=head.seq))
+    lines.append("")
+    if not result.later_events_total:
+        lines.append(t("recount.no_later_events"))
+    else:
+        lines.append(
+            t(
+                "recount.later_heading",
+                total=result.later_events_total,
+                seq=result.current_head.seq,
+                touching=len(result.later_events),
+            )
+        )
+        if result.later_changes:
+            lines.append(t("recount.later_changes", count=len(result.later_changes)))
+            lines += _shown(
+                [
+                    t(
+                        "recount.later_change_line",
+                        place=d.place,
+                        before=d.before_text,
+                        after=d.after_text,
+                    )
+                    for d in result.later_changes
+                ]
+            )
+        else:
+            lines.append(t("recount.later_no_changes"))
+        if result.later_events:
+            lines.append(t("recount.later_events"))
+            lines += _shown(
+                [
+                    t(
+                        "recount.later_event_line",
+                        seq=event.seq,
+                        recorded=event.recorded_at[:16].replace("T", " "),
+                        kind=event.kind_text,
+                        date=event.dated.isoformat() if event.dated else "–",
+                        code=event.case_code or "–",
+                    )
+                    for event in result.later_events
+                ]
+            )
+        if result.later_changes or result.later_events:
+            lines.append(t("recount.later_note"))
+    lines.append("")
+    lines.append(t("recount.verdict_ok" if result.ok else "recount.verdict_differs"))
+    return lines
+
+
+def cmd_audit_recount(args: argparse.Namespace) -> int:
+    from tracker.reports.recount import recount  # pandas is only loaded when asked for
+
+    path = Path(args.bundle)
+    if not path.is_file():
+        raise CliError("recount.no_file", path=str(path))
+    session, _ = _login(args)
+    with session:
+        result = recount(session, path)
+        demo = registers.is_demo(session)
+    if not result.verified:
+        print(t("recount.failed"), file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_VERIFICATION
+    if demo:
+        _out(t("cli.demo_marker"))
+    for line in _recount_lines(result):
+        _out(line)
+    return EXIT_OK if result.ok else EXIT_VERIFICATION
+
+
 # --- report and verify commands --------------------------------------------------------------
 
 
@@ -789,6 +911,8 @@ def build_parser() -> argparse.ArgumentParser:
         title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
     )
     command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
+    recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
 
     # --- import ---
     import_parser = command("import", cmd_import, "import.help")

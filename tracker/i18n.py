@@ -1938,5 +1938,159 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "pdf.more_tables": {"sv": "Fler tabeller", "en": "More tables"},
     # --- reports: recount (tracker audit recount) -------------------------------------------
+    "recount.help": {
+        "sv": "räkna om en rapportbunt ur registret och jämför varje cell",
+        "en": "recount a report bundle from the register and compare every cell",
+    },
+    "recount.help_bundle": {"sv": "rapportbunten (.zip)", "en": "the report bundle (.zip)"},
+    "recount.no_file": {
+        "sv": "Rapportbunten {path} finns inte.",
+        "en": "The report bundle {path} does not exist.",
+    },
+    "recount.bundle_invalid": {
+        "sv": "Rapportbunten kunde inte verifieras.",
+        "en": "The report bundle could not be verified.",
+    },
+    "recount.other_key": {
+        "sv": "Rapportbunten är inte signerad med det här registrets nyckel (registrets "
+        "fingeravtryck: {fingerprint}).",
+        "en": "The report bundle is not signed with this register's key (the register's "
+        "fingerprint: {fingerprint}).",
+    },
+    "recount.other_database": {
+        "sv": "Rapportbunten kommer från en annan databas än den här (databas-id skiljer sig).",
+        "en": "The report bundle comes from another database than this one (the database "
+        "ids differ).",
+    },
+    "recount.report_unreadable": {
+        "sv": "report.json saknar period, insatser, granskningspunkt eller undertryckning "
+        "och kan inte räknas om.",
+        "en": "report.json lacks its period, insatser, audit head or suppression and cannot "
+        "be recounted.",
+    },
+    "recount.chain_broken": {
+        "sv": "Granskningskedjan är bruten vid händelse {seq}: {problem}",
+        "en": "The audit chain is broken at event {seq}: {problem}",
+    },
+    "recount.head_missing": {
+        "sv": "Registret saknar rapportens granskningspunkt: händelse {seq} finns inte "
+        "(den senaste är {last}). Historiken har kortats av.",
+        "en": "The register lacks the report's audit head: event {seq} does not exist "
+        "(the newest is {last}). The history has been truncated.",
+    },
+    "recount.head_rewritten": {
+        "sv": "Händelse {seq} har inte samma kedjehash som rapportens granskningspunkt. "
+        "Historiken har skrivits om sedan rapporten togs fram.",
+        "en": "Event {seq} does not have the chain hash of the report's audit head. "
+        "The history has been rewritten since the report was made.",
+    },
+    "recount.place": {"sv": "{metric}, {column}", "en": "{metric}, {column}"},
+    "recount.place_code": {
+        "sv": "{metric} – {code}, {column}",
+        "en": "{metric} – {code}, {column}",
+    },
+    "recount.place_goal": {"sv": "Mål för {metric}: {field}", "en": "Goal for {metric}: {field}"},
+    "recount.place_comparison": {
+        "sv": "Jämförelseperioden {period}: {place}",
+        "en": "Comparison period {period}: {place}",
+    },
+    "recount.goal.target": {"sv": "målvärde", "en": "target"},
+    "recount.goal.value": {"sv": "utfall", "en": "result"},
+    "recount.goal.num": {"sv": "täljare", "en": "numerator"},
+    "recount.goal.den": {"sv": "nämnare", "en": "denominator"},
+    "recount.goal.met": {"sv": "uppnått", "en": "met"},
+    "recount.goal.comparison_value": {
+        "sv": "utfall i jämförelseperioden",
+        "en": "result in the comparison period",
+    },
+    "recount.goal.comparison_met": {
+        "sv": "uppnått i jämförelseperioden",
+        "en": "met in the comparison period",
+    },
+    "recount.missing": {"sv": "saknas", "en": "missing"},
+    "recount.kind.goals_set": {"sv": "Mål ändrat", "en": "Goal changed"},
+    "recount.kind.code_list_set": {"sv": "Kodlista ändrad", "en": "Code list changed"},
+    "recount.failed": {
+        "sv": "Omräkningen kunde inte göras: rapportbunten eller registret godtas inte.",
+        "en": "The recount could not be made: the report bundle or the register is not accepted.",
+    },
+    "recount.heading": {
+        "sv": "Omräkning av {path}: period {period} ({first}–{last}), {insatser}",
+        "en": "Recount of {path}: period {period} ({first} to {last}), {insatser}",
+    },
+    "recount.checked": {
+        "sv": "Signatur och filhashar stämmer; signerad med registrets nyckel {fingerprint}.",
+        "en": "Signature and file hashes hold; signed with the register's key {fingerprint}.",
+    },
+    "recount.chain_ok": {
+        "sv": "Granskningskedjan är hel och innehåller rapportens granskningspunkt "
+        "(händelse {seq}, {hash}).",
+        "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
+    },
+    "recount.suppressed": {
+        "sv": "Undertryckning av små tal: gräns {threshold}.",
+        "en": "Small-count suppression: threshold {threshold}.",
+    },
+    "recount.unsuppressed": {
+        "sv": "Rapporten är utan undertryckning (INTERNT).",
+        "en": "The report is unsuppressed (INTERNAL).",
+    },
+    "recount.identical": {
+        "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
+        "en": "All {count} cells of the report were recounted to the same value as of event {seq}.",
+    },
+    "recount.differences": {
+        "sv": "Celler som skiljer sig från en omräkning per händelse {seq}: {count}",
+        "en": "Cells that differ from a recount as of event {seq}: {count}",
+    },
+    "recount.difference_line": {
+        "sv": "{place}: rapporten {reported}, omräknat {recounted}",
+        "en": "{place}: the report {reported}, recounted {recounted}",
+    },
+    "recount.no_later_events": {
+        "sv": "Inga händelser har registrerats efter granskningspunkten.",
+        "en": "No events have been registered after the audit head.",
+    },
+    "recount.later_heading": {
+        "sv": "Händelser registrerade efter granskningspunkten: {total} (till och med nr {seq}); "
+        "av dem kan {touching} påverka perioden eller jämförelseperioden.",
+        "en": "Events registered after the audit head: {total} (up to no. {seq}); "
+        "{touching} of them can affect the period or the comparison period.",
+    },
+    "recount.later_changes": {
+        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
+        "en": "Cells that change when counted today (unsuppressed): {count}",
+    },
+    "recount.later_no_changes": {
+        "sv": "Räknat i dag ändras ingen cell i rapporten.",
+        "en": "Counted today, no cell of the report changes.",
+    },
+    "recount.later_change_line": {
+        "sv": "{place}: {before} → {after}",
+        "en": "{place}: {before} → {after}",
+    },
+    "recount.later_events": {
+        "sv": "Senare händelser som kan påverka perioden:",
+        "en": "Later events that can affect the period:",
+    },
+    "recount.later_event_line": {
+        "sv": "nr {seq}  registrerad {recorded}  {kind}  {date}  {code}",
+        "en": "no. {seq}  registered {recorded}  {kind}  {date}  {code}",
+    },
+    "recount.more": {"sv": "… och {count} till", "en": "… and {count} more"},
+    "recount.later_note": {
+        "sv": "Senare ändringar är sena registreringar och rättelser; de gör inte rapporten "
+        "felaktig men visar vad en ny rapport skulle säga.",
+        "en": "Later changes are late entries and corrections; they do not make the report "
+        "wrong but show what a new report would say.",
+    },
+    "recount.verdict_ok": {
+        "sv": "Resultat: rapporten stämmer med registret.",
+        "en": "Result: the report agrees with the register.",
+    },
+    "recount.verdict_differs": {
+        "sv": "Resultat: rapporten stämmer INTE med registret.",
+        "en": "Result: the report does NOT agree with the register.",
+    },
     # --- tui: reports -----------------------------------------------------------------------
 }
