@@ -1,0 +1,247 @@
+"""The Reports screen, driven with Pilot on a small demo register (a real encrypted file).
+
+The preview must show exactly the cells the board will see, so the tests compare it with
+``suppress_report(build_report(...))`` computed here, independently of the screen.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import PASSPHRASE, TODAY
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, SelectionList, Static, Switch
+from tui.host import HostApp
+from tui.pilot_helpers import type_into, wait_until
+
+from tracker.domain.periods import Period
+from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
+from tracker.services import registers
+from tracker.services.demo import build_demo
+from tracker.services.session import Session
+from tracker.stats.report import build_report
+from tracker.store import keyfile
+from tracker.store.keyfile import KdfParams, keyfile_path
+from tracker.tui.cases import CaseListScreen
+from tracker.tui.reports import COLUMNS, ReportsScreen, custom_period, named_period
+
+PARTICIPANTS = 40
+LAST_HALF = Period.parse("2026H1")  # seen from TODAY, 2026-11-20
+
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small demo register, built once; each test works on a copy of it."""
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = KdfParams(8, 1, 1)
+        patch.setattr(keyfile, "DEFAULT_KDF", cheap)
+        patch.setattr(keyfile, "KDF_FLOOR", cheap)
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        build_demo(path, participants=PARTICIPANTS, seed=11, today=TODAY)
+        with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
+            # A staff member and a reviewer besides the demo's coordinator.
+            for user, role in (("sam", "staff"), ("rut", "reviewer")):
+                registers.add_user(
+                    session,
+                    passphrase=registers.DEMO_PASSPHRASE,
+                    user=user,
+                    role=role,
+                    new_passphrase=PASSPHRASE,
+                )
+            session.register.checkpoint()
+    return path
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "db" / "demo.db"
+    path.parent.mkdir()
+    shutil.copy(demo_template, path)
+    shutil.copy(keyfile_path(demo_template), keyfile_path(path))
+    monkeypatch.chdir(tmp_path)  # the screen writes to ./exports, like the CLI
+    yield path
+
+
+def _open(path: Path, user: str, passphrase: str) -> Session:
+    return registers.open_session(path, user=user, passphrase=passphrase, today=lambda: TODAY)
+
+
+class DemoHost(HostApp):
+    """The test host, logged in as one of the demo register's users."""
+
+    def __init__(self, db_path: Path, user: str = "demo", lang: str = "sv") -> None:
+        super().__init__(db_path, user=user, lang=lang)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            passphrase = registers.DEMO_PASSPHRASE if self._user == "demo" else PASSPHRASE
+            self._session = _open(self._db_path, self._user, passphrase)
+        return self._session
+
+
+def _expected(path: Path, period: Period, insatser: list[str] | None = None) -> dict[str, Any]:
+    with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
+        return suppress_report(build_report(session, period, insatser), DEFAULT_THRESHOLD)
+
+
+async def _open_reports(pilot: Pilot[None]) -> ReportsScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CaseListScreen))
+    await pilot.press("r")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReportsScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ReportsScreen)
+    await _preview_ready(pilot, screen)
+    return screen
+
+
+async def _preview_ready(pilot: Pilot[None], screen: ReportsScreen) -> None:
+    await wait_until(pilot, lambda: screen.choice is not None and screen.shown == screen.choice)
+    await pilot.pause()
+
+
+def _cells(screen: ReportsScreen, key: str) -> list[str]:
+    return [str(cell) for cell in screen.query_one("#figures", DataTable).get_row(key)]
+
+
+# --- the choices (pure) ------------------------------------------------------------------------
+
+
+def test_named_periods_from_both_halves_of_the_year() -> None:
+    autumn, spring = date(2026, 11, 20), date(2026, 3, 2)
+    assert named_period("last_half", autumn).label == "2026H1"
+    assert named_period("this_half", autumn).label == "2026H2"
+    assert named_period("last_half", spring).label == "2025H2"
+    assert named_period("this_half", spring).label == "2026H1"
+    assert named_period("this_year", spring).label == "2026"
+    assert named_period("last_year", spring).label == "2025"
+
+
+def test_custom_period_accepts_typed_dates_and_names_the_faulty_field() -> None:
+    period = custom_period("2026-01-15", "-10", TODAY)
+    assert (period.first, period.last) == (date(2026, 1, 15), date(2026, 11, 10))
+    with pytest.raises(Exception) as refused:
+        custom_period("2026-02-30", "", TODAY)
+    fields = [v.field for v in refused.value.violations]  # type: ignore[attr-defined]
+    assert fields == ["from", "to"]
+
+
+# --- the screen ----------------------------------------------------------------------------------
+
+
+async def test_the_preview_shows_what_the_board_will_see(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        expected = _expected(demo, LAST_HALF)
+        assert screen.shown is not None and screen.shown.period == LAST_HALF
+        assert screen.report == expected
+        # The table's cells, column by column, are the suppressed report's.
+        for metric in ("contacts", "started", "not_started", "exits", "followup_6m"):
+            cells = _cells(screen, metric)
+            assert cells[1:] == [str(expected["counts"][metric][c]) for c in COLUMNS]
+        for code, row in expected["breakdowns"]["exits_by_destination"].items():
+            assert _cells(screen, f"destination:{code}")[1:] == [str(row[c]) for c in COLUMNS]
+        shares = expected["shares"]["step_up_share"]
+        step_up = _cells(screen, "step_up_share")[1:]
+        for cell, column in zip(step_up, COLUMNS, strict=True):
+            share = shares[column]
+            if share.get("suppressed"):
+                assert cell == "x"
+            elif share["value"] is None:
+                assert cell == "–"
+            else:
+                assert cell == f"{round(share['value'] * 100)} %"
+        # Some figure of a 40-person register is small enough to be hidden.
+        published = [expected["counts"][m][c] for m in expected["counts"] for c in COLUMNS]
+        assert f"<{DEFAULT_THRESHOLD}" in published
+        charts = str(screen.query_one("#charts", Static).render())
+        assert "█" in charts and "Flödet under perioden" in charts
+
+
+async def test_the_preview_follows_the_period_and_the_insatser(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        # The period list: last half-year, this half-year, last year, this year, custom.
+        screen.query_one("#period").focus()
+        await pilot.press("enter", "down", "down", "enter")
+        await _preview_ready(pilot, screen)
+        assert screen.shown is not None and screen.shown.period.label == "2025"
+        assert screen.report == _expected(demo, Period.parse("2025"))
+
+        insatser = screen.query_one("#report-insatser", SelectionList)
+        first = screen.insatser[0]
+        insatser.focus()
+        await pilot.press("home", "space")  # untick the first insats
+        await _preview_ready(pilot, screen)
+        rest = screen.insatser[1:]
+        assert screen.shown is not None and screen.shown.insatser == tuple(rest)
+        assert screen.report == _expected(demo, Period.parse("2025"), rest)
+        assert first not in screen.report["insatser"]
+
+
+async def test_a_custom_period_is_checked_with_swedish_messages(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        screen.query_one("#period").focus()
+        await pilot.press("enter", "end", "enter")
+        await pilot.pause()
+        assert screen.query_one("#custom-period").display
+        assert screen.report is None
+
+        error = screen.query_one("#period-error", Static)
+        await type_into(pilot, "#from", "2026-13-01")
+        await type_into(pilot, "#to", "2026-06-30")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Från: Datumet känns inte igen" in str(error.render())
+        assert screen.report is None
+
+        await type_into(pilot, "#from", "2026-07-01")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Periodens första dag (2026-07-01) ligger efter dess sista dag" in str(
+            error.render()
+        )
+
+        await type_into(pilot, "#from", "2026-02-01")
+        await pilot.press("enter")
+        await _preview_ready(pilot, screen)
+        assert str(error.render()) == ""
+        custom = Period.parse("2026-02-01..2026-06-30")
+        assert screen.report == _expected(demo, custom)
+
+
+async def test_staff_never_see_the_suppression_switch(demo: Path) -> None:
+    app = DemoHost(demo, user="sam")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        assert not screen.query(Switch)
+        assert screen.shown is not None and screen.shown.suppression
+        assert screen.report == _expected(demo, LAST_HALF)
+
+
+@pytest.mark.parametrize("user", ["demo", "rut"])
+async def test_coordinators_and_reviewers_may_preview_unsuppressed(demo: Path, user: str) -> None:
+    app = DemoHost(demo, user=user)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        warning = screen.query_one("#unsuppressed-warning", Static)
+        assert screen.query_one("#suppression", Switch).value is True
+        assert not warning.has_class("-shown")
+        screen.query_one("#suppression", Switch).focus()
+        await pilot.press("space")
+        await _preview_ready(pilot, screen)
+        assert warning.has_class("-shown") and "INTERNT" in str(warning.render())
+        with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
+            assert screen.report == build_report(session, LAST_HALF)
+        assert screen.report is not None and screen.report["suppression"] is None
