@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from support import PASSPHRASE, TODAY
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, SelectionList, Static, Switch
+from textual.widgets import DataTable, SelectionList, Static, Switch
 from tui.host import HostApp
 from tui.pilot_helpers import type_into, wait_until
 
+import tracker.tui
 from tracker.domain.periods import Period
 from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
 from tracker.services import registers
@@ -74,7 +75,9 @@ def _open(path: Path, user: str, passphrase: str) -> Session:
 
 
 class DemoHost(HostApp):
-    """The test host, logged in as one of the demo register's users."""
+    """The test host, logged in as one of the demo register's users, with the app's styles."""
+
+    CSS_PATH = str(Path(tracker.tui.__file__).parent / "app.tcss")
 
     def __init__(self, db_path: Path, user: str = "demo", lang: str = "sv") -> None:
         super().__init__(db_path, user=user, lang=lang)

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
     DataTable,
@@ -54,7 +54,8 @@ COLUMNS: tuple[str, ...] = ("kvinna", "man", "ej_angivet", "total")
 # Who may switch suppression off (export_bundle refuses everyone else, too).
 UNSUPPRESSING_ROLES = frozenset((ROLE_COORDINATOR, ROLE_REVIEWER))
 BAR_WIDTH = 20
-LABEL_WIDTH = 16
+LABEL_WIDTH = 24  # a chart's labels
+ROW_LABEL_WIDTH = 30  # the figure table's labels: the four columns must fit beside them
 EXPORTS_DIR = Path("exports")
 
 
@@ -166,8 +167,13 @@ def preview_rows(report: Mapping[str, Any], destinations: CodeList, lang: str) -
     return rows
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _bar(label: str, value: object, largest: int) -> Text:
-    line = Text(f"{label[:LABEL_WIDTH]:<{LABEL_WIDTH}} ")
+    line = Text(f"{clip(label, LABEL_WIDTH):<{LABEL_WIDTH}} ")
     if isinstance(value, int) and not isinstance(value, bool):
         filled = round(BAR_WIDTH * value / largest) if largest else 0
         # At least a sliver for a non-zero count, so it never looks like zero.
@@ -242,6 +248,11 @@ class Choice:
 class ReportsScreen(WritingScreen):
     """Pick a period, insatser and formats; preview the board's figures; export the bundle."""
 
+    # Below 110 columns the preview goes beneath the choices, so its table has the full width.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("ctrl+e", "export", "tui.reports.key_export", key_display="Ctrl+E"),
@@ -277,7 +288,7 @@ class ReportsScreen(WritingScreen):
                 label = f"{label} ({named_period(choice, today).label})"
             periods.append((label, choice))
         yield Header()
-        with Horizontal(id="reports-body"):
+        with Container(id="reports-body"):
             with VerticalScroll(id="report-choices"):
                 yield Label(self.tr("tui.reports.period"), classes="field-label")
                 yield Select(
@@ -289,11 +300,15 @@ class ReportsScreen(WritingScreen):
                 yield Static("", id="period-error", classes="status", markup=False)
                 yield Label(self.tr("tui.reports.insatser"), classes="field-label")
                 yield SelectionList[str](
-                    *((name, name, True) for name in self.insatser), id="report-insatser"
+                    *((name, name, True) for name in self.insatser),
+                    id="report-insatser",
+                    compact=True,
                 )
                 yield Label(self.tr("tui.reports.formats"), classes="field-label")
                 yield SelectionList[str](
-                    *((fmt.upper(), fmt, True) for fmt in OPTIONAL_FORMATS), id="formats"
+                    *((fmt.upper(), fmt, True) for fmt in OPTIONAL_FORMATS),
+                    id="formats",
+                    compact=True,
                 )
                 yield Static(self.tr("tui.reports.json_always"), classes="hint", markup=False)
                 if self.may_unsuppress:
@@ -474,7 +489,7 @@ class ReportsScreen(WritingScreen):
         table = self.query_one("#figures", DataTable)
         table.clear()
         for row in preview_rows(report, self._destinations, self.lang):
-            table.add_row(row.label, *row.cells, key=row.key)
+            table.add_row(clip(row.label, ROW_LABEL_WIDTH), *row.cells, key=row.key)
         self.query_one("#charts", Static).update(chart_text(report, self._destinations, self.lang))
 
     # --- exporting -----------------------------------------------------------------------
