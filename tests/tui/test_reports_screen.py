@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from support import PASSPHRASE, TODAY
 from textual.pilot import Pilot
-from textual.widgets import DataTable, SelectionList, Static, Switch
+from textual.widgets import DataTable, Input, Markdown, SelectionList, Static, Switch
 from tui.host import HostApp
-from tui.pilot_helpers import type_into, wait_until
+from tui.pilot_helpers import log_in, type_into, wait_until
 
 import tracker.tui
 from tracker.domain.periods import Period
@@ -28,7 +28,10 @@ from tracker.services.session import Session
 from tracker.stats.report import build_report
 from tracker.store import keyfile
 from tracker.store.keyfile import KdfParams, keyfile_path
+from tracker.tui.app import TrackerApp
 from tracker.tui.cases import CaseListScreen
+from tracker.tui.help import HelpScreen
+from tracker.tui.login import LoginScreen
 from tracker.tui.reports import COLUMNS, ReportsScreen, custom_period, named_period
 
 PARTICIPANTS = 40
@@ -248,3 +251,37 @@ async def test_coordinators_and_reviewers_may_preview_unsuppressed(demo: Path, u
         with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
             assert screen.report == build_report(session, LAST_HALF)
         assert screen.report is not None and screen.report["suppression"] is None
+
+
+async def test_the_command_palette_opens_the_reports(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press("ctrl+p", *"Rapporter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseListScreen)
+
+
+async def _log_in_to_demo(pilot: Pilot[None], app: TrackerApp) -> None:
+    await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
+    app.screen.query_one("#user", Input).value = "demo"
+    await log_in(pilot, app, registers.DEMO_PASSPHRASE)
+
+
+async def test_the_help_lists_the_reports_key(demo: Path, tmp_path: Path) -> None:
+    app = TrackerApp(demo, today=lambda: TODAY, settings_path=tmp_path / "settings.json")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _log_in_to_demo(pilot, app)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = app.screen.query_one(Markdown).source
+        assert "**r**  Rapporter" in text
+        await pilot.press("escape", "r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "**Ctrl+E**  Exportera" in app.screen.query_one(Markdown).source
