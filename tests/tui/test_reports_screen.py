@@ -285,3 +285,14 @@ async def test_the_help_lists_the_reports_key(demo: Path, tmp_path: Path) -> Non
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "**Ctrl+E**  Exportera" in app.screen.query_one(Markdown).source
+
+
+# --- snapshots (update with --snapshot-update and review the SVGs) -----------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot(snap_compare: Any, demo: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open_reports(pilot)
+
+    assert snap_compare(DemoHost(demo), terminal_size=size, run_before=run_before)
