@@ -578,6 +578,113 @@ def cmd_goals_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- report and verify commands --------------------------------------------------------------
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``--format xlsx,pdf``: the formats named, checked against the ones the bundle knows."""
+    from tracker.reports.info import FORMATS
+
+    names = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(t("report.bad_format_list"))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            t("report.unknown_format", format=unknown[0], formats=",".join(FORMATS))
+        )
+    return names
+
+
+def _pinned_key(text: str) -> str:
+    """``--key``: a base64 public key or a fingerprint (a usage error otherwise)."""
+    from tracker.reports.bundle import BundleError, check_pin
+
+    try:
+        check_pin(text)
+    except BundleError as error:
+        raise argparse.ArgumentTypeError(error.message()) from None
+    return text
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
+    from tracker.reports.info import FORMATS
+
+    period = _stats_period(args)
+    session, _ = _login(args)
+    with session:
+        path = export_bundle(
+            session,
+            period,
+            args.insats,
+            formats=args.format or FORMATS,
+            out_dir=Path(args.out) if args.out else DEFAULT_OUT_DIR,
+            suppression=not args.no_suppression,
+            forbund=args.forbund,
+            progress=_progress_printer(t("report.progress")),
+        )
+        demo = registers.is_demo(session)
+    # stdout carries only the path, for scripts; the marks go to stderr.
+    if demo:
+        print(t("cli.demo_marker"), file=sys.stderr)
+    if args.no_suppression:
+        print(t("report.internal_warning"), file=sys.stderr)
+    print(t("report.done", path=str(path)), file=sys.stderr)
+    _out(str(path))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from tracker.reports.bundle import verify_bundle
+
+    result = verify_bundle(Path(args.bundle), args.key)
+    if not result.ok or result.facts is None:
+        print(t("verify.failed", count=len(result.problems), path=args.bundle), file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_VERIFICATION
+    facts = result.facts
+    if facts.demo:
+        _out(t("cli.demo_marker"))
+    _out(t("verify.ok", path=args.bundle))
+    signer_key = "verify.signer_pinned" if args.key else "verify.signer"
+    _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
+    _out(f"  {t('verify.period', **facts.period)}")
+    _out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
+    if facts.forbund:
+        _out(f"  {t('verify.forbund', forbund=facts.forbund)}")
+    _out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
+    if facts.threshold is None:
+        _out(f"  {t('verify.internal')}")
+    else:
+        _out(f"  {t('verify.threshold', threshold=facts.threshold)}")
+    _out(f"  {t('verify.generated', moment=facts.generated_at)}")
+    _out(f"  {t('verify.files', count=facts.file_count)}")
+    return EXIT_OK
+
+
+def cmd_suppression(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    session, _ = _login(args)
+    with session:
+        threshold = reports.suppression_threshold(session)
+    _out(t("report.threshold_show", threshold=threshold, below=threshold - 1))
+    return EXIT_OK
+
+
+def cmd_suppression_set(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    reports.parse_threshold(args.threshold)  # a bad number is refused before the login
+    session, _ = _login(args)
+    with session:
+        threshold = reports.set_suppression_threshold(session, args.threshold)
+    _out(t("report.threshold_set_done", threshold=threshold))
+    return EXIT_OK
+
+
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
     for role in keyfile.ROLES:
@@ -710,6 +817,30 @@ def build_parser() -> argparse.ArgumentParser:
     goals_set.add_argument(
         "--target", required=True, metavar="TARGET", help=t("stats.help_goal_target")
     )
+
+    # --- report and verify ---
+    report = command("report", cmd_report, "report.help")
+    report.add_argument("--period", metavar="P", help=t("report.help_period"))
+    report.add_argument("--from", dest="from_date", metavar="DATE", help=t("report.help_from"))
+    report.add_argument("--to", dest="to_date", metavar="DATE", help=t("report.help_to"))
+    report.add_argument("--insats", action="append", metavar="NAME", help=t("report.help_insats"))
+    report.add_argument("--format", type=_formats, metavar="FORMATS", help=t("report.help_format"))
+    report.add_argument("--out", metavar="DIR", help=t("report.help_out"))
+    report.add_argument(
+        "--no-suppression", action="store_true", help=t("report.help_no_suppression")
+    )
+    report.add_argument("--forbund", metavar="NAME", help=t("report.help_forbund"))
+    verify = command("verify", cmd_verify, "verify.help")
+    verify.add_argument("bundle", metavar="BUNDLE", help=t("verify.help_bundle"))
+    verify.add_argument("--key", type=_pinned_key, metavar="KEY", help=t("verify.help_key"))
+    suppression = command("suppression", cmd_suppression, "report.help_suppression")
+    suppression_commands = suppression.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    suppression_set = command(
+        "set", cmd_suppression_set, "report.help_suppression_set", suppression_commands
+    )
+    suppression_set.add_argument("threshold", metavar="N", help=t("report.help_threshold_value"))
 
     return parser
 

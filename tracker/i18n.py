@@ -1065,7 +1065,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "--as-of ska vara ett händelsenummer (ett heltal 0 eller större).",
         "en": "--as-of must be an event number (a whole number, 0 or more).",
     },
-
     # --- tui: shell (app, login, first-run wizard, lock, help) -----------------------------
     # App and keys
     "tui.needs_terminal": {
@@ -1196,7 +1195,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "En stegförflyttning uppåt betyder att deltagaren når en högre nivå än tidigare. Nivåerna är en status, inte en ordning som måste följas: man kan hoppa över nivåer och falla tillbaka. Registrera den nivå deltagaren är på nu.",
         "en": "A step up means the participant reaches a higher level than before. The levels are a status, not a required sequence: people skip levels and fall back. Record the level the participant is on now.",
     },
-
     # --- tui: cases (case list, forms, case detail, follow-ups due) ------------------------
     # Case list (home screen)
     "tui.cases.title": {"sv": "Deltagare", "en": "Participants"},
@@ -1393,8 +1391,552 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
+    "report.threshold_invalid": {
+        "sv": "Tröskeln måste vara ett heltal mellan {minimum} och {maximum}.",
+        "en": "The threshold must be a whole number from {minimum} to {maximum}.",
+    },
+    "report.threshold_too_low": {
+        "sv": "Tröskeln får aldrig vara lägre än {minimum}: mindre tal skulle kunna peka ut "
+        "enskilda deltagare.",
+        "en": "The threshold can never be below {minimum}: smaller counts could single out "
+        "participants.",
+    },
+    "report.threshold_too_high": {
+        "sv": "Tröskeln får vara högst {maximum}.",
+        "en": "The threshold can be at most {maximum}.",
+    },
+    "report.forbund_empty": {
+        "sv": "Förbundets namn får inte vara tomt.",
+        "en": "The förbund's name must not be empty.",
+    },
+    "report.forbund_too_long": {
+        "sv": "Förbundets namn får vara högst {maximum} tecken.",
+        "en": "The förbund's name can be at most {maximum} characters.",
+    },
+    "report.unsuppressed_refused": {
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "samordnare och granskare.",
+        "en": "{user} ({role}) may not export a report without small-count protection; only "
+        "coordinators and reviewers may.",
+    },
+    "report.unknown_format": {
+        "sv": "Okänt format: {format}. Välj bland: {formats}.",
+        "en": "Unknown format: {format}. Choose from: {formats}.",
+    },
+    "report.help": {
+        "sv": "skriv ett signerat rapportpaket (.zip) för en period",
+        "en": "write a signed report bundle (.zip) for a period",
+    },
+    "report.help_period": {
+        "sv": "perioden: 2026, 2026H1, 2026Q1 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1, 2026Q1 or 2026-01-01..2026-03-31",
+    },
+    "report.help_from": {
+        "sv": "periodens första dag (ÅÅÅÅ-MM-DD), med --to",
+        "en": "the period's first day (YYYY-MM-DD), with --to",
+    },
+    "report.help_to": {
+        "sv": "periodens sista dag (ÅÅÅÅ-MM-DD), med --from",
+        "en": "the period's last day (YYYY-MM-DD), with --from",
+    },
+    "report.help_insats": {
+        "sv": "bara denna insats (kan upprepas; standard: alla)",
+        "en": "only this insats (repeatable; default: all)",
+    },
+    "report.help_format": {
+        "sv": "format, kommaseparerade: xlsx,pdf,csv,json (standard: alla; report.json och "
+        "manifestet följer alltid med)",
+        "en": "formats, comma separated: xlsx,pdf,csv,json (default: all; report.json and the "
+        "manifest are always included)",
+    },
+    "report.help_out": {
+        "sv": "mapp att skriva paketet i (standard: exports)",
+        "en": "folder to write the bundle to (default: exports)",
+    },
+    "report.help_no_suppression": {
+        "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
+        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
+    },
+    "report.help_forbund": {
+        "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
+        "en": "the förbund's name for the title page (remembered for the next report)",
+    },
+    "report.progress": {"sv": "Rapport", "en": "Report"},
+    "report.done": {
+        "sv": "Rapportpaketet är skrivet: {path}",
+        "en": "The report bundle is written: {path}",
+    },
+    "report.internal_warning": {
+        "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
+        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
+    },
+    "report.bad_format_list": {
+        "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
+        "en": "Give the formats as a comma-separated list, e.g. xlsx,pdf.",
+    },
+    "report.help_suppression": {
+        "sv": "visa tröskeln för skydd av små tal",
+        "en": "show the small-count suppression threshold",
+    },
+    "report.help_suppression_set": {
+        "sv": "ändra tröskeln (bara samordnare; loggas)",
+        "en": "change the threshold (coordinators only; logged)",
+    },
+    "report.help_threshold_value": {
+        "sv": "den nya tröskeln (minst 3)",
+        "en": "the new threshold (at least 3)",
+    },
+    "report.threshold_show": {
+        "sv": "Tröskel för skydd av små tal: {threshold} (tal från 1 till {below} visas som <{threshold}).",
+        "en": "Small-count suppression threshold: {threshold} (counts 1 to {below} are shown as "
+        "<{threshold}).",
+    },
+    "report.threshold_set_done": {
+        "sv": "Tröskeln är nu {threshold}. Ändringen är loggad.",
+        "en": "The threshold is now {threshold}. The change is logged.",
+    },
+    "verify.no_file": {
+        "sv": "Filen finns inte: {path}",
+        "en": "No such file: {path}",
+    },
+    "verify.too_large": {
+        "sv": "Filen är för stor för att vara ett rapportpaket: {path}",
+        "en": "The file is too large to be a report bundle: {path}",
+    },
+    "verify.unreadable": {
+        "sv": "Filen kan inte läsas: {path}",
+        "en": "The file cannot be read: {path}",
+    },
+    "verify.not_a_zip": {
+        "sv": "Filen är inget rapportpaket (ingen zip-fil): {path}",
+        "en": "The file is not a report bundle (not a zip file): {path}",
+    },
+    "verify.unreadable_bundle": {
+        "sv": "Rapportpaketet är skadat eller ofullständigt; kör tracker verify för detaljer: "
+        "{path}",
+        "en": "The report bundle is damaged or incomplete; run tracker verify for details: {path}",
+    },
+    "verify.pin_invalid": {
+        "sv": "--key ska vara den publika nyckeln (base64) eller dess fingeravtryck, så som "
+        "tracker key public skriver dem.",
+        "en": "--key must be the public key (base64) or its fingerprint, as tracker key public "
+        "prints them.",
+    },
+    "verify.zip_damaged": {
+        "sv": "Zip-filens struktur är skadad: paketet kan inte läsas.",
+        "en": "The zip file's structure is damaged: the bundle cannot be read.",
+    },
+    "verify.member_duplicate": {
+        "sv": "{member}: finns två gånger i paketet.",
+        "en": "{member}: appears twice in the bundle.",
+    },
+    "verify.member_damaged": {
+        "sv": "{member}: filen är skadad och kan inte läsas.",
+        "en": "{member}: the file is damaged and cannot be read.",
+    },
+    "verify.member_missing": {
+        "sv": "{member}: saknas i paketet.",
+        "en": "{member}: missing from the bundle.",
+    },
+    "verify.member_extra": {
+        "sv": "{member}: finns i paketet men inte i manifestet (tillagd efteråt).",
+        "en": "{member}: in the bundle but not in the manifest (added afterwards).",
+    },
+    "verify.member_changed": {
+        "sv": "{member}: innehållet stämmer inte med manifestets kontrollsumma (ändrad).",
+        "en": "{member}: the content does not match the manifest's checksum (changed).",
+    },
+    "verify.manifest_invalid": {
+        "sv": "{member}: manifestet är inte ett giltigt tracker-manifest.",
+        "en": "{member}: the manifest is not a valid tracker manifest.",
+    },
+    "verify.signature_invalid": {
+        "sv": "{member}: signaturen stämmer inte med manifest.json (manifestet eller signaturen "
+        "är ändrad).",
+        "en": "{member}: the signature does not match manifest.json (the manifest or the "
+        "signature was changed).",
+    },
+    "verify.key_mismatch": {
+        "sv": "{member}: paketet är signerat med en annan nyckel ({fingerprint}) än den angivna.",
+        "en": "{member}: the bundle is signed with another key ({fingerprint}) than the one given.",
+    },
+    "verify.report_mismatch": {
+        "sv": "{member}: rapporten anger inte samma period, insatser, revisionshuvud eller "
+        "tröskel som manifestet.",
+        "en": "{member}: the report does not state the same period, insatser, audit head or "
+        "threshold as the manifest.",
+    },
+    "verify.container_changed": {
+        "sv": "Zip-filen: alla filer är oförändrade, men zip-filens rubriker eller katalog är "
+        "ändrade.",
+        "en": "The zip file: every file is unchanged, but the zip's headers or directory were "
+        "changed.",
+    },
+    "verify.help": {
+        "sv": "kontrollera ett rapportpakets signatur och filer (kräver ingen lösenfras)",
+        "en": "check a report bundle's signature and files (needs no passphrase)",
+    },
+    "verify.help_bundle": {"sv": "rapportpaketet (.zip)", "en": "the report bundle (.zip)"},
+    "verify.help_key": {
+        "sv": "kräv denna publika nyckel (base64) eller detta fingeravtryck",
+        "en": "require this public key (base64) or this fingerprint",
+    },
+    "verify.ok": {
+        "sv": "Rapportpaketet är oförändrat och signerat: {path}",
+        "en": "The report bundle is unchanged and signed: {path}",
+    },
+    "verify.failed": {
+        "sv": "Kontrollen misslyckades ({count} fel): {path}",
+        "en": "The check failed ({count} problems): {path}",
+    },
+    "verify.signer": {
+        "sv": "Signerad av nyckel: {fingerprint}",
+        "en": "Signed by key: {fingerprint}",
+    },
+    "verify.signer_pinned": {
+        "sv": "Signerad av nyckel: {fingerprint} (den angivna nyckeln)",
+        "en": "Signed by key: {fingerprint} (the key given)",
+    },
+    "verify.period": {
+        "sv": "Period: {label} ({first} – {last})",
+        "en": "Period: {label} ({first} – {last})",
+    },
+    "verify.insatser": {"sv": "Insatser: {insatser}", "en": "Insatser: {insatser}"},
+    "verify.forbund": {"sv": "Förbund: {forbund}", "en": "Förbund: {forbund}"},
+    "verify.audit_head": {
+        "sv": "Revisionshuvud: händelse nr {seq}, {hash}",
+        "en": "Audit head: event no. {seq}, {hash}",
+    },
+    "verify.threshold": {
+        "sv": "Skydd av små tal: tröskel {threshold}",
+        "en": "Small-count protection: threshold {threshold}",
+    },
+    "verify.internal": {
+        "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
+        "en": "INTERNAL: without small-count protection, not for the board",
+    },
+    "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
+    "verify.files": {
+        "sv": "Filer: {count} kontrollerade mot manifestet",
+        "en": "Files: {count} checked against the manifest",
+    },
+    "verify.demo": {
+        "sv": "DEMO: påhittade uppgifter från ett demoregister",
+        "en": "DEMO: made-up data from a demo register",
+    },
     # --- reports: tables, csv, xlsx ---------------------------------------------------------
+    "tables.col.total": {"sv": "Totalt", "en": "Total"},
+    "tables.col.target": {"sv": "Mål", "en": "Goal"},
+    "tables.col.result": {"sv": "Resultat {label}", "en": "Result {label}"},
+    "tables.col.met": {"sv": "Uppnått", "en": "Met"},
+    "tables.col.comparison_result": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.flow.title": {"sv": "Periodens flöde", "en": "The period's flow"},
+    "tables.flow.index": {"sv": "Mått", "en": "Metric"},
+    "tables.flow.definition": {
+        "sv": "Antal deltagare per steg under perioden: kontakter (ärenden som pågick någon gång under perioden), nya ansökningar, nya inskrivna, ej startade, inskrivna, pågående vid periodens slut och avslutade.",
+        "en": "Participants at each stage during the period: contacts (cases open at some time in the period), new applications, newly enrolled, not started, enrolled, active at the end of the period and exits.",
+    },
+    "tables.step_up.title": {"sv": "Stegförflyttning vid avslut", "en": "Step up at exit"},
+    "tables.step_up.index": {"sv": "Mått", "en": "Metric"},
+    "tables.step_up.definition": {
+        "sv": "Avslut med både start- och avslutsnivå (mätbara avslut), de av dem som slutade på en högre nivå än de började, och andelen.",
+        "en": "Exits with both a start and an exit level (measurable exits), those among them that ended on a higher level than they started, and the share.",
+    },
+    "tables.exits_by_destination.title": {
+        "sv": "Sysselsättning vid avslut",
+        "en": "Destination at exit",
+    },
+    "tables.exits_by_destination.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.exits_by_destination.definition": {
+        "sv": "Avslutade under perioden per sysselsättning vid avslut; raderna summerar till antalet avslutade.",
+        "en": "Exits during the period by destination at exit; the rows add up to the number of exits.",
+    },
+    "tables.destination_shares.title": {
+        "sv": "Andel av avslutade per sysselsättning",
+        "en": "Share of exits by destination",
+    },
+    "tables.destination_shares.index": {"sv": "Sysselsättning", "en": "Destination"},
+    "tables.destination_shares.definition": {
+        "sv": "Avslutade med en viss sysselsättning delat med alla avslutade under perioden.",
+        "en": "Exits to a destination divided by all exits during the period.",
+    },
+    "tables.exits_by_kind.title": {"sv": "Avslutstyp", "en": "Kind of exit"},
+    "tables.exits_by_kind.index": {"sv": "Avslutstyp", "en": "Kind"},
+    "tables.exits_by_kind.definition": {
+        "sv": "Avslutade under perioden per avslutstyp: enligt plan eller avbrutna.",
+        "en": "Exits during the period by kind: ended as planned or discontinued.",
+    },
+    "tables.handover.title": {
+        "sv": "Överlämning till ordinarie insats",
+        "en": "Handover to an ordinary intervention",
+    },
+    "tables.handover.index": {"sv": "Mått", "en": "Metric"},
+    "tables.handover.definition": {
+        "sv": "Avslutade under perioden som vid avslutet lämnades över till en ordinarie insats hos en part, och deras andel av alla avslutade.",
+        "en": "Exits during the period handed over to an ordinary intervention at a party, and their share of all exits.",
+    },
+    "tables.followups.title": {
+        "sv": "Uppföljningar efter 6 och 18 månader",
+        "en": "Follow-ups after 6 and 18 months",
+    },
+    "tables.followups.index": {"sv": "Mått", "en": "Metric"},
+    "tables.followups.definition": {
+        "sv": "Uppföljningar daterade under perioden, de som visar samma nivå som vid avslut eller högre och andelen; saknade: avslut vars uppföljning skulle ha gjorts under perioden men inte är registrerad.",
+        "en": "Follow-ups dated in the period, those showing the exit level or higher and the share; missing: exits whose follow-up fell due in the period but is not registered.",
+    },
+    "tables.not_started_by_reason.title": {
+        "sv": "Orsaker till att insatsen inte startade",
+        "en": "Reasons for not starting",
+    },
+    "tables.not_started_by_reason.index": {"sv": "Orsak", "en": "Reason"},
+    "tables.not_started_by_reason.definition": {
+        "sv": "Ansökningar som under perioden avslutades utan start, per orsak; raderna summerar till antalet ej startade.",
+        "en": "Applications closed without a start during the period, by reason; the rows add up to the number not started.",
+    },
+    "tables.referrers.title": {"sv": "Remittenter", "en": "Referrers"},
+    "tables.referrers.index": {"sv": "Remittent", "en": "Referrer"},
+    "tables.referrers.definition": {
+        "sv": "Nya ansökningar under perioden per remitterande part.",
+        "en": "New applications during the period by referring party.",
+    },
+    "tables.days_in_insats.title": {"sv": "Tid i insatsen", "en": "Time in the intervention"},
+    "tables.days_in_insats.index": {"sv": "Mått", "en": "Metric"},
+    "tables.days_in_insats.definition": {
+        "sv": "Median av antal dagar från start till avslut för deltagare som avslutades under perioden.",
+        "en": "Median number of days from start to exit for participants who exited during the period.",
+    },
+    "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
+    "tables.goals.index": {"sv": "Mått", "en": "Metric"},
+    "tables.goals.definition": {
+        "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
+        "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",
+    },
+    "tables.comparison.title": {
+        "sv": "Jämförelseperiod {label}",
+        "en": "Comparison period {label}",
+    },
+    "tables.comparison.index": {"sv": "Mått", "en": "Metric"},
+    "tables.comparison.definition": {
+        "sv": "Huvudtalen för samma period ett år tidigare, beräknade på samma sätt.",
+        "en": "The main figures of the same period one year earlier, computed the same way.",
+    },
+    "tables.flow.sheet": {"sv": "Flöde", "en": "Flow"},
+    "tables.step_up.sheet": {"sv": "Stegförflyttning", "en": "Step up"},
+    "tables.exits_by_destination.sheet": {"sv": "Sysselsättning vid avslut", "en": "Destinations"},
+    "tables.destination_shares.sheet": {
+        "sv": "Andel per sysselsättning",
+        "en": "Destination shares",
+    },
+    "tables.exits_by_kind.sheet": {"sv": "Avslutstyp", "en": "Kind of exit"},
+    "tables.handover.sheet": {"sv": "Ordinarie insats", "en": "Handover"},
+    "tables.followups.sheet": {"sv": "Uppföljningar", "en": "Follow-ups"},
+    "tables.not_started_by_reason.sheet": {"sv": "Ej startade", "en": "Not started"},
+    "tables.referrers.sheet": {"sv": "Remittenter", "en": "Referrers"},
+    "tables.days_in_insats.sheet": {"sv": "Tid i insatsen", "en": "Time in intervention"},
+    "tables.goals.sheet": {"sv": "Mål", "en": "Goals"},
+    "tables.comparison.sheet": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    # xlsx: every sheet
+    "tables.sheet_period": {
+        "sv": "Period {period} · {insatser}",
+        "en": "Period {period} · {insatser}",
+    },
+    "tables.mark.demo": {
+        "sv": "DEMO: påhittade uppgifter ur ett demoregister, inga riktiga deltagare.",
+        "en": "DEMO: made-up data from a demo register, no real participants.",
+    },
+    "tables.mark.internal": {
+        "sv": "INTERNT: små tal visas oskyddade. Lämnas inte till styrelsen och publiceras inte.",
+        "en": "INTERNAL: small counts are not suppressed. Not for the board, not for publication.",
+    },
+    "tables.mark.internal_short": {"sv": "INTERNT", "en": "INTERNAL"},
+    # xlsx: charts
+    "tables.chart.flow": {"sv": "Periodens flöde per kön", "en": "The period's flow by gender"},
+    "tables.chart.destinations": {
+        "sv": "Sysselsättning vid avslut per kön",
+        "en": "Destination at exit by gender",
+    },
+    "tables.chart.step_up": {
+        "sv": "Andel avslut med stegförflyttning mot målet",
+        "en": "Share of exits with a step up against the goal",
+    },
+    "tables.axis.people": {"sv": "Antal personer", "en": "Number of people"},
+    "tables.axis.gender": {"sv": "Kön", "en": "Gender"},
+    "tables.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
+    "tables.goal_row": {"sv": "Mål (gäller alla)", "en": "Goal (for everyone)"},
+    # xlsx: the "Om rapporten" sheet
+    "tables.about.sheet": {"sv": "Om rapporten", "en": "About the report"},
+    "tables.about.title": {"sv": "Om rapporten", "en": "About the report"},
+    "tables.about.what_label": {"sv": "Rapport", "en": "Report"},
+    "tables.about.what": {
+        "sv": "Rapport till styrelsen: deltagarnas flöde och resultat i samordningsteamens insatser, beräknade ur registret.",
+        "en": "Report to the board: the participants' flow and results in the coordination teams' interventions, computed from the register.",
+    },
+    "tables.about.forbund": {"sv": "Samordningsförbund", "en": "Coordination association"},
+    "tables.about.period": {"sv": "Period", "en": "Period"},
+    "tables.about.comparison_period": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    "tables.about.insatser": {"sv": "Insatser", "en": "Interventions"},
+    "tables.about.generated_at": {"sv": "Skapad", "en": "Generated"},
+    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count suppression"},
+    "tables.about.threshold": {
+        "sv": "Tröskel {threshold}: antal mellan 1 och {largest} visas inte.",
+        "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
+    },
+    "tables.about.internal": {
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
+    },
+    "tables.about.audit_head": {"sv": "Revisionsloggens huvud", "en": "Audit log head"},
+    "tables.about.audit_head_value": {
+        "sv": "händelse {seq}, hash {hash}",
+        "en": "event {seq}, hash {hash}",
+    },
+    "tables.about.signer": {
+        "sv": "Signeringsnyckelns fingeravtryck",
+        "en": "Signing key fingerprint",
+    },
+    "tables.about.tool_version": {"sv": "Programversion", "en": "Tool version"},
+    "tables.about.database_id": {"sv": "Registrets id", "en": "Register id"},
+    "tables.about.verify_label": {"sv": "Kontroll", "en": "Verification"},
+    "tables.about.verify": {
+        "sv": "Siffrorna är beräknade ur registret till och med revisionsloggens huvud ovan. Kontrollera buntens signatur med: tracker verify BUNT.zip",
+        "en": "The figures are computed from the register up to the audit log head above. Check the bundle's signature with: tracker verify BUNDLE.zip",
+    },
+    "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
+    "tables.about.mark_zero": {"sv": "ingen person", "en": "no one"},
+    "tables.about.mark_primary": {
+        "sv": "mellan 1 och {largest} personer; dolt för att ingen ska kunna identifieras",
+        "en": "between 1 and {largest} people; hidden so that no one can be identified",
+    },
+    "tables.about.mark_secondary": {
+        "sv": "dolt för att ett dolt litet tal inte ska kunna räknas fram ur summorna",
+        "en": "hidden so that a hidden small count cannot be worked out from the totals",
+    },
+    "tables.about.mark_none": {
+        "sv": "inget värde (till exempel en andel av noll avslut)",
+        "en": "no value (for example a share of zero exits)",
+    },
+    "tables.about.definitions": {"sv": "Definitioner", "en": "Definitions"},
     # --- reports: pdf -----------------------------------------------------------------------
+    "pdf.kind.half": {"sv": "Halvårsrapport", "en": "Half-year report"},
+    "pdf.kind.year": {"sv": "Helårsrapport", "en": "Annual report"},
+    "pdf.kind.quarter": {"sv": "Kvartalsrapport", "en": "Quarterly report"},
+    "pdf.kind.other": {"sv": "Rapport", "en": "Report"},
+    "pdf.period": {"sv": "{label} ({first} – {last})", "en": "{label} ({first} – {last})"},
+    "pdf.fact.insatser": {"sv": "Insatser", "en": "Interventions"},
+    "pdf.fact.comparison": {"sv": "Jämförelseperiod", "en": "Comparison period"},
+    "pdf.fact.generated": {"sv": "Skapad", "en": "Generated"},
+    "pdf.fact.as_of": {"sv": "Underlag", "en": "Source"},
+    "pdf.as_of": {
+        "sv": "registret till och med händelse {seq} i revisionsloggen",
+        "en": "the register up to event {seq} of the audit log",
+    },
+    "pdf.fact.suppression": {"sv": "Små tal", "en": "Small counts"},
+    "pdf.suppression_on": {
+        "sv": "antal från 1 till {below} visas som <{threshold}; x = dolt så att ett litet tal "
+        "inte kan räknas fram",
+        "en": "counts from 1 to {below} are shown as <{threshold}; x = hidden so that a small "
+        "count cannot be worked out",
+    },
+    "pdf.suppression_off": {
+        "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
+        "en": "shown unprotected (INTERNAL, not for the board)",
+    },
+    "pdf.fact.signer": {"sv": "Signeringsnyckel", "en": "Signing key"},
+    "pdf.reading_guide_title": {"sv": "Så läser du rapporten", "en": "How to read the report"},
+    "pdf.reading_guide": {
+        "sv": "Varje avsnitt har ett diagram, en tabell per kön och en rad som förklarar måttet. "
+        "Andelar är i procent av nämnaren i samma kolumn; – betyder att underlag saknas. "
+        "Rapporten är signerad: sidfoten visar signeringsnyckelns fingeravtryck, som en "
+        "granskare kan jämföra med tracker verify.",
+        "en": "Each section has a chart, a table by gender and one line explaining the measure. "
+        "Shares are percentages of the denominator in the same column; – means no data. "
+        "The report is signed: the footer shows the signing key's fingerprint, which a "
+        "reviewer can compare with tracker verify.",
+    },
+    "pdf.banner.demo": {
+        "sv": "DEMO – påhittade uppgifter, inga verkliga deltagare",
+        "en": "DEMO – made-up data, no real participants",
+    },
+    "pdf.banner.internal": {
+        "sv": "INTERNT – små tal visas oskyddade, inte för styrelsen",
+        "en": "INTERNAL – small counts are not suppressed, not for the board",
+    },
+    "pdf.watermark.demo": {"sv": "DEMO", "en": "DEMO"},
+    "pdf.watermark.internal": {"sv": "INTERNT", "en": "INTERNAL"},
+    "pdf.footer": {
+        "sv": "Sida {page}/{pages} · Signeringsnyckelns fingeravtryck {fingerprint} · "
+        "Skapad {generated}",
+        "en": "Page {page}/{pages} · Signing key fingerprint {fingerprint} · Generated {generated}",
+    },
+    "pdf.continued": {"sv": "{title} (forts.)", "en": "{title} (cont.)"},
+    "pdf.summary.title": {"sv": "Sammanfattning", "en": "Summary"},
+    "pdf.summary.intro": {
+        "sv": "Styrelsens mål mot resultatet {period} och samma period året innan ({comparison}).",
+        "en": "The board's goals against the result for {period} and the same period a year "
+        "earlier ({comparison}).",
+    },
+    "pdf.summary.key_figures": {"sv": "Nyckeltal, totalt", "en": "Key figures, total"},
+    "pdf.col.goal": {"sv": "Mål", "en": "Goal"},
+    "pdf.col.target": {"sv": "Målvärde", "en": "Target"},
+    "pdf.col.result": {"sv": "Resultat {label}", "en": "Result {label}"},
+    "pdf.col.met": {"sv": "Uppnått", "en": "Met"},
+    "pdf.col.comparison": {"sv": "Jämförelseperiod {label}", "en": "Comparison period {label}"},
+    "pdf.col.metric": {"sv": "Mått", "en": "Measure"},
+    "pdf.section.flow": {"sv": "Periodens flöde", "en": "The period's flow"},
+    "pdf.section.step_up": {
+        "sv": "Stegförflyttning mot målet",
+        "en": "Step up against the goal",
+    },
+    "pdf.section.destinations": {
+        "sv": "Sysselsättning vid avslut, per kön",
+        "en": "Destinations at exit, by gender",
+    },
+    "pdf.section.followups": {
+        "sv": "Uppföljning 6 och 18 månader efter avslut",
+        "en": "Follow-up 6 and 18 months after exit",
+    },
+    "pdf.section.reasons": {
+        "sv": "Orsaker till att deltagare inte startade",
+        "en": "Reasons participants did not start",
+    },
+    "pdf.chart.flow": {
+        "sv": "Kontakter → inskrivna / ej startade → avslut",
+        "en": "Contacts → started / not started → exits",
+    },
+    "pdf.chart.step_up": {
+        "sv": "Andel avslut med stegförflyttning, per kön",
+        "en": "Share of exits with a step up, by gender",
+    },
+    "pdf.chart.destinations": {
+        "sv": "Avslutade per sysselsättning och kön",
+        "en": "Exits by destination and gender",
+    },
+    "pdf.chart.followups": {
+        "sv": "Andel kvar på samma nivå eller högre, per kön",
+        "en": "Share at the same level or higher, by gender",
+    },
+    "pdf.chart.reasons": {
+        "sv": "Ej startade per orsak, totalt",
+        "en": "Not started by reason, total",
+    },
+    "pdf.axis.people": {"sv": "Antal personer", "en": "Number of people"},
+    "pdf.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
+    "pdf.goal_line": {"sv": "Mål {target}", "en": "Goal {target}"},
+    "pdf.goal_marker": {"sv": "Mål", "en": "Goal"},
+    "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
+    "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
+    "pdf.note.hidden": {
+        "sv": "x/{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
+        "en": "x/{mark} = hidden to protect individuals; hidden values are not drawn.",
+    },
+    "pdf.note.empty": {
+        "sv": "– = inget underlag (ingen i nämnaren); ingen stapel ritas.",
+        "en": "– = no data (nobody in the denominator); no bar is drawn.",
+    },
+    "pdf.more_tables": {"sv": "Fler tabeller", "en": "More tables"},
     # --- reports: recount (tracker audit recount) -------------------------------------------
     # --- tui: reports -----------------------------------------------------------------------
     "tui.reports.title": {"sv": "Rapporter", "en": "Reports"},

@@ -61,6 +61,13 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def set_meta(connection: Connection, key: str, value: str) -> None:
+    """Set one register setting inside the caller's transaction (so it commits with the event
+    that records the change)."""
+    connection.execute(meta.delete().where(meta.c.key == key))
+    connection.execute(meta.insert().values(key=key, value=value))
+
+
 class Register:
     """An open, keyed register database. Holds the data key until ``close()``."""
 
@@ -106,8 +113,7 @@ class Register:
 
     def write_meta(self, key: str, value: str) -> None:
         with self.write() as connection:
-            connection.execute(meta.delete().where(meta.c.key == key))
-            connection.execute(meta.insert().values(key=key, value=value))
+            set_meta(connection, key, value)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (so a copied or renamed file is complete)."""

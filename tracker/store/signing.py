@@ -49,6 +49,18 @@ def store(connection: Connection, private_raw: bytes, public: PublicKey, created
     )
 
 
+def sign(connection: Connection, data: bytes) -> bytes:
+    """The database's Ed25519 signature (64 raw bytes) over ``data``.
+
+    The private key is read inside the caller's (encrypted) connection and never leaves this
+    function.
+    """
+    raw = connection.execute(
+        select(signing_key.c.private_key).where(signing_key.c.id == 1)
+    ).scalar_one()
+    return Ed25519PrivateKey.from_private_bytes(bytes(raw)).sign(data)
+
+
 def public_key(connection: Connection) -> PublicKey:
     raw = connection.execute(
         select(signing_key.c.public_key).where(signing_key.c.id == 1)

@@ -1,0 +1,50 @@
+"""A demo register's report for the tests of the board tables, csv and xlsx writers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tracker.domain.periods import Period
+from tracker.reports.info import ReportInfo
+from tracker.services import registers
+from tracker.services.demo import build_demo
+from tracker.stats.report import build_report
+from tracker.store import keyfile
+
+DEMO_TODAY = date(2026, 11, 20)
+PERIOD = "2026H1"
+THRESHOLD = 5
+
+
+def demo_report(folder: Path, participants: int = 120, seed: int = 7) -> dict[str, Any]:
+    """The unsuppressed report of a fresh demo register (cheap key derivation, as in
+    tests/services/test_demo.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keyfile, "DEFAULT_KDF", keyfile.KdfParams(8, 1, 1))
+        patch.setattr(keyfile, "KDF_FLOOR", keyfile.KdfParams(8, 1, 1))
+        summary = build_demo(
+            folder / "demo.db", participants=participants, seed=seed, today=DEMO_TODAY
+        )
+        with registers.open_session(
+            summary.db_path,
+            user="demo",
+            passphrase=registers.DEMO_PASSPHRASE,
+            today=lambda: DEMO_TODAY,
+        ) as session:
+            return build_report(session, Period.parse(PERIOD))
+
+
+def report_info(*, demo: bool = True, threshold: int | None = THRESHOLD) -> ReportInfo:
+    return ReportInfo(
+        forbund="Samordningsförbundet Exempel",
+        generated_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        signer_fingerprint="SHA256:synthetic-test-fingerprint",
+        demo=demo,
+        threshold=threshold,
+        tool_version="0.0.0-test",
+        database_id="test-database-id",
+    )

@@ -1,0 +1,934 @@
+"""report.pdf: the board-ready report, A4 portrait pages drawn with matplotlib.
+
+``board_figures(report, tables, info, lang)`` builds one matplotlib ``Figure`` per page;
+``write_pdf`` saves them into one PDF. The pages, in order:
+
+1. a title page: förbund, report kind (Halvårsrapport, Helårsrapport …), period with dates,
+   comparison period, insatser, when it was generated and how small counts are protected;
+2. a summary: each goal against its result and the comparison period, and the key figures;
+3. one section per chart (the period's flow, step-up share against its goal, exit
+   destinations by gender, follow-up results, non-start reasons): title, chart with units,
+   its table from ``tracker.reports.tables`` and a one-line definition;
+4. the remaining tables of ``report_tables``, so the PDF holds every figure the bundle has.
+
+Every page has a footer (page n/N, the signing key's fingerprint, when it was generated) and,
+when ``info`` says so, a DEMO and/or INTERNT banner and watermark.
+
+Only matplotlib's non-interactive machinery is used: figures are made with ``Figure()`` (never
+pyplot, so no GUI backend and no global figure state), text is measured with the Agg renderer
+and the pages are written by the pdf backend's ``PdfPages``. Text is wrapped to the width it
+is drawn in, so nothing runs off a page; long tables continue on the next page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from tracker.i18n import get_language, t
+from tracker.reports.info import ReportInfo
+from tracker.reports.tables import Table, is_share
+from tracker.stats.engine import COLUMNS, GENDERS
+
+# --- page geometry (inches) and style --------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = 8.27, 11.69  # A4 portrait
+MARGIN = 0.75
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+TOP = PAGE_HEIGHT - 0.85  # below the DEMO/INTERNT banner
+BOTTOM = 0.75  # above the footer
+FONT = "DejaVu Sans"  # ships with matplotlib; has å, ä, ö and the dashes and arrows used here
+BODY_SIZE = 9.5
+TABLE_SIZE = 8.5
+LINE = 1.3  # line height as a multiple of the font size
+
+INK = "#1a1a1a"
+MUTED = "#5a5a5a"
+RULE = "#b0b0b0"
+HEADER_FILL = "#dde8f2"
+STRIPE_FILL = "#f4f6f8"
+WARNING = "#b00020"
+PERIOD_COLOUR = "#1f5f8b"
+COMPARISON_COLOUR = "#a9c6de"
+GOAL_COLOUR = "#c0392b"
+MET_COLOUR = "#1e7b34"
+GENDER_COLOURS = {"kvinna": "#d55e00", "man": "#0072b2", "ej_angivet": "#8c8c8c", "total": "#333"}
+HIDDEN_COLOUR = "#8c8c8c"
+
+_RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "pdf.fonttype": 42,  # embedded TrueType: the text can be searched and copied (fingerprint)
+    "axes.titlesize": 11,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+_NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
+
+
+def _points(size: float) -> float:
+    return size / 72  # inches per point
+
+
+# --- measuring and wrapping text ------------------------------------------------------------
+
+
+class _Measure:
+    """Text widths in points, from the Agg renderer at 72 dpi (the layout is in inches)."""
+
+    def __init__(self) -> None:
+        self._renderer = RendererAgg(1, 1, 72)
+        self._cache: dict[tuple[str, float, str], float] = {}
+
+    def width(self, text: str, size: float, weight: str = "normal") -> float:
+        key = (text, size, weight)
+        if key not in self._cache:
+            prop = FontProperties(family=FONT, size=size, weight=weight)
+            width, _, _ = self._renderer.get_text_width_height_descent(text, prop, ismath=False)
+            self._cache[key] = width
+        return self._cache[key]
+
+    def wrap(self, text: str, width_in: float, size: float, weight: str = "normal") -> list[str]:
+        """``text`` broken into lines no wider than ``width_in``; a word too long for a line
+        is cut (fingerprints, long codes)."""
+        limit = width_in * 72
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            current = ""
+            for word in paragraph.split(" "):
+                candidate = f"{current} {word}" if current else word
+                if self.width(candidate, size, weight) <= limit:
+                    current = candidate
+                    continue
+                if current:
+                    lines.append(current)
+                current = word
+                while self.width(current, size, weight) > limit and len(current) > 1:
+                    cut = len(current) - 1
+                    while cut > 1 and self.width(current[:cut], size, weight) > limit:
+                        cut -= 1
+                    lines.append(current[:cut])
+                    current = current[cut:]
+            lines.append(current)
+        return lines
+
+
+# --- formatting cells ------------------------------------------------------------------------
+
+
+def _decimal(text: str, lang: str) -> str:
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def format_share(value: float | None, lang: str) -> str:
+    """0.743 → "74,3 %" (sv) / "74.3%" (en); None → "–"."""
+    if value is None:
+        return t("stats.no_value", lang)
+    number = _decimal(f"{value * 100:.1f}", lang)
+    return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
+
+
+def format_count(value: int, lang: str) -> str:
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if lang == "sv" else text
+
+
+def format_cell(table: Table, value: Any, lang: str) -> str:
+    """A table cell as the PDF prints it: marks as they are, None as "–"."""
+    if value is None:
+        return t("stats.no_value", lang)
+    if isinstance(value, str):
+        return value
+    if is_share(table, value):
+        return format_share(float(value), lang)
+    if isinstance(value, float):
+        return _decimal(f"{value:g}", lang)
+    return format_count(int(value), lang)
+
+
+def _format_generated(moment: datetime) -> str:
+    zone = moment.tzname() or ""
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def _period_text(period: Mapping[str, Any], lang: str) -> str:
+    return t("pdf.period", lang, label=period["label"], first=period["first"], last=period["last"])
+
+
+def report_kind(period_label: str, lang: str | None = None) -> str:
+    """Halvårsrapport / Helårsrapport / Kvartalsrapport, or Rapport for a custom range."""
+    match = _NAMED_PERIOD.fullmatch(period_label)
+    if match is None:
+        kind = "other"
+    elif match.group(1) is None:
+        kind = "year"
+    else:
+        kind = "half" if match.group(1).startswith("H") else "quarter"
+    return t(f"pdf.kind.{kind}", lang)
+
+
+# --- reading values out of the report -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Value:
+    """One number for a chart: ``number`` None means nothing is drawn; ``label`` is printed."""
+
+    number: float | None
+    label: str
+    hidden: bool = False  # suppressed: a mark instead of a number
+    empty: bool = False  # a share of nothing ("–")
+
+
+def _count_value(cell: Any, lang: str) -> _Value:
+    if isinstance(cell, str):
+        return _Value(None, cell, hidden=True)
+    return _Value(float(cell), format_count(int(cell), lang))
+
+
+def _share_value(share: Mapping[str, Any] | None, mark: str, lang: str) -> _Value:
+    if share is None:
+        return _Value(None, t("stats.no_value", lang), empty=True)
+    if share.get("suppressed"):
+        return _Value(None, mark, hidden=True)
+    value = share.get("value")
+    if value is None:
+        return _Value(None, t("stats.no_value", lang), empty=True)
+    return _Value(float(value) * 100, format_share(float(value), lang))
+
+
+def _column_labels(lang: str, tables: Sequence[Table]) -> dict[str, str]:
+    """kvinna/man/ej_angivet/total → the tables' translated column headers."""
+    for table in tables:
+        if table.kind != "goals" and len(table.frame.columns) == len(COLUMNS):
+            return dict(zip(COLUMNS, (str(c) for c in table.frame.columns), strict=True))
+    return {column: t(f"stats.col.{column}", lang) for column in COLUMNS}
+
+
+def _goal_target(report: Mapping[str, Any], metric: str) -> float | None:
+    for goal in report.get("goals", []):
+        if goal.get("metric") == metric:
+            return float(goal["target"])
+    return None
+
+
+# --- the page builder ------------------------------------------------------------------------
+
+
+class _Pages:
+    """Pages being laid out top to bottom; ``y`` is the next free height in inches."""
+
+    def __init__(self, info: ReportInfo, lang: str) -> None:
+        self.info = info
+        self.lang = lang
+        self.measure = _Measure()
+        self.figures: list[Figure] = []
+        self.y = TOP
+
+    @property
+    def figure(self) -> Figure:
+        return self.figures[-1]
+
+    def new_page(self) -> Figure:
+        figure = Figure(figsize=(PAGE_WIDTH, PAGE_HEIGHT))
+        self.figures.append(figure)
+        self.y = TOP
+        return figure
+
+    def room(self) -> float:
+        return self.y - BOTTOM
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = BODY_SIZE,
+        *,
+        figure: Figure | None = None,
+        **style: Any,
+    ) -> None:
+        style.setdefault("color", INK)
+        style.setdefault("va", "top")
+        (figure or self.figure).text(
+            x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style
+        )
+
+    def paragraph(
+        self,
+        text: str,
+        size: float = BODY_SIZE,
+        *,
+        x: float = MARGIN,
+        width: float = CONTENT_WIDTH,
+        weight: str = "normal",
+        gap: float = 0.08,
+        **style: Any,
+    ) -> None:
+        lines = self.measure.wrap(text, width, size, weight)
+        self.text(x, self.y, "\n".join(lines), size, weight=weight, linespacing=LINE, **style)
+        self.y -= len(lines) * _points(size) * LINE + gap
+
+    def heading(self, text: str, size: float = 15) -> None:
+        self.paragraph(text, size, weight="bold", gap=0.12)
+
+    def axes(self, height: float, left: float = 1.0, right: float = 0.25) -> Axes:
+        """Axes ``height`` inches tall below ``y``; ``left`` leaves room for tick labels."""
+        top_room = 0.35  # the axes title
+        bottom_room = 0.55  # tick labels and the axis label
+        x0 = MARGIN + left
+        width = CONTENT_WIDTH - left - right
+        y0 = self.y - top_room - height
+        ax = self.figure.add_axes(
+            (x0 / PAGE_WIDTH, y0 / PAGE_HEIGHT, width / PAGE_WIDTH, height / PAGE_HEIGHT)
+        )
+        self.y = y0 - bottom_room
+        return ax
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def table(
+        self,
+        title: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        label_width: float | None = None,
+        colours: Sequence[Sequence[str | None]] | None = None,
+    ) -> None:
+        """A table with a wrapped header, wrapped cells and striped rows, continued on new
+        pages (with its header again) when it does not fit."""
+        columns = len(header)
+        pad = 0.05
+        size = TABLE_SIZE
+        line = _points(size) * LINE
+        if label_width is None:
+            label_width = min(3.0, CONTENT_WIDTH - (columns - 1) * 0.9)
+        other = (CONTENT_WIDTH - label_width) / max(1, columns - 1)
+        # A column is at least as wide as its longest word, so a header such as
+        # "Jämförelseperiod" wraps between words, never inside one; the label column gives way.
+        widths = [label_width]
+        for column in range(1, columns):
+            words = [*header[column].split(" "), *(row[column] for row in rows)]
+            widest = max(self.measure.width(w, size, "bold") for w in words) / 72 + 2 * pad
+            widths.append(max(other, widest))
+        widths[0] = max(1.2, CONTENT_WIDTH - sum(widths[1:]))
+
+        def wrapped(cells: Sequence[str], weight: str) -> list[list[str]]:
+            return [
+                self.measure.wrap(cell, width - 2 * pad, size, weight)
+                for cell, width in zip(cells, widths, strict=True)
+            ]
+
+        head = wrapped(header, "bold")
+        head_height = max(len(c) for c in head) * line + 2 * pad
+        body = [wrapped(row, "normal") for row in rows]
+        heights = [max(len(c) for c in cells) * line + 2 * pad for cells in body]
+
+        index = 0
+        continued = False
+        while True:
+            title_text = t("pdf.continued", self.lang, title=title) if continued else title
+            title_height = _points(10.5) * LINE + 0.06
+            needed = title_height + head_height
+            whole = needed + sum(heights[index:])
+            fresh = TOP - BOTTOM
+            # Start on a new page when the next row does not fit, or when the rest of the table
+            # would fit on one page but not on this one: a table split without need reads badly.
+            if self.room() < needed + (heights[index] if heights else 0) or (
+                self.room() < whole <= fresh and self.y < TOP
+            ):
+                self.new_page()
+            self.paragraph(title_text, 10.5, weight="bold", gap=0.06)
+            self._row(head, widths, head_height, pad, "bold", HEADER_FILL, None)
+            drawn = 0
+            # At least one row per page, so a row taller than a page cannot loop forever.
+            while index < len(body) and (self.room() >= heights[index] or drawn == 0):
+                drawn += 1
+                fill = STRIPE_FILL if index % 2 else None
+                row_colours = colours[index] if colours is not None else None
+                self._row(body[index], widths, heights[index], pad, "normal", fill, row_colours)
+                index += 1
+            if index >= len(body):
+                break
+            self.new_page()
+            continued = True
+        self.y -= 0.12
+
+    def _row(
+        self,
+        cells: list[list[str]],
+        widths: Sequence[float],
+        height: float,
+        pad: float,
+        weight: str,
+        fill: str | None,
+        colours: Sequence[str | None] | None,
+    ) -> None:
+        top = self.y
+        if fill is not None:
+            self.figure.add_artist(
+                Rectangle(
+                    (MARGIN / PAGE_WIDTH, (top - height) / PAGE_HEIGHT),
+                    CONTENT_WIDTH / PAGE_WIDTH,
+                    height / PAGE_HEIGHT,
+                    transform=self.figure.transFigure,
+                    facecolor=fill,
+                    edgecolor="none",
+                )
+            )
+        x = MARGIN
+        for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
+            colour = colours[column] if colours is not None and colours[column] else INK
+            if column == 0:
+                self.text(x + pad, top - pad, "\n".join(lines), TABLE_SIZE, weight=weight,
+                          linespacing=LINE, color=colour)
+            else:
+                self.text(x + width - pad, top - pad, "\n".join(lines), TABLE_SIZE,
+                          weight=weight, linespacing=LINE, ha="right", multialignment="right",
+                          color=colour)
+            x += width
+        self.figure.add_artist(
+            matplotlib.lines.Line2D(
+                [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
+                [(top - height) / PAGE_HEIGHT] * 2,
+                transform=self.figure.transFigure,
+                color=RULE,
+                linewidth=0.5,
+            )
+        )
+        self.y = top - height
+
+    def presentation_table(self, table: Table, title: str | None = None) -> None:
+        """One of ``report_tables``' tables, its cells formatted as the PDF prints them."""
+        frame = table.frame
+        header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+        rows = [
+            [str(label), *(format_cell(table, value, self.lang) for value in values)]
+            for label, values in zip(frame.index, frame.itertuples(index=False), strict=True)
+        ]
+        self.table(title or table.title, header, rows)
+
+    # -- marks and footers -------------------------------------------------------------------
+
+    def finish(self, report: Mapping[str, Any]) -> list[Figure]:
+        """Footers (now that the page count is known) and the DEMO/INTERNT marks."""
+        total = len(self.figures)
+        for number, figure in enumerate(self.figures, start=1):
+            self._marks(figure)
+            footer = t(
+                "pdf.footer",
+                self.lang,
+                page=number,
+                pages=total,
+                fingerprint=self.info.signer_fingerprint,
+                generated=_format_generated(self.info.generated_at),
+            )
+            figure.add_artist(
+                matplotlib.lines.Line2D(
+                    [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
+                    [0.55 / PAGE_HEIGHT] * 2,
+                    transform=figure.transFigure,
+                    color=RULE,
+                    linewidth=0.6,
+                )
+            )
+            lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
+            self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
+        return self.figures
+
+    def _marks(self, figure: Figure) -> None:
+        banners = []
+        if self.info.demo:
+            banners.append(t("pdf.banner.demo", self.lang))
+        if self.info.internal:
+            banners.append(t("pdf.banner.internal", self.lang))
+        if not banners:
+            return
+        text = " · ".join(banners)
+        lines = self.measure.wrap(text, CONTENT_WIDTH - 0.2, 9, "bold")
+        height = len(lines) * _points(9) * LINE + 0.12
+        top = PAGE_HEIGHT - 0.3
+        figure.add_artist(
+            Rectangle(
+                (MARGIN / PAGE_WIDTH, (top - height) / PAGE_HEIGHT),
+                CONTENT_WIDTH / PAGE_WIDTH,
+                height / PAGE_HEIGHT,
+                transform=figure.transFigure,
+                facecolor=WARNING,
+                edgecolor="none",
+            )
+        )
+        self.text(MARGIN + 0.1, top - 0.06, "\n".join(lines), 9, figure=figure,
+                  weight="bold", color="white", linespacing=LINE)
+        # A faint diagonal watermark, so a page cut out of the report still says what it is.
+        words = []
+        if self.info.demo:
+            words.append(t("pdf.watermark.demo", self.lang))
+        if self.info.internal:
+            words.append(t("pdf.watermark.internal", self.lang))
+        figure.text(0.5, 0.45, " ".join(words), fontsize=64 if len(words) == 1 else 44,
+                    color=WARNING, alpha=0.07, rotation=55, ha="center", va="center",
+                    weight="bold")
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def _wrap_labels(labels: Sequence[str], width: int = 24) -> list[str]:
+    return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
+
+
+def _percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
+    formatter = FuncFormatter(lambda v, _: _decimal(f"{v:g}", lang))
+    if axis == "y":
+        ax.set_ylim(0, 100)
+        ax.yaxis.set_major_formatter(formatter)
+        ax.set_ylabel(t("pdf.axis.share", lang))
+    else:
+        ax.set_xlim(0, 100)
+        ax.xaxis.set_major_formatter(formatter)
+        ax.set_xlabel(t("pdf.axis.share", lang))
+
+
+def _count_axis(ax: Axes, lang: str, maximum: float, axis: str = "x") -> None:
+    top = max(1.0, maximum) * 1.18  # room for the value labels
+    if axis == "x":
+        ax.set_xlim(0, top)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(t("pdf.axis.people", lang))
+    else:
+        ax.set_ylim(0, top)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(t("pdf.axis.people", lang))
+
+
+def _hbars(
+    ax: Axes,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[_Value]]],
+    lang: str,
+) -> tuple[bool, bool]:
+    """Horizontal grouped bars: one group per label, one bar per series (name, colour,
+    values). A hidden value draws no bar, only its mark. Returns (any hidden, any empty)."""
+    count = len(series)
+    height = 0.8 / count
+    maximum = max((v.number or 0 for _, _, values in series for v in values), default=0)
+    hidden = empty = False
+    for s, (name, colour, values) in enumerate(series):
+        for row, value in enumerate(values):
+            y = row + (s - (count - 1) / 2) * height
+            hidden |= value.hidden
+            empty |= value.empty
+            if value.number is not None:
+                ax.barh(y, value.number, height=height * 0.92, color=colour,
+                        label=name if row == 0 else None)
+            elif row == 0:
+                ax.barh(y, 0, height=0, color=colour, label=name)  # keeps the legend entry
+            ax.text((value.number or 0) + max(1.0, maximum) * 0.01, y, value.label,
+                    va="center", fontsize=7.5,
+                    color=HIDDEN_COLOUR if value.number is None else INK)
+    ax.set_yticks(range(len(labels)), _wrap_labels(labels))
+    ax.invert_yaxis()
+    _count_axis(ax, lang, maximum, "x")
+    ax.grid(axis="x", color="#e3e3e3", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if count > 1:
+        ax.legend(loc="lower right", frameon=False)
+    return hidden, empty
+
+
+def _vbars(
+    ax: Axes,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[_Value]]],
+) -> tuple[bool, bool]:
+    """Vertical grouped bars of shares (0–100) with their labels on top."""
+    count = len(series)
+    width = 0.8 / count
+    hidden = empty = False
+    for s, (name, colour, values) in enumerate(series):
+        for column, value in enumerate(values):
+            x = column + (s - (count - 1) / 2) * width
+            hidden |= value.hidden
+            empty |= value.empty
+            if value.number is not None:
+                ax.bar(x, value.number, width=width * 0.92, color=colour,
+                       label=name if column == 0 else None)
+            elif column == 0:
+                ax.bar(x, 0, width=0, color=colour, label=name)
+            ax.text(x, (value.number or 0) + 1.5, value.label, ha="center", va="bottom",
+                    fontsize=7.5, color=HIDDEN_COLOUR if value.number is None else INK)
+    ax.set_xticks(range(len(labels)), _wrap_labels(labels, 14))
+    ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return hidden, empty
+
+
+@dataclass(frozen=True)
+class _Section:
+    slug: str  # the table of report_tables shown under the chart
+    draw: Callable[[Axes, Mapping[str, Any], Mapping[str, str], str], tuple[bool, bool]]
+    height: float  # the chart's height in inches
+    left: float  # room for the tick labels on the left
+
+
+def _mark_of(report: Mapping[str, Any]) -> str:
+    suppression = report.get("suppression")
+    return f"<{suppression['threshold']}" if suppression else "x"
+
+
+def _flow_chart(
+    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+) -> tuple[bool, bool]:
+    stages = ("contacts", "applications", "started", "not_started", "pending_at_end", "exits",
+              "active_at_end")
+    labels = [t(f"stats.metric.{stage}", lang) for stage in stages]
+    series = [
+        (
+            report["period"]["label"],
+            PERIOD_COLOUR,
+            [_count_value(report["counts"][s]["total"], lang) for s in stages],
+        ),
+        (
+            report["comparison_period"]["label"],
+            COMPARISON_COLOUR,
+            [_count_value(report["comparison"]["counts"][s]["total"], lang) for s in stages],
+        ),
+    ]
+    ax.set_title(t("pdf.chart.flow", lang), loc="left", fontweight="bold")
+    return _hbars(ax, labels, series, lang)
+
+
+def _step_up_chart(
+    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+) -> tuple[bool, bool]:
+    mark = _mark_of(report)
+    series = [
+        (
+            report["period"]["label"],
+            PERIOD_COLOUR,
+            [_share_value(report["shares"]["step_up_share"].get(c), mark, lang) for c in COLUMNS],
+        ),
+        (
+            report["comparison_period"]["label"],
+            COMPARISON_COLOUR,
+            [
+                _share_value(report["comparison"]["shares"]["step_up_share"].get(c), mark, lang)
+                for c in COLUMNS
+            ],
+        ),
+    ]
+    flags = _vbars(ax, [columns[c] for c in COLUMNS], series)
+    _percent_axis(ax, lang)
+    ax.set_ylim(0, 112)  # room for the labels above a 100 % bar
+    ax.set_yticks(range(0, 101, 20))
+    target = _goal_target(report, "step_up_share")
+    if target is not None:
+        ax.axhline(target * 100, color=GOAL_COLOUR, linestyle="--", linewidth=1.4,
+                   label=t("pdf.goal_line", lang, target=format_share(target, lang)))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
+    return flags
+
+
+def _destinations_chart(
+    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+) -> tuple[bool, bool]:
+    breakdown = report["breakdowns"]["exits_by_destination"]
+    labels = [_code_label("exit_destination", code, lang) for code in breakdown]
+    # The total too: in a small team most gender cells are hidden, and the board still sees
+    # where people went.
+    series = [
+        (columns[c], GENDER_COLOURS[c], [_count_value(cells[c], lang) for cells in breakdown.values()])
+        for c in COLUMNS
+    ]
+    ax.set_title(t("pdf.chart.destinations", lang), loc="left", fontweight="bold")
+    return _hbars(ax, labels, series, lang)
+
+
+def _followups_chart(
+    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+) -> tuple[bool, bool]:
+    mark = _mark_of(report)
+    kinds = ("followup_6m_share", "followup_18m_share")
+    series = [
+        (
+            columns[c],
+            GENDER_COLOURS[c],
+            [_share_value(report["shares"][kind].get(c), mark, lang) for kind in kinds],
+        )
+        for c in COLUMNS
+    ]
+    flags = _vbars(ax, [t("pdf.followup.6m", lang), t("pdf.followup.18m", lang)], series)
+    _percent_axis(ax, lang)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(range(0, 101, 20))
+    labelled = False
+    for position, kind in enumerate(kinds):
+        target = _goal_target(report, kind)
+        if target is None:
+            continue
+        ax.hlines(target * 100, position - 0.45, position + 0.45, color=GOAL_COLOUR,
+                  linestyle="--", linewidth=1.4,
+                  label=None if labelled else t("pdf.goal_marker", lang))
+        ax.text(position + 0.46, target * 100, format_share(target, lang), va="center",
+                fontsize=7.5, color=GOAL_COLOUR)
+        labelled = True
+    ax.set_xlim(-0.6, 1.75)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False)
+    ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
+    return flags
+
+
+def _reasons_chart(
+    ax: Axes, report: Mapping[str, Any], columns: Mapping[str, str], lang: str
+) -> tuple[bool, bool]:
+    breakdown = report["breakdowns"]["not_started_by_reason"]
+    earlier = report["comparison"]["breakdowns"].get("not_started_by_reason", {})
+    labels = [_code_label("non_start_reason", code, lang) for code in breakdown]
+    series = [
+        (
+            report["period"]["label"],
+            PERIOD_COLOUR,
+            [_count_value(cells["total"], lang) for cells in breakdown.values()],
+        ),
+        (
+            report["comparison_period"]["label"],
+            COMPARISON_COLOUR,
+            [_count_value(earlier.get(code, {}).get("total", 0), lang) for code in breakdown],
+        ),
+    ]
+    ax.set_title(t("pdf.chart.reasons", lang), loc="left", fontweight="bold")
+    return _hbars(ax, labels, series, lang)
+
+
+def _code_label(list_name: str, code: str, lang: str) -> str:
+    from tracker.domain.codelists import DEFAULT_CODE_LISTS
+
+    code_list = DEFAULT_CODE_LISTS.get(list_name)
+    return code_list.label(code, lang) if code_list is not None and code in code_list else code
+
+
+SECTIONS: tuple[_Section, ...] = (
+    _Section("flow", _flow_chart, 3.4, 2.1),
+    _Section("step_up", _step_up_chart, 2.9, 0.55),
+    _Section("exits_by_destination", _destinations_chart, 4.6, 1.9),
+    _Section("followups", _followups_chart, 2.9, 0.55),
+    _Section("not_started_by_reason", _reasons_chart, 3.0, 2.1),
+)
+# The section titles, by the slug of the table the section shows.
+SECTION_TITLES = {
+    "flow": "pdf.section.flow",
+    "step_up": "pdf.section.step_up",
+    "exits_by_destination": "pdf.section.destinations",
+    "followups": "pdf.section.followups",
+    "not_started_by_reason": "pdf.section.reasons",
+}
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+
+def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
+    info, lang = pages.info, pages.lang
+    pages.new_page()
+    pages.y = PAGE_HEIGHT - 2.2
+    if info.forbund:
+        pages.paragraph(info.forbund, 16, color=MUTED, gap=0.15)
+    pages.paragraph(report_kind(report["period"]["label"], lang), 32, weight="bold", gap=0.2)
+    pages.paragraph(_period_text(report["period"], lang), 17, gap=0.6)
+
+    facts = [
+        (t("pdf.fact.insatser", lang), ", ".join(report.get("insatser", []))),
+        (t("pdf.fact.comparison", lang), _period_text(report["comparison_period"], lang)),
+        (t("pdf.fact.generated", lang), _format_generated(info.generated_at)),
+        (t("pdf.fact.as_of", lang), t("pdf.as_of", lang, seq=report["as_of"]["seq"])),
+        (
+            t("pdf.fact.suppression", lang),
+            t("pdf.suppression_on", lang, threshold=info.threshold, below=info.threshold - 1)
+            if info.threshold is not None
+            else t("pdf.suppression_off", lang),
+        ),
+        (t("pdf.fact.signer", lang), info.signer_fingerprint),
+    ]
+    label_width = 1.9
+    for label, value in facts:
+        top = pages.y
+        pages.text(MARGIN, top, label, 10.5, weight="bold", color=MUTED)
+        pages.paragraph(value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width,
+                        gap=0.14)
+    pages.y -= 0.4
+    pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
+    pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
+
+
+def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str, Table]) -> None:
+    lang = pages.lang
+    pages.new_page()
+    pages.heading(t("pdf.summary.title", lang), 18)
+    pages.paragraph(t("pdf.summary.intro", lang, period=report["period"]["label"],
+                      comparison=report["comparison_period"]["label"]), color=MUTED, gap=0.25)
+
+    goals = tables.get("goals")
+    if goals is not None:
+        header = [
+            t("pdf.col.goal", lang),
+            t("pdf.col.target", lang),
+            t("pdf.col.result", lang, label=report["period"]["label"]),
+            t("pdf.col.met", lang),
+            t("pdf.col.comparison", lang, label=report["comparison_period"]["label"]),
+        ]
+        rows, colours = [], []
+        met_by_metric = {g["metric"]: g.get("met") for g in report.get("goals", [])}
+        frame = goals.frame
+        metrics = [g["metric"] for g in report.get("goals", [])]
+        for position, (label, values) in enumerate(
+            zip(frame.index, frame.itertuples(index=False), strict=True)
+        ):
+            cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
+            met = met_by_metric.get(metrics[position]) if position < len(metrics) else None
+            if met is not None and len(cells) == len(header):
+                cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
+            rows.append(cells)
+            verdict = {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)  # type: ignore[arg-type]
+            colours.append([None, None, None, verdict, None])
+        if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
+            header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+        pages.table(goals.title, header, rows, label_width=2.3, colours=colours)
+        pages.paragraph(goals.definition, 8.5, color=MUTED, style="italic", gap=0.3)
+
+    # Key figures: this period's totals beside the comparison period's.
+    current, earlier = tables.get("flow"), tables.get("comparison")
+    if current is not None and earlier is not None:
+        total = current.frame.columns[-1]
+        header = [
+            t("pdf.col.metric", lang),
+            report["period"]["label"],
+            report["comparison_period"]["label"],
+        ]
+        rows = []
+        earlier_totals = earlier.frame[earlier.frame.columns[-1]]
+        for label, value in current.frame[total].items():
+            before = earlier_totals.get(label) if label in earlier_totals.index else None
+            rows.append(
+                [str(label), format_cell(current, value, lang), format_cell(earlier, before, lang)]
+            )
+        step_up = tables.get("step_up")
+        if step_up is not None:
+            for label, value in step_up.frame[step_up.frame.columns[-1]].items():
+                if label in earlier_totals.index:
+                    rows.append([str(label), format_cell(step_up, value, lang),
+                                 format_cell(earlier, earlier_totals.get(label), lang)])
+        pages.table(t("pdf.summary.key_figures", lang), header, rows, label_width=3.9)
+
+
+def _section_page(
+    pages: _Pages,
+    number: int,
+    section: _Section,
+    report: Mapping[str, Any],
+    table: Table,
+    columns: Mapping[str, str],
+) -> None:
+    lang = pages.lang
+    pages.new_page()
+    pages.heading(f"{number}. {t(SECTION_TITLES[section.slug], lang)}")
+    pages.paragraph(table.definition, 9, color=MUTED, style="italic", gap=0.1)
+    ax = pages.axes(section.height, left=section.left)
+    hidden, empty = section.draw(ax, report, columns, lang)
+    notes = []
+    if hidden:
+        notes.append(t("pdf.note.hidden", lang, mark=_mark_of(report)))
+    if empty:
+        notes.append(t("pdf.note.empty", lang))
+    if section.slug in ("step_up", "followups"):
+        pages.y -= 0.3  # the legend below the axes
+    for note in notes:
+        pages.paragraph(note, 8, color=MUTED, gap=0.04)
+    pages.y -= 0.15
+    pages.presentation_table(table)
+
+
+def _other_tables(pages: _Pages, tables: Sequence[Table], shown: set[str]) -> None:
+    rest = [table for table in tables if table.slug not in shown]
+    if not rest:
+        return
+    pages.new_page()
+    pages.heading(t("pdf.more_tables", pages.lang))
+    for table in rest:
+        pages.presentation_table(table)
+        pages.paragraph(table.definition, 8.5, color=MUTED, style="italic", gap=0.25)
+
+
+def board_figures(
+    report: Mapping[str, Any],
+    tables: Sequence[Table],
+    info: ReportInfo,
+    lang: str | None = None,
+) -> list[Figure]:
+    """The report's pages as matplotlib figures (A4 portrait), footers and marks included."""
+    lang = lang or get_language()
+    by_slug = {table.slug: table for table in tables}
+    columns = _column_labels(lang, tables)
+    with matplotlib.rc_context(_RC):
+        pages = _Pages(info, lang)
+        _title_page(pages, report)
+        _summary_page(pages, report, by_slug)
+        number = 0
+        shown = {"goals"}
+        for section in SECTIONS:
+            table = by_slug.get(section.slug)
+            if table is None:
+                continue
+            number += 1
+            _section_page(pages, number, section, report, table, columns)
+            shown.add(section.slug)
+        _other_tables(pages, tables, shown)
+        return pages.finish(report)
+
+
+def write_pdf(
+    report: Mapping[str, Any],
+    tables: Sequence[Table],
+    info: ReportInfo,
+    lang: str | None = None,
+) -> bytes:
+    """report.pdf's bytes. The same input gives the same bytes (CreationDate is the report's
+    generation time, not the clock's)."""
+    lang = lang or get_language()
+    figures = board_figures(report, tables, info, lang)
+    metadata = {
+        "Title": f"{report_kind(report['period']['label'], lang)} {report['period']['label']}",
+        "Subject": ", ".join(report.get("insatser", [])),
+        "Creator": f"tracker {info.tool_version}",
+        "Author": info.forbund or "",
+        "CreationDate": info.generated_at,
+    }
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC), PdfPages(buffer, metadata=metadata) as pdf:
+        for figure in figures:
+            pdf.savefig(figure)
+    return buffer.getvalue()
+
+
+__all__ = ["board_figures", "format_cell", "format_share", "report_kind", "write_pdf"]
