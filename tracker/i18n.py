@@ -2014,8 +2014,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "An export is already running.",
     },
     "tui.reports.export_os_error": {
-        "sv": "Rapporten kunde inte sparas: {reason}",
-        "en": "The report could not be saved: {reason}",
+        "sv": "Rapporten kunde inte sparas i {folder}. Kontrollera att mappen går att skriva i.",
+        "en": "The report could not be saved in {folder}. Check that the folder is writable.",
     },
     "tui.reports.exported": {"sv": "Rapporten är sparad: {path}", "en": "Report saved: {path}"},
 }

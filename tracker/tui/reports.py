@@ -39,10 +39,12 @@ from tracker.domain.codelists import CodeList
 from tracker.domain.dates import parse_user_date
 from tracker.domain.periods import Period
 from tracker.i18n import t
+from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
 from tracker.reports.suppression import DEFAULT_THRESHOLD, SECONDARY_MARK, suppress_report
 from tracker.services import cases
+from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
-from tracker.services.session import ROLE_COORDINATOR, ROLE_REVIEWER, ServiceError, Session
+from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
 from tracker.tui.widgets import WritingScreen, code_label
@@ -51,12 +53,9 @@ PERIOD_CHOICES: tuple[str, ...] = ("last_half", "this_half", "last_year", "this_
 # The formats a user may pick; report.json and the manifest are always in the bundle.
 OPTIONAL_FORMATS: tuple[str, ...] = ("pdf", "xlsx", "csv")
 COLUMNS: tuple[str, ...] = ("kvinna", "man", "ej_angivet", "total")
-# Who may switch suppression off (export_bundle refuses everyone else, too).
-UNSUPPRESSING_ROLES = frozenset((ROLE_COORDINATOR, ROLE_REVIEWER))
 BAR_WIDTH = 20
 LABEL_WIDTH = 24  # a chart's labels
 ROW_LABEL_WIDTH = 30  # the figure table's labels: the four columns must fit beside them
-EXPORTS_DIR = Path("exports")
 
 
 # --- choices -------------------------------------------------------------------------------
@@ -99,9 +98,13 @@ def custom_period(first_text: str, last_text: str, today: date) -> Period:
         raise RuleError(moved) from None
 
 
-def suppression_threshold(session: Session) -> int:
-    """The register's threshold for small counts."""
-    return DEFAULT_THRESHOLD
+def may_unsuppress(session: Session) -> bool:
+    """True when the service lets this user export figures without suppression."""
+    try:
+        report_service.require_unsuppressed_allowed(session)
+    except PermissionDenied:
+        return False
+    return True
 
 
 # --- what the preview shows ----------------------------------------------------------------
@@ -258,7 +261,7 @@ class ReportsScreen(WritingScreen):
         Binding("ctrl+e", "export", "tui.reports.key_export", key_display="Ctrl+E"),
     ]
 
-    def __init__(self, out_dir: Path = EXPORTS_DIR) -> None:
+    def __init__(self, out_dir: Path = DEFAULT_OUT_DIR) -> None:
         super().__init__()
         self.out_dir = out_dir
         self.insatser: list[str] = []
@@ -278,8 +281,8 @@ class ReportsScreen(WritingScreen):
         session = self.session
         today = session.today()
         self.insatser = cases.insats_names(session)
-        self.threshold = suppression_threshold(session)
-        self.may_unsuppress = session.actor.role in UNSUPPRESSING_ROLES
+        self.threshold = report_service.suppression_threshold(session)
+        self.may_unsuppress = may_unsuppress(session)
         self._destinations = current_lists(session).code_lists["exit_destination"]
         periods = []
         for choice in PERIOD_CHOICES:
@@ -517,8 +520,6 @@ class ReportsScreen(WritingScreen):
             self.app.call_from_thread(self._progress, done, total)
 
         try:
-            from tracker.reports.bundle import export_bundle
-
             path = export_bundle(
                 self.session,
                 choice.period,
@@ -527,6 +528,7 @@ class ReportsScreen(WritingScreen):
                 out_dir=self.out_dir,
                 suppression=choice.suppression,
                 progress=progress,
+                lang=self.lang,
             )
         except ServiceError as refused:
             self.app.call_from_thread(self._export_failed, refused.message(self.lang))
@@ -536,11 +538,10 @@ class ReportsScreen(WritingScreen):
                 self._export_failed, " ".join(v.message(self.lang) for v in refused.violations)
             )
             return
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            self.app.call_from_thread(
-                self._export_failed, self.tr("tui.reports.export_os_error", reason=reason)
-            )
+        except OSError:
+            # The OS's own words would be English; the folder is what the user can fix.
+            message = self.tr("tui.reports.export_os_error", folder=str(self.out_dir.resolve()))
+            self.app.call_from_thread(self._export_failed, message)
             return
         except Exception:  # never a traceback to the user
             self.app.call_from_thread(self._export_failed, self.tr("tui.reports.failed"))
