@@ -15,18 +15,29 @@ from typing import Any
 import pytest
 from support import PASSPHRASE, TODAY
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Markdown, SelectionList, Static, Switch
+from textual.widgets import (
+    DataTable,
+    Input,
+    Markdown,
+    ProgressBar,
+    SelectionList,
+    Static,
+    Switch,
+)
 from tui.host import HostApp
 from tui.pilot_helpers import log_in, type_into, wait_until
 
 import tracker.tui
 from tracker.domain.periods import Period
+from tracker.reports.bundle import read_bundle, verify_bundle
 from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
 from tracker.services import registers
+from tracker.services import reports as report_service
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
 from tracker.stats.report import build_report
 from tracker.store import keyfile
+from tracker.store.eventlog import iter_events
 from tracker.store.keyfile import KdfParams, keyfile_path
 from tracker.tui.app import TrackerApp
 from tracker.tui.cases import CaseListScreen
@@ -95,7 +106,8 @@ class DemoHost(HostApp):
 
 def _expected(path: Path, period: Period, insatser: list[str] | None = None) -> dict[str, Any]:
     with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
-        return suppress_report(build_report(session, period, insatser), DEFAULT_THRESHOLD)
+        threshold = report_service.suppression_threshold(session)
+        return suppress_report(build_report(session, period, insatser), threshold)
 
 
 async def _open_reports(pilot: Pilot[None]) -> ReportsScreen:
@@ -285,6 +297,84 @@ async def test_the_help_lists_the_reports_key(demo: Path, tmp_path: Path) -> Non
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "**Ctrl+E**  Exportera" in app.screen.query_one(Markdown).source
+
+
+async def test_the_threshold_is_the_registers(demo: Path) -> None:
+    with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
+        report_service.set_suppression_threshold(session, 3)
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        assert screen.threshold == 3
+        assert "(under 3)" in str(screen.query_one("#suppression-label").render())
+        assert screen.report == _expected(demo, LAST_HALF)
+        assert screen.report is not None and screen.report["suppression"] == {"threshold": 3}
+
+
+async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) -> None:
+    """The real app: log in, open the reports, untick two formats, export."""
+    app = TrackerApp(demo, today=lambda: TODAY, settings_path=tmp_path / "settings.json")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _log_in_to_demo(pilot, app)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await _preview_ready(pilot, screen)
+        previewed = screen.report
+        screen.query_one("#formats", SelectionList).focus()
+        await pilot.press("home", "space", "down", "space")  # PDF and XLSX off: CSV stays
+        assert screen.formats() == {"json", "csv"}
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: screen.bundle_path is not None, timeout=120)
+        path = screen.bundle_path
+        assert path is not None and path.suffix == ".zip"
+        assert path.resolve().parent == (tmp_path / "exports").resolve()
+        status = str(screen.query_one("#export-status", Static).render())
+        assert status == f"Rapporten är sparad: {path}"
+        assert screen.query_one("#export-progress", ProgressBar).percentage == 1.0
+        await _preview_ready(pilot, screen)  # read afresh: the export is in the audit log
+
+    result = verify_bundle(path)
+    assert result.ok, result.problems
+    bundle = read_bundle(path)
+    assert bundle.manifest["formats"] == ["json", "csv"]
+    assert not any(name.endswith((".pdf", ".xlsx")) for name in bundle.members)
+    # The board's figures are the ones the preview showed (the audit head aside).
+    assert previewed is not None
+    assert {**bundle.report, "as_of": None} == {**previewed, "as_of": None}
+    assert bundle.report["suppression"] == {"threshold": DEFAULT_THRESHOLD}
+
+
+async def test_an_unsuppressed_export_is_internal(demo: Path) -> None:
+    app = DemoHost(demo, user="rut")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        screen.query_one("#suppression", Switch).focus()
+        await pilot.press("space")
+        await _preview_ready(pilot, screen)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: screen.bundle_path is not None, timeout=120)
+        assert screen.bundle_path is not None
+    bundle = read_bundle(screen.bundle_path)
+    assert bundle.manifest["threshold"] is None and bundle.report["suppression"] is None
+    with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session, session.read() as connection:
+        exported = [e for e in iter_events(connection) if e.kind == "report_exported"]
+    assert len(exported) == 1 and exported[0].user == "rut"
+    assert exported[0].payload is not None and exported[0].payload["threshold"] is None
+
+
+async def test_an_export_that_cannot_be_saved_says_so_in_swedish(demo: Path) -> None:
+    Path("exports").write_text("not a folder", encoding="utf-8")
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        await pilot.press("ctrl+e")
+        status = screen.query_one("#export-status", Static)
+        await wait_until(pilot, lambda: status.has_class("-error"), timeout=120)
+        assert str(status.render()).startswith("Rapporten kunde inte sparas i ")
+        assert screen.bundle_path is None and not screen.exporting
+        assert str(status.render()) in app.messages
 
 
 # --- snapshots (update with --snapshot-update and review the SVGs) -----------------------------
