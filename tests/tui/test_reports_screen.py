@@ -278,6 +278,18 @@ async def test_the_command_palette_opens_the_reports(demo: Path) -> None:
         assert isinstance(app.screen, CaseListScreen)
 
 
+async def test_english(demo: Path) -> None:
+    app = DemoHost(demo, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        assert screen.title == "Reports"
+        table = screen.query_one("#figures", DataTable)
+        headers = [str(column.label) for column in table.columns.values()]
+        assert headers == ["Metric", "women", "men", "not stated", "total"]
+        assert _cells(screen, "contacts")[0] == "Contacts during the period"
+        assert "The period's flow" in str(screen.query_one("#charts", Static).render())
+
+
 async def _log_in_to_demo(pilot: Pilot[None], app: TrackerApp) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
     app.screen.query_one("#user", Input).value = "demo"
@@ -386,3 +398,16 @@ def test_snapshot(snap_compare: Any, demo: Path, size: tuple[int, int]) -> None:
         await _open_reports(pilot)
 
     assert snap_compare(DemoHost(demo), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_narrow_preview(snap_compare: Any, demo: Path) -> None:
+    """At 80 columns the preview is below the choices: scrolled to, it shows the figures."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await _open_reports(pilot)
+        screen.query_one("#reports-body").scroll_to_widget(
+            screen.query_one("#report-preview"), top=True, animate=False
+        )
+        await pilot.pause()
+
+    assert snap_compare(DemoHost(demo), terminal_size=(80, 24), run_before=run_before)

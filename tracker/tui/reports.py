@@ -492,7 +492,8 @@ class ReportsScreen(WritingScreen):
         table = self.query_one("#figures", DataTable)
         table.clear()
         for row in preview_rows(report, self._destinations, self.lang):
-            table.add_row(clip(row.label, ROW_LABEL_WIDTH), *row.cells, key=row.key)
+            figures = (Text(cell, justify="right") for cell in row.cells)
+            table.add_row(clip(row.label, ROW_LABEL_WIDTH), *figures, key=row.key)
         self.query_one("#charts", Static).update(chart_text(report, self._destinations, self.lang))
 
     # --- exporting -----------------------------------------------------------------------
