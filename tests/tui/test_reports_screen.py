@@ -343,7 +343,7 @@ async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) 
         assert path is not None and path.suffix == ".zip"
         assert path.resolve().parent == (tmp_path / "exports").resolve()
         status = str(screen.query_one("#export-status", Static).render())
-        assert status == f"Rapporten är sparad: {path}"
+        assert status == f"Rapporten är sparad: {path.resolve()}"
         assert screen.query_one("#export-progress", ProgressBar).percentage == 1.0
         await _preview_ready(pilot, screen)  # read afresh: the export is in the audit log
 

@@ -565,7 +565,8 @@ class ReportsScreen(WritingScreen):
         self.bundle_path = path
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        message = self.tr("tui.reports.exported", path=str(path))
+        # The full path: "exports/…" alone does not say where the program was started.
+        message = self.tr("tui.reports.exported", path=str(path.resolve()))
         self.query_one("#export-status", Static).update(message)
         self.notify(message)
         # The export added an audit record: the next preview reads the register afresh.
