@@ -33,6 +33,7 @@ from tracker.reports.bundle import read_bundle, verify_bundle
 from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
 from tracker.services import registers
 from tracker.services import reports as report_service
+from tracker.services.codelists import current_lists
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
 from tracker.stats.report import build_report
@@ -43,7 +44,7 @@ from tracker.tui.app import TrackerApp
 from tracker.tui.cases import CaseListScreen
 from tracker.tui.help import HelpScreen
 from tracker.tui.login import LoginScreen
-from tracker.tui.reports import COLUMNS, ReportsScreen, custom_period, named_period
+from tracker.tui.reports import COLUMNS, ReportsScreen, chart_text, custom_period, named_period
 
 PARTICIPANTS = 40
 LAST_HALF = Period.parse("2026H1")  # seen from TODAY, 2026-11-20
@@ -123,6 +124,13 @@ async def _open_reports(pilot: Pilot[None]) -> ReportsScreen:
 async def _preview_ready(pilot: Pilot[None], screen: ReportsScreen) -> None:
     await wait_until(pilot, lambda: screen.choice is not None and screen.shown == screen.choice)
     await pilot.pause()
+
+
+async def _without_pdf_and_xlsx(pilot: Pilot[None], screen: ReportsScreen) -> None:
+    """Untick PDF and XLSX (the slow writers; tests/reports covers them): CSV stays."""
+    screen.query_one("#formats", SelectionList).focus()
+    await pilot.press("home", "space", "down", "space")
+    assert screen.formats() == {"json", "csv"}
 
 
 def _cells(screen: ReportsScreen, key: str) -> list[str]:
@@ -334,9 +342,7 @@ async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) 
         assert isinstance(screen, ReportsScreen)
         await _preview_ready(pilot, screen)
         previewed = screen.report
-        screen.query_one("#formats", SelectionList).focus()
-        await pilot.press("home", "space", "down", "space")  # PDF and XLSX off: CSV stays
-        assert screen.formats() == {"json", "csv"}
+        await _without_pdf_and_xlsx(pilot, screen)
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: screen.bundle_path is not None, timeout=120)
         path = screen.bundle_path
@@ -365,6 +371,7 @@ async def test_an_unsuppressed_export_is_internal(demo: Path) -> None:
         screen.query_one("#suppression", Switch).focus()
         await pilot.press("space")
         await _preview_ready(pilot, screen)
+        await _without_pdf_and_xlsx(pilot, screen)
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: screen.bundle_path is not None, timeout=120)
         assert screen.bundle_path is not None
@@ -381,6 +388,7 @@ async def test_an_export_that_cannot_be_saved_says_so_in_swedish(demo: Path) -> 
     app = DemoHost(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_reports(pilot)
+        await _without_pdf_and_xlsx(pilot, screen)
         await pilot.press("ctrl+e")
         status = screen.query_one("#export-status", Static)
         await wait_until(pilot, lambda: status.has_class("-error"), timeout=120)
@@ -411,3 +419,19 @@ def test_snapshot_narrow_preview(snap_compare: Any, demo: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(DemoHost(demo), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_charts_draw_no_bar_for_a_hidden_count(demo: Path) -> None:
+    report = _expected(demo, LAST_HALF)
+    report["counts"]["exits"]["total"] = f"<{DEFAULT_THRESHOLD}"
+    report["counts"]["contacts"]["total"] = 40
+    report["counts"]["started"]["total"] = 10
+    with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
+        destinations = current_lists(session).code_lists["exit_destination"]
+    lines = chart_text(report, destinations, "sv").plain.splitlines()
+    assert next(line for line in lines if line.startswith("Avslutade ")).endswith(" <5")
+    assert "█" not in next(line for line in lines if line.startswith("Avslutade "))
+    contacts = next(line for line in lines if line.startswith("Kontakter"))
+    started = next(line for line in lines if line.startswith("Nya inskrivna"))
+    # Bars in proportion: 40 fills the width, 10 a quarter of it.
+    assert contacts.count("█") == 20 and started.count("█") == 5
