@@ -26,23 +26,25 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import __version__
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.info import FORMATS, ReportInfo
-from tracker.reports.pdf import write_pdf
 from tracker.reports.signature import BadPublicKey, decode_public_key, matches_pin, signature_valid
-from tracker.reports.suppression import suppress_report
-from tracker.reports.tables import Table, report_tables, write_csv, write_xlsx
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError, Session
-from tracker.stats.report import build_report
 from tracker.store.atomic import write_atomic
 from tracker.store.signing import PublicKey
+
+if TYPE_CHECKING:
+    from tracker.reports.tables import Table
+
+# The writers (pandas, openpyxl, matplotlib) and the statistics are imported where they are
+# used: verifying a bundle needs none of them and should start in a blink.
 
 MANIFEST_SCHEMA = "tracker.manifest/1"
 REPORT = "report.json"
@@ -89,14 +91,20 @@ def _json_files(content: _Content) -> dict[str, bytes]:
 
 
 def _csv_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.tables import write_csv
+
     return write_csv(content.tables)
 
 
 def _xlsx_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.tables import write_xlsx
+
     return {"report.xlsx": write_xlsx(content.report, content.tables, content.info, content.lang)}
 
 
 def _pdf_files(content: _Content) -> dict[str, bytes]:
+    from tracker.reports.pdf import write_pdf
+
     return {"report.pdf": write_pdf(content.report, content.tables, content.info, content.lang)}
 
 
@@ -127,7 +135,7 @@ def _member_order(name: str) -> tuple[int, str]:
     return (3 if name.startswith("csv/") else 7), name
 
 
-def _zip_bytes(members: Mapping[str, bytes], moment: datetime) -> bytes:
+def canonical_zip(members: Mapping[str, bytes], moment: datetime) -> bytes:
     """The canonical zip of ``members``: fixed order, stored, dated ``moment`` (UTC)."""
     stamp = moment.astimezone(UTC).timetuple()[:6]
     buffer = io.BytesIO()
@@ -196,6 +204,10 @@ def export_bundle(
     record and the file are written together (a failed write records nothing).
     ``forbund``: the förbund's name for the title page; remembered for the next report.
     """
+    from tracker.reports.suppression import suppress_report
+    from tracker.reports.tables import report_tables
+    from tracker.stats.report import build_report
+
     lang = lang or get_language()
     chosen = check_formats(formats)
     if not suppression:
@@ -261,7 +273,7 @@ def export_bundle(
     manifest_bytes = canonical_json(manifest)
     members[MANIFEST] = manifest_bytes
     members[SIGNATURE] = report_service.sign(session, manifest_bytes)
-    data = _zip_bytes(members, generated_at)
+    data = canonical_zip(members, generated_at)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -360,12 +372,13 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
     threshold = manifest["threshold"]
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int)):
         raise ValueError("threshold")
-    if not isinstance(manifest["files"], dict):
+    if not isinstance(manifest["files"], dict) or not isinstance(manifest["insatser"], list):
         raise TypeError("files")
+    period = {key: str(manifest["period"][key]) for key in ("label", "first", "last")}
     return ManifestFacts(
         signer_fingerprint=str(signer["fingerprint"]),
         public_key=str(signer["public_key"]),
-        period=dict(manifest["period"]),
+        period=period,
         insatser=[str(name) for name in manifest["insatser"]],
         audit_seq=int(head["seq"]),
         audit_hash=str(head["hash"]),
@@ -518,7 +531,7 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
 
     if not result.problems:
         _check_report(members, manifest, result.problems)
-    if not result.problems and _zip_bytes(members, generated_at) != data:
+    if not result.problems and canonical_zip(members, generated_at) != data:
         # Every member is intact, yet the file differs from the canonical zip of them:
         # a header, a date or the directory was changed.
         result.problems.append(t("verify.container_changed"))
@@ -558,6 +571,7 @@ __all__ = [
     "VerifyResult",
     "bundle_name",
     "canonical_json",
+    "canonical_zip",
     "check_formats",
     "check_pin",
     "export_bundle",

@@ -92,9 +92,14 @@ def check_forbund(name: str) -> str:
     return cleaned
 
 
+def may_export_unsuppressed(session: Session) -> bool:
+    """Whether the logged-in user may export without suppression (for hiding the option)."""
+    return session.actor.role in UNSUPPRESSED_ROLES
+
+
 def require_unsuppressed_allowed(session: Session) -> None:
     """Unsuppressed figures are for coordinators and reviewers only (metrics.md)."""
-    if session.actor.role not in UNSUPPRESSED_ROLES:
+    if not may_export_unsuppressed(session):
         raise PermissionDenied(
             "report.unsuppressed_refused",
             user=session.actor.user,
@@ -142,6 +147,7 @@ __all__ = [
     "SUPPRESSION_THRESHOLD_SET",
     "check_forbund",
     "forbund",
+    "may_export_unsuppressed",
     "parse_threshold",
     "public_key",
     "record_export",
