@@ -44,7 +44,7 @@ from tracker.reports.suppression import DEFAULT_THRESHOLD, SECONDARY_MARK, suppr
 from tracker.services import cases
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
-from tracker.services.session import PermissionDenied, ServiceError, Session
+from tracker.services.session import ServiceError
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
 from tracker.tui.widgets import WritingScreen, code_label
@@ -96,15 +96,6 @@ def custom_period(first_text: str, last_text: str, today: date) -> Period:
     except RuleError as refused:
         moved = [Violation(v.key, v.params, "period") for v in refused.violations]
         raise RuleError(moved) from None
-
-
-def may_unsuppress(session: Session) -> bool:
-    """True when the service lets this user export figures without suppression."""
-    try:
-        report_service.require_unsuppressed_allowed(session)
-    except PermissionDenied:
-        return False
-    return True
 
 
 # --- what the preview shows ----------------------------------------------------------------
@@ -282,7 +273,7 @@ class ReportsScreen(WritingScreen):
         today = session.today()
         self.insatser = cases.insats_names(session)
         self.threshold = report_service.suppression_threshold(session)
-        self.may_unsuppress = may_unsuppress(session)
+        self.may_unsuppress = report_service.may_export_unsuppressed(session)
         self._destinations = current_lists(session).code_lists["exit_destination"]
         periods = []
         for choice in PERIOD_CHOICES:
