@@ -240,7 +240,10 @@ class Choice:
 
 
 class ReportsScreen(WritingScreen):
-    """Pick a period, insatser and formats; preview the board's figures; export the bundle."""
+    """Pick a period, insatser and formats; preview the board's figures; export the bundle.
+
+    A WritingScreen for the shared pieces (session, catalog, palette); it has no writing
+    actions, so reviewers use it fully."""
 
     # Below 110 columns the preview goes beneath the choices, so its table has the full width.
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
