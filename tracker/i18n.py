@@ -2093,4 +2093,83 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Result: the report does NOT agree with the register.",
     },
     # --- tui: reports -----------------------------------------------------------------------
+    "tui.reports.title": {"sv": "Rapporter", "en": "Reports"},
+    "tui.reports.key_reports": {"sv": "Rapporter", "en": "Reports"},
+    "tui.reports.key_export": {"sv": "Exportera", "en": "Export"},
+    "tui.reports.period": {"sv": "Period", "en": "Period"},
+    "tui.reports.period_this_half": {"sv": "Detta halvår", "en": "This half-year"},
+    "tui.reports.period_last_half": {"sv": "Förra halvåret", "en": "Last half-year"},
+    "tui.reports.period_this_year": {"sv": "Detta år", "en": "This year"},
+    "tui.reports.period_last_year": {"sv": "Förra året", "en": "Last year"},
+    "tui.reports.period_custom": {"sv": "Egna datum", "en": "Custom dates"},
+    "tui.reports.from": {"sv": "Från", "en": "From"},
+    "tui.reports.to": {"sv": "Till", "en": "To"},
+    "tui.reports.date_missing": {"sv": "Datum saknas.", "en": "The date is missing."},
+    "tui.reports.custom_hint": {
+        "sv": "Skriv första och sista dag, ÅÅÅÅ-MM-DD, och tryck Enter.",
+        "en": "Enter the first and last day, YYYY-MM-DD, and press Enter.",
+    },
+    "tui.reports.insatser": {"sv": "Insatser", "en": "Insatser"},
+    "tui.reports.no_insats": {"sv": "Välj minst en insats.", "en": "Choose at least one insats."},
+    "tui.reports.formats": {"sv": "Format", "en": "Formats"},
+    "tui.reports.json_always": {
+        "sv": "report.json och det signerade manifestet ingår alltid.",
+        "en": "report.json and the signed manifest are always included.",
+    },
+    "tui.reports.suppression": {
+        "sv": "Dölj små tal (under {threshold})",
+        "en": "Hide small counts (below {threshold})",
+    },
+    "tui.reports.unsuppressed_warning": {
+        "sv": "Utan döljning märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
+        "en": "Without hiding, the report is marked INTERNT and the export is logged. "
+        "Not for the board.",
+    },
+    "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},
+    "tui.reports.computing": {"sv": "Räknar …", "en": "Computing …"},
+    "tui.reports.no_preview": {
+        "sv": "Ingen förhandsvisning: välj period och insatser.",
+        "en": "No preview: choose a period and insatser.",
+    },
+    "tui.reports.preview_heading": {
+        "sv": "{label} ({first} – {last}) · {insatser} · t.o.m. händelse {seq}",
+        "en": "{label} ({first} – {last}) · {insatser} · up to event {seq}",
+    },
+    "tui.reports.preview_suppressed": {
+        "sv": "Som styrelsen ser den: tal under {threshold} visas som <{threshold}, "
+        "x döljer ett tal som annars kan räknas fram.",
+        "en": "As the board sees it: counts below {threshold} show as <{threshold}, "
+        "x hides a count that could otherwise be worked out.",
+    },
+    "tui.reports.preview_internal": {
+        "sv": "INTERNT: små tal visas som de är.",
+        "en": "INTERNT: small counts are shown as they are.",
+    },
+    "tui.reports.goal": {"sv": "Mål ≥ {target}", "en": "Goal ≥ {target}"},
+    "tui.reports.chart_flow": {"sv": "Flödet under perioden", "en": "The period's flow"},
+    "tui.reports.chart_step_up": {
+        "sv": "Andel avslut med stegförflyttning",
+        "en": "Share of exits with a step up",
+    },
+    "tui.reports.chart_goal_legend": {"sv": "│ = målet {target}", "en": "│ = the goal {target}"},
+    "tui.reports.chart_destinations": {
+        "sv": "Avslutade per destination",
+        "en": "Exits by destination",
+    },
+    "tui.reports.chart_empty": {"sv": "Inga avslut.", "en": "No exits."},
+    "tui.reports.failed": {
+        "sv": "Rapporten kunde inte tas fram. Försök igen; kvarstår felet, kör tracker audit verify.",
+        "en": "The report could not be produced. Try again; if it persists, run tracker audit "
+        "verify.",
+    },
+    "tui.reports.exporting": {"sv": "Exporterar …", "en": "Exporting …"},
+    "tui.reports.export_busy": {
+        "sv": "En export pågår redan.",
+        "en": "An export is already running.",
+    },
+    "tui.reports.export_os_error": {
+        "sv": "Rapporten kunde inte sparas i {folder}. Kontrollera att mappen går att skriva i.",
+        "en": "The report could not be saved in {folder}. Check that the folder is writable.",
+    },
+    "tui.reports.exported": {"sv": "Rapporten är sparad: {path}", "en": "Report saved: {path}"},
 }

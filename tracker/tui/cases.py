@@ -35,6 +35,7 @@ from tracker.tui.forms import (
     StartForm,
     StepForm,
 )
+from tracker.tui.reports import ReportsScreen
 from tracker.tui.widgets import WritingScreen, code_label, level_text
 
 FILTERS: tuple[str, ...] = ("all", "active", "applications", "exited", "follow_up")
@@ -178,6 +179,8 @@ class CaseListScreen(WritingScreen):
         Binding("x", "exit", "tui.cases.key_exit"),
         Binding("u", "follow_up", "tui.cases.key_follow_up"),
         Binding("f", "follow_ups_due", "tui.cases.key_follow_ups_due"),
+        # Not in the footer (full at 80 columns); in the help and the command palette.
+        Binding("r", "reports", "tui.reports.key_reports", show=False),
         Binding("slash", "search", "tui.cases.key_search", key_display="/", show=False),
         Binding("i", "choose_insats", "tui.cases.key_insats", show=False),
         Binding("escape", "clear_search", "tui.cases.key_clear_search", show=False),
@@ -188,6 +191,7 @@ class CaseListScreen(WritingScreen):
         Binding("3", "filter('exited')", "tui.cases.key_filter_exited", show=False),
         Binding("4", "filter('follow_up')", "tui.cases.key_filter_follow_up", show=False),
     ]
+    PALETTE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"reports"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -426,3 +430,6 @@ class CaseListScreen(WritingScreen):
 
     def action_follow_ups_due(self) -> None:
         self.app.push_screen(FollowUpsDueScreen(self.insats), lambda _r: self.reload())
+
+    def action_reports(self) -> None:
+        self.app.push_screen(ReportsScreen())

@@ -32,14 +32,17 @@ def role_refusal(session: Session, lang: str) -> str | None:
 
 
 class ScreenActions(Provider):
-    """Command palette entries for the shown bindings of the screen the palette opened over."""
+    """Command palette entries for the shown bindings of the screen the palette opened over,
+    and for the hidden ones the screen names in ``PALETTE_ACTIONS`` (kept out of a full footer)."""
 
     def _commands(self) -> Iterator[tuple[str, str, Any]]:
         screen = self.screen
         lang = current_language()
+        extra = getattr(screen, "PALETTE_ACTIONS", frozenset())
         seen: set[str] = set()
         for _key, binding in screen._bindings:
-            if not binding.show or binding.action in seen or not binding.description:
+            shown = binding.show or binding.action in extra
+            if not shown or binding.action in seen or not binding.description:
                 continue
             if screen.check_action(binding.action, ()) is False:
                 continue
