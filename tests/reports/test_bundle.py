@@ -204,11 +204,6 @@ def test_a_suppressed_bundle_publishes_no_small_count(
     assert '"<5"' in read_bundle(path).members[REPORT].decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the goals' counts are marked by main's suppression.py (44ead61), not yet merged "
-    "into this branch: remove this mark when it is",
-)
 def test_a_suppressed_bundle_publishes_no_small_goal_count(
     small_insats_bundle: tuple[Path, dict[str, Any]],
 ) -> None:
