@@ -1561,7 +1561,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{member}: the bundle is signed with another key ({fingerprint}) than the one given.",
     },
     "verify.report_mismatch": {
-        "sv": "{member}: rapporten anger inte samma period, insatser, revisionshuvud eller "
+        "sv": "{member}: rapporten anger inte samma period, insatser, granskningspunkt eller "
         "tröskel som manifestet.",
         "en": "{member}: the report does not state the same period, insatser, audit head or "
         "threshold as the manifest.",
@@ -1604,7 +1604,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "verify.insatser": {"sv": "Insatser: {insatser}", "en": "Insatser: {insatser}"},
     "verify.forbund": {"sv": "Förbund: {forbund}", "en": "Förbund: {forbund}"},
     "verify.audit_head": {
-        "sv": "Revisionshuvud: händelse nr {seq}, {hash}",
+        "sv": "Granskningspunkt: händelse nr {seq}, {hash}",
         "en": "Audit head: event no. {seq}, {hash}",
     },
     "verify.threshold": {
@@ -1969,7 +1969,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "be recounted.",
     },
     "recount.chain_broken": {
-        "sv": "Granskningskedjan är bruten vid händelse {seq}: {problem}",
+        "sv": "Revisionsloggens kedja är bruten vid händelse {seq}: {problem}",
         "en": "The audit chain is broken at event {seq}: {problem}",
     },
     "recount.head_missing": {
@@ -2023,7 +2023,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Signature and file hashes hold; signed with the register's key {fingerprint}.",
     },
     "recount.chain_ok": {
-        "sv": "Granskningskedjan är hel och innehåller rapportens granskningspunkt "
+        "sv": "Revisionsloggens kedja är hel och innehåller rapportens granskningspunkt "
         "(händelse {seq}, {hash}).",
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },

@@ -113,7 +113,7 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
     code, out, err = ok
     assert code == 0, err
     assert "Signatur och filhashar stämmer" in out
-    assert "Granskningskedjan är hel och innehåller rapportens granskningspunkt" in out
+    assert "Revisionsloggens kedja är hel och innehåller rapportens granskningspunkt" in out
     assert "Undertryckning av små tal: gräns 5." in out
     assert "räknades om till samma värde" in out
     # The exports' own audit records came after the figures: later events, touching nothing.

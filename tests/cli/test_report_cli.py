@@ -87,7 +87,7 @@ def test_report_writes_a_bundle_that_verify_accepts(folder: Path, bundle: Path) 
         assert fingerprint in run.out
         assert "2026H1" in run.out
     assert "Signerad av nyckel" in plain.out and "tröskel 5" in plain.out
-    assert "Revisionshuvud: händelse nr" in plain.out
+    assert "Granskningspunkt: händelse nr" in plain.out
     assert "Filer:" in plain.out
     assert "den angivna nyckeln" in pinned_key.out
     assert "Audit head: event no." in english.out

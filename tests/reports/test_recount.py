@@ -297,7 +297,7 @@ def test_a_broken_chain_is_detected(session: Session) -> None:
     result = recount_report(session, report)
 
     assert not result.ok
-    assert result.problems[0].startswith("Granskningskedjan är bruten vid händelse 4")
+    assert result.problems[0].startswith("Revisionsloggens kedja är bruten vid händelse 4")
 
 
 # --- naming and formatting -------------------------------------------------------------------
