@@ -290,6 +290,8 @@ def _undrawn_tick_labels(figure: Figure) -> set[int]:
 
 
 def _text_boxes(figure: Figure) -> list[tuple[Text, Any]]:
+    # 72 dpi: text measured as the pdf backend measures it (one pixel is one point).
+    figure.set_dpi(72)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()  # axis labels and ticks find their places while drawing
     renderer = canvas.get_renderer()
@@ -342,6 +344,9 @@ def _long_report(report: Mapping[str, Any]) -> dict[str, Any]:
         code = f"orsak_{number}_" + ("mycket_lång_kod_utan_mellanslag_" * (number % 3))
         reasons[code] = {"kvinna": 0, "man": 0, "ej_angivet": 0, "total": 0}
     long["insatser"] = [f"Samordningsteam med ett långt namn nummer {n}" for n in range(12)]
+    # A custom period: its label is one long word in column headers and legends.
+    long["period"] = Period.parse("2026-01-15..2026-06-30").to_dict()
+    long["comparison_period"] = Period.parse("2025-01-15..2025-06-30").to_dict()
     return long
 
 
