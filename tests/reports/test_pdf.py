@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -49,20 +49,17 @@ GENERATED = datetime(2026, 11, 20, 14, 3, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def raw_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def raw_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The unsuppressed report of a real demo register (building it is the slow part)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keyfile, "DEFAULT_KDF", KdfParams(8, 1, 1))
         patch.setattr(keyfile, "KDF_FLOOR", KdfParams(8, 1, 1))
         path = tmp_path_factory.mktemp("demo") / "demo.db"
         build_demo(path, participants=240, seed=7, today=TODAY)
-        session = registers.open_session(
+        with registers.open_session(
             path, user="demo", passphrase=registers.DEMO_PASSPHRASE, today=lambda: TODAY
-        )
-    try:
-        yield build_report(session, PERIOD)
-    finally:
-        session.close()
+        ) as session:
+            return build_report(session, PERIOD)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +67,9 @@ def suppressed(raw_report: dict[str, Any]) -> dict[str, Any]:
     return suppress_report(raw_report, THRESHOLD)
 
 
-def _info(*, demo: bool = True, threshold: int | None = THRESHOLD, forbund: str | None = FORBUND):
+def _info(
+    *, demo: bool = True, threshold: int | None = THRESHOLD, forbund: str | None = FORBUND
+) -> ReportInfo:
     return ReportInfo(
         forbund=forbund,
         generated_at=GENERATED,
@@ -150,6 +149,15 @@ def test_a_real_suppressed_report_has_no_marks_and_speaks_english(
 # --- what the pages say ---------------------------------------------------------------------
 
 
+def _assert_rows_printed(report: dict[str, Any], pdf: bytes, slug: str) -> None:
+    """Every row of a table is on a page as its label followed by its cells, as formatted."""
+    table = next(table for table in report_tables(report, "sv") if table.slug == slug)
+    text = _flat(" ".join(_pages(pdf)))
+    for label, values in zip(table.frame.index, table.frame.itertuples(index=False), strict=True):
+        cells = " ".join(_flat(format_cell(table, value, "sv")) for value in values)
+        assert f"{label} {cells}" in text
+
+
 def test_the_title_page_states_the_facts(suppressed: dict[str, Any], suppressed_pdf: bytes) -> None:
     title = _flat(_pages(suppressed_pdf)[0])
     assert "Halvårsrapport" in title
@@ -214,6 +222,8 @@ def test_suppressed_cells_show_their_marks_and_the_note(
     assert hidden, "the demo's exits should have a hidden gender cell"
     assert f"<{THRESHOLD}" in flow or SECONDARY_MARK in flow.split()
     assert t("pdf.note.hidden", "sv", mark=f"<{THRESHOLD}") in " ".join(pages)
+    _assert_rows_printed(suppressed, suppressed_pdf, "flow")
+    _assert_rows_printed(suppressed, suppressed_pdf, "step_up")
 
 
 def test_an_unsuppressed_report_shows_every_count(
@@ -224,6 +234,8 @@ def test_an_unsuppressed_report_shows_every_count(
     assert t("pdf.note.hidden", "sv", mark="x") not in _flat(text)
     small = [v for row in raw_report["counts"].values() for v in row.values() if 0 < v < THRESHOLD]
     assert small, "the demo should have small counts"
+    _assert_rows_printed(raw_report, internal_pdf, "flow")
+    _assert_rows_printed(raw_report, internal_pdf, "followups")
 
 
 def test_a_share_of_nothing_is_a_dash(raw_report: dict[str, Any]) -> None:
@@ -290,6 +302,8 @@ def _undrawn_tick_labels(figure: Figure) -> set[int]:
 
 
 def _text_boxes(figure: Figure) -> list[tuple[Text, Any]]:
+    # 72 dpi: text measured as the pdf backend measures it (one pixel is one point).
+    figure.set_dpi(72)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()  # axis labels and ticks find their places while drawing
     renderer = canvas.get_renderer()
@@ -342,6 +356,9 @@ def _long_report(report: Mapping[str, Any]) -> dict[str, Any]:
         code = f"orsak_{number}_" + ("mycket_lång_kod_utan_mellanslag_" * (number % 3))
         reasons[code] = {"kvinna": 0, "man": 0, "ej_angivet": 0, "total": 0}
     long["insatser"] = [f"Samordningsteam med ett långt namn nummer {n}" for n in range(12)]
+    # A custom period: its label is one long word in column headers and legends.
+    long["period"] = Period.parse("2026-01-15..2026-06-30").to_dict()
+    long["comparison_period"] = Period.parse("2025-01-15..2025-06-30").to_dict()
     return long
 
 

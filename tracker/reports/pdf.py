@@ -192,7 +192,15 @@ def _format_generated(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
 
 
+def _label(period: Mapping[str, Any]) -> str:
+    """A period's label as printed: a custom range's "2026-01-15..2026-03-31" with spaces, so
+    a column header or legend can wrap between its dates."""
+    return str(period["label"]).replace("..", " – ")
+
+
 def _period_text(period: Mapping[str, Any], lang: str) -> str:
+    if ".." in period["label"]:  # the label already is the dates
+        return _label(period)
     return t("pdf.period", lang, label=period["label"], first=period["first"], last=period["last"])
 
 
@@ -355,7 +363,10 @@ class _Pages:
             words = [*header[column].split(" "), *(row[column] for row in rows)]
             widest = max(self.measure.width(w, size, "bold") for w in words) / 72 + 2 * pad
             widths.append(max(other, widest))
-        widths[0] = max(1.2, CONTENT_WIDTH - sum(widths[1:]))
+        spare = CONTENT_WIDTH - 1.2 - sum(widths[1:])
+        if spare < 0:  # very long words (a custom period's dates): columns share the page
+            widths[1:] = [w * (CONTENT_WIDTH - 1.2) / sum(widths[1:]) for w in widths[1:]]
+        widths[0] = CONTENT_WIDTH - sum(widths[1:])
 
         def wrapped(cells: Sequence[str], weight: str) -> list[list[str]]:
             return [
@@ -707,12 +718,12 @@ def _flow_chart(
     labels = [t(f"stats.metric.{stage}", lang) for stage in stages]
     series = [
         (
-            report["period"]["label"],
+            _label(report["period"]),
             PERIOD_COLOUR,
             [_count_value(report["counts"][s]["total"], lang) for s in stages],
         ),
         (
-            report["comparison_period"]["label"],
+            _label(report["comparison_period"]),
             COMPARISON_COLOUR,
             [_count_value(report["comparison"]["counts"][s]["total"], lang) for s in stages],
         ),
@@ -730,12 +741,12 @@ def _step_up_chart(
 ) -> tuple[bool, bool]:
     series = [
         (
-            report["period"]["label"],
+            _label(report["period"]),
             PERIOD_COLOUR,
             [_share_value(report["shares"]["step_up_share"].get(c), lang) for c in COLUMNS],
         ),
         (
-            report["comparison_period"]["label"],
+            _label(report["comparison_period"]),
             COMPARISON_COLOUR,
             [
                 _share_value(report["comparison"]["shares"]["step_up_share"].get(c), lang)
@@ -833,12 +844,12 @@ def _reasons_chart(
     labels = _breakdown_labels(table, breakdown)
     series = [
         (
-            report["period"]["label"],
+            _label(report["period"]),
             PERIOD_COLOUR,
             [_count_value(cells["total"], lang) for cells in breakdown.values()],
         ),
         (
-            report["comparison_period"]["label"],
+            _label(report["comparison_period"]),
             COMPARISON_COLOUR,
             [_count_value(earlier.get(code, {}).get("total", 0), lang) for code in breakdown],
         ),
@@ -924,8 +935,8 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         t(
             "pdf.summary.intro",
             lang,
-            period=report["period"]["label"],
-            comparison=report["comparison_period"]["label"],
+            period=_label(report["period"]),
+            comparison=_label(report["comparison_period"]),
         ),
         color=MUTED,
         gap=0.25,
@@ -936,9 +947,9 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         header = [
             t("pdf.col.goal", lang),
             t("pdf.col.target", lang),
-            t("pdf.col.result", lang, label=report["period"]["label"]),
+            t("pdf.col.result", lang, label=_label(report["period"])),
             t("pdf.col.met", lang),
-            t("pdf.col.comparison", lang, label=report["comparison_period"]["label"]),
+            t("pdf.col.comparison", lang, label=_label(report["comparison_period"])),
         ]
         rows, colours = [], []
         frame = goals.frame
@@ -965,8 +976,8 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         total = current.frame.columns[-1]
         header = [
             t("pdf.col.metric", lang),
-            report["period"]["label"],
-            report["comparison_period"]["label"],
+            _label(report["period"]),
+            _label(report["comparison_period"]),
         ]
         rows = []
         earlier_totals = earlier.frame[earlier.frame.columns[-1]]
