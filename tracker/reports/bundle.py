@@ -411,11 +411,15 @@ def _shown(name: str) -> str:
     return "".join(char if char.isprintable() else "?" for char in name)[:200]
 
 
-def _open_members(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
-    """Every member's bytes; each member that cannot be read is a problem naming it.
+def _open_members(
+    data: bytes, problems: list[str], damaged: set[str] | None = None
+) -> dict[str, bytes] | None:
+    """Every member's bytes; each member that cannot be read is a problem naming it (and its
+    name goes into ``damaged``).
 
     None when the zip's directory itself cannot be read.
     """
+    damaged = set() if damaged is None else damaged
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # any failure to parse untrusted bytes means "damaged"
@@ -435,11 +439,13 @@ def _open_members(data: bytes, problems: list[str]) -> dict[str, bytes] | None:
             if info.compress_type != zipfile.ZIP_STORED or info.file_size > MAX_BUNDLE_BYTES:
                 # Never inflate what the tracker did not write (a zip bomb is not a bundle).
                 problems.append(t("verify.member_damaged", member=_shown(name)))
+                damaged.add(name)
                 continue
             try:
                 members[name] = archive.read(info)
             except Exception:  # bad CRC, bad header, "encrypted" flag: damaged
                 problems.append(t("verify.member_damaged", member=_shown(name)))
+                damaged.add(name)
     return members
 
 
@@ -488,12 +494,14 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
         check_pin(expected_public_key)
     data = _read_file(path)
     result = VerifyResult()
-    members = _open_members(data, result.problems)
+    damaged: set[str] = set()
+    members = _open_members(data, result.problems, damaged)
     if members is None:
         return result
     manifest_bytes = members.get(MANIFEST)
     if manifest_bytes is None:
-        result.problems.append(t("verify.member_missing", member=MANIFEST))
+        if MANIFEST not in damaged:
+            result.problems.append(t("verify.member_missing", member=MANIFEST))
         return result
     try:
         manifest = _load_json(manifest_bytes)
@@ -509,7 +517,8 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
 
     signature = members.get(SIGNATURE)
     if signature is None:
-        result.problems.append(t("verify.member_missing", member=SIGNATURE))
+        if SIGNATURE not in damaged:
+            result.problems.append(t("verify.member_missing", member=SIGNATURE))
     elif not signature_valid(public, manifest_bytes, signature):
         result.problems.append(t("verify.signature_invalid", member=SIGNATURE))
     if public.fingerprint != facts.signer_fingerprint:
@@ -522,7 +531,7 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
     listed: dict[str, Any] = manifest["files"]
     for name, digest in sorted(listed.items()):
         if name not in members:
-            if not any(name in problem for problem in result.problems):
+            if name not in damaged:  # a damaged member is reported as such already
                 result.problems.append(t("verify.member_missing", member=_shown(name)))
         elif sha256(members[name]) != digest:
             result.problems.append(t("verify.member_changed", member=_shown(name)))
