@@ -1939,26 +1939,26 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.more_tables": {"sv": "Fler tabeller", "en": "More tables"},
     # --- reports: recount (tracker audit recount) -------------------------------------------
     "recount.help": {
-        "sv": "räkna om en rapportbunt ur registret och jämför varje cell",
+        "sv": "räkna om ett rapportpaket ur registret och jämför varje cell",
         "en": "recount a report bundle from the register and compare every cell",
     },
-    "recount.help_bundle": {"sv": "rapportbunten (.zip)", "en": "the report bundle (.zip)"},
+    "recount.help_bundle": {"sv": "rapportpaketet (.zip)", "en": "the report bundle (.zip)"},
     "recount.no_file": {
-        "sv": "Rapportbunten {path} finns inte.",
+        "sv": "Rapportpaketet {path} finns inte.",
         "en": "The report bundle {path} does not exist.",
     },
     "recount.bundle_invalid": {
-        "sv": "Rapportbunten kunde inte verifieras.",
+        "sv": "Rapportpaketet kunde inte verifieras.",
         "en": "The report bundle could not be verified.",
     },
     "recount.other_key": {
-        "sv": "Rapportbunten är inte signerad med det här registrets nyckel (registrets "
+        "sv": "Rapportpaketet är inte signerat med det här registrets nyckel (registrets "
         "fingeravtryck: {fingerprint}).",
         "en": "The report bundle is not signed with this register's key (the register's "
         "fingerprint: {fingerprint}).",
     },
     "recount.other_database": {
-        "sv": "Rapportbunten kommer från en annan databas än den här (databas-id skiljer sig).",
+        "sv": "Rapportpaketet kommer från en annan databas än den här (databas-id skiljer sig).",
         "en": "The report bundle comes from another database than this one (the database "
         "ids differ).",
     },
@@ -2011,7 +2011,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "recount.kind.goals_set": {"sv": "Mål ändrat", "en": "Goal changed"},
     "recount.kind.code_list_set": {"sv": "Kodlista ändrad", "en": "Code list changed"},
     "recount.failed": {
-        "sv": "Omräkningen kunde inte göras: rapportbunten eller registret godtas inte.",
+        "sv": "Omräkningen kunde inte göras: rapportpaketet eller registret godtas inte.",
         "en": "The recount could not be made: the report bundle or the register is not accepted.",
     },
     "recount.heading": {

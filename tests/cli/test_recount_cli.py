@@ -177,7 +177,7 @@ def test_an_altered_bundle_re_signed_with_another_key_exits_4(folder: Path) -> N
     code, out, err = recounted
     assert code == 4 and out == ""
     assert "Omräkningen kunde inte göras" in err
-    assert "inte signerad med det här registrets nyckel" in err
+    assert "inte signerat med det här registrets nyckel" in err
 
 
 def test_a_rewritten_history_exits_4(folder: Path) -> None:

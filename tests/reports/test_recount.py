@@ -401,7 +401,7 @@ def test_a_bundle_altered_and_re_signed_with_another_key_is_refused(
     assert not result.ok
     assert result.signer_fingerprint == forger.fingerprint
     assert result.problems == [
-        "Rapportbunten är inte signerad med det här registrets nyckel (registrets "
+        "Rapportpaketet är inte signerat med det här registrets nyckel (registrets "
         f"fingeravtryck: {own})."
     ]
     assert result.differences == []  # nothing is recounted from an untrusted bundle
