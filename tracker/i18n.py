@@ -1788,7 +1788,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
         "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
     },
-    "tables.about.audit_head": {"sv": "Revisionsloggens huvud", "en": "Audit log head"},
+    "tables.about.audit_head": {"sv": "Granskningspunkt", "en": "Audit log head"},
     "tables.about.audit_head_value": {
         "sv": "händelse {seq}, hash {hash}",
         "en": "event {seq}, hash {hash}",
@@ -1801,7 +1801,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.about.database_id": {"sv": "Registrets id", "en": "Register id"},
     "tables.about.verify_label": {"sv": "Kontroll", "en": "Verification"},
     "tables.about.verify": {
-        "sv": "Siffrorna är beräknade ur registret till och med revisionsloggens huvud ovan. Kontrollera buntens signatur med: tracker verify BUNT.zip",
+        "sv": "Siffrorna är beräknade ur registret till och med granskningspunkten ovan. Kontrollera paketets signatur med: tracker verify PAKET.zip",
         "en": "The figures are computed from the register up to the audit log head above. Check the bundle's signature with: tracker verify BUNDLE.zip",
     },
     "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
