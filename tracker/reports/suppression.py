@@ -207,21 +207,10 @@ def _pinned_exactly(
     if not unknowns:
         return set()
     index = {c: i for i, c in enumerate(unknowns)}
-    rows, sums = [], []
-    for group in groups:
-        row = np.zeros(len(unknowns))
-        known = 0
-        for cell, sign in [(c, 1) for c in group.parts] + [(group.total, -1)]:
-            if cell in index:
-                row[index[cell]] += sign
-            else:
-                known += sign * values[cell]
-        if row.any():
-            rows.append(row)
-            sums.append(-known)
-    if not rows:
+    matrix, sums = _equations(values, groups, index)
+    if not len(sums):
         return set()
-    equations = LinearConstraint(np.array(rows), sums, sums)
+    equations = LinearConstraint(matrix, sums, sums)
     ranges = [bounds(c, primary, threshold) for c in unknowns]
     integral = np.ones(len(unknowns))
     truths = np.array([values[c] for c in unknowns], dtype=float)
@@ -258,6 +247,26 @@ def _pinned_exactly(
     return pinned
 
 
+def _equations(
+    values: Mapping[Cell, int], groups: list[Group], index: Mapping[Cell, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The groups as equations over the unknown cells (``index``: cell → column): one row per
+    group that holds an unknown, ``matrix @ x == sums`` with the published cells moved right."""
+    rows, sums = [], []
+    for group in groups:
+        row = np.zeros(len(index))
+        known = 0
+        for cell, sign in [(c, 1) for c in group.parts] + [(group.total, -1)]:
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                known += sign * values[cell]
+        if row.any():
+            rows.append(row)
+            sums.append(-known)
+    return np.array(rows).reshape(len(rows), len(index)), np.array(sums, dtype=float)
+
+
 def _feasible(
     equations: LinearConstraint,
     ranges: list[tuple[float, float]],
@@ -283,18 +292,10 @@ def _pinned_jointly(
 ) -> set[Cell]:
     """Cells fixed by the groups' linear equations together: x_i is determined exactly when the
     unit vector e_i lies in the row space of the equations restricted to the unknown cells."""
-    unknowns = sorted(unknown)
-    rows = [g for g in groups if any(c in unknown for c in g.cells)]
-    if not unknowns or not rows:
+    index = {c: i for i, c in enumerate(sorted(unknown))}
+    matrix, _sums = _equations(values, groups, index)
+    if not index or not len(matrix):
         return set()
-    index = {c: i for i, c in enumerate(unknowns)}
-    matrix = np.zeros((len(rows), len(unknowns)))
-    for r, group in enumerate(rows):
-        for cell in group.parts:
-            if cell in index:
-                matrix[r, index[cell]] += 1
-        if group.total in index:
-            matrix[r, index[group.total]] -= 1
     # e_i lies in the row space exactly when every vector of the null space has x_i = 0.
     kernel = null_space(matrix)
     return {cell for cell, i in index.items() if np.allclose(kernel[i], 0, atol=1e-9)}
