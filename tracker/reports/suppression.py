@@ -36,11 +36,13 @@ import numpy as np
 from scipy.linalg import null_space
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-DEFAULT_THRESHOLD = 5
-MIN_THRESHOLD = 3
-GENDERS = ("kvinna", "man", "ej_angivet")
+from tracker.services.reports import DEFAULT_SUPPRESSION_THRESHOLD, MIN_SUPPRESSION_THRESHOLD
+from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS, SHARES
+
+# The register's setting is checked by the service; these are the same rule, not a copy.
+DEFAULT_THRESHOLD = DEFAULT_SUPPRESSION_THRESHOLD
+MIN_THRESHOLD = MIN_SUPPRESSION_THRESHOLD
 TOTAL = "total"
-COLUMNS = (*GENDERS, TOTAL)
 SECONDARY_MARK = "x"
 
 Cell = tuple[str, ...]  # ("counts", metric, column) or ("breakdowns", name, code, column)
@@ -106,7 +108,9 @@ def groups_of(part: Mapping[str, Any], values: Mapping[Cell, int]) -> list[Group
                     ("breakdowns", name, code, TOTAL),
                 )
             )
-        base = name.split("_by_")[0]  # exits_by_destination adds up to exits
+        # exits_by_destination adds up to exits; a breakdown the engine does not know, to
+        # the count its name starts with
+        base = BREAKDOWNS[name][2] if name in BREAKDOWNS else name.split("_by_")[0]
         for column in COLUMNS:
             found.append(
                 Group(
@@ -364,18 +368,9 @@ def _suppress_part(part: dict[str, Any], threshold: int) -> set[Cell]:
     return hidden
 
 
-# Which count cells each share is computed from (metrics.md, "Shares and other figures").
-SHARE_PARTS = {
-    "step_up_share": ("step_up", "exits_measurable"),
-    "handover_share": ("exits_handover", "exits"),
-    "followup_6m_share": ("followup_6m_held", "followup_6m"),
-    "followup_18m_share": ("followup_18m_held", "followup_18m"),
-}
-
-
 def share_cells(name: str, column: str) -> tuple[Cell, Cell] | None:
-    if name in SHARE_PARTS:
-        num, den = SHARE_PARTS[name]
+    if name in SHARES:  # which counts each share divides (metrics.md)
+        num, den = SHARES[name]
         return ("counts", num, column), ("counts", den, column)
     if name.startswith("destination_share."):
         code = name.split(".", 1)[1]
