@@ -596,7 +596,7 @@ def _shown(lines: Sequence[str]) -> list[str]:
 
 
 def _recount_lines(result: RecountResult) -> list[str]:
-    """What the recount found, in the order it checked (see docs/granskning.md, "Räkna om en rapport")."""
+    """What the recount found, in the order it checked (docs/granskning.md, "Räkna om")."""
     period, head = result.period, result.head
     lines = [
         t(
