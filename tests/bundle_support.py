@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -53,15 +53,21 @@ def demo_register(folder: Path, participants: int = 120, seed: int = 7) -> Itera
         summary = build_demo(folder / "demo.db", participants=participants, seed=seed, today=TODAY)
         register = DemoRegister(summary.db_path, folder)
         with register.login() as session:
-            for user, role in (("rita", "reviewer"), ("sam", "staff")):
-                registers.add_user(
-                    session,
-                    passphrase=registers.DEMO_PASSPHRASE,
-                    user=user,
-                    role=role,
-                    new_passphrase=PASSPHRASES[user],
-                )
+            colleagues = [("rita", "reviewer"), ("sam", "staff")]
+            add_colleagues(session, [(user, role, PASSPHRASES[user]) for user, role in colleagues])
         yield register
+
+
+def add_colleagues(session: Session, colleagues: Iterable[tuple[str, str, str]]) -> None:
+    """Key slots for (user, role, passphrase) in a demo register, added by its coordinator."""
+    for user, role, passphrase in colleagues:
+        registers.add_user(
+            session,
+            passphrase=registers.DEMO_PASSPHRASE,
+            user=user,
+            role=role,
+            new_passphrase=passphrase,
+        )
 
 
 def member_offsets(data: bytes) -> dict[str, tuple[int, int]]:

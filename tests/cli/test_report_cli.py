@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bundle_support import add_colleagues
 from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
@@ -37,14 +38,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with registers.open_session(
         folder / "demo.db", user="demo", passphrase=registers.DEMO_PASSPHRASE
     ) as session:
-        for user, role, passphrase in (("rita", "reviewer", RITA), ("sam", "staff", SAM)):
-            registers.add_user(
-                session,
-                passphrase=registers.DEMO_PASSPHRASE,
-                user=user,
-                role=role,
-                new_passphrase=passphrase,
-            )
+        add_colleagues(session, [("rita", "reviewer", RITA), ("sam", "staff", SAM)])
     return folder
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bundle_support import add_colleagues
 from support import PASSPHRASE, TODAY
 from textual.pilot import Pilot
 from textual.widgets import (
@@ -63,14 +64,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         build_demo(path, participants=PARTICIPANTS, seed=11, today=TODAY)
         with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
             # A staff member and a reviewer besides the demo's coordinator.
-            for user, role in (("sam", "staff"), ("rut", "reviewer")):
-                registers.add_user(
-                    session,
-                    passphrase=registers.DEMO_PASSPHRASE,
-                    user=user,
-                    role=role,
-                    new_passphrase=PASSPHRASE,
-                )
+            add_colleagues(session, [("sam", "staff", PASSPHRASE), ("rut", "reviewer", PASSPHRASE)])
             session.register.checkpoint()
     return path
 
