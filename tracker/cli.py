@@ -1,7 +1,9 @@
 """The command line (interfaces.md): parses, prompts, prints, exits with the documented codes.
 
 Exit codes: 0 success · 1 error (one clear line, no traceback unless --debug) · 2 usage ·
-3 wrong user or passphrase · 4 a verification found a difference.
+3 wrong user or passphrase · 4 a verification found a difference (or the register is damaged) ·
+5 the register is busy (another write held it past the wait limit) · 6 the disk is full ·
+7 the register cannot be written (read-only file system or permissions).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
 from tracker.services import audit, registers
 from tracker.services.session import ServiceError, Session
-from tracker.store import keyfile
+from tracker.store import engine, keyfile
 from tracker.store.database import NotATrackerDatabase
 from tracker.store.engine import WrongDataKey
+from tracker.store.errors import classify
 
 if TYPE_CHECKING:
     from tracker.reports.recount import RecountResult
@@ -36,6 +39,9 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
+EXIT_BUSY = 5
+EXIT_DISK_FULL = 6
+EXIT_READ_ONLY = 7
 
 DEFAULT_DB = Path("db") / "tracker.db"
 KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
@@ -68,13 +74,24 @@ def _login_user() -> str:
     raise CliError("cli.no_login")
 
 
+def _utf8_passphrase(value: str, source: str) -> str:
+    """``value`` unless it holds bytes that were not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CliError("cli.passphrase_not_utf8", source=source) from None
+    return value
+
+
 def _login_passphrase() -> str:
     if "TRACKER_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_PASSPHRASE"], "TRACKER_PASSPHRASE")
     passphrase_file = os.environ.get("TRACKER_PASSPHRASE_FILE")
     if passphrase_file:
         try:
             return Path(passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise CliError("cli.passphrase_not_utf8", source=passphrase_file) from None
         except OSError as error:
             raise CliError("cli.passphrase_file_unreadable", path=passphrase_file) from error
     if _interactive():
@@ -90,7 +107,7 @@ def _new_passphrase() -> str:
             raise CliError("cli.passphrases_differ")
         return first
     if "TRACKER_NEW_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_NEW_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_NEW_PASSPHRASE"], "TRACKER_NEW_PASSPHRASE")
     raise CliError("cli.no_new_passphrase")
 
 
@@ -110,15 +127,18 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
     return default
 
 
-def _login(args: argparse.Namespace) -> tuple[Session, str]:
+def _login(args: argparse.Namespace, *, read_only: bool = False) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
-    passphrase for commands that must re-derive the key to change the key file."""
+    passphrase for commands that must re-derive the key to change the key file.
+
+    ``read_only`` for commands that only read: the register is opened without any write."""
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
     user = _login_user()
     passphrase = _login_passphrase()
-    return registers.open_session(path, user=user, passphrase=passphrase), passphrase
+    session = registers.open_session(path, user=user, passphrase=passphrase, read_only=read_only)
+    return session, passphrase
 
 
 def _out(text: str = "") -> None:
@@ -148,8 +168,7 @@ def cmd_none(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = _db_path(args)
-    if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("service.register_exists", path=str(path))
+    registers.check_no_register(path)  # before asking for a passphrase
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
         path, user=args.user, passphrase=passphrase, insatser=args.insats
@@ -207,7 +226,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         users = registers.list_users(session)
     header = (t("cli.col_user"), t("cli.col_role"), t("cli.col_created"))
@@ -253,7 +272,7 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_key_public(args: argparse.Namespace) -> int:
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         public = registers.public_key(session)
     _out(t("cli.public_key", key=public.base64))
@@ -274,7 +293,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         report = audit.verify(session)
         demo = registers.is_demo(session)
@@ -504,7 +523,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tracker.stats.report import build_report
 
     period = _stats_period(args)
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         report = build_report(session, period, args.insats, args.as_of)
         lists = current_lists(session)
@@ -537,7 +556,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_goals(args: argparse.Namespace) -> int:
     from tracker.services import goals
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         listed = goals.list_goals(session, args.insats)
     header = (
@@ -684,7 +703,7 @@ def cmd_audit_recount(args: argparse.Namespace) -> int:
     path = Path(args.bundle)
     if not path.is_file():
         raise CliError("recount.no_file", path=str(path))
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         result = recount(session, path)
         demo = registers.is_demo(session)
@@ -789,7 +808,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_suppression(args: argparse.Namespace) -> int:
     from tracker.services import reports
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         threshold = reports.suppression_threshold(session)
     _out(t("report.threshold_show", threshold=threshold, below=threshold - 1))
@@ -997,10 +1016,23 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+_BUSY_LINE_EVERY = 5  # seconds
+_busy_lines_shown: set[int] = set()
+
+
+def _show_busy_wait(waited: float, limit: float) -> None:
+    """The progress line while a write waits for another process's lock (every 5 s)."""
+    step = int(waited) // _BUSY_LINE_EVERY
+    if step not in _busy_lines_shown:
+        _busy_lines_shown.add(step)
+        print(t("store.busy_waiting", waited=int(waited), limit=int(limit)), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     _choose_language(arguments)
     args = build_parser().parse_args(arguments)
+    engine.busy_listener = _show_busy_wait
     try:
         return args.handler(args)
     except Exception as error:
@@ -1027,6 +1059,10 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
+    store_error = classify(error)
+    if store_error is not None:
+        # Busy, disk full, read-only, I/O and damage each have their own message and exit code.
+        return _fail(store_error.message(), store_error.exit_code)
     if isinstance(error, SQLAlchemyDatabaseError):
         return _fail(t("cli.database_damaged"), EXIT_VERIFICATION)
     if isinstance(error, OSError):

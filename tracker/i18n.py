@@ -426,6 +426,55 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
         "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
     },
+    # --- store: file faults (busy, disk full, read-only, damaged) --------------------------
+    "store.busy": {
+        "sv": "Registret används av någon annan, försök igen. (En annan skrivning pågick fortfarande efter {seconds} s; inget har ändrats.)",
+        "en": "The register is in use by someone else, try again. (Another write was still going on after {seconds} s; nothing was changed.)",
+    },
+    "store.busy_waiting": {
+        "sv": "Registret används av någon annan; väntar ({waited} av högst {limit} s) …",
+        "en": "The register is in use by someone else; waiting ({waited} of at most {limit} s) …",
+    },
+    "store.disk_full": {
+        "sv": "Det gick inte att skriva till {path}: disken är full (eller en gräns för filstorlek nåddes). Inget har ändrats och registret är oskadat; frigör utrymme och försök igen.",
+        "en": "Could not write to {path}: the disk is full (or a file size limit was reached). Nothing was changed and the register is unharmed; free some space and try again.",
+    },
+    "store.read_only": {
+        "sv": "Det går inte att skriva till {path}: filen eller mappen är skrivskyddad eller saknar behörighet. Inget har ändrats och registret är oskadat.",
+        "en": "Cannot write to {path}: the file or its folder is read-only or lacks permission. Nothing was changed and the register is unharmed.",
+    },
+    "store.io_error": {
+        "sv": "Det gick inte att läsa eller skriva {path} (ett fel från disken eller operativsystemet). Inget har ändrats; försök igen.",
+        "en": "Could not read or write {path} (an error from the disk or the operating system). Nothing was changed; try again.",
+    },
+    "store.damaged": {
+        "sv": "Databasfilen {path} är skadad och kan inte läsas helt. Återställ från en säkerhetskopia och kör tracker audit verify.",
+        "en": "The database file {path} is damaged and cannot be read in full. Restore a backup and run tracker audit verify.",
+    },
+    "store.not_a_register": {
+        "sv": "{path} är inte ett register (filen är tom, avkortad eller något annat). Inget har skrivits till den. Om den var ert register: återställ från en säkerhetskopia.",
+        "en": "{path} is not a register (the file is empty, cut short or something else). Nothing was written to it. If it was your register: restore a backup.",
+    },
+    "store.wal_damaged": {
+        "sv": "Registrets skrivlogg {wal} är skadad, så de senaste ändringarna går inte att läsa säkert. Inget har skrivits och loggen är orörd; en kopia finns i {copy}. Återställ från en säkerhetskopia, eller flytta bort {wal} för att öppna registret utan de ändringar som bara fanns i loggen.",
+        "en": "The register's write-ahead log {wal} is damaged, so the latest changes cannot be read safely. Nothing was written and the log is untouched; a copy is in {copy}. Restore a backup, or move {wal} away to open the register without the changes that were only in the log.",
+    },
+    "store.schema_behind": {
+        "sv": "Registret {path} har ett äldre format som måste uppgraderas först: öppna det en gång med ett kommando som skriver (t.ex. tracker, programmet i terminalen) och försök igen.",
+        "en": "The register {path} has an older format that must be upgraded first: open it once with a command that writes (e.g. tracker, the terminal app) and try again.",
+    },
+    "store.init_locked": {
+        "sv": "Ett annat tracker init skapar redan ett register i {path}; vänta tills det är klart.",
+        "en": "Another tracker init is already creating a register at {path}; wait until it is done.",
+    },
+    "store.half_created": {
+        "sv": "I {path} finns en nyckelfil ({keys}) men ingen databas: ett avbrutet tracker init, eller en flyttad databas. Flytta tillbaka databasen, eller flytta bort nyckelfilen och kör tracker init igen.",
+        "en": "At {path} there is a key file ({keys}) but no database: an interrupted tracker init, or a moved database. Move the database back, or move the key file away and run tracker init again.",
+    },
+    "store.database_without_keys": {
+        "sv": "{path} finns men inte dess nyckelfil {keys}: utan den kan registret inte öppnas. Flytta tillbaka nyckelfilen, eller återställ från en säkerhetskopia.",
+        "en": "{path} exists but not its key file {keys}: without it the register cannot be opened. Move the key file back, or restore a backup.",
+    },
     # --- service --------------------------------------------------------------------------
     "service.role_refused": {
         "sv": "{user} har rollen {role} och får inte göra detta.",
@@ -625,6 +674,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.passphrase_file_unreadable": {
         "sv": "Filen med lösenfrasen går inte att läsa: {path}",
         "en": "The passphrase file cannot be read: {path}",
+    },
+    "cli.passphrase_not_utf8": {
+        "sv": "Lösenfrasen från {source} är inte giltig UTF-8-text. Spara den som UTF-8 (eller skriv den vid frågan) och försök igen.",
+        "en": "The passphrase from {source} is not valid UTF-8 text. Save it as UTF-8 (or type it at the prompt) and try again.",
     },
     "cli.no_new_passphrase": {
         "sv": "Ingen ny lösenfras: ange TRACKER_NEW_PASSPHRASE eller kör i en terminal.",
