@@ -1038,12 +1038,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        return _report(error)
+        return _report(error, _db_path(args))
     except KeyboardInterrupt:
         return _fail(t("cli.interrupted"), 130)
 
 
-def _report(error: Exception) -> int:
+def _report(error: Exception, db_path: Path) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
@@ -1059,7 +1059,7 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
-    store_error = classify(error)
+    store_error = classify(error, db_path)
     if store_error is not None:
         # Busy, disk full, read-only, I/O and damage each have their own message and exit code.
         return _fail(store_error.message(), store_error.exit_code)

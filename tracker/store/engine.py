@@ -18,7 +18,7 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-from tracker.store.errors import RegisterBusy, classify
+from tracker.store.errors import RegisterBusy, classify, writable
 
 # SQLite waits this long inside one attempt; between attempts the busy listener is told how long
 # we have waited, so a command can show a progress line instead of hanging silently.
@@ -70,10 +70,17 @@ def connect(
     # Read-only: with frames in the WAL, SQLite's mode=ro reads them without ever checkpointing.
     # Without any, a normal connection with query_only leaves no -wal/-shm behind (mode=ro
     # would) and has nothing it could checkpoint.
-    uri_read_only = read_only and log.exists() and log.stat().st_size > 0
+    has_log = log.exists() and log.stat().st_size > 0
+    # A register this process cannot write, without a WAL, is opened as immutable: SQLite could
+    # not create the -shm file a WAL-mode reader needs. (Only someone allowed to write the
+    # folder could change it meanwhile; docs/security.md states the limit.)
+    immutable = read_only and not has_log and not writable(path)
+    uri_read_only = read_only and (has_log or immutable)
     try:
         if uri_read_only:
             uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+            if immutable:
+                uri += "&immutable=1"
             connection = sqlcipher3.connect(
                 uri, isolation_level=None, check_same_thread=False, uri=True
             )
@@ -162,11 +169,18 @@ def make_engine(path: Path, data_key: bytearray, *, read_only: bool = False) -> 
 
 @contextlib.contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
+    """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.
+
+    After the commit the WAL is folded into the database file (a passive checkpoint: it never
+    waits, and copies only what no reader still needs), so committed data do not linger in the
+    WAL, where damage or a cut file could take them without SQLite noticing (wal.py).
+    """
     with engine.connect() as connection:
         connection = connection.execution_options(tracker_write=True)
         with connection.begin():
             yield connection
+        with contextlib.suppress(sqlcipher3.Error):
+            connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @contextlib.contextmanager

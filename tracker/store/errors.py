@@ -9,7 +9,10 @@ to restore because a colleague is importing is how real data gets lost.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
+from pathlib import Path
 
 from tracker.i18n import t
 
@@ -26,7 +29,13 @@ _SQLITE_NOTADB = 26
 _SQLITE_IOERR_WRITE = _SQLITE_IOERR | (3 << 8)
 _SQLITE_IOERR_FSYNC = _SQLITE_IOERR | (4 << 8)
 _SQLITE_IOERR_TRUNCATE = _SQLITE_IOERR | (6 << 8)
-_WRITE_FAILURES = {_SQLITE_IOERR_WRITE, _SQLITE_IOERR_FSYNC, _SQLITE_IOERR_TRUNCATE}
+_SQLITE_IOERR_SHMSIZE = _SQLITE_IOERR | (19 << 8)  # growing the -shm file failed
+_WRITE_FAILURES = {
+    _SQLITE_IOERR_WRITE,
+    _SQLITE_IOERR_FSYNC,
+    _SQLITE_IOERR_TRUNCATE,
+    _SQLITE_IOERR_SHMSIZE,
+}
 
 
 class StoreError(Exception):
@@ -114,6 +123,43 @@ def _from_os(error: OSError, path: str) -> StoreError | None:
     return None
 
 
+# Below this much free space, a failed write is put down to the full disk.
+_LOW_SPACE_BYTES = 1024 * 1024
+
+
+def _space_exhausted(path: str) -> bool:
+    """After an unspecified I/O error: is the file system (nearly) full, or has one of the
+    register's files reached the process's file-size limit (``ulimit -f``)? The driver reports
+    both as a bare "disk I/O error" (an EFBIG write is SQLITE_IOERR_WRITE, not SQLITE_FULL)."""
+    if not path:
+        return False
+    database = Path(path)
+    with contextlib.suppress(OSError):
+        status = os.statvfs(database.parent if str(database.parent) else ".")
+        if status.f_bavail * status.f_frsize < _LOW_SPACE_BYTES:
+            return True
+    try:
+        import resource
+    except ImportError:  # Windows has no file-size limit
+        return False
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    for suffix in ("", "-wal", "-shm", ".keys"):
+        with contextlib.suppress(OSError):
+            if database.with_name(database.name + suffix).stat().st_size + 65536 > soft:
+                return True
+    return soft < 65536  # too small for even the -shm file
+
+
+def writable(database: Path) -> bool:
+    """Can this process write the database file and create files beside it (-wal, -shm)?"""
+    folder = database.parent if str(database.parent) else Path(".")
+    if database.exists() and not os.access(database, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def classify(error: BaseException, path: object = "") -> StoreError | None:
     """The store error ``error`` stands for, or None when it is not a file/database failure.
 
@@ -146,5 +192,9 @@ def classify(error: BaseException, path: object = "") -> StoreError | None:
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return RegisterDamaged(path=place)
     if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        if _space_exhausted(place):
+            return DiskFull(path=place)
+        if place and not writable(Path(place)):
+            return ReadOnlyRegister(path=place)
         return StoreError(path=place)
     return None

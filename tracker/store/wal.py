@@ -17,11 +17,14 @@ leave is damage:
   recorded checksum after a frame that failed: the log went on after the failing frame, so the
   failure is damage, not the end of a write;
 - a failing frame that marks a commit (a commit's frames are all written and synced before the
-  transaction is acknowledged);
-- a file that ends inside a frame's page data (a partial frame other than a bare frame header),
-  which is what cutting the file short looks like.
-What it cannot see: a WAL cut exactly at a frame boundary (or right after a frame header), and a
-whole WAL deleted; both look like a log that simply ended there. docs/security.md says so.
+  transaction is acknowledged).
+What it cannot see: a WAL cut short, or deleted. A cut leaves a log that simply ends earlier, the
+same shape a write stopped by a full disk leaves (frames of a transaction that never committed,
+the last one partial), so refusing it would call every full disk damage. Damage in the last
+frames of the last transaction that is not in its commit frame looks like that too. This is why
+every write transaction is folded into the database file straight after its commit (a passive
+checkpoint, engine.py): the WAL then holds only what a concurrent reader keeps from being
+folded in, so what a cut or late damage can take is small. docs/security.md says so.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def check_wal(path: Path) -> WalReport:
         return WalReport(0, 0, "the WAL header's page size is not a power of two")
     frame_bytes = FRAME_HEADER_BYTES + page_size
     body = len(data) - HEADER_BYTES
-    frames, tail = divmod(body, frame_bytes)
+    frames = body // frame_bytes  # a partial last frame is ignored, as SQLite does
 
     def frame(index: int) -> tuple[tuple[int, ...], bytes]:
         start = HEADER_BYTES + index * frame_bytes
@@ -126,11 +129,4 @@ def check_wal(path: Path) -> WalReport:
             ):
                 return WalReport(frames, valid, f"frame {valid} fails; frame {index} checks")
             seeds = set()
-    elif tail > FRAME_HEADER_BYTES:
-        # The file ends inside a page: writes never leave that (a page is one write), a cut
-        # file does.
-        start = HEADER_BYTES + frames * frame_bytes
-        header = struct.unpack(">6I", data[start : start + FRAME_HEADER_BYTES])
-        if current(header):
-            return WalReport(frames, valid, "the file ends inside a frame")
     return WalReport(frames, valid)
