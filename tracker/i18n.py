@@ -820,6 +820,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Filen {path} är tom: den behöver en rubrikrad och minst en rad med en händelse.",
         "en": "The file {path} is empty: it needs a header row and at least one row with an event.",
     },
+    "import.too_large": {
+        "sv": "Filen {path} är större än {limit} MB, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} is larger than {limit} MB, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_rows": {
+        "sv": "Filen {path} har fler än {limit} rader, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} has more than {limit} rows, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_columns": {
+        "sv": "Filen {path} har fler än {limit} kolumner; importformatet har tolv. Kontrollera att det är rätt blad eller fil.",
+        "en": "The file {path} has more than {limit} columns; the import format has twelve. Check that it is the right sheet or file.",
+    },
     "import.problem_value": {
         "sv": 'Rad {row}, kolumn {column}, värde "{value}": {reason}',
         "en": 'Row {row}, column {column}, value "{value}": {reason}',
@@ -1578,6 +1590,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "verify.zip_damaged": {
         "sv": "Zip-filens struktur är skadad: paketet kan inte läsas.",
         "en": "The zip file's structure is damaged: the bundle cannot be read.",
+    },
+    "verify.zip_overlapping": {
+        "sv": "Zip-filens delar överlappar varandra eller är större än filen: paketet är manipulerat och kontrolleras inte.",
+        "en": "The zip file's members overlap or claim more than the file holds: the bundle was tampered with and is not checked.",
     },
     "verify.member_duplicate": {
         "sv": "{member}: finns två gånger i paketet.",

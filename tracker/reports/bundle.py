@@ -431,6 +431,11 @@ def _open_members(
         if len(infos) > MAX_MEMBERS:
             problems.append(t("verify.zip_damaged"))
             return None
+        if _overlapping(infos, len(data)):
+            # Members that share bytes (or claim more than the file holds) would make each
+            # read repeat the same data: a 4 MB zip could then cost gigabytes to check.
+            problems.append(t("verify.zip_overlapping"))
+            return None
         for info in infos:
             name = info.filename
             if name in members:
@@ -449,8 +454,26 @@ def _open_members(
     return members
 
 
+def _overlapping(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
+    """True when members' stored bytes overlap or together exceed the archive itself."""
+    if sum(info.compress_size for info in infos) > archive_size:
+        return True
+    end = 0
+    for info in sorted(infos, key=lambda member: member.header_offset):
+        if info.header_offset < end:
+            return True
+        # The local header: 30 fixed bytes, the name and the extra field (at least as in the
+        # central directory; the check only needs a lower bound).
+        end = info.header_offset + 30 + len(info.orig_filename.encode()) + info.compress_size
+    return end > archive_size
+
+
 def _load_json(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
+    """Parsed JSON; a document nested too deeply to parse is a ValueError like any bad one."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def read_bundle(path: Path) -> Bundle:

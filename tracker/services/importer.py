@@ -169,9 +169,15 @@ class ImportProblem:
             lang,
             row=self.row,
             column=self.column,
-            value=self.value,
+            value=echo(self.value),
             reason=reason,
         )
+
+
+def echo(value: str) -> str:
+    """A cell value as it may be shown back: control characters replaced, cut to ECHO_CHARS."""
+    printable = "".join(char if char.isprintable() else "?" for char in value[: ECHO_CHARS + 1])
+    return printable if len(printable) <= ECHO_CHARS else printable[: ECHO_CHARS - 1] + "…"
 
 
 class ImportRejected(Exception):
@@ -210,36 +216,94 @@ class Table:
     rows: list[list[str]]
 
 
+# Bounds for a file from outside: a team's yearly import is a few thousand rows, the largest
+# register we measure ~165,000 (docs/performance.md). Anything past these is refused with a
+# message before it can take minutes or gigabytes.
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_IMPORT_ROWS = 500_000
+MAX_IMPORT_COLUMNS = 50
+# What the parts of an XLSX file may unpack to, together (a zip bomb is refused unopened).
+MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# An echoed cell value is cut to this many characters (a 10 MB cell prints one short line).
+ECHO_CHARS = 40
+
+
 def read_table(path: Path) -> Table:
     """Read a CSV (UTF-8, with or without BOM; comma or semicolon) or the first XLSX sheet.
 
-    Every cell is read as text so codes, dates and levels arrive exactly as written.
+    Every cell is read as text so codes, dates and levels arrive exactly as written. Files over
+    the size, row or column limits are refused with a message (ServiceError).
     """
     suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise ServiceError(
+            "import.too_large", path=str(path), limit=MAX_IMPORT_BYTES // (1024 * 1024)
+        )
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(
-                path,
-                sheet_name=0,
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                engine="openpyxl",
-            )
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
-            raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+        values = _read_xlsx(path)
     elif suffix in (".csv", ".txt"):
         frame = _read_csv(path)
+        values = frame.to_numpy(dtype=object).tolist() if not frame.empty else []
     else:
         raise ServiceError("import.unsupported_format", path=str(path))
-    values = frame.to_numpy(dtype=object).tolist() if not frame.empty else []
     if not values:
         raise ServiceError("import.empty_file", path=str(path))
     header = [_text(cell) for cell in values[0]]
     return Table(header, [[_text(cell) for cell in row] for row in values[1:]])
+
+
+def _too_many(path: Path, what: str) -> ServiceError:
+    limit = MAX_IMPORT_ROWS if what == "rows" else MAX_IMPORT_COLUMNS
+    return ServiceError(f"import.too_many_{what}", path=str(path), limit=limit)
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    """The first sheet's rows, streamed (openpyxl read-only, XML parsed by defusedxml), with
+    the sheet's own claim of its size ignored and the row and column limits applied."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise ServiceError("import.unreadable_xlsx", path=str(path))
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # a file may claim A1:XFD1048576 for one cell
+            rows: list[list[Any]] = []
+            width = 0
+            for row in sheet.iter_rows(values_only=True):
+                cells = list(row)
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if len(cells) > MAX_IMPORT_COLUMNS:
+                    raise _too_many(path, "columns")
+                if len(rows) > MAX_IMPORT_ROWS:
+                    raise _too_many(path, "rows")
+                rows.append([_xlsx_value(cell) for cell in cells])
+                width = max(width, len(cells))
+        finally:
+            workbook.close()
+    except (ServiceError, FileNotFoundError):
+        raise
+    except Exception as error:
+        # An XLSX file is a zip of XML parts: a damaged, renamed or hostile file (bad deflate
+        # data, malformed or entity-laden XML, odd cell types) fails in many ways, all of which
+        # mean the same to the user.
+        raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _xlsx_value(cell: Any) -> Any:
+    # As pandas read them: whole numbers without ".0", empty cells empty.
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell
 
 
 def _text(cell: Any) -> str:
@@ -254,7 +318,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise ServiceError("import.not_utf8", path=str(path)) from error
     if not text.strip():
         raise ServiceError("import.empty_file", path=str(path))
+    if text.count("\n") > MAX_IMPORT_ROWS + 1:
+        raise _too_many(path, "rows")
     first_line = text.split("\n", 1)[0]
+    if max(first_line.count(","), first_line.count(";")) >= MAX_IMPORT_COLUMNS:
+        raise _too_many(path, "columns")
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
     except csv.Error:
