@@ -155,23 +155,31 @@ class ImportProblem:
     refused: bool = False  # the cell looked like a personnummer: never shown
 
     def message(self, lang: str | None = None) -> str:
-        reason = self.violation.message(lang)
+        reason = self._echoed_violation().message(lang)
+        column = echo(self.column) if self.column is not None else None  # headers too
         if self.refused:
-            return t(
-                "import.problem_refused", lang, row=self.row, column=self.column, reason=reason
-            )
-        if self.column is None:
+            return t("import.problem_refused", lang, row=self.row, column=column, reason=reason)
+        if column is None:
             return t("import.problem_row", lang, row=self.row, reason=reason)
         if not self.value:
-            return t("import.problem_cell", lang, row=self.row, column=self.column, reason=reason)
+            return t("import.problem_cell", lang, row=self.row, column=column, reason=reason)
         return t(
             "import.problem_value",
             lang,
             row=self.row,
-            column=self.column,
+            column=column,
             value=echo(self.value),
             reason=reason,
         )
+
+    def _echoed_violation(self) -> Violation:
+        """The violation with any parameter taken from the cell cut like the cell itself."""
+        cell = self.value or ""
+        params = {
+            name: echo(param) if isinstance(param, str) and param and param in cell else param
+            for name, param in self.violation.params.items()
+        }
+        return Violation(self.violation.key, params, self.violation.field)
 
 
 def echo(value: str) -> str:
@@ -336,6 +344,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             keep_default_na=False,
             skip_blank_lines=False,
         )
+    except pd.errors.EmptyDataError as error:  # only separators, quotes or blank lines
+        raise ServiceError("import.empty_file", path=str(path)) from error
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         row = match.group(1) if match else "?"
