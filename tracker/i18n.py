@@ -56,6 +56,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
         "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
     },
+    "domain.code_needs_letter": {
+        "sv": "En deltagarkod måste innehålla minst en bokstav (A–Z), så att den aldrig kan läsas som ett datum eller personnummer.",
+        "en": "A participant code must contain at least one letter (A–Z), so it can never be read as a date or a personnummer.",
+    },
     "domain.code_check": {
         "sv": "Kontrolltecknet stämmer inte — kontrollera koden.",
         "en": "The check character does not match — please check the code.",

@@ -118,9 +118,10 @@ _FIELD_COLUMN = {
 _YES = frozenset({"ja", "yes", "j", "y", "true", "1"})
 _NO = frozenset({"nej", "no", "n", "false", "0"})
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read as text
-# Any personnummer or samordningsnummer contains a run of six digits: only cells with one
-# need the (slower, exact) detector.
-_SIX_DIGITS = r"[0-9]{6}"
+# Only cells that could hold a personnummer need the (slower, exact) detector: nine digits with
+# at most one character between them, or anything outside ASCII (full-width digits and odd
+# dashes become ASCII under the detector's NFKC normalisation).
+_SUSPECT = r"\d(?:\D?\d){8}|[^\x00-\x7f]"
 _SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
 _PROGRESS_EVERY = 500
 
@@ -459,7 +460,7 @@ class _Parser:
             return refused
         frame = pd.DataFrame(self.table.rows)
         for position in frame.columns:
-            suspects = frame.index[frame[position].str.contains(_SIX_DIGITS, regex=True)]
+            suspects = frame.index[frame[position].str.contains(_SUSPECT, regex=True)]
             for row_index in suspects:
                 violation = check_free_text(frame.at[row_index, position], "cell")
                 if violation is None:
