@@ -145,6 +145,16 @@ def _out(text: str = "") -> None:
     print(text)
 
 
+def _printable(text: str) -> str:
+    """``text`` with terminal control characters (escape sequences, bells) shown as "?"."""
+    return "".join(char if char.isprintable() or char == "\n" else "?" for char in str(text))
+
+
+def _safe_out(text: str = "") -> None:
+    """Print what came from a file (a bundle's manifest): never a terminal escape sequence."""
+    print(_printable(text))
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
@@ -153,17 +163,17 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path) -> int:
+def _run_tui(path: Path, debug: bool = False) -> int:
     """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language()).run()
+    TrackerApp(path, lang=get_language(), debug=debug).run()
     return EXIT_OK
 
 
 def cmd_none(args: argparse.Namespace) -> int:
-    return _run_tui(_db_path(args))
+    return _run_tui(_db_path(args), args.debug)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -221,7 +231,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path)
+        return _run_tui(path, args.debug)
     return EXIT_OK
 
 
@@ -710,12 +720,12 @@ def cmd_audit_recount(args: argparse.Namespace) -> int:
     if not result.verified:
         print(t("recount.failed"), file=sys.stderr)
         for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
     for line in _recount_lines(result):
-        _out(line)
+        _safe_out(line)
     return EXIT_OK if result.ok else EXIT_VERIFICATION
 
 
@@ -783,25 +793,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not result.ok or result.facts is None:
         print(t("verify.failed", count=len(result.problems), path=args.bundle), file=sys.stderr)
         for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     facts = result.facts
     if facts.demo:
-        _out(t("cli.demo_marker"))
-    _out(t("verify.ok", path=args.bundle))
+        _safe_out(t("cli.demo_marker"))
+    _safe_out(t("verify.ok", path=args.bundle))
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
-    _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
-    _out(f"  {t('verify.period', **facts.period)}")
-    _out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
+    _safe_out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
+    _safe_out(f"  {t('verify.period', **facts.period)}")
+    _safe_out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
     if facts.forbund:
-        _out(f"  {t('verify.forbund', forbund=facts.forbund)}")
-    _out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
+        _safe_out(f"  {t('verify.forbund', forbund=facts.forbund)}")
+    _safe_out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
     if facts.threshold is None:
-        _out(f"  {t('verify.internal')}")
+        _safe_out(f"  {t('verify.internal')}")
     else:
-        _out(f"  {t('verify.threshold', threshold=facts.threshold)}")
-    _out(f"  {t('verify.generated', moment=facts.generated_at)}")
-    _out(f"  {t('verify.files', count=facts.file_count)}")
+        _safe_out(f"  {t('verify.threshold', threshold=facts.threshold)}")
+    _safe_out(f"  {t('verify.generated', moment=facts.generated_at)}")
+    _safe_out(f"  {t('verify.files', count=facts.file_count)}")
     return EXIT_OK
 
 

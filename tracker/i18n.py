@@ -516,6 +516,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Rättelsen ändrar ingenting.",
         "en": "The correction changes nothing.",
     },
+    "service.passphrase_too_simple": {
+        "sv": "Lösenfrasen är för lätt att gissa (bara siffror, samma tecken om och om igen eller en vanlig fras). Välj några ord som bara ni vet, gärna tre eller fyra med mellanslag.",
+        "en": "The passphrase is too easy to guess (digits only, the same characters over and over, or a common phrase). Choose a few words only you know, ideally three or four with spaces.",
+    },
     "service.passphrase_too_short": {
         "sv": "Lösenfrasen måste ha minst {minimum} tecken. Några vanliga ord i följd är lätta att minnas.",
         "en": "The passphrase must have at least {minimum} characters. A few ordinary words in a row are easy to remember.",
@@ -1158,6 +1162,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Inget halvfärdigt har sparats.",
         "en": "An unexpected error occurred ({kind}). Nothing half-done was saved.",
+    },
+    "tui.crashed": {
+        "sv": "Programmet stängdes av ett oväntat fel ({kind}). Inget halvfärdigt har sparats. Starta med --debug för detaljer.",
+        "en": "The program closed after an unexpected error ({kind}). Nothing half-done was saved. Start with --debug for details.",
     },
     # Login and lock
     "tui.login_title": {"sv": "Logga in", "en": "Log in"},

@@ -37,7 +37,7 @@ from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError, Session
-from tracker.store.atomic import write_atomic
+from tracker.store.atomic import make_private_directory, write_atomic
 from tracker.store.signing import PublicKey
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def export_bundle(
     data = canonical_zip(members, generated_at)
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_directory(out_dir)  # bundles of a register: owner only, whatever the umask
     path = _free_path(out_dir, bundle_name(period, names and report["insatser"], generated_at))
     payload = {
         "period": period.label,

@@ -44,10 +44,67 @@ PASSPHRASE_RECOVERED = "passphrase_recovered"
 SIGNING_KEY_CREATED = "signing_key_created"
 
 
+# Phrases every guesser tries first (compared without case, digits, spaces or punctuation).
+COMMON_PASSPHRASES = frozenset(
+    {
+        "password",
+        "passw",
+        "lösenord",
+        "losenord",
+        "hemligt",
+        "hemlig",
+        "qwerty",
+        "qwertyuiop",
+        "qwertzuiop",
+        "asdfghjkl",
+        "asdfgh",
+        "zxcvbnm",
+        "abcdefghij",
+        "abcdef",
+        "abcdefghijklmnopqrstuvwxyz",
+        "welcome",
+        "välkommen",
+        "valkommen",
+        "letmein",
+        "iloveyou",
+        "changeme",
+        "admin",
+        "administrator",
+        "sommar",
+        "vinter",
+        "hösten",
+        "våren",
+        "tracker",
+        "samordning",
+        "samordningsteam",
+        "samordningsförbundet",
+        "demo",
+        "test",
+        "testtest",
+        "secret",
+        "monkey",
+        "dragon",
+        "football",
+        "sunshine",
+    }
+)
+MIN_DISTINCT_CHARACTERS = 4
+
+
 def check_new_passphrase(passphrase: str) -> None:
-    """Refuse passphrases too short to resist guessing (a strength hint is the UI's job)."""
+    """Refuse passphrases too short or too simple to resist guessing: digits only, one or a
+    few characters repeated, or a phrase every guesser tries (a strength hint is the UI's job).
+    The demo register's passphrase is set by code, never through this check."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ServiceError("service.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    folded = passphrase.casefold()
+    letters = "".join(char for char in folded if char.isalpha())
+    if (
+        not letters
+        or len(set(folded.replace(" ", ""))) < MIN_DISTINCT_CHARACTERS
+        or letters in COMMON_PASSPHRASES
+    ):
+        raise ServiceError("service.passphrase_too_simple")
 
 
 def _check_names(insatser: Sequence[str]) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tracker.store.atomic import fsync_directory
+from tracker.store.atomic import fsync_directory, make_private_directory
 from tracker.store.engine import make_engine, read_transaction, write_transaction
 from tracker.store.errors import NotARegister, StoreError, WalDamaged, classify
 from tracker.store.schema import meta
@@ -41,19 +41,6 @@ MIN_DATABASE_BYTES = 4096
 # seen this many times in a row before it is reported.
 _WAL_CHECKS = 3
 _WAL_RECHECK_SECONDS = 0.05
-
-
-def make_private_directory(directory: Path) -> None:
-    """Create ``directory`` (and parents) readable by the owner only, whatever the umask."""
-    missing = []
-    for candidate in (directory, *directory.parents):
-        if candidate.exists():
-            break
-        missing.append(candidate)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for created in missing:
-        with contextlib.suppress(OSError):
-            os.chmod(created, 0o700)
 
 
 def check_register_file(path: Path) -> None:
