@@ -103,14 +103,23 @@ def _outcome(db: Path) -> str:
     return "whole"
 
 
+def _init_seconds(folder: Path) -> float:
+    """How long one init takes here (the kills are spread over it)."""
+    started = time.monotonic()
+    worker = Forked(initialiser(folder / "timed" / "tracker.db", "anna"))
+    assert worker.finish()[-1] == "created"
+    return time.monotonic() - started
+
+
 def _kill_during_init(folder: Path, trials: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     outcomes = {"none": 0, "whole": 0}
+    duration = _init_seconds(folder)
     for trial in range(trials):
         db = folder / f"t{trial}" / "tracker.db"
         worker = Forked(initialiser(db, "anna"))
         assert worker.readline() == "ready"
-        time.sleep(rng.uniform(0.0, 0.15))
+        time.sleep(rng.uniform(0.0, duration * 1.1))
         worker.kill()
         lines = worker.finish()
         assert not [line for line in lines if line.startswith("error")], lines
