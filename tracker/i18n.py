@@ -175,6 +175,56 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Deltagaren har redan en uppföljning efter {months} månader ({first}).",
         "en": "The participant already has a {months}-month follow-up ({first}).",
     },
+    # --- domain: follow-up windows, dates, episodes, warnings (issue 14) ---
+    "domain.follow_up_too_early": {
+        "sv": "En {months}-månadersuppföljning kan registreras tidigast {earliest} ({early} "
+        "månader efter avslutet {exit}), inte {date}.",
+        "en": "A {months}-month follow-up can be registered from {earliest} on ({early} months "
+        "after the exit on {exit}), not on {date}.",
+    },
+    "domain.follow_up_reason_missing": {
+        "sv": "Ange varför uppföljningen inte genomfördes.",
+        "en": "Enter why the follow-up was not made.",
+    },
+    "domain.follow_up_reason_unknown": {
+        "sv": "Okänd orsak till att uppföljningen inte genomfördes: {code}.",
+        "en": "Unknown reason for a follow-up not made: {code}.",
+    },
+    "domain.follow_up_not_done_level": {
+        "sv": "En uppföljning som inte genomfördes har ingen nivå: lämna nivån tom.",
+        "en": "A follow-up that was not made has no level: leave the level empty.",
+    },
+    "domain.date_too_early": {
+        "sv": "Datumet {date} ligger före {floor}, då Finsamlagen började gälla. Kontrollera året.",
+        "en": "The date {date} is before {floor}, when the Finsam law came into force. Check "
+        "the year.",
+    },
+    "domain.episode_not_closed": {
+        "sv": "Deltagaren kan bara börja en ny period ({episode}) när den förra är avslutad "
+        "(avslut eller ej start).",
+        "en": "The participant can only begin a new episode ({episode}) once the previous one "
+        "is closed (exit or non-start).",
+    },
+    "domain.episode_before_close": {
+        "sv": "Den nya perioden börjar {date}, före den förra perioden avslutades ({closed}).",
+        "en": "The new episode begins on {date}, before the previous one closed ({closed}).",
+    },
+    "domain.episode_without_opening": {
+        "sv": "Period {episode} måste börja med en ansökan eller en start.",
+        "en": "Episode {episode} must begin with an application or a start.",
+    },
+    "domain.warn_step_same_day": {
+        "sv": "Obs: deltagaren har redan en stegförflyttning {date}. Makulera den ena om den "
+        "registrerades två gånger.",
+        "en": "Note: the participant already has a step on {date}. Retract one if it was "
+        "registered twice.",
+    },
+    "domain.warn_destination_level": {
+        "sv": "Obs: avslut till {destination} från nivå {level}; arbete eller studier brukar "
+        "nås från nivå {expected} eller högre. Kontrollera nivån och sysselsättningen.",
+        "en": "Note: exit to {destination} from level {level}; work or studies usually follow "
+        "level {expected} or higher. Check the level and the destination.",
+    },
     "domain.level_missing": {
         "sv": "Ange en nivå på förflyttningstrappan.",
         "en": "Enter a level on the step ladder.",
@@ -305,6 +355,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "domain.list.exit_kind": {"sv": "Avslutstyp", "en": "Type of exit"},
     "domain.list.non_start_reason": {"sv": "Orsak till ej start", "en": "Reason for not starting"},
     "domain.list.correction_reason": {"sv": "Orsak till rättelse", "en": "Reason for correction"},
+    "domain.list.follow_up_missed_reason": {
+        "sv": "Orsak till att uppföljningen inte genomfördes",
+        "en": "Reason the follow-up was not made",
+    },
     "domain.list.ladder": {"sv": "Förflyttningstrappa", "en": "Step ladder"},
     # --- keyfile --------------------------------------------------------------------------
     "keyfile.error": {
