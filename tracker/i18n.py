@@ -497,6 +497,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Deltagaren {code} har ingen gällande händelse nummer {seq}.",
         "en": "Participant {code} has no current event number {seq}.",
     },
+    "service.returning_differs": {
+        "sv": "Deltagaren finns redan med {case}, inte {value}. En återkommande deltagare "
+        "behåller sina uppgifter; rätta dem i tidslinjen om de är fel.",
+        "en": "The participant is already registered with {case}, not {value}. A returning "
+        "participant keeps their details; correct them in the timeline if they are wrong.",
+    },
     "service.unknown_insats": {
         "sv": 'Insatsen "{insats}" finns inte i registret.',
         "en": 'The insats "{insats}" is not in the register.',

@@ -160,6 +160,7 @@ def test_after_a_non_start_the_participant_may_apply_again() -> None:
     non = CaseEvent(NON_START, date(2025, 1, 25), seq=2, reason="uteblev")
     back = CaseEvent(APPLICATION, date(2025, 9, 1), seq=3, referrer="af", episode=2)
     assert episode_for([APP, non], APPLICATION) == 2
+    assert episode_for([APP, non], START) == 1  # a start after a non-start is a mistake
     assert keys([APP, non, back]) == []
 
 

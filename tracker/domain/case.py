@@ -190,16 +190,22 @@ def _closed(events: Sequence[CaseEvent]) -> bool:
 def episode_for(events: Sequence[CaseEvent], kind: str, months: int | None = None) -> int:
     """The episode a new event of ``kind`` belongs to, given the case's effective events.
 
-    An application or start after the latest episode closed (exit or non-start) opens the
-    next episode; a follow-up belongs to the latest exited episode that still lacks one of
-    that length (else the latest exited one); everything else joins the latest episode.
+    An application after the latest episode closed (exit or non-start), or a start after an
+    exit, opens the next episode; a follow-up belongs to the latest exited episode that still
+    lacks one of that length (else the latest exited one); everything else joins the latest
+    episode.
     """
     grouped = episodes(events)
     if not grouped:
         return 1
     latest = max(grouped)
-    if kind in (APPLICATION, START):
+    if kind == APPLICATION:
         return latest + 1 if _closed(grouped[latest]) else latest
+    if kind == START:
+        # After a non-start a start is a mistake (start_and_non_start), not a return: a
+        # returning participant without a new application comes back after an exit.
+        exited = any(e.kind == EXIT for e in grouped[latest])
+        return latest + 1 if exited else latest
     if kind == FOLLOW_UP:
         exited = [n for n, evs in grouped.items() if any(e.kind == EXIT for e in evs)]
         lacking = [

@@ -38,6 +38,7 @@ from tracker.domain.case import (
     Violation,
     check_case,
     effective_events,
+    episode_for,
 )
 from tracker.domain.codelists import CodeList
 from tracker.domain.participant_code import code_problem, normalize_code
@@ -94,7 +95,7 @@ _FACT_COLUMNS: dict[str, frozenset[str]] = {
     NON_START: frozenset({"reason"}),
     STEP: frozenset({"level", "meeting"}),
     EXIT: frozenset({"level", "reason", "exit_kind", "handover"}),
-    FOLLOW_UP: frozenset({"level", "months"}),
+    FOLLOW_UP: frozenset({"level", "months", "reason"}),  # reason: why it was not made
 }
 _ALL_FACT_COLUMNS = frozenset().union(*_FACT_COLUMNS.values())
 
@@ -323,6 +324,7 @@ class _Parser:
                 "exit_destination",
                 "exit_kind",
                 "non_start_reason",
+                "follow_up_missed_reason",
             )
         }
         self.insatser = {_fold(name): name for name in insats_names}
@@ -505,6 +507,8 @@ class _Parser:
                     facts["handover"] = False
                 else:
                     problem("handover", "import.bad_handover")
+        if kind == FOLLOW_UP and value.get("reason"):
+            facts["reason"] = self.lookups["follow_up_missed_reason"](value["reason"])
         if kind == FOLLOW_UP and value.get("months"):
             months = _integer(value["months"])
             if months is None:
@@ -564,8 +568,18 @@ def _plan_cases(
         plan = _check_participant(parser, code, code_rows, raw, tx, summary)
         if plan is None or not plan.rows:
             continue
-        existing = effective_events(raw)
-        candidate = [*existing, *(row.event for row in plan.rows)]
+        # Each new row joins the episode it would join if staff typed it in case order: an
+        # application after an exit opens the next one (a returning participant).
+        candidate = effective_events(raw)
+        placed = []
+        for row in plan.rows:
+            event = row.event
+            event = dataclasses.replace(
+                event, episode=episode_for(candidate, event.kind, event.months)
+            )
+            candidate.append(event)
+            placed.append(dataclasses.replace(row, event=event))
+        plan.rows = placed
         violations = check_case(candidate, ladder=lists.ladder, lists=lists.code_lists, today=today)
         if violations:
             numbers = {row.event.seq: row for row in plan.rows}
@@ -637,7 +651,11 @@ def _check_participant(
     return _CasePlan(code, not raw, known["insats"] or "", known["gender"] or "", new_rows)
 
 
-_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(CaseEvent) if f.name != "seq")
+# The episode is where a row lands, not what it says: a row repeating an event of episode 2
+# is the same event.
+_FACT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(CaseEvent) if f.name not in ("seq", "episode")
+)
 
 
 def _facts(event: CaseEvent) -> tuple[Any, ...]:
@@ -772,7 +790,15 @@ def _apply(session: Session, plan: _CasePlan, event: CaseEvent, opened: bool) ->
             level=event.level,
         )
     elif event.kind == FOLLOW_UP:
-        cases.follow_up(session, code=code, on=on, months=event.months, level=event.level)  # type: ignore[arg-type]
+        cases.follow_up(
+            session,
+            code=code,
+            on=on,
+            months=event.months,  # type: ignore[arg-type]
+            level=event.level,
+            reason=event.reason,
+            episode=event.episode,
+        )
 
 
 # --- export --------------------------------------------------------------------------------
@@ -811,7 +837,7 @@ def _export_row(code: str, insats: str, gender: str, event: CaseEvent) -> dict[s
         "händelse": SWEDISH_KIND[event.kind],
         "datum": event.date.isoformat(),
         "nivå": text(event.level),
-        "orsak": text(event.reason if event.kind == NON_START else event.destination),
+        "orsak": text(event.reason if event.kind in (NON_START, FOLLOW_UP) else event.destination),
         "part": text(event.referrer),
         "mötestyp": text(event.meeting),
         "avslutstyp": text(event.exit_kind),
