@@ -1009,6 +1009,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Exits by destination",
     },
     "stats.metric.exits_by_kind": {"sv": "Avslutade per avslutstyp", "en": "Exits by kind"},
+    "stats.metric.followup_6m_missing_by_reason": {
+        "sv": "Saknade uppföljningar 6 mån per orsak",
+        "en": "Missing 6-month follow-ups by reason",
+    },
+    "stats.metric.followup_18m_missing_by_reason": {
+        "sv": "Saknade uppföljningar 18 mån per orsak",
+        "en": "Missing 18-month follow-ups by reason",
+    },
     "stats.metric.step_up_share": {
         "sv": "Andel avslut med stegförflyttning",
         "en": "Share of exits with a step up",

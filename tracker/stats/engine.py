@@ -41,7 +41,21 @@ BREAKDOWNS: dict[str, tuple[str, str, str]] = {
     "not_started_by_reason": ("non_start_reason", "reason", "not_started"),
     "exits_by_destination": ("exit_destination", "destination", "exits"),
     "exits_by_kind": ("exit_kind", "exit_kind", "exits"),
+    # Why each missing follow-up is missing: the reason it was closed as not made (dated on
+    # or before the last day), or NOT_RECORDED when nothing was registered.
+    "followup_6m_missing_by_reason": (
+        "follow_up_missed_reason",
+        "followup_6m_missing_reason",
+        "followup_6m_missing",
+    ),
+    "followup_18m_missing_by_reason": (
+        "follow_up_missed_reason",
+        "followup_18m_missing_reason",
+        "followup_18m_missing",
+    ),
 }
+# The code of a missing follow-up about which nothing was registered (not in any code list).
+NOT_RECORDED = "ej_registrerad"
 # share id -> (numerator count, denominator count)
 SHARES: dict[str, tuple[str, str]] = {
     "step_up_share": ("step_up", "exits_measurable"),
@@ -135,12 +149,21 @@ def compute(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> dic
 
     counts = {name: cell_counts(gender_index, masks[name]) for name in COUNTS}
 
+    # Per-period columns for the breakdowns that depend on the last day.
+    derived: dict[str, np.ndarray] = {}
+    for months in (6, 18):
+        closed = on_or_before(f"followup_{months}m_missed")
+        reasons = cases[f"followup_{months}m_missed_reason"].to_numpy(dtype=object)
+        derived[f"followup_{months}m_missing_reason"] = np.where(closed, reasons, NOT_RECORDED)
+
     breakdowns: dict[str, dict[str, dict[str, int]]] = {}
     for breakdown, (list_name, column, parent) in BREAKDOWNS.items():
-        values = cases[column].to_numpy(dtype=object)
+        values = derived[column] if column in derived else cases[column].to_numpy(dtype=object)
         listed = facts.code_lists[list_name].codes if list_name in facts.code_lists else ()
         present = {v for v in values[masks[parent]] if isinstance(v, str)}
         codes = [*listed, *sorted(present - set(listed))]
+        if column in derived and NOT_RECORDED not in codes:
+            codes.append(NOT_RECORDED)  # always shown, like a listed code
         breakdowns[breakdown] = {
             code: cell_counts(gender_index, masks[parent] & (values == code)) for code in codes
         }
