@@ -1358,6 +1358,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.form_handover": {"sv": "Överlämnad till annan part", "en": "Handed over to another party"},
     "tui.form_months": {"sv": "Uppföljning efter", "en": "Follow-up after"},
     "tui.form_months_value": {"sv": "{months} månader", "en": "{months} months"},
+    "tui.form_follow_up_missed": {
+        "sv": "Ej genomförd, orsak (lämna tomt när uppföljningen gjordes)",
+        "en": "Not made, reason (leave empty when the follow-up was made)",
+    },
     "tui.form_help": {
         "sv": "Enter eller Ctrl+S sparar · Esc avbryter",
         "en": "Enter or Ctrl+S saves · Esc cancels",
@@ -1415,6 +1419,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{insats} · {gender} · {status} · level {level} · {days} days in the insats",
     },
     "tui.detail_chart_title": {"sv": "Nivå över tid", "en": "Level over time"},
+    "tui.detail_episode": {
+        "sv": "Period {number}: {opened} – {closed} · {status}",
+        "en": "Episode {number}: {opened} – {closed} · {status}",
+    },
     "tui.detail_chart_empty": {
         "sv": "Ingen nivå registrerad ännu.",
         "en": "No level registered yet.",
@@ -1431,6 +1439,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
     "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
+    "tui.detail_not_made": {"sv": "ej genomförd: {reason}", "en": "not made: {reason}"},
     "tui.detail_corrects": {
         "sv": "rättar nr {seq} ({reason}): {details}",
         "en": "corrects no. {seq} ({reason}): {details}",

@@ -18,11 +18,14 @@ from tracker.domain.case import (
     CORRECTION,
     EXIT,
     FOLLOW_UP,
+    FOLLOW_UP_MISSED_LIST,
     RETRACTION,
     START,
     STEP,
     CaseEvent,
+    episodes,
     kind_label,
+    summarize_case,
 )
 from tracker.services import cases
 from tracker.services.codelists import current_lists
@@ -65,6 +68,11 @@ class CaseDetailScreen(WritingScreen):
         height: auto;
         padding: 0 1;
     }
+    CaseDetailScreen #episodes {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
     CaseDetailScreen #chart-box {
         height: auto;
         padding: 0 1;
@@ -91,6 +99,7 @@ class CaseDetailScreen(WritingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="info", markup=False)
+        yield Static("", id="episodes", markup=False)
         with Vertical(id="chart-box"):
             yield Static(self.tr("tui.detail_chart_title"), classes="heading", markup=False)
             yield LevelChart("", id="chart", markup=False)
@@ -123,6 +132,7 @@ class CaseDetailScreen(WritingScreen):
                 days="–" if summary.days_in_insats is None else summary.days_in_insats,
             )
         )
+        self.query_one("#episodes", Static).update(self._episodes_text(view))
         points = [
             (e.date, e.level)
             for e in view.events
@@ -135,6 +145,28 @@ class CaseDetailScreen(WritingScreen):
         table.add_rows(self._cells(entry, lists) for entry in self._entries)
         if self._entries:
             table.move_cursor(row=min(max(row, 0), len(self._entries) - 1), animate=False)
+
+    def _episodes_text(self, view: cases.CaseView) -> str:
+        """One line per episode when the participant came back; nothing for a single one."""
+        grouped = episodes(view.events)
+        if len(grouped) < 2:
+            return ""
+        today = self.session.today()
+        lines = []
+        for number, events in grouped.items():
+            summary = summarize_case(events, today)
+            opened = summary.application_date or summary.start_date
+            closed = summary.exit_date or summary.non_start_date
+            lines.append(
+                self.tr(
+                    "tui.detail_episode",
+                    number=number,
+                    opened=opened.isoformat() if opened else "",
+                    closed=closed.isoformat() if closed else "",
+                    status=self.tr(f"tui.cases.status_{summary.status}"),
+                )
+            )
+        return "\n".join(lines)
 
     def _cells(self, entry: cases.TimelineEntry, lists: Lists) -> tuple[str, ...]:
         payload = entry.payload
@@ -154,7 +186,7 @@ class CaseDetailScreen(WritingScreen):
                 "tui.detail_corrects",
                 seq=payload["replaces"],
                 reason=code_label(reasons, payload.get("reason"), self.lang),
-                details=self._details(event, lists),
+                details=self._details(event, lists, body.get("gender")),
             )
             day = event.date.isoformat()
         elif entry.kind == RETRACTION:
@@ -166,7 +198,7 @@ class CaseDetailScreen(WritingScreen):
             day = ""
         else:
             event = CaseEvent.from_payload(entry.kind, payload)
-            details = self._details(event, lists)
+            details = self._details(event, lists, payload.get("gender"))
             day = event.date.isoformat()
         return (
             str(entry.seq),
@@ -178,13 +210,19 @@ class CaseDetailScreen(WritingScreen):
             local_time(entry.recorded_at),
         )
 
-    def _details(self, event: CaseEvent, lists: Lists) -> str:
+    def _details(self, event: CaseEvent, lists: Lists, gender: str | None = None) -> str:
         parts = []
+        if gender is not None:  # the opening event, or a correction of the gender
+            parts.append(code_label(lists.code_lists["gender"], gender, self.lang))
         if event.level is not None:
             parts.append(self.tr("tui.detail_level", level=event.level))
         for field_name, list_name in _FIELD_LISTS.items():
             value = getattr(event, field_name)
             if value:
+                if field_name == "reason" and event.kind == FOLLOW_UP:
+                    missed = code_label(lists.code_lists[FOLLOW_UP_MISSED_LIST], value, self.lang)
+                    parts.append(self.tr("tui.detail_not_made", reason=missed))
+                    continue
                 if field_name == "reason" and event.kind != "non_start":
                     continue
                 parts.append(code_label(lists.code_lists[list_name], value, self.lang))

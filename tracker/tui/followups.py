@@ -96,7 +96,7 @@ class FollowUpsDueScreen(WritingScreen):
             self.notify(self.tr("tui.cases.no_selection"), severity="warning")
             return
         item = self._due[row]
-        self.open_form(lambda: FollowUpForm(item.code, item.months), self._after)
+        self.open_form(lambda: FollowUpForm(item.code, item.months, item.episode), self._after)
 
     def _after(self, result: Any) -> None:
         if result is not None:
