@@ -345,6 +345,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     done_key = "import.dry_run_done" if summary.dry_run else "import.done"
     _out(t(done_key, path=str(path), events=summary.events_written, rows=summary.rows))
     _out(t("import.summary_cases", count=summary.cases_created))
+    if summary.corrections:
+        _out(t("import.summary_corrections", count=summary.corrections))
     if summary.events_by_kind:
         _out(t("import.summary_kinds"))
         for kind, count in sorted(summary.events_by_kind.items(), key=lambda i: KIND_ORDER[i[0]]):

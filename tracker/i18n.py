@@ -875,6 +875,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Nivån ska vara ett heltal, numret på en nivå på förflyttningstrappan.",
         "en": "The level must be a whole number, the number of a level on the step ladder.",
     },
+    "import.bad_corrects": {
+        "sv": "Rättar anges som händelsens nummer i tidslinjen (#12) eller dess datum "
+        "(ÅÅÅÅ-MM-DD).",
+        "en": "Corrects is given as the event's number in the timeline (#12) or its date "
+        "(YYYY-MM-DD).",
+    },
+    "import.reason_without_corrects": {
+        "sv": "En rättelseorsak hör till en rättelse: ange också vilken händelse som rättas.",
+        "en": "A correction reason belongs to a correction: also give the event it corrects.",
+    },
+    "import.corrects_nothing": {
+        "sv": "Deltagaren {code} har ingen sådan händelse att rätta i registret.",
+        "en": "Participant {code} has no such event to correct in the register.",
+    },
+    "import.corrects_ambiguous": {
+        "sv": "Deltagaren {code} har flera sådana händelser den dagen; ange numret (#12).",
+        "en": "Participant {code} has several such events that day; give the number (#12).",
+    },
+    "import.corrects_other_kind": {
+        "sv": "Händelsen är en {kind}; en rättelse behåller händelsens slag.",
+        "en": "The event is a {kind}; a correction keeps the event's kind.",
+    },
     "import.bad_handover": {
         "sv": "Ordinarie insats anges med ja eller nej.",
         "en": "Handover is given as ja or nej (yes or no).",
@@ -914,6 +936,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "import.dry_run_done": {
         "sv": "Provkörning av {path}: filen är felfri. {events} händelser från {rows} rader skulle importeras; ingenting har skrivits.",
         "en": "Dry run of {path}: the file has no problems. {events} events from {rows} rows would be imported; nothing was written.",
+    },
+    "import.summary_corrections": {
+        "sv": "Rättelser: {count}",
+        "en": "Corrections: {count}",
     },
     "import.summary_cases": {
         "sv": "Nya deltagare: {count}",
