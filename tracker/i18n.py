@@ -1487,6 +1487,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.followups_col_state": {"sv": "Läge", "en": "State"},
     "tui.followups_overdue": {"sv": "försenad {days} d", "en": "{days} d overdue"},
     "tui.followups_in_days": {"sv": "om {days} d", "en": "in {days} d"},
+    "tui.followups_from": {"sv": "från {date}", "en": "from {date}"},
     "tui.followups_today": {"sv": "idag", "en": "today"},
     "tui.followups_empty": {
         "sv": "Inga uppföljningar att göra de närmaste {days} dagarna.",

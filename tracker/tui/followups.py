@@ -63,7 +63,10 @@ class FollowUpsDueScreen(WritingScreen):
         table.clear()
         for item in self._due:
             days = (item.due - today).days
-            if days < 0:
+            if item.earliest is not None and today < item.earliest:
+                # Listed 30 days ahead, but the window may open a few days later (February).
+                state = self.tr("tui.followups_from", date=item.earliest.isoformat())
+            elif days < 0:
                 state = self.tr("tui.followups_overdue", days=-days)
             elif days == 0:
                 state = self.tr("tui.followups_today")
