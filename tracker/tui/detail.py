@@ -72,6 +72,10 @@ class CaseDetailScreen(WritingScreen):
         height: auto;
         padding: 0 1;
         color: $text-muted;
+        display: none;
+    }
+    CaseDetailScreen #episodes.-shown {
+        display: block;
     }
     CaseDetailScreen #chart-box {
         height: auto;
@@ -132,7 +136,10 @@ class CaseDetailScreen(WritingScreen):
                 days="–" if summary.days_in_insats is None else summary.days_in_insats,
             )
         )
-        self.query_one("#episodes", Static).update(self._episodes_text(view))
+        episodes_line = self.query_one("#episodes", Static)
+        episodes_text = self._episodes_text(view)
+        episodes_line.update(episodes_text)
+        episodes_line.set_class(bool(episodes_text), "-shown")  # no room taken for one
         points = [
             (e.date, e.level)
             for e in view.events
@@ -198,7 +205,14 @@ class CaseDetailScreen(WritingScreen):
             day = ""
         else:
             event = CaseEvent.from_payload(entry.kind, payload)
-            details = self._details(event, lists, payload.get("gender"))
+            # The opening event's gender only once it was corrected: then old and new show.
+            gender_corrected = any(
+                e.kind == CORRECTION and "gender" in e.payload.get("event", {})
+                for e in self._entries
+            )
+            details = self._details(
+                event, lists, payload.get("gender") if gender_corrected else None
+            )
             day = event.date.isoformat()
         return (
             str(entry.seq),
