@@ -81,3 +81,28 @@ def test_a_follow_up_not_made_is_missing_with_its_reason(session: Session) -> No
     twin = _twin(session, period, load_facts(session).as_of)
     assert twin["breakdowns"]["followup_6m_missing_by_reason"]["kunde_inte_nas"]["total"] == 1
     assert twin["breakdowns"]["followup_6m_missing_by_reason"]["ej_registrerad"]["total"] == 1
+
+
+def test_a_bundle_made_before_the_reason_breakdown_recounts_without_differences(
+    session: Session,
+) -> None:
+    from tracker.reports.recount import compare_reports
+
+    _exited(session, "2024-06-01", "2025-01-15")
+    report = build_report(session, Period.parse("2025H2"))
+    older = {
+        **report,
+        "breakdowns": {
+            name: table
+            for name, table in report["breakdowns"].items()
+            if not name.endswith("_missing_by_reason")
+        },
+    }
+    assert compare_reports(older, report) == []
+    # A code missing from a breakdown the bundle does carry is still a difference.
+    changed = {**report, "breakdowns": dict(report["breakdowns"])}
+    table = report["breakdowns"]["followup_6m_missing_by_reason"]
+    changed["breakdowns"]["followup_6m_missing_by_reason"] = {
+        code: cells for code, cells in table.items() if code != "ej_registrerad"
+    }
+    assert compare_reports(changed, report) != []
