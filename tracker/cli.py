@@ -408,7 +408,7 @@ def _plain(value: object) -> str:
 
 def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     """The report as aligned text: one row per metric, gender columns, total, comparison."""
-    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, SHARES
+    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, NOT_RECORDED, SHARES
 
     comparison = report["comparison"]
     header = [
@@ -419,6 +419,8 @@ def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     rows: list[list[str] | str] = []
 
     def code_label(list_name: str, code: str) -> str:
+        if code == NOT_RECORDED:
+            return t("stats.not_recorded")
         code_list = lists.code_lists.get(list_name)
         return code_list.label(code) if code_list is not None and code in code_list else code
 

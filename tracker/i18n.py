@@ -1035,6 +1035,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Exits by destination",
     },
     "stats.metric.exits_by_kind": {"sv": "Avslutade per avslutstyp", "en": "Exits by kind"},
+    "stats.not_recorded": {"sv": "Ingen uppgift registrerad", "en": "Nothing recorded"},
     "stats.metric.followup_6m_missing_by_reason": {
         "sv": "Saknade uppföljningar 6 mån per orsak",
         "en": "Missing 6-month follow-ups by reason",
