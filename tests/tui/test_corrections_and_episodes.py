@@ -13,8 +13,10 @@ from textual.widgets import DataTable, Static
 from tui.host import HostApp
 from tui.pilot_helpers import choose, select_case
 
+from tracker.domain.case import kind_label
 from tracker.domain.dates import add_months
 from tracker.domain.periods import Period
+from tracker.i18n import t
 from tracker.services import cases, registers
 from tracker.services.session import Session
 from tracker.stats.report import build_report
@@ -87,8 +89,9 @@ async def test_gender_destination_and_non_start_reason_corrected_from_the_timeli
         assert isinstance(detail, CaseDetailScreen)
         # Both episodes show in the detail.
         episodes = str(detail.query_one("#episodes", Static).render())
-        assert f"Period 1: {_days(400)} – {_days(380)} · Ej start" in episodes
-        assert f"Period 2: {_days(300)} – {_days(200)} · Avslutad" in episodes
+        non_start, exited = (t(f"tui.cases.status_{s}", "sv") for s in ("non_start", "exited"))
+        assert f"Period 1: {_days(400)} – {_days(380)} · {non_start}" in episodes
+        assert f"Period 2: {_days(300)} – {_days(200)} · {exited}" in episodes
 
         # Gender, on the application that opened the case: the current value is filled in.
         form = await _correct_row(pilot, detail, "application")
@@ -116,13 +119,15 @@ async def test_gender_destination_and_non_start_reason_corrected_from_the_timeli
         assert app.screen is detail
 
         rows = _rows(detail)
-        by_kind = {row[2]: row for row in rows if row[2] != "Rättelse"}
+        correction, replaced = kind_label("correction", "sv"), t("tui.detail_replaced", "sv")
+        by_kind = {row[2]: row for row in rows if row[2] != correction}
         # The originals stay with their old values, marked replaced.
-        assert by_kind["Ej start"][3] == "ersatt" and "Uteblivna besök" in by_kind["Ej start"][4]
-        assert by_kind["Avslut"][3] == "ersatt" and "Studier" in by_kind["Avslut"][4]
-        first_application = next(row for row in rows if row[2] == "Ansökan")
-        assert first_application[3] == "ersatt" and "Kvinna" in first_application[4]
-        corrections = [row[4] for row in rows if row[2] == "Rättelse"]
+        non_start_row, exit_row = by_kind[kind_label("non_start")], by_kind[kind_label("exit")]
+        assert non_start_row[3] == replaced and "Uteblivna besök" in non_start_row[4]
+        assert exit_row[3] == replaced and "Studier" in exit_row[4]
+        first_application = next(row for row in rows if row[2] == kind_label("application"))
+        assert first_application[3] == replaced and "Kvinna" in first_application[4]
+        corrections = [row[4] for row in rows if row[2] == correction]
         assert len(corrections) == 3
         assert "Man" in corrections[0]
         assert "Försämrad hälsa" in corrections[1]
@@ -196,3 +201,40 @@ async def test_a_second_step_on_the_same_day_is_saved_with_a_warning(
     assert any("redan en stegförflyttning" in message for message in app.messages)
     with _open(db_path) as session:
         assert [e.kind for e in cases.get_case(session, code).events].count("step") == 2
+
+
+async def test_an_exited_participant_reenters_with_t_and_both_episodes_show(
+    db_path: Path, fixed_clock: None
+) -> None:
+    with _open(db_path) as session:
+        code = cases.start(session, on=_days(300), level=2, insats=SALA, gender="kvinna").code
+        cases.exit_case(
+            session,
+            code=code,
+            on=_days(100),
+            destination="arbetssokande",
+            exit_kind="avbruten",
+            handover=False,
+            level=4,
+        )
+    app = HostApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select_case(pilot, code)
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#date").focus()
+        await pilot.press("home", "ctrl+k", *"-5")
+        app.screen.query_one("#level").focus()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        text = str(detail.query_one("#episodes", Static).render())
+        exited, active = (t(f"tui.cases.status_{s}", "sv") for s in ("exited", "active"))
+        assert f"Period 1: {_days(300)} – {_days(100)} · {exited}" in text
+        assert f"Period 2: {_days(5)} –  · {active}" in text
+    with _open(db_path) as session:
+        view = cases.get_case(session, code)
+    assert [e.episode for e in view.events] == [1, 1, 2]
