@@ -3,7 +3,7 @@ made, the follow-up window, warnings, and corrections of every field."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from support import TODAY
@@ -49,6 +49,18 @@ def test_a_returning_participant_gets_a_second_episode_under_the_same_code(
     followed = cases.follow_up(session, code=code, on=date(2025, 1, 2), months=6, level=5)
     assert [e.episode for e in followed.events if e.kind == "follow_up"] == [1]
     assert cases.list_cases(session, code=code)[0].status == "active"
+
+
+def test_a_returned_participant_still_owes_the_earlier_episode_s_follow_ups(
+    session: Session,
+) -> None:
+    exit_on = add_months(TODAY, -8)
+    code = _exited(session, exit_on)
+    cases.start(session, code=code, on=TODAY - timedelta(days=20), level=3)
+    due = [d for d in cases.follow_ups_due(session) if d.code == code]
+    assert [(d.months, d.episode, d.exit_date) for d in due] == [(6, 1, exit_on)]
+    cases.follow_up(session, code=code, on=TODAY, months=6, level=4, episode=1)
+    assert [d for d in cases.follow_ups_due(session) if d.code == code] == []
 
 
 def test_a_returning_participant_keeps_gender_and_insats(session: Session) -> None:

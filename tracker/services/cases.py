@@ -248,7 +248,8 @@ def follow_ups_due(
     query = (
         select(cases.c.code)
         .join(insatser, insatser.c.id == cases.c.insats_id)
-        .where(cases.c.status == STATUS_EXITED)
+        # Not only exited cases: a participant who came back still owes the earlier
+        # episode's follow-ups.
         .where(cases.c.next_follow_up_due.is_not(None))
         .where(cases.c.next_follow_up_due <= horizon.isoformat())
         .order_by(cases.c.code)
