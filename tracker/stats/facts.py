@@ -222,10 +222,11 @@ def build_facts(
 
     cases = _case_table(events, attributes)
     key = cases.index.to_numpy()
-    labels = [
-        code if number == 0 else f"{code}#{number + 1}"
-        for code, number in zip(case_codes[key // EPISODE_SPAN], key % EPISODE_SPAN, strict=True)
-    ]
+    labels = np.asarray(case_codes[key // EPISODE_SPAN], dtype=object)
+    later = key % EPISODE_SPAN > 0  # rare: only returning participants need a new label
+    if later.any():
+        numbers = (key[later] % EPISODE_SPAN + 1).astype(str).astype(object)
+        labels[later] = labels[later] + "#" + numbers
     cases.index = pd.Index(labels, name="case_code", dtype=object)
     kept = np.isin(events["case_id"].to_numpy(), cases["case_id"].to_numpy())
     levels = events.loc[
