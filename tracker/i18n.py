@@ -200,17 +200,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "the year.",
     },
     "domain.episode_not_closed": {
-        "sv": "Deltagaren kan bara börja en ny period ({episode}) när den förra är avslutad "
+        "sv": "Deltagaren kan bara börja en ny omgång ({episode}) när den förra är avslutad "
         "(avslut eller ej start).",
         "en": "The participant can only begin a new episode ({episode}) once the previous one "
         "is closed (exit or non-start).",
     },
     "domain.episode_before_close": {
-        "sv": "Den nya perioden börjar {date}, före den förra perioden avslutades ({closed}).",
+        "sv": "Den nya omgången börjar {date}, före den förra omgången avslutades ({closed}).",
         "en": "The new episode begins on {date}, before the previous one closed ({closed}).",
     },
     "domain.episode_without_opening": {
-        "sv": "Period {episode} måste börja med en ansökan eller en start.",
+        "sv": "Omgång {episode} måste börja med en ansökan eller en start.",
         "en": "Episode {episode} must begin with an application or a start.",
     },
     "domain.warn_step_same_day": {
@@ -1447,7 +1447,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.detail_chart_title": {"sv": "Nivå över tid", "en": "Level over time"},
     "tui.detail_episode": {
-        "sv": "Period {number}: {opened} – {closed} · {status}",
+        "sv": "Omgång {number}: {opened} – {closed} · {status}",
         "en": "Episode {number}: {opened} – {closed} · {status}",
     },
     "tui.detail_chart_empty": {

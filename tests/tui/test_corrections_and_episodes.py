@@ -90,8 +90,8 @@ async def test_gender_destination_and_non_start_reason_corrected_from_the_timeli
         # Both episodes show in the detail.
         episodes = str(detail.query_one("#episodes", Static).render())
         non_start, exited = (t(f"tui.cases.status_{s}", "sv") for s in ("non_start", "exited"))
-        assert f"Period 1: {_days(400)} – {_days(380)} · {non_start}" in episodes
-        assert f"Period 2: {_days(300)} – {_days(200)} · {exited}" in episodes
+        assert f"Omgång 1: {_days(400)} – {_days(380)} · {non_start}" in episodes
+        assert f"Omgång 2: {_days(300)} – {_days(200)} · {exited}" in episodes
 
         # Gender, on the application that opened the case: the current value is filled in.
         form = await _correct_row(pilot, detail, "application")
@@ -233,8 +233,8 @@ async def test_an_exited_participant_reenters_with_t_and_both_episodes_show(
         assert isinstance(detail, CaseDetailScreen)
         text = str(detail.query_one("#episodes", Static).render())
         exited, active = (t(f"tui.cases.status_{s}", "sv") for s in ("exited", "active"))
-        assert f"Period 1: {_days(300)} – {_days(100)} · {exited}" in text
-        assert f"Period 2: {_days(5)} –  · {active}" in text
+        assert f"Omgång 1: {_days(300)} – {_days(100)} · {exited}" in text
+        assert f"Omgång 2: {_days(5)} –  · {active}" in text
     with _open(db_path) as session:
         view = cases.get_case(session, code)
     assert [e.episode for e in view.events] == [1, 1, 2]
