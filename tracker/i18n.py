@@ -1361,6 +1361,14 @@ CATALOG: dict[str, dict[str, str]] = {
     # Forms
     "tui.form_title_application": {"sv": "Ny ansökan", "en": "New application"},
     "tui.form_title_start": {"sv": "Start — {code}", "en": "Start — {code}"},
+    "tui.form_title_returning": {
+        "sv": "Ny ansökan, återkommande deltagare — {code}",
+        "en": "New application, returning participant — {code}",
+    },
+    "tui.form_saved_returning": {
+        "sv": "Ny ansökan sparad för {code} (omgång {episode})",
+        "en": "New application saved for {code} (episode {episode})",
+    },
     "tui.form_title_non_start": {"sv": "Ej start — {code}", "en": "Not started — {code}"},
     "tui.form_title_step": {"sv": "Logga steg — {code}", "en": "Log a step — {code}"},
     "tui.form_title_exit": {"sv": "Avslut — {code}", "en": "Exit — {code}"},
@@ -1446,6 +1454,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{insats} · {gender} · {status} · level {level} · {days} days in the insats",
     },
     "tui.detail_chart_title": {"sv": "Nivå över tid", "en": "Level over time"},
+    "tui.detail_key_returning": {
+        "sv": "Ny ansökan (återkommande deltagare)",
+        "en": "New application (returning participant)",
+    },
     "tui.detail_episode": {
         "sv": "Omgång {number}: {opened} – {closed} · {status}",
         "en": "Episode {number}: {opened} – {closed} · {status}",

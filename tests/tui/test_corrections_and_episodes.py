@@ -238,3 +238,31 @@ async def test_an_exited_participant_reenters_with_t_and_both_episodes_show(
     with _open(db_path) as session:
         view = cases.get_case(session, code)
     assert [e.episode for e in view.events] == [1, 1, 2]
+
+
+async def test_a_returning_application_from_the_detail_opens_a_new_episode(
+    db_path: Path, fixed_clock: None
+) -> None:
+    with _open(db_path) as session:
+        code = cases.register_application(
+            session, insats=SALA, gender="man", on=_days(200), referrer="af"
+        ).code
+        cases.non_start(session, code=code, on=_days(190), reason="atertagen")
+    app = HostApp(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select_case(pilot, code)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, CaseDetailScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        await choose(pilot, "#referrer", 5)  # egen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is detail
+        assert "Omgång 2:" in str(detail.query_one("#episodes", Static).render())
+    with _open(db_path) as session:
+        view = cases.get_case(session, code)
+    assert view.summary.status == "application" and view.summary.episode == 2
+    assert (view.gender, view.events[-1].referrer) == ("man", "egen")

@@ -30,7 +30,7 @@ from tracker.domain.case import (
 from tracker.services import cases
 from tracker.services.codelists import current_lists
 from tracker.services.session import Lists
-from tracker.tui.forms import CorrectForm, RetractForm
+from tracker.tui.forms import CorrectForm, RetractForm, ReturningApplicationForm
 from tracker.tui.widgets import LevelChart, WritingScreen, code_label
 
 # Which code list each payload field's codes come from.
@@ -93,6 +93,8 @@ class CaseDetailScreen(WritingScreen):
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("r", "correct", "tui.cases.key_correct"),
         Binding("m", "retract", "tui.cases.key_retract"),
+        # A participant who comes back after an exit or a non-start: a new episode.
+        Binding("a", "application", "tui.detail_key_returning", show=False),
     ]
 
     def __init__(self, code: str) -> None:
@@ -284,6 +286,9 @@ class CaseDetailScreen(WritingScreen):
         seq = self._selected_target()
         if seq is not None:
             self.open_form(lambda: RetractForm(self.code, seq), self._after)
+
+    def action_application(self) -> None:
+        self.open_form(lambda: ReturningApplicationForm(self.code), self._after)
 
     def action_back(self) -> None:
         self.dismiss(None)

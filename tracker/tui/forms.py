@@ -284,6 +284,34 @@ class ApplicationForm(FormScreen):
         return self.tr("tui.form_saved_application", code=result.code)
 
 
+class ReturningApplicationForm(FormScreen):
+    """A new application for a participant who comes back: same code, a new episode."""
+
+    FIELDS = ("date", "referrer", "insats", "gender")
+    FOCUS = "#referrer"
+
+    def title_text(self) -> str:
+        return self.tr("tui.form_title_returning", code=self.code)
+
+    def fields(self) -> Iterable[Widget]:
+        yield from self.date_field()
+        yield from self.select_field("referrer", self.lists.code_lists["referrer"], None)
+
+    def submit(self) -> cases.CaseView:
+        assert self.view is not None
+        return cases.register_application(
+            self.session,
+            insats=self.view.insats,
+            gender=self.view.gender,
+            on=self.read_date(),
+            referrer=self.read_select("referrer") or "",
+            code=self.code,
+        )
+
+    def saved_message(self, result: cases.CaseView) -> str:
+        return self.tr("tui.form_saved_returning", code=result.code, episode=result.summary.episode)
+
+
 class StartForm(FormScreen):
     FIELDS = ("date", "level")
     FOCUS = "#level"
