@@ -358,6 +358,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(t("import.already_present", count=summary.already_present))
     if summary.duplicates_in_file:
         _out(t("import.duplicates_in_file", count=summary.duplicates_in_file))
+    if summary.warnings:
+        _out(t("import.warnings", count=len(summary.warnings)))
+        for number, warning in sorted(summary.warnings, key=lambda item: item[0]):
+            _out(t("import.problem_row", row=number, reason=warning.message()))
     return EXIT_OK
 
 

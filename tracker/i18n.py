@@ -958,6 +958,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "{count} rader fanns redan (hoppades över)",
         "en": "{count} rows were already there (skipped)",
     },
+    "import.warnings": {
+        "sv": "{count} varningar (raderna importerades ändå; kontrollera dem):",
+        "en": "{count} warnings (the rows were imported anyway; check them):",
+    },
     "import.duplicates_in_file": {
         "sv": "{count} rader upprepade en tidigare rad i filen (hoppades över)",
         "en": "{count} rows repeated an earlier row of the file (skipped)",

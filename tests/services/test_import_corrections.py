@@ -169,3 +169,25 @@ def test_not_made_follow_ups_and_a_returning_participant_by_import(
     # Exported and imported into the same register: the same events, nothing new.
     exported = importer.export_rows(imported)
     assert [r["orsak"] for r in exported if r["händelse"] == "uppföljning"] == ["avbojde", ""]
+
+
+def test_warnings_are_listed_but_the_rows_imported(imported: Session, tmp_path: Path) -> None:
+    rows = [
+        row(
+            deltagare="BERT-2",
+            kön="man",
+            insats=SALA,
+            händelse="start",
+            datum="2025-03-01",
+            nivå="2",
+        ),
+        row(deltagare="BERT-2", händelse="steg", datum="2025-04-01", nivå="3"),
+        row(deltagare="BERT-2", händelse="steg", datum="2025-04-01", nivå="4"),
+        row(deltagare="BERT-2", **{**EXIT, "orsak": "forvarvsarbete", "nivå": "4"}),
+    ]
+    summary = importer.import_file(imported, write(tmp_path, "warn.csv", rows))
+    assert summary.events_written == 4
+    assert [(number, w.key) for number, w in summary.warnings] == [
+        (4, "domain.warn_step_same_day"),
+        (5, "domain.warn_destination_level"),
+    ]

@@ -36,6 +36,7 @@ from tracker.domain.case import (
     CaseEvent,
     RuleError,
     Violation,
+    case_warnings,
     check_case,
     effective_events,
     episode_for,
@@ -199,6 +200,8 @@ class ImportSummary:
     events_by_kind: Counter[str] = field(default_factory=Counter)
     events_by_insats: Counter[str] = field(default_factory=Counter)
     corrections: int = 0  # correction rows written (or, dry, to be written)
+    # What looked wrong without breaking a rule (imported anyway): (row, warning), row order.
+    warnings: list[tuple[int, Violation]] = field(default_factory=list)
     already_present: int = 0  # rows equal to an event the case already has
     duplicates_in_file: int = 0  # rows repeating an earlier row of the file
     dry_run: bool = False
@@ -622,6 +625,8 @@ def _plan_cases(
             event = dataclasses.replace(
                 event, episode=episode_for(candidate, event.kind, event.months)
             )
+            for warning in case_warnings(candidate, event, ladder=lists.ladder):
+                summary.warnings.append((row.number, warning))
             candidate.append(event)
             placed.append(dataclasses.replace(row, event=event))
         plan.rows = placed
