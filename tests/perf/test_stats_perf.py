@@ -3,7 +3,8 @@
     uv run pytest -m perf tests/perf/test_stats_perf.py -s
 
 The register (10 insatser, 20,000 participants, ``build_demo(seed=1)``) is built once, about
-three minutes, and kept in ``tmp/perf/`` (ignored by git) for later runs. Prints the figures;
+three minutes, and kept in ``tmp/perf/`` (ignored by git) for later runs
+(tests/county_support.py). Prints the figures;
 docs/performance.md ("Statistik") records them. Nothing here asserts a time.
 """
 
@@ -14,31 +15,27 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
+from county_support import COUNTY_PARTICIPANTS, COUNTY_TODAY, county_register
 
 from tracker.domain.periods import Period
 from tracker.services import registers
-from tracker.services.demo import DEMO_USER, build_demo
+from tracker.services.demo import DEMO_USER
 from tracker.services.session import Session
 from tracker.stats.report import build_report
 
 pytestmark = pytest.mark.perf
 
-CACHE = Path(__file__).resolve().parents[2] / "tmp" / "perf" / "county-20000-seed1.db"
-PARTICIPANTS = 20_000
-TODAY = date(2026, 11, 20)
+PARTICIPANTS = COUNTY_PARTICIPANTS
+TODAY = COUNTY_TODAY
 PERIOD = Period.parse("2026H1")
 ROUNDS = 5
 
 
 def _register() -> Path:
-    if not CACHE.exists():
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        build_demo(CACHE, participants=PARTICIPANTS, seed=1, today=TODAY)
-    return CACHE
+    return county_register()
 
 
 def _bare_scan(session: Session) -> int:
