@@ -36,8 +36,17 @@ def payload_hash(payload_bytes: bytes) -> str:
 def chain_hash(
     previous: str, seq: int, recorded_at: str, user: str, kind: str, payload_digest: str
 ) -> str:
-    link = canonical_json([seq, recorded_at, user, kind, payload_digest])
+    # canonical_json([seq, recorded_at, user, kind, payload_digest]), spelled out: the same
+    # bytes (an int and four JSON strings, no spaces) without json.dumps' per-call set-up, which
+    # dominated walking a long chain. tests/store checks it against canonical_json.
+    link = (
+        f"[{int(seq)},{_json_string(recorded_at)},{_json_string(user)},"
+        f"{_json_string(kind)},{_json_string(payload_digest)}]"
+    ).encode()
     return hashlib.sha256(bytes.fromhex(previous) + link).hexdigest()
+
+
+_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False
 
 
 def utc_now() -> str:
@@ -88,6 +97,11 @@ class EventWriter:
     @property
     def head(self) -> Head:
         return self._head
+
+    @property
+    def pending(self) -> int:
+        """How many appended rows a buffered writer still holds back."""
+        return len(self._pending)
 
     def append(
         self,
@@ -169,26 +183,42 @@ class ChainReport:
         return self.first_bad_seq is None
 
 
-def verify_chain(connection: Connection) -> ChainReport:
-    """Walk the whole chain; name the first sequence number where it breaks."""
+_CHAIN_COLUMNS = (
+    "SELECT seq, recorded_at, user, kind, case_code, payload, payload_hash, chain_hash"
+    " FROM events ORDER BY seq"
+)
+
+
+def verify_chain(connection: Connection, keep: list[Event] | None = None) -> ChainReport:
+    """Walk the whole chain; name the first sequence number where it breaks.
+
+    ``keep``, when given, receives every event that verified, its payload parsed: one read
+    of the log then serves a caller that needs the events too (the audit's rebuild).
+    """
     previous = Head(0, GENESIS_HASH)
     count = 0
-    rows = connection.execute(select(events).order_by(events.c.seq))
-    for row in rows:
-        expected_seq = previous.seq + 1
-        if row.seq != expected_seq:
-            # A gap: the event with the expected number was deleted.
-            return ChainReport(count, previous, expected_seq, "store.chain_missing")
-        if row.payload is not None:
-            if payload_hash(row.payload.encode()) != row.payload_hash:
-                return ChainReport(count, previous, row.seq, "store.chain_payload")
-            if json.loads(row.payload).get("case") != row.case_code:
-                return ChainReport(count, previous, row.seq, "store.chain_case_code")
-        link = chain_hash(
-            previous.hash, row.seq, row.recorded_at, row.user, row.kind, row.payload_hash
-        )
-        if link != row.chain_hash:
-            return ChainReport(count, previous, row.seq, "store.chain_link")
-        previous = Head(row.seq, row.chain_hash)
-        count += 1
+    # The driver's own cursor: plain tuples, no per-row objects of SQLAlchemy's.
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_CHAIN_COLUMNS)
+        for seq, recorded_at, user, kind, case_code, payload, digest, link in cursor:
+            expected_seq = previous.seq + 1
+            if seq != expected_seq:
+                # A gap: the event with the expected number was deleted.
+                return ChainReport(count, previous, expected_seq, "store.chain_missing")
+            body = None
+            if payload is not None:
+                if payload_hash(payload.encode()) != digest:
+                    return ChainReport(count, previous, seq, "store.chain_payload")
+                body = json.loads(payload)
+                if body.get("case") != case_code:
+                    return ChainReport(count, previous, seq, "store.chain_case_code")
+            if chain_hash(previous.hash, seq, recorded_at, user, kind, digest) != link:
+                return ChainReport(count, previous, seq, "store.chain_link")
+            if keep is not None:
+                keep.append(Event(seq, recorded_at, user, kind, case_code, body, digest, link))
+            previous = Head(seq, link)
+            count += 1
+    finally:
+        cursor.close()
     return ChainReport(count, previous)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
 from tracker.domain.goals import GOALS_SET
@@ -46,6 +46,24 @@ def case_raw_events(connection: Connection, code: str) -> list[RawCaseEvent]:
     """One case's events (seq, kind, payload) in seq order, corrections included."""
     rows = connection.execute(_CASE_EVENTS, {"case_code": code})
     return [(row.seq, row.kind, json.loads(row.payload or "{}")) for row in rows]
+
+
+_CASES_EVENTS = text(
+    "SELECT case_code, seq, kind, payload FROM events"
+    " WHERE case_code IN (SELECT value FROM json_each(:codes)) ORDER BY case_code, seq"
+)
+
+
+def cases_raw_events(connection: Connection, codes: Iterable[str]) -> dict[str, list[RawCaseEvent]]:
+    """Many cases' events in one statement (the codes travel as one JSON array): every code
+    asked for is a key, with an empty list when the register has no event for it."""
+    wanted = list(dict.fromkeys(codes))
+    found: dict[str, list[RawCaseEvent]] = {code: [] for code in wanted}
+    if wanted:
+        rows = connection.execute(_CASES_EVENTS, {"codes": json.dumps(wanted)})
+        for code, seq, kind, payload in rows:
+            found[code].append((seq, kind, json.loads(payload or "{}")))
+    return found
 
 
 def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
@@ -158,21 +176,25 @@ def apply(
         refresh_case(connection, event.case_code, today, case_raw)
 
 
-def rebuild(connection: Connection, today: date) -> None:
-    """Throw the projections away and replay every event."""
+def rebuild(connection: Connection, today: date, log: Iterable[Event] | None = None) -> None:
+    """Throw the projections away and replay every event.
+
+    ``log``: the events in seq order when the caller has already read them (the audit reads
+    the log once for the chain and the rebuild); otherwise they are read here.
+    """
     for table in PROJECTION_TABLES:
         connection.execute(delete(table))
-    # One pass over the log; each case is projected once, from its events gathered on the way.
+    # One pass over the log; each case is projected once, from its events gathered on the way,
+    # and all cases' rows are written together.
     case_events: dict[str, list[RawCaseEvent]] = {}
-    for event in iter_events(connection):
+    for event in iter_events(connection) if log is None else log:
         if event.kind in CASE_EVENT_KINDS and event.case_code:
             case_events.setdefault(event.case_code, []).append(
                 (event.seq, event.kind, event.payload or {})
             )
         else:
             apply(connection, event, today)
-    for code in sorted(case_events):
-        refresh_case(connection, code, today, case_events[code])
+    refresh_cases(connection, {code: case_events[code] for code in sorted(case_events)}, today)
 
 
 def snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
