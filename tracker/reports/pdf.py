@@ -40,6 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tracker.i18n import get_language, t
@@ -78,6 +79,9 @@ _RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 42,  # embedded TrueType: the text can be searched and copied (fingerprint)
+    # The pdf backend sizes its font subsets by this setting: with 42, characters beyond
+    # Latin-1 (–, →) join the face's one subset instead of opening a second (see _FEATURES).
+    "ps.fonttype": 42,
     "axes.titlesize": 11,
     "axes.labelsize": 9,
     "xtick.labelsize": 8.5,
@@ -86,6 +90,11 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+# No ligatures in the PDF: the backend puts a ligature glyph (fi, fl) into a second subset of
+# its face, and embedding a subset costs a fontTools pass over the whole font (about a fifth of
+# a second each). One subset per face: DejaVu Sans, its bold and its oblique.
+_FEATURES = ("-liga",)
 
 _NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
 
@@ -1083,6 +1092,8 @@ def write_pdf(
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), PdfPages(buffer, metadata=metadata) as pdf:
         for figure in figures:
+            for text in figure.findobj(Text):
+                text.set_fontfeatures(_FEATURES)
             pdf.savefig(figure)
     return buffer.getvalue()
 
