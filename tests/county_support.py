@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tracker.services.demo import DEMO_USER, build_demo
 from tracker.services.registers import DEMO_PASSPHRASE
+from tracker.services.session import Session
 from tracker.store.keyfile import keyfile_path
 
 COUNTY = Path(__file__).resolve().parents[1] / "tmp" / "perf" / "county-20000-seed1.db"
@@ -37,3 +38,14 @@ def county_copy(folder: Path) -> Path:
     shutil.copyfile(source, target)
     shutil.copyfile(keyfile_path(source), keyfile_path(target))
     return target
+
+
+def bare_scan(session: Session) -> int:
+    """The floor for anything that reads the log: every row and column of the event table,
+    through the driver's own cursor (no per-row objects of SQLAlchemy's)."""
+    with session.read() as connection:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SELECT * FROM events")
+        rows = cursor.fetchall()
+        cursor.close()
+    return len(rows)

@@ -14,37 +14,27 @@ import statistics
 import time
 
 import pytest
-from county_support import COUNTY_PASSPHRASE, COUNTY_TODAY, COUNTY_USER, county_register
+from county_support import COUNTY_PASSPHRASE, COUNTY_TODAY, COUNTY_USER, bare_scan, county_register
 
 from tracker.services import audit, registers
-from tracker.services.session import Session
 
 pytestmark = pytest.mark.perf
 
 ROUNDS = 3
 
 
-def _bare_scan(session: Session) -> int:
-    with session.read() as connection:
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute("SELECT * FROM events")
-        rows = cursor.fetchall()
-        cursor.close()
-    return len(rows)
-
-
-def test_audit_verify_against_a_bare_scan() -> None:
+def test_audit_verify_against_abare_scan() -> None:
     with registers.open_session(
         county_register(),
         user=COUNTY_USER,
         passphrase=COUNTY_PASSPHRASE,
         today=lambda: COUNTY_TODAY,
     ) as session:
-        events = _bare_scan(session)
+        events = bare_scan(session)
         scans, audits = [], []
         for _ in range(ROUNDS):
             started = time.perf_counter()
-            _bare_scan(session)
+            bare_scan(session)
             scans.append(time.perf_counter() - started)
             started = time.perf_counter()
             report = audit.verify(session)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from tracker.services.session import Session
 from tracker.store import projections
 from tracker.store.database import integrity_problems
-from tracker.store.eventlog import ChainReport, Event, verify_chain
+from tracker.store.eventlog import ChainReport, verify_chain
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,17 @@ def verify(session: Session) -> AuditReport:
     """Walk the whole chain, check every page, and rebuild the projections to compare."""
     problems = integrity_problems(session.register)
     chain: ChainReport | None = None
-    log: list[Event] = []  # the chain walk's events, payloads parsed once, for the rebuild
     drifted: list[str] = []
     try:
         # One write snapshot for the walk and the rebuild, always rolled back: the events
-        # replayed are exactly the events verified.
+        # replayed are exactly the events verified, each read and parsed once.
         with session.register.scratch() as connection:
-            chain = verify_chain(connection, keep=log)
+            replay = projections.Replay(session.today())
+            chain = verify_chain(connection, keep=replay.add)
             if chain.ok and not problems:
                 stored = projections.snapshot(connection)
-                projections.rebuild(connection, session.today(), log)
-                del log[:]
+                replay.write(connection)
+                del replay
                 rebuilt = projections.snapshot(connection)
                 drifted = [name for name in stored if stored[name] != rebuilt[name]]
     except DBAPIError:

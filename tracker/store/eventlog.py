@@ -10,9 +10,10 @@ and the chain still verifies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -189,36 +190,51 @@ _CHAIN_COLUMNS = (
 )
 
 
-def verify_chain(connection: Connection, keep: list[Event] | None = None) -> ChainReport:
+# What the chain walk hands a caller that wants the events too: seq, kind, case code, payload
+# (parsed), and the event itself for the rest of its fields.
+EventSink = Callable[[int, str, "str | None", "dict[str, Any] | None", Callable[[], Event]], None]
+
+
+def verify_chain(connection: Connection, keep: EventSink | None = None) -> ChainReport:
     """Walk the whole chain; name the first sequence number where it breaks.
 
-    ``keep``, when given, receives every event that verified, its payload parsed: one read
-    of the log then serves a caller that needs the events too (the audit's rebuild).
+    ``keep``, when given, is called for every event that verified with its payload parsed:
+    one read of the log then serves a caller that needs the events too (the audit's rebuild).
     """
-    previous = Head(0, GENESIS_HASH)
+    previous_seq, previous_hash = 0, GENESIS_HASH
     count = 0
+    sha256 = hashlib.sha256
     # The driver's own cursor: plain tuples, no per-row objects of SQLAlchemy's.
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(_CHAIN_COLUMNS)
-        for seq, recorded_at, user, kind, case_code, payload, digest, link in cursor:
-            expected_seq = previous.seq + 1
-            if seq != expected_seq:
+        for row in cursor:
+            seq, recorded_at, user, kind, case_code, payload, digest, link = row
+            if seq != previous_seq + 1:
                 # A gap: the event with the expected number was deleted.
-                return ChainReport(count, previous, expected_seq, "store.chain_missing")
+                return _broken(count, previous_seq, previous_hash, previous_seq + 1, "missing")
             body = None
             if payload is not None:
-                if payload_hash(payload.encode()) != digest:
-                    return ChainReport(count, previous, seq, "store.chain_payload")
+                if sha256(payload.encode()).hexdigest() != digest:
+                    return _broken(count, previous_seq, previous_hash, seq, "payload")
                 body = json.loads(payload)
                 if body.get("case") != case_code:
-                    return ChainReport(count, previous, seq, "store.chain_case_code")
-            if chain_hash(previous.hash, seq, recorded_at, user, kind, digest) != link:
-                return ChainReport(count, previous, seq, "store.chain_link")
+                    return _broken(count, previous_seq, previous_hash, seq, "case_code")
+            if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
+                return _broken(count, previous_seq, previous_hash, seq, "link")
             if keep is not None:
-                keep.append(Event(seq, recorded_at, user, kind, case_code, body, digest, link))
-            previous = Head(seq, link)
+                keep(seq, kind, case_code, body, functools.partial(_event, row, body))
+            previous_seq, previous_hash = seq, link
             count += 1
     finally:
         cursor.close()
-    return ChainReport(count, previous)
+    return ChainReport(count, Head(previous_seq, previous_hash))
+
+
+def _broken(count: int, seq: int, link: str, bad_seq: int, problem: str) -> ChainReport:
+    return ChainReport(count, Head(seq, link), bad_seq, f"store.chain_{problem}")
+
+
+def _event(row: tuple[Any, ...], body: dict[str, Any] | None) -> Event:
+    seq, recorded_at, user, kind, case_code, _payload, digest, link = row
+    return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
