@@ -27,6 +27,7 @@ import io
 import re
 import textwrap
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -161,6 +163,51 @@ class _Measure:
                     current = current[low:]
             lines.append(current)
         return lines
+
+
+# --- table cells ------------------------------------------------------------------------------
+
+
+class _CellText(Text):
+    """One line of a table cell, drawn straight onto its baseline.
+
+    A table is hundreds of such lines, and Text's own draw lays each one out again to find its
+    extent (a FreeType pass per line) before drawing it; that was most of the PDF's drawing
+    time. A cell line is a single line, left- or right-aligned on a known baseline, so only
+    its width is needed (once per distinct text and font on each renderer). Everything else a
+    Text is (its extent, its text, its colour) is unchanged: the layout checks see cells as
+    any other text."""
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.get_text():
+            return
+        text = self.get_text()
+        x, y = self.get_transform().transform((self._x, self._y))
+        prop = self.get_fontproperties()
+        if self.get_horizontalalignment() == "right":
+            x -= _rendered_width(renderer, text, prop)
+        if renderer.flipy():
+            y = renderer.get_canvas_width_height()[1] - y
+        gc = renderer.new_gc()
+        gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
+        gc.set_alpha(self.get_alpha())
+        renderer.draw_text(gc, x, y, text, prop, 0, ismath=False, mtext=self)
+        gc.restore()
+        self.stale = False
+
+
+_WIDTHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, str, str], float]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rendered_width(renderer: Any, text: str, prop: FontProperties) -> float:
+    """``text``'s width as ``renderer`` draws it (a table repeats its numbers and labels)."""
+    widths = _WIDTHS.setdefault(renderer, {})
+    key = (text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style())
+    if key not in widths:
+        widths[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+    return widths[key]
 
 
 # --- formatting cells ------------------------------------------------------------------------
@@ -311,6 +358,22 @@ class _Pages:
         style.setdefault("va", "top")
         (figure or self.figure).text(x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style)
 
+    def cell_text(self, x: float, y: float, text: str, **style: Any) -> None:
+        """A table cell's line at baseline ``y`` (inches), a _CellText among the page's texts."""
+        figure = self.figure
+        artist = _CellText(
+            x / PAGE_WIDTH,
+            y / PAGE_HEIGHT,
+            text,
+            fontsize=TABLE_SIZE,
+            va="baseline",
+            transform=figure.transSubfigure,
+            **style,
+        )
+        artist.set_figure(figure)
+        figure.texts.append(artist)
+        artist._remove_method = figure.texts.remove  # type: ignore[attr-defined]
+
     def paragraph(
         self,
         text: str,
@@ -445,16 +508,14 @@ class _Pages:
         first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
             colour = (colours[column] if colours and column < len(colours) else None) or INK
-            # One Text per line on its baseline: every cell of a row then sits on the same
+            # One text per line on its baseline: every cell of a row then sits on the same
             # baseline whatever its letters, and the row height is exactly what was measured.
             for number, text in enumerate(lines):
-                self.text(
+                self.cell_text(
                     x + pad if column == 0 else x + width - pad,
                     first_baseline - number * line,
                     text,
-                    TABLE_SIZE,
                     weight=weight,
-                    va="baseline",
                     ha="left" if column == 0 else "right",
                     color=colour,
                 )
