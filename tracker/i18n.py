@@ -1846,6 +1846,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "skyddade med cellnyckelmetoden (tröskel {threshold}, högst ±{spread})",
         "en": "protected by the cell-key method (threshold {threshold}, at most ±{spread})",
     },
+    "pdf.protection_footer": {
+        "sv": "Avrundat och skyddat: varje antal kan avvika högst ±{spread} från det verkliga; "
+        ".. = gruppen för liten för att delas upp.",
+        "en": "Rounded and protected: each count may differ by at most ±{spread} from the "
+        "true one; .. = group too small to break down.",
+    },
     "pdf.suppression_off": {
         "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
         "en": "shown unprotected (INTERNAL, not for the board)",

@@ -498,7 +498,8 @@ class _Pages:
             lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
             if self.info.threshold is not None:
                 # Every page says its figures are protected and how far they may be off.
-                note = protection_note(self.info.threshold, self.lang)
+                spread = perturbation_table(self.info.threshold).spread
+                note = t("pdf.protection_footer", self.lang, spread=spread)
                 lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
@@ -926,6 +927,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )
+    if info.threshold is not None:
+        pages.y -= 0.2
+        pages.paragraph(protection_note(info.threshold, lang), 9.5, color=MUTED)
     pages.y -= 0.4
     pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)

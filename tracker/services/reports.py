@@ -122,9 +122,7 @@ def export_selection(insatser: Sequence[str] | None) -> list[str] | None:
     return sorted(insatser) if insatser else None
 
 
-def frozen_head(
-    session: Session, period: Period, insatser: Sequence[str] | None, today: date | None = None
-) -> int | None:
+def frozen_head(session: Session, period: Period, insatser: Sequence[str] | None) -> int | None:
     """The audit head a closed period's board figures are frozen at: that of the first board
     export of the same period and insats choice made after the period ended (its
     ``report_exported`` event says so). None when the period has not ended (its figures are
@@ -132,7 +130,7 @@ def frozen_head(
 
     So exporting a closed period again after late events re-issues the same figures (the late
     events reach the next report's comparison period), and no re-export isolates one event."""
-    if (today or date.today()) <= period.last:
+    if session.today() <= period.last:
         return None
     selection = export_selection(insatser)
     query = (
