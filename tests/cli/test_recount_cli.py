@@ -9,7 +9,6 @@ Independent commands run side by side, since each login spends about a second in
 from __future__ import annotations
 
 import re
-
 import shutil
 from datetime import date
 from pathlib import Path
