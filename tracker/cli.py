@@ -632,7 +632,11 @@ def _recount_lines(result: RecountResult) -> list[str]:
         ),
         t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
         t("recount.chain_ok", seq=head.seq, hash=head.hash),
-        t("recount.suppressed", threshold=result.threshold)
+        t(
+            "recount.suppressed",
+            threshold=result.threshold,
+            method=t(f"recount.method.{result.method}"),
+        )
         if result.threshold is not None
         else t("recount.unsuppressed"),
         "",
