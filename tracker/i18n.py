@@ -651,8 +651,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Write it down and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten.",
     },
     "cli.demo_exists": {
-        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
-        "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
+        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Öppna det med tracker demo --open, eller ta bort filen eller ange --db för ett nytt.",
+        "en": "There is already a file at {path}; the demo register never overwrites. Open it with tracker demo --open, or remove the file or give --db for a new one.",
+    },
+    "cli.demo_not_demo": {
+        "sv": "Filen på {path} är inte ett demoregister och öppnas inte som ett. Ange --db för ett nytt demoregister.",
+        "en": "The file at {path} is not a demo register and is not opened as one. Give --db for a new demo register.",
     },
     "cli.positive_count": {
         "sv": 'ska vara ett heltal från 1 och uppåt (inte "{value}")',
@@ -1108,7 +1112,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Wait {seconds} s before the next try.",
     },
     "tui.retry_now": {"sv": "Du kan försöka igen.", "en": "You can try again."},
+    "tui.login_demo": {
+        "sv": "DEMO: registret har bara påhittade deltagare. Användare demo, lösenfras demo.",
+        "en": "DEMO: the register holds synthetic participants only. User demo, passphrase demo.",
+    },
     "tui.lock_title": {"sv": "Registret är låst", "en": "The register is locked"},
+    "tui.lock_wrong_passphrase": {
+        "sv": "Fel lösenfras. Skriv den igen.",
+        "en": "Wrong passphrase. Type it again.",
+    },
     "tui.lock_text": {
         "sv": "Användare: {user}. Skriv din lösenfras för att fortsätta där du var.",
         "en": "User: {user}. Enter your passphrase to continue where you were.",

@@ -160,6 +160,18 @@ def is_demo(session: Session) -> bool:
     return session.register.meta("demo") == "1"
 
 
+def opens_as_demo(db_path: Path) -> bool:
+    """True if the register at ``db_path`` is a demo: it opens with the demo login and says so.
+
+    The demo's passphrase is public, so trying it reveals nothing; any other register refuses.
+    """
+    try:
+        with open_session(db_path, user="demo", passphrase=DEMO_PASSPHRASE) as session:
+            return is_demo(session)
+    except keyfile.WrongCredentials:
+        return False
+
+
 @dataclass(frozen=True)
 class UserSlot:
     user: str

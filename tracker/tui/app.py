@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from tracker.i18n import t
 from tracker.services import registers
 from tracker.services.session import Session
 from tracker.tui.help import HelpScreen
@@ -61,6 +62,7 @@ class TrackerApp(App[None]):
         idle_timeout: float | None = None,
         today: Callable[[], date] = date.today,
         settings_path: Path | None = None,
+        demo: bool = False,
     ) -> None:
         self.lang = lang
         super().__init__()
@@ -68,6 +70,10 @@ class TrackerApp(App[None]):
         self.today = today
         self.settings_path = settings_path or settings_path_for(self.db_path)
         self.settings: Settings = load_settings(self.settings_path)
+        # Before login only a hint (the caller opened a demo, or it was one last time); the
+        # register's own mark decides once it is unlocked.
+        self.demo = demo or self.settings.demo
+        self._show_demo()
         # Never zero or less: the idle check would spin.
         self.idle_timeout = max(idle_seconds(self.settings, idle_timeout), MIN_IDLE_SECONDS)
         self.failed_attempts = 0
@@ -94,14 +100,21 @@ class TrackerApp(App[None]):
         self._session = session
         self.user = session.actor.user
         self._last_activity = time.monotonic()
+        self.demo = registers.is_demo(session)
         self.remember_user(self.user)
         role = tr(f"role.{session.actor.role}")
-        demo = f" · {tr('tui.demo_marker')}" if registers.is_demo(session) else ""
-        self.sub_title = f"{self.user} ({role}){demo}"
+        self.sub_title = f"{self.user} ({role})"
+        self._show_demo()
+
+    def _show_demo(self) -> None:
+        # Screens with their own title add the mark themselves (WritingScreen.set_heading).
+        marker = t("tui.demo_marker", self.lang)
+        self.title = f"{marker} · {self.TITLE}" if self.demo else self.TITLE
 
     def remember_user(self, user: str) -> None:
-        if self.settings.last_user != user:
+        if self.settings.last_user != user or self.settings.demo != self.demo:
             self.settings.last_user = user
+            self.settings.demo = self.demo
             save_settings(self.settings_path, self.settings)
 
     def _remember_theme(self, theme: object) -> None:

@@ -231,8 +231,7 @@ class CaseListScreen(WritingScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.cases.title")
-        self.sub_title = self.insats or ""
+        self.set_heading(self.tr("tui.cases.title"), self.insats or "")
         table = self.query_one(DataTable)
         for key in CASE_COLUMNS:
             table.add_column(self.tr(f"tui.cases.{key}"), key=key)

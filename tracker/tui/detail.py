@@ -99,7 +99,7 @@ class CaseDetailScreen(WritingScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.detail_title", code=self.code)
+        self.set_heading(self.tr("tui.detail_title", code=self.code))
         table = self.query_one(DataTable)
         for key in TIMELINE_COLUMNS:
             table.add_column(self.tr(f"tui.{key.replace('col_', 'detail_col_')}"), key=key)

@@ -46,8 +46,7 @@ class FollowUpsDueScreen(WritingScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.followups_title", days=WINDOW_DAYS)
-        self.sub_title = self.insats or ""
+        self.set_heading(self.tr("tui.followups_title", days=WINDOW_DAYS), self.insats or "")
         table = self.query_one(DataTable)
         for key in DUE_COLUMNS:
             table.add_column(self.tr(f"tui.followups_col_{key}"), key=key)

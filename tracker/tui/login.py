@@ -139,10 +139,15 @@ class UnlockScreen(Screen[None]):
     def unlocked(self, session: Session) -> None:
         raise NotImplementedError
 
+    def wrong_credentials_text(self, text: str) -> str:
+        """The one line for a refused login (the lock screen has no user field to blame)."""
+        return text
+
     def failed(self, error: BaseException) -> None:
         app = self.tracker
         text = describe(error)
         if errors.is_wrong_credentials(error):
+            text = self.wrong_credentials_text(text)
             app.failed_attempts += 1
             self.retry_delay = failure_delay(app.failed_attempts)
             if self.retry_delay:
@@ -190,6 +195,8 @@ class LoginScreen(UnlockScreen):
 
     def compose_user(self) -> ComposeResult:
         yield Static(tr("tui.login_register", path=str(self.tracker.db_path)), classes="hint")
+        if self.tracker.demo:
+            yield Static(tr("tui.login_demo"), id="demo-hint", classes="hint -warning")
         yield Label(tr("tui.user"))
         yield Input(value=self.user, id="user")
 
@@ -219,6 +226,9 @@ class LockScreen(UnlockScreen):
 
     def compose_user(self) -> ComposeResult:
         yield Static(tr("tui.lock_text", user=self.user), id="lock-user")
+
+    def wrong_credentials_text(self, text: str) -> str:
+        return tr("tui.lock_wrong_passphrase")
 
     def unlocked(self, session: Session) -> None:
         self.tracker.session_opened(session)

@@ -331,8 +331,7 @@ class ReportsScreen(WritingScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.reports.title")
-        self.sub_title = ""
+        self.set_heading(self.tr("tui.reports.title"), "")
         table = self.query_one("#figures", DataTable)
         table.add_column(self.tr("stats.col_metric"), key="metric")
         for column in COLUMNS:

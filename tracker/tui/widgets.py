@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from tracker.domain.codelists import CodeList, Ladder
 from tracker.i18n import t
-from tracker.services import cases
+from tracker.services import cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.tui.localise import current_language, localise_bindings
 
@@ -181,10 +181,19 @@ class WritingScreen(Screen):
         super().__init__()
         localise_bindings(self)
         self.lang = current_language()
+        self._demo: bool | None = None
 
     @property
     def session(self) -> Session:
         return self.app.session  # type: ignore[attr-defined,no-any-return]
+
+    def set_heading(self, title: str, sub_title: str | None = None) -> None:
+        """The header's words; in a demo register every screen says DEMO first."""
+        if self._demo is None:
+            self._demo = registers.is_demo(self.session)
+        self.title = f"{self.tr('tui.demo_marker')} · {title}" if self._demo else title
+        if sub_title is not None:
+            self.sub_title = sub_title
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
