@@ -48,8 +48,12 @@ class TrackerApp(App[None]):
         Binding("ctrl+l", "lock", "tui.key_lock", priority=True),
         Binding("f1", "help", "tui.key_help", key_display="F1", priority=True),
         # Not a priority binding: a "?" typed into a text field stays a "?" (F1 works there).
-        Binding("question_mark", "help", "tui.key_help", key_display="?"),
-        Binding("ctrl+q", "quit", "tui.key_quit", priority=True),
+        # The screens without text fields show it in their footer (widgets.HELP_KEY).
+        Binding("question_mark", "help", "tui.key_help", key_display="?", show=False),
+        # In the footer of the login screens only (widgets.QUIT_KEY, which a priority binding
+        # here would hide): at 80 columns the case list's footer keeps its room for the daily
+        # keys; F1 lists it everywhere.
+        Binding("ctrl+q", "quit", "tui.key_quit", show=False),
         # Textual's own palette binding, declared here so its word is in the user's language.
         Binding("ctrl+p", "command_palette", "tui.key_palette", show=False, priority=True),
     ]

@@ -88,6 +88,12 @@ class FormScreen(ModalScreen[Any]):
         height: auto;
         max-height: 10;
     }
+    /* An open choice list unfolds inside the form (which scrolls), not over its border. */
+    FormScreen Select > SelectOverlay {
+        overlay: none;
+        constrain: none none;
+        max-height: 10;
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "tui.cases.key_cancel"),

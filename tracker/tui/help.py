@@ -39,7 +39,7 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
     A widget's internal keys (cursor movement in a text field and the like) are left out
     unless the widget shows them in the footer; a screen's and the app's keys are all listed.
     """
-    grouped: dict[tuple[int, str], tuple[list[str], str]] = {}
+    grouped: dict[str, tuple[list[str], str]] = {}
     for active in bindings.values():
         binding: Binding = active.binding
         description = (
@@ -51,7 +51,9 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
             continue
         if not (binding.show or isinstance(active.node, Screen | App)):
             continue
-        keys, description = grouped.setdefault((id(active.node), binding.action), ([], description))
+        # One row per action: a screen's "?" and the app's F1 both open this help.
+        action = binding.action.removeprefix("app.")
+        keys, description = grouped.setdefault(action, ([], description))
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)

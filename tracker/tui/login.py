@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
@@ -20,6 +21,7 @@ from tracker.services import errors, registers
 from tracker.services.session import Session
 from tracker.tui.errors import describe
 from tracker.tui.localise import localise_bindings, tr
+from tracker.tui.widgets import QUIT_KEY
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -40,6 +42,7 @@ class UnlockScreen(Screen[None]):
     """A passphrase form whose key derivation runs in a worker; subclasses say what follows."""
 
     AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [QUIT_KEY]
 
     def __init__(self, user: str = "") -> None:
         super().__init__()
