@@ -447,6 +447,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": 'Insatsen "{insats}" finns inte i registret.',
         "en": 'The insats "{insats}" is not in the register.',
     },
+    "service.gender_missing": {
+        "sv": "Välj kön: kvinna, man eller ej angivet.",
+        "en": "Choose the gender: woman, man or not stated.",
+    },
     "service.unknown_gender": {
         "sv": 'Kön måste vara kvinna, man eller ej_angivet (inte "{gender}").',
         "en": 'Gender must be kvinna, man or ej_angivet (not "{gender}").',
@@ -1085,6 +1089,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Command palette (light or dark theme, and more)",
     },
     "tui.demo_marker": {"sv": "DEMO", "en": "DEMO"},
+    # Textual's command palette (ctrl+p), its own entries
+    "tui.palette.placeholder": {"sv": "Sök kommando …", "en": "Search for commands …"},
+    "tui.palette.no_matches": {"sv": "Inget kommando passar", "en": "No matches found"},
+    "tui.palette.theme": {"sv": "Tema", "en": "Theme"},
+    "tui.palette.theme_help": {
+        "sv": "Byt färgtema (ljust, mörkt …); valet sparas",
+        "en": "Change the colour theme (light, dark …); the choice is kept",
+    },
+    "tui.palette.theme_placeholder": {"sv": "Sök tema …", "en": "Search for themes …"},
+    "tui.palette.help": {"sv": "Hjälp", "en": "Help"},
+    "tui.palette.help_help": {
+        "sv": "Alla tangenter på skärmen och vad trappans nivåer betyder (F1)",
+        "en": "Every key on the screen and what the ladder's levels mean (F1)",
+    },
+    "tui.palette.maximize": {"sv": "Förstora", "en": "Maximize"},
+    "tui.palette.maximize_help": {
+        "sv": "Visa det markerade fältet över hela skärmen",
+        "en": "Show the focused widget on the whole screen",
+    },
+    "tui.palette.minimize": {"sv": "Förminska", "en": "Minimize"},
+    "tui.palette.minimize_help": {
+        "sv": "Tillbaka till vanlig storlek",
+        "en": "Back to the normal size",
+    },
+    "tui.palette.quit": {"sv": "Avsluta", "en": "Quit"},
+    "tui.palette.quit_help": {
+        "sv": "Stäng programmet (Ctrl+Q)",
+        "en": "Close the program (Ctrl+Q)",
+    },
+    "tui.palette.no_screenshots": {
+        "sv": "Skärmbilder är avstängda: de skulle spara deltagaruppgifter okrypterat.",
+        "en": "Screenshots are off: they would store participant data unencrypted.",
+    },
     "tui.database_damaged": {
         "sv": "Databasfilen är skadad och kan inte läsas. Återställ från en säkerhetskopia och kör tracker audit verify.",
         "en": "The database file is damaged and cannot be read. Restore a backup and run tracker audit verify.",
@@ -1241,6 +1278,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Du är granskare: du kan läsa men inte registrera.",
         "en": "You are a reviewer: you can read but not register.",
     },
+    "tui.cases.first_steps": {
+        "sv": "Här finns inga deltagare ännu. Börja med a (ny ansökan): välj kön, datum och "
+        "remitterande part, så får deltagaren en kod. När deltagaren börjar i insatsen markerar "
+        "du raden och trycker t (start). Sedan loggar du steg med s. F1 visar alla tangenter.",
+        "en": "There are no participants yet. Start with a (new application): choose the gender, "
+        "date and referring party, and the participant gets a code. When the participant starts "
+        "in the insats, select the row and press t (start). Then log steps with s. F1 shows "
+        "every key.",
+    },
     "tui.cases.no_selection": {
         "sv": "Välj först en deltagare i listan.",
         "en": "First choose a participant in the list.",
@@ -1300,7 +1346,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.form_no_level": {"sv": "Ingen nivå angiven", "en": "No level given"},
     "tui.form_current_level": {"sv": "nu", "en": "now"},
     "tui.form_blank": {"sv": "– välj –", "en": "– choose –"},
-    "tui.form_handover": {"sv": "Överlämnad till annan part", "en": "Handed over to another party"},
+    "tui.form_handover": {
+        "sv": "Till ordinarie insats hos en part",
+        "en": "Handed over to an ordinary intervention",
+    },
     "tui.form_months": {"sv": "Uppföljning efter", "en": "Follow-up after"},
     "tui.form_months_value": {"sv": "{months} månader", "en": "{months} months"},
     "tui.form_help": {
@@ -1372,7 +1421,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_replaced": {"sv": "ersatt", "en": "replaced"},
     "tui.detail_retracted": {"sv": "makulerad", "en": "retracted"},
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
-    "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
+    "tui.detail_handover": {"sv": "till ordinarie insats", "en": "to an ordinary intervention"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
     "tui.detail_corrects": {
         "sv": "rättar nr {seq} ({reason}): {details}",
@@ -1425,9 +1474,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The förbund's name can be at most {maximum} characters.",
     },
     "report.unsuppressed_refused": {
-        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd av små tal; det får bara "
         "samordnare och granskare.",
-        "en": "{user} ({role}) may not export a report without small-count protection; only "
+        "en": "{user} ({role}) may not export a report without small-count suppression; only "
         "coordinators and reviewers may.",
     },
     "report.unknown_format": {
@@ -1466,7 +1515,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.help_no_suppression": {
         "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
-        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
+        "en": "without small-count suppression (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
         "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
@@ -1479,7 +1528,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.internal_warning": {
         "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
-        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
+        "en": "INTERNAL: the bundle has no small-count suppression and is not for the board.",
     },
     "report.bad_format_list": {
         "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
@@ -1624,7 +1673,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "verify.internal": {
         "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
-        "en": "INTERNAL: without small-count protection, not for the board",
+        "en": "INTERNAL: without small-count suppression, not for the board",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -1796,7 +1845,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
     },
     "tables.about.internal": {
-        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och granskare.",
         "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
     },
     "tables.about.audit_head": {"sv": "Granskningspunkt", "en": "Audit log head"},
@@ -1974,7 +2023,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ids differ).",
     },
     "recount.report_unreadable": {
-        "sv": "report.json saknar period, insatser, granskningspunkt eller undertryckning "
+        "sv": "report.json saknar period, insatser, granskningspunkt eller skydd av små tal "
         "och kan inte räknas om.",
         "en": "report.json lacks its period, insatser, audit head or suppression and cannot "
         "be recounted.",
@@ -2039,12 +2088,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },
     "recount.suppressed": {
-        "sv": "Undertryckning av små tal: gräns {threshold}.",
+        "sv": "Skydd av små tal: tröskel {threshold}.",
         "en": "Small-count suppression: threshold {threshold}.",
     },
     "recount.unsuppressed": {
-        "sv": "Rapporten är utan undertryckning (INTERNT).",
-        "en": "The report is unsuppressed (INTERNAL).",
+        "sv": "Rapporten är utan skydd av små tal (INTERNT).",
+        "en": "The report is without small-count suppression (INTERNAL).",
     },
     "recount.identical": {
         "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
@@ -2069,8 +2118,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "{touching} of them can affect the period or the comparison period.",
     },
     "recount.later_changes": {
-        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
-        "en": "Cells that change when counted today (unsuppressed): {count}",
+        "sv": "Celler som ändras räknat i dag (utan skydd av små tal): {count}",
+        "en": "Cells that change when counted today (without small-count suppression): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
@@ -2128,12 +2177,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "report.json and the signed manifest are always included.",
     },
     "tui.reports.suppression": {
-        "sv": "Dölj små tal (under {threshold})",
-        "en": "Hide small counts (below {threshold})",
+        "sv": "Skydd av små tal (under {threshold})",
+        "en": "Small-count suppression (below {threshold})",
     },
     "tui.reports.unsuppressed_warning": {
-        "sv": "Utan döljning märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
-        "en": "Without hiding, the report is marked INTERNT and the export is logged. "
+        "sv": "Utan skydd av små tal märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
+        "en": "Without small-count suppression, the report is marked INTERNT and the export is logged. "
         "Not for the board.",
     },
     "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},

@@ -114,7 +114,7 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
     assert code == 0, err
     assert "Signatur och filhashar stämmer" in out
     assert "Revisionsloggens kedja är hel och innehåller rapportens granskningspunkt" in out
-    assert "Undertryckning av små tal: gräns 5." in out
+    assert "Skydd av små tal: tröskel 5." in out
     assert "räknades om till samma värde" in out
     # The exports' own audit records came after the figures: later events, touching nothing.
     assert "efter granskningspunkten: 2 (till och med nr" in out
@@ -124,7 +124,7 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
 
     code, out, err = unsuppressed
     assert code == 0, err
-    assert "utan undertryckning (INTERNT)" in out
+    assert "utan skydd av små tal (INTERNT)" in out
 
     code, out, err = english
     assert code == 0, err
@@ -152,7 +152,7 @@ def test_a_late_event_in_the_period_is_listed_but_the_bundle_holds(
     assert "räknades om till samma värde" in out
     assert "efter granskningspunkten: 2 (till och med nr" in out
     assert "av dem kan 1 påverka" in out
-    assert "Celler som ändras räknat i dag (utan undertryckning): " in out
+    assert "Celler som ändras räknat i dag (utan skydd av små tal): " in out
     assert "Pågående med stegförflyttning, kvinna: " in out
     line = next(line for line in out.splitlines() if line.strip().startswith(f"nr {step.last_seq}"))
     assert "Stegförflyttning" in line and "2026-06-12" in line and codes[-1] in line

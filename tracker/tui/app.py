@@ -8,14 +8,16 @@ same user and pops the lock screen, so the screens beneath keep whatever was typ
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from tracker.i18n import t
 from tracker.services import registers
@@ -23,6 +25,7 @@ from tracker.services.session import Session
 from tracker.tui.help import HelpScreen
 from tracker.tui.localise import localise_bindings, tr
 from tracker.tui.login import LockScreen, LoginScreen
+from tracker.tui.palette import TrackerPalette, system_commands, theme_palette
 from tracker.tui.settings import (
     Settings,
     idle_seconds,
@@ -181,6 +184,51 @@ class TrackerApp(App[None]):
         if len(shown) > 1 and shown.isalnum():
             return shown.upper() if shown[0] == "f" and shown[1:].isdigit() else shown.title()
         return shown
+
+    # --- the command palette (Textual's own entries in the user's language) ---------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return system_commands(
+            screen,
+            change_theme=self.action_change_theme,
+            show_help=self.action_help,
+            quit_app=self.action_quit,
+        )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(TrackerPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        self.push_screen(theme_palette())
+
+    # Screenshots would write what the screen shows (participant codes, levels, dates) to an
+    # unencrypted file; every way Textual offers to take one (the palette, an action, the
+    # TEXTUAL_SCREENSHOT variable, textual-serve's download) ends here and writes nothing.
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self._refuse_screenshot()
+
+    def save_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str:
+        self._refuse_screenshot()
+        return ""
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        self._refuse_screenshot()
+        return None
+
+    def _refuse_screenshot(self) -> None:
+        self.notify(tr("tui.palette.no_screenshots"), severity="warning")
 
     # --- help -----------------------------------------------------------------------------
 

@@ -172,6 +172,15 @@ class CaseListScreen(WritingScreen):
     CaseListScreen #notice.-shown {
         display: block;
     }
+    CaseListScreen #first-steps {
+        height: auto;
+        padding: 1 2;
+        border: round $primary;
+        display: none;
+    }
+    CaseListScreen #first-steps.-shown {
+        display: block;
+    }
     CaseListScreen DataTable {
         height: 1fr;
     }
@@ -234,6 +243,7 @@ class CaseListScreen(WritingScreen):
             yield Static("", id="count", markup=False)
         yield Static("", id="filters")
         yield Static("", id="notice", markup=False)
+        yield Static(self.tr("tui.cases.first_steps"), id="first-steps", markup=False)
         table = CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield table
         # The palette (ctrl+p) still works; its footer hint would push actions off 80 columns.
@@ -314,6 +324,8 @@ class CaseListScreen(WritingScreen):
                 "tui.cases.rows", first=first, last=first + len(self._shown) - 1
             )
         self.query_one("#count", Static).update(count)
+        # An empty insats (a new register): say what to do first instead of an empty table.
+        self.query_one("#first-steps").set_class(not self._all, "-shown")
         bar = Text()
         for number, name in enumerate(FILTERS):
             label = f" {number} {self.tr(f'tui.cases.filter_{name}')} "
