@@ -22,7 +22,7 @@ from textual.screen import Screen
 from tracker.i18n import t
 from tracker.services import registers
 from tracker.services.session import Session
-from tracker.tui.help import HelpScreen
+from tracker.tui.help import HelpScreen, help_bindings
 from tracker.tui.localise import localise_bindings, tr
 from tracker.tui.login import LockScreen, LoginScreen
 from tracker.tui.palette import TrackerPalette, system_commands, theme_palette
@@ -179,6 +179,8 @@ class TrackerApp(App[None]):
     def get_key_display(self, binding: Binding) -> str:
         # "Ctrl+L" rather than Textual's "^l": the way the keyboard and the user guide say it.
         shown = super().get_key_display(binding)
+        if shown == "⏎":
+            return "Enter"
         if shown.startswith("^") and len(shown) > 1:
             return "Ctrl+" + shown[1:].upper()
         if len(shown) > 1 and shown.isalnum():
@@ -244,7 +246,7 @@ class TrackerApp(App[None]):
                 ladder = current_lists(self._session).ladder
             except Exception:  # the help must open even if the register cannot be read
                 ladder = None
-        self.push_screen(HelpScreen(self.screen.active_bindings, ladder))
+        self.push_screen(HelpScreen(help_bindings(self.screen), ladder))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The lock screen already hides every screen beneath from key bindings; these app

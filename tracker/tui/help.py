@@ -60,6 +60,21 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
     return [(", ".join(keys), description) for keys, description in grouped.values()]
 
 
+def help_bindings(screen: Screen[object]) -> dict[str, ActiveBinding]:
+    """The screen's active bindings, and its own keys that a focused widget's hidden binding of
+    the same key shadows (Enter on the case list: the table's "select" is the screen's "open")."""
+    bindings = dict(screen.active_bindings)
+    for key, own in screen._bindings.key_to_bindings.items():
+        active = bindings.get(key)
+        if (
+            active is not None
+            and not isinstance(active.node, Screen | App)
+            and not active.binding.show
+        ):
+            bindings[key] = ActiveBinding(screen, own[0], active.enabled, own[0].tooltip)
+    return bindings
+
+
 def help_markdown(rows: list[tuple[str, str]], ladder: Ladder) -> str:
     """The help as Markdown: short lists, so it reads at 80×24 without much scrolling."""
     lang = current_language()
