@@ -390,9 +390,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keyfile.invalid_user_name": {
         "sv": "Användarnamnet {user} går inte att använda. Ett användarnamn har 1–32 tecken: "
-        "små bokstäver a–z, siffror 0–9, punkt, understreck eller bindestreck.",
+        "små bokstäver a–z, å, ä, ö, é, siffror 0–9, punkt, understreck eller bindestreck.",
         "en": "The user name {user} cannot be used. A user name has 1–32 characters: "
-        "lower-case letters a–z, digits 0–9, dot, underscore or hyphen.",
+        "lower-case letters a–z, å, ä, ö, é, digits 0–9, dot, underscore or hyphen.",
     },
     "keyfile.invalid_role": {
         "sv": "Rollen {role} finns inte. Välj en av: {roles}.",
