@@ -212,16 +212,18 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
             seq, recorded_at, user, kind, case_code, payload, digest, link = row
             if seq != previous_seq + 1:
                 # A gap: the event with the expected number was deleted.
-                return _broken(count, previous_seq, previous_hash, previous_seq + 1, "missing")
+                return _broken(
+                    count, previous_seq, previous_hash, previous_seq + 1, "store.chain_missing"
+                )
             body = None
             if payload is not None:
                 if sha256(payload.encode()).hexdigest() != digest:
-                    return _broken(count, previous_seq, previous_hash, seq, "payload")
+                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_payload")
                 body = json.loads(payload)
                 if body.get("case") != case_code:
-                    return _broken(count, previous_seq, previous_hash, seq, "case_code")
+                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_case_code")
             if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
-                return _broken(count, previous_seq, previous_hash, seq, "link")
+                return _broken(count, previous_seq, previous_hash, seq, "store.chain_link")
             if keep is not None:
                 keep(seq, kind, case_code, body, functools.partial(_event, row, body))
             previous_seq, previous_hash = seq, link
@@ -232,7 +234,8 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
 
 
 def _broken(count: int, seq: int, link: str, bad_seq: int, problem: str) -> ChainReport:
-    return ChainReport(count, Head(seq, link), bad_seq, f"store.chain_{problem}")
+    """``problem`` is the i18n key (written out in full, so the catalog test finds it)."""
+    return ChainReport(count, Head(seq, link), bad_seq, problem)
 
 
 def _event(row: tuple[Any, ...], body: dict[str, Any] | None) -> Event:
