@@ -146,9 +146,7 @@ def test_every_field_of_every_kind_can_be_corrected(session: Session) -> None:
         session, insats=SALA, gender="kvinna", on=date(2025, 1, 10), referrer="af"
     ).code
     application = cases.get_case(session, code).events[0].seq
-    cases.correct(
-        session, code=code, seq=application, reason="annat", referrer="fk", gender="man"
-    )
+    cases.correct(session, code=code, seq=application, reason="annat", referrer="fk", gender="man")
     view = cases.non_start(session, code=code, on=date(2025, 2, 1), reason="uteblev")
     non_start = view.events[-1].seq
     view = cases.correct(

@@ -157,9 +157,16 @@ class CaseEvent:
         """Build from a stored payload; unknown keys (case, insats, gender, …) are ignored."""
         raw_date = payload["date"]
         event_date = raw_date if isinstance(raw_date, date) else date.fromisoformat(raw_date)
-        values = {name: payload.get(name) for name in _PAYLOAD_FIELDS}
-        episode = int(payload.get("episode") or 1)
-        return cls(kind=kind, date=event_date, seq=seq, episode=episode, **values)
+        # Positional: _PAYLOAD_FIELDS are the fields after seq, in order (the audit and the
+        # statistics build one event per logged event, so this is a hot path); the episode
+        # follows them.
+        return cls(
+            kind,
+            event_date,
+            seq,
+            *map(payload.get, _PAYLOAD_FIELDS),
+            int(payload.get("episode") or 1),
+        )
 
 
 def _sort_key(event: CaseEvent) -> tuple[date, int, int, float]:
