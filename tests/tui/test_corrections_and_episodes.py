@@ -58,9 +58,23 @@ def _returning_participant(db_path: Path) -> str:
     return code
 
 
-def _rows(detail: CaseDetailScreen) -> list[tuple[str, ...]]:
+def _rows(detail: CaseDetailScreen) -> list[dict[str, str]]:
+    """The timeline's rows by column key; the event's kind and its state (replaced,
+    retracted) are read apart whether they share a column or not."""
     table = detail.query_one(DataTable)
-    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+    keys = [str(column.key.value) for column in table.ordered_columns]
+    rows = []
+    for i in range(table.row_count):
+        cells = dict(zip(keys, (str(cell) for cell in table.get_row_at(i)), strict=True))
+        kind, _, state = cells["col_kind"].partition("\n")
+        rows.append(
+            {
+                "kind": kind,
+                "state": state or cells.get("col_state", ""),
+                "details": cells["col_details"],
+            }
+        )
+    return rows
 
 
 async def _correct_row(pilot, detail: CaseDetailScreen, kind: str) -> CorrectForm:  # type: ignore[no-untyped-def]
@@ -120,14 +134,14 @@ async def test_gender_destination_and_non_start_reason_corrected_from_the_timeli
 
         rows = _rows(detail)
         correction, replaced = kind_label("correction", "sv"), t("tui.detail_replaced", "sv")
-        by_kind = {row[2]: row for row in rows if row[2] != correction}
+        by_kind = {row["kind"]: row for row in rows if row["kind"] != correction}
         # The originals stay with their old values, marked replaced.
         non_start_row, exit_row = by_kind[kind_label("non_start")], by_kind[kind_label("exit")]
-        assert non_start_row[3] == replaced and "Uteblivna besök" in non_start_row[4]
-        assert exit_row[3] == replaced and "Studier" in exit_row[4]
-        first_application = next(row for row in rows if row[2] == kind_label("application"))
-        assert first_application[3] == replaced and "Kvinna" in first_application[4]
-        corrections = [row[4] for row in rows if row[2] == correction]
+        assert replaced in non_start_row["state"] and "Uteblivna besök" in non_start_row["details"]
+        assert replaced in exit_row["state"] and "Studier" in exit_row["details"]
+        first_application = next(row for row in rows if row["kind"] == kind_label("application"))
+        assert replaced in first_application["state"] and "Kvinna" in first_application["details"]
+        corrections = [row["details"] for row in rows if row["kind"] == correction]
         assert len(corrections) == 3
         assert "Man" in corrections[0]
         assert "Försämrad hälsa" in corrections[1]
