@@ -1839,10 +1839,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.about.comparison_period": {"sv": "Jämförelseperiod", "en": "Comparison period"},
     "tables.about.insatser": {"sv": "Insatser", "en": "Interventions"},
     "tables.about.generated_at": {"sv": "Skapad", "en": "Generated"},
-    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count suppression"},
-    "tables.about.threshold": {
-        "sv": "Tröskel {threshold}: antal mellan 1 och {largest} visas inte.",
-        "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
+    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count protection"},
+    # One sentence, the same in the PDF, the XLSX and the Reports screen's preview.
+    "report.protection": {
+        "sv": "Talen är avrundade och skyddade (cellnyckelmetoden, som hos SCB): varje antal "
+        "kan avvika högst ±{spread} från det verkliga, antal från 1 till {below} visas aldrig "
+        "som sig själva, andelar och mål räknas på de skyddade talen, och .. står där gruppen "
+        "är för liten (under {base}) för att delas upp.",
+        "en": "The figures are rounded and protected (the cell-key method, as at Statistics "
+        "Sweden): each count may differ by at most ±{spread} from the true one, counts from 1 "
+        "to {below} never appear as themselves, shares and goals are computed from the "
+        "protected counts, and .. stands where a group is too small (below {base}) to be "
+        "broken down.",
     },
     "tables.about.internal": {
         "sv": "INTERNT: inga tal är dolda. Endast för samordnare och granskare.",
@@ -1866,13 +1874,13 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
     "tables.about.mark_zero": {"sv": "ingen person", "en": "no one"},
-    "tables.about.mark_primary": {
-        "sv": "mellan 1 och {largest} personer; dolt för att ingen ska kunna identifieras",
-        "en": "between 1 and {largest} people; hidden so that no one can be identified",
+    "tables.about.mark_zero_protected": {
+        "sv": "ingen, eller högst {largest} personer (skyddat värde)",
+        "en": "no one, or at most {largest} people (a protected value)",
     },
-    "tables.about.mark_secondary": {
-        "sv": "dolt för att ett dolt litet tal inte ska kunna räknas fram ur summorna",
-        "en": "hidden so that a hidden small count cannot be worked out from the totals",
+    "tables.about.mark_hidden": {
+        "sv": "visas inte: gruppen kan vara så liten att uppdelningen skulle beskriva enskilda",
+        "en": "not shown: the group may be so small that the breakdown would describe individuals",
     },
     "tables.about.mark_none": {
         "sv": "inget värde (till exempel en andel av noll avslut)",
@@ -1895,10 +1903,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "pdf.fact.suppression": {"sv": "Små tal", "en": "Small counts"},
     "pdf.suppression_on": {
-        "sv": "antal från 1 till {below} visas som <{threshold}; x = dolt så att ett litet tal "
-        "inte kan räknas fram",
-        "en": "counts from 1 to {below} are shown as <{threshold}; x = hidden so that a small "
-        "count cannot be worked out",
+        "sv": "skyddade med cellnyckelmetoden (tröskel {threshold}, högst ±{spread})",
+        "en": "protected by the cell-key method (threshold {threshold}, at most ±{spread})",
+    },
+    "pdf.protection_footer": {
+        "sv": "Avrundat och skyddat: varje antal kan avvika högst ±{spread} från det verkliga; "
+        ".. = gruppen för liten för att delas upp.",
+        "en": "Rounded and protected: each count may differ by at most ±{spread} from the "
+        "true one; .. = group too small to break down.",
     },
     "pdf.suppression_off": {
         "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
@@ -1989,8 +2001,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
     "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
     "pdf.note.hidden": {
-        "sv": "x/{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
-        "en": "x/{mark} = hidden to protect individuals; hidden values are not drawn.",
+        "sv": "{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
+        "en": "{mark} = hidden to protect individuals; hidden values are not drawn.",
     },
     "pdf.note.empty": {
         "sv": "– = inget underlag (ingen i nämnaren); ingen stapel ritas.",
@@ -2088,12 +2100,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },
     "recount.suppressed": {
-        "sv": "Skydd av små tal: tröskel {threshold}.",
-        "en": "Small-count suppression: threshold {threshold}.",
+        "sv": "Skydd av små tal: {method}, gräns {threshold}.",
+        "en": "Small-count protection: {method}, threshold {threshold}.",
+    },
+    "recount.method.cell-key": {"sv": "cellnyckelmetoden", "en": "the cell-key method"},
+    "recount.method.threshold": {
+        "sv": "döljning under gränsen (äldre paket)",
+        "en": "threshold suppression (older bundles)",
     },
     "recount.unsuppressed": {
         "sv": "Rapporten är utan skydd av små tal (INTERNT).",
-        "en": "The report is without small-count suppression (INTERNAL).",
+        "en": "The report is without small-count protection (INTERNAL).",
     },
     "recount.identical": {
         "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
@@ -2178,11 +2195,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.reports.suppression": {
         "sv": "Skydd av små tal (under {threshold})",
-        "en": "Small-count suppression (below {threshold})",
+        "en": "Small-count protection (below {threshold})",
     },
     "tui.reports.unsuppressed_warning": {
         "sv": "Utan skydd av små tal märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
-        "en": "Without small-count suppression, the report is marked INTERNT and the export is logged. "
+        "en": "Without small-count protection, the report is marked INTERNT and the export is logged. "
         "Not for the board.",
     },
     "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},
@@ -2196,10 +2213,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{label} ({first} – {last}) · {insatser} · up to event {seq}",
     },
     "tui.reports.preview_suppressed": {
-        "sv": "Som styrelsen ser den: tal under {threshold} visas som <{threshold}, "
-        "x döljer ett tal som annars kan räknas fram.",
-        "en": "As the board sees it: counts below {threshold} show as <{threshold}, "
-        "x hides a count that could otherwise be worked out.",
+        "sv": "Som styrelsen ser den. {protection}",
+        "en": "As the board sees it. {protection}",
     },
     "tui.reports.preview_internal": {
         "sv": "INTERNT: små tal visas som de är.",
