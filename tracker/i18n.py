@@ -1597,7 +1597,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.unsuppressed_refused": {
         "sv": "{user} ({role}) får inte ta ut en rapport utan skydd av små tal; det får bara "
         "samordnare och granskare.",
-        "en": "{user} ({role}) may not export a report without small-count suppression; only "
+        "en": "{user} ({role}) may not export a report without small-count protection; only "
         "coordinators and reviewers may.",
     },
     "report.unknown_format": {
@@ -1635,8 +1635,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "folder to write the bundle to (default: exports)",
     },
     "report.help_no_suppression": {
-        "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
-        "en": "without small-count suppression (INTERNAL; coordinators and reviewers only; logged)",
+        "sv": "utan skydd av små tal (INTERNT; bara samordnare och granskare; loggas)",
+        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
         "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
@@ -1648,8 +1648,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The report bundle is written: {path}",
     },
     "report.internal_warning": {
-        "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
-        "en": "INTERNAL: the bundle has no small-count suppression and is not for the board.",
+        "sv": "INTERNT: paketet har inget skydd av små tal och är inte för styrelsen.",
+        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
     },
     "report.bad_format_list": {
         "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
@@ -1657,7 +1657,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.help_suppression": {
         "sv": "visa tröskeln för skydd av små tal",
-        "en": "show the small-count suppression threshold",
+        "en": "show the small-count protection threshold",
     },
     "report.help_suppression_set": {
         "sv": "ändra tröskeln (bara samordnare; loggas)",
@@ -1669,7 +1669,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.threshold_show": {
         "sv": "Tröskel för skydd av små tal: {threshold} (tal från 1 till {below} visas som <{threshold}).",
-        "en": "Small-count suppression threshold: {threshold} (counts 1 to {below} are shown as "
+        "en": "Small-count protection threshold: {threshold} (counts 1 to {below} are shown as "
         "<{threshold}).",
     },
     "report.threshold_set_done": {
@@ -1793,8 +1793,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Small-count protection: threshold {threshold}",
     },
     "verify.internal": {
-        "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
-        "en": "INTERNAL: without small-count suppression, not for the board",
+        "sv": "INTERNT: utan skydd av små tal, inte för styrelsen",
+        "en": "INTERNAL: without small-count protection, not for the board",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -2221,12 +2221,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },
     "recount.suppressed": {
-        "sv": "Skydd av små tal: {method}, gräns {threshold}.",
+        "sv": "Skydd av små tal: {method}, tröskel {threshold}.",
         "en": "Small-count protection: {method}, threshold {threshold}.",
     },
     "recount.method.cell-key": {"sv": "cellnyckelmetoden", "en": "the cell-key method"},
     "recount.method.threshold": {
-        "sv": "döljning under gränsen (äldre paket)",
+        "sv": "små tal under tröskeln dolda (äldre paket)",
         "en": "threshold suppression (older bundles)",
     },
     "recount.unsuppressed": {
@@ -2257,7 +2257,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "recount.later_changes": {
         "sv": "Celler som ändras räknat i dag (utan skydd av små tal): {count}",
-        "en": "Cells that change when counted today (without small-count suppression): {count}",
+        "en": "Cells that change when counted today (without small-count protection): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
