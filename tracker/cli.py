@@ -133,12 +133,13 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path) -> int:
-    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+def _run_tui(path: Path, *, demo: bool = False) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
+    ``demo`` marks the login screen DEMO before anyone has logged in."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language()).run()
+    TrackerApp(path, lang=get_language(), demo=demo).run()
     return EXIT_OK
 
 
@@ -186,7 +187,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = _db_path(args, DEFAULT_DEMO_DB)
     if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("cli.demo_exists", path=str(path))
+        # Never overwritten; but "--open" opens an existing demo, as the guide promises.
+        if not args.open:
+            raise CliError("cli.demo_exists", path=str(path))
+        if not (path.exists() and registers.opens_as_demo(path)):
+            raise CliError("cli.demo_not_demo", path=str(path))
+        return _run_tui(path, demo=True)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -206,7 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path)
+        return _run_tui(path, demo=True)
     return EXIT_OK
 
 
@@ -632,7 +638,11 @@ def _recount_lines(result: RecountResult) -> list[str]:
         ),
         t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
         t("recount.chain_ok", seq=head.seq, hash=head.hash),
-        t("recount.suppressed", threshold=result.threshold)
+        t(
+            "recount.suppressed",
+            threshold=result.threshold,
+            method=t(f"recount.method.{result.method}"),
+        )
         if result.threshold is not None
         else t("recount.unsuppressed"),
         "",
@@ -852,8 +862,21 @@ def _positive_count(text: str) -> int:
     return value
 
 
+class _LiteralHelpFormatter(argparse.HelpFormatter):
+    """Help texts printed as written: argparse would %-format them, and a catalog text such as
+    "80 %" is not a format (it raised "ValueError: incomplete format"). No help uses %(…)s."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return self._get_help_string(action) or ""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as one line in the chosen language, exit code 2."""
+    """argparse with usage errors as one line in the chosen language, exit code 2, and help
+    texts taken literally (every command and subcommand, also those added later)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _LiteralHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -1030,12 +1053,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:
         if args.debug:
             raise
         return _report(error)
     except KeyboardInterrupt:
         return _fail(t("cli.interrupted"), 130)
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (``tracker stats | head``): stop quietly, as Unix tools
+    do. Further output goes nowhere, so Python's flush at exit cannot complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_ERROR
 
 
 def _report(error: Exception) -> int:

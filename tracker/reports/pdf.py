@@ -46,8 +46,8 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tracker.i18n import get_language, t
+from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK, primary_mark
 from tracker.reports.tables import Table, is_share
 from tracker.stats.engine import COLUMNS
 
@@ -296,7 +296,7 @@ def _share_value(share: Mapping[str, Any] | None, lang: str) -> _Value:
         return _Value(None, t("stats.no_value", lang), empty=True)
     if share.get("suppressed"):
         # As the tables show it: a share is hidden because its numerator or denominator is.
-        return _Value(None, SECONDARY_MARK, hidden=True)
+        return _Value(None, HIDDEN_MARK, hidden=True)
     value = share.get("value")
     if value is None:
         return _Value(None, t("stats.no_value", lang), empty=True)
@@ -566,6 +566,11 @@ class _Pages:
                 )
             )
             lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
+            if self.info.threshold is not None:
+                # Every page says its figures are protected and how far they may be off.
+                spread = perturbation_table(self.info.threshold).spread
+                note = t("pdf.protection_footer", self.lang, spread=spread)
+                lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
 
@@ -768,11 +773,6 @@ class _Section:
         return min(7.0, self.height + extra)
 
 
-def _mark_of(report: Mapping[str, Any]) -> str:
-    suppression = report.get("suppression")
-    return primary_mark(suppression["threshold"]) if suppression else SECONDARY_MARK
-
-
 def _flow_chart(
     ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
@@ -971,7 +971,12 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         (t("pdf.fact.as_of", lang), t("pdf.as_of", lang, seq=report["as_of"]["seq"])),
         (
             t("pdf.fact.suppression", lang),
-            t("pdf.suppression_on", lang, threshold=info.threshold, below=info.threshold - 1)
+            t(
+                "pdf.suppression_on",
+                lang,
+                threshold=info.threshold,
+                spread=perturbation_table(info.threshold).spread,
+            )
             if info.threshold is not None
             else t("pdf.suppression_off", lang),
         ),
@@ -992,6 +997,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )
+    if info.threshold is not None:
+        pages.y -= 0.2
+        pages.paragraph(protection_note(info.threshold, lang), 9.5, color=MUTED)
     pages.y -= 0.4
     pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
@@ -1086,7 +1094,7 @@ def _section_page(
     hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
-        notes.append(t("pdf.note.hidden", lang, mark=_mark_of(report)))
+        notes.append(t("pdf.note.hidden", lang, mark=HIDDEN_MARK))
     if empty:
         notes.append(t("pdf.note.empty", lang))
     for note in notes:

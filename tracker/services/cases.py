@@ -291,8 +291,11 @@ def _open_case_attributes(
     ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
     if insats is None or insats not in ids:
         problems.append(Violation("service.unknown_insats", {"insats": insats or ""}, "insats"))
-    if gender is None or gender not in tx.lists.code_lists["gender"]:
-        problems.append(Violation("service.unknown_gender", {"gender": gender or ""}, "gender"))
+    if not gender:
+        # In words, the way a form offers them; a wrong code (an import) names the codes.
+        problems.append(Violation("service.gender_missing", {}, "gender"))
+    elif gender not in tx.lists.code_lists["gender"]:
+        problems.append(Violation("service.unknown_gender", {"gender": gender}, "gender"))
     if problems:
         raise RuleError(problems)
     return {"insats": ids[insats], "gender": gender}  # type: ignore[index]

@@ -251,6 +251,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
 
 
 def _broken(count: int, seq: int, link: str, bad_seq: int, problem: str) -> ChainReport:
+    """``problem`` is the i18n key (written out in full, so the catalog test finds it)."""
     return ChainReport(count, Head(seq, link), bad_seq, problem)
 
 
