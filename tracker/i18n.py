@@ -390,9 +390,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keyfile.invalid_user_name": {
         "sv": "Användarnamnet {user} går inte att använda. Ett användarnamn har 1–32 tecken: "
-        "små bokstäver a–z, siffror 0–9, punkt, understreck eller bindestreck.",
+        "små bokstäver a–z, å, ä, ö, é, siffror 0–9, punkt, understreck eller bindestreck.",
         "en": "The user name {user} cannot be used. A user name has 1–32 characters: "
-        "lower-case letters a–z, digits 0–9, dot, underscore or hyphen.",
+        "lower-case letters a–z, å, ä, ö, é, digits 0–9, dot, underscore or hyphen.",
     },
     "keyfile.invalid_role": {
         "sv": "Rollen {role} finns inte. Välj en av: {roles}.",
@@ -446,6 +446,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.unknown_insats": {
         "sv": 'Insatsen "{insats}" finns inte i registret.',
         "en": 'The insats "{insats}" is not in the register.',
+    },
+    "service.gender_missing": {
+        "sv": "Välj kön: kvinna, man eller ej angivet.",
+        "en": "Choose the gender: woman, man or not stated.",
     },
     "service.unknown_gender": {
         "sv": 'Kön måste vara kvinna, man eller ej_angivet (inte "{gender}").',
@@ -651,8 +655,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Write it down and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten.",
     },
     "cli.demo_exists": {
-        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
-        "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
+        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Öppna det med tracker demo --open, eller ta bort filen eller ange --db för ett nytt.",
+        "en": "There is already a file at {path}; the demo register never overwrites. Open it with tracker demo --open, or remove the file or give --db for a new one.",
+    },
+    "cli.demo_not_demo": {
+        "sv": "Filen på {path} är inte ett demoregister och öppnas inte som ett. Ange --db för ett nytt demoregister.",
+        "en": "The file at {path} is not a demo register and is not opened as one. Give --db for a new demo register.",
     },
     "cli.positive_count": {
         "sv": 'ska vara ett heltal från 1 och uppåt (inte "{value}")',
@@ -1081,6 +1089,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Command palette (light or dark theme, and more)",
     },
     "tui.demo_marker": {"sv": "DEMO", "en": "DEMO"},
+    # Textual's command palette (ctrl+p), its own entries
+    "tui.palette.placeholder": {"sv": "Sök kommando …", "en": "Search for commands …"},
+    "tui.palette.no_matches": {"sv": "Inget kommando passar", "en": "No matches found"},
+    "tui.palette.theme": {"sv": "Tema", "en": "Theme"},
+    "tui.palette.theme_help": {
+        "sv": "Byt färgtema (ljust, mörkt …); valet sparas",
+        "en": "Change the colour theme (light, dark …); the choice is kept",
+    },
+    "tui.palette.theme_placeholder": {"sv": "Sök tema …", "en": "Search for themes …"},
+    "tui.palette.help": {"sv": "Hjälp", "en": "Help"},
+    "tui.palette.help_help": {
+        "sv": "Alla tangenter på skärmen och vad trappans nivåer betyder (F1)",
+        "en": "Every key on the screen and what the ladder's levels mean (F1)",
+    },
+    "tui.palette.maximize": {"sv": "Förstora", "en": "Maximize"},
+    "tui.palette.maximize_help": {
+        "sv": "Visa det markerade fältet över hela skärmen",
+        "en": "Show the focused widget on the whole screen",
+    },
+    "tui.palette.minimize": {"sv": "Förminska", "en": "Minimize"},
+    "tui.palette.minimize_help": {
+        "sv": "Tillbaka till vanlig storlek",
+        "en": "Back to the normal size",
+    },
+    "tui.palette.quit": {"sv": "Avsluta", "en": "Quit"},
+    "tui.palette.quit_help": {
+        "sv": "Stäng programmet (Ctrl+Q)",
+        "en": "Close the program (Ctrl+Q)",
+    },
+    "tui.palette.no_screenshots": {
+        "sv": "Skärmbilder är avstängda: de skulle spara deltagaruppgifter okrypterat.",
+        "en": "Screenshots are off: they would store participant data unencrypted.",
+    },
     "tui.database_damaged": {
         "sv": "Databasfilen är skadad och kan inte läsas. Återställ från en säkerhetskopia och kör tracker audit verify.",
         "en": "The database file is damaged and cannot be read. Restore a backup and run tracker audit verify.",
@@ -1108,7 +1149,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Wait {seconds} s before the next try.",
     },
     "tui.retry_now": {"sv": "Du kan försöka igen.", "en": "You can try again."},
+    "tui.login_demo": {
+        "sv": "DEMO: registret har bara påhittade deltagare. Användare demo, lösenfras demo.",
+        "en": "DEMO: the register holds synthetic participants only. User demo, passphrase demo.",
+    },
     "tui.lock_title": {"sv": "Registret är låst", "en": "The register is locked"},
+    "tui.lock_wrong_passphrase": {
+        "sv": "Fel lösenfras. Skriv den igen.",
+        "en": "Wrong passphrase. Type it again.",
+    },
     "tui.lock_text": {
         "sv": "Användare: {user}. Skriv din lösenfras för att fortsätta där du var.",
         "en": "User: {user}. Enter your passphrase to continue where you were.",
@@ -1203,8 +1252,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.col_status": {"sv": "Status", "en": "Status"},
     "tui.cases.col_level": {"sv": "Nivå", "en": "Level"},
     "tui.cases.col_days": {"sv": "Dagar", "en": "Days"},
-    "tui.cases.col_last_event": {"sv": "Senast", "en": "Last event"},
-    "tui.cases.col_next_follow_up": {"sv": "Uppföljning", "en": "Follow-up"},
+    # Two-line column labels keep the dates' columns narrow at 80 columns.
+    "tui.cases.col_last_event": {"sv": "Senaste\nhändelse", "en": "Last\nevent"},
+    "tui.cases.col_next_follow_up": {"sv": "Uppföljning\nförfaller", "en": "Follow-up\ndue"},
     "tui.cases.status_empty": {"sv": "–", "en": "–"},
     "tui.cases.status_application": {"sv": "Ansökan", "en": "Application"},
     "tui.cases.status_active": {"sv": "Aktiv", "en": "Active"},
@@ -1227,6 +1277,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.read_only": {
         "sv": "Du är granskare: du kan läsa men inte registrera.",
         "en": "You are a reviewer: you can read but not register.",
+    },
+    "tui.cases.first_steps": {
+        "sv": "Här finns inga deltagare ännu. Börja med a (ny ansökan): välj kön, datum och "
+        "remitterande part, så får deltagaren en kod. När deltagaren börjar i insatsen markerar "
+        "du raden och trycker t (start). Sedan loggar du steg med s. F1 visar alla tangenter.",
+        "en": "There are no participants yet. Start with a (new application): choose the gender, "
+        "date and referring party, and the participant gets a code. When the participant starts "
+        "in the insats, select the row and press t (start). Then log steps with s. F1 shows "
+        "every key.",
     },
     "tui.cases.no_selection": {
         "sv": "Välj först en deltagare i listan.",
@@ -1287,7 +1346,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.form_no_level": {"sv": "Ingen nivå angiven", "en": "No level given"},
     "tui.form_current_level": {"sv": "nu", "en": "now"},
     "tui.form_blank": {"sv": "– välj –", "en": "– choose –"},
-    "tui.form_handover": {"sv": "Överlämnad till annan part", "en": "Handed over to another party"},
+    "tui.form_handover": {
+        "sv": "Till ordinarie insats hos en part",
+        "en": "Handed over to an ordinary intervention",
+    },
     "tui.form_months": {"sv": "Uppföljning efter", "en": "Follow-up after"},
     "tui.form_months_value": {"sv": "{months} månader", "en": "{months} months"},
     "tui.form_help": {
@@ -1355,13 +1417,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_col_date": {"sv": "Datum", "en": "Date"},
     "tui.detail_col_kind": {"sv": "Händelse", "en": "Event"},
     "tui.detail_col_details": {"sv": "Uppgifter", "en": "Details"},
-    "tui.detail_col_user": {"sv": "Användare", "en": "User"},
     "tui.detail_col_recorded": {"sv": "Registrerad", "en": "Recorded"},
-    "tui.detail_col_state": {"sv": "Status", "en": "Status"},
     "tui.detail_replaced": {"sv": "ersatt", "en": "replaced"},
-    "tui.detail_retracted": {"sv": "återkallad", "en": "retracted"},
+    "tui.detail_retracted": {"sv": "makulerad", "en": "retracted"},
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
-    "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
+    "tui.detail_handover": {"sv": "till ordinarie insats", "en": "to an ordinary intervention"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
     "tui.detail_corrects": {
         "sv": "rättar nr {seq} ({reason}): {details}",
@@ -1372,15 +1432,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "retracts no. {seq} ({reason})",
     },
     # Follow-ups due
-    "tui.followups_title": {
-        "sv": "Att följa upp inom {days} dagar eller försenat",
-        "en": "Follow-ups due in {days} days or overdue",
-    },
+    "tui.followups_title": {"sv": "Att följa upp", "en": "Follow-ups due"},
     "tui.followups_col_code": {"sv": "Kod", "en": "Code"},
     "tui.followups_col_insats": {"sv": "Insats", "en": "Insats"},
     "tui.followups_col_exit": {"sv": "Avslut", "en": "Exit"},
     "tui.followups_col_months": {"sv": "Uppföljning", "en": "Follow-up"},
-    "tui.followups_col_due": {"sv": "Senast", "en": "Due"},
+    "tui.followups_col_due": {"sv": "Förfaller", "en": "Due"},
     "tui.followups_col_state": {"sv": "Läge", "en": "State"},
     "tui.followups_overdue": {"sv": "försenad {days} d", "en": "{days} d overdue"},
     "tui.followups_in_days": {"sv": "om {days} d", "en": "in {days} d"},
@@ -1389,7 +1446,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Inga uppföljningar att göra de närmaste {days} dagarna.",
         "en": "No follow-ups due in the next {days} days.",
     },
-    "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
+    "tui.followups_count": {
+        "sv": "{count} att göra: förfaller inom {days} dagar eller är försenade",
+        "en": "{count} to do: due in {days} days or overdue",
+    },
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
     "report.threshold_invalid": {
         "sv": "Tröskeln måste vara ett heltal mellan {minimum} och {maximum}.",
@@ -1414,9 +1474,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The förbund's name can be at most {maximum} characters.",
     },
     "report.unsuppressed_refused": {
-        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd av små tal; det får bara "
         "samordnare och granskare.",
-        "en": "{user} ({role}) may not export a report without small-count protection; only "
+        "en": "{user} ({role}) may not export a report without small-count suppression; only "
         "coordinators and reviewers may.",
     },
     "report.unknown_format": {
@@ -1455,7 +1515,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.help_no_suppression": {
         "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
-        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
+        "en": "without small-count suppression (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
         "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
@@ -1468,7 +1528,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.internal_warning": {
         "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
-        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
+        "en": "INTERNAL: the bundle has no small-count suppression and is not for the board.",
     },
     "report.bad_format_list": {
         "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
@@ -1613,7 +1673,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "verify.internal": {
         "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
-        "en": "INTERNAL: without small-count protection, not for the board",
+        "en": "INTERNAL: without small-count suppression, not for the board",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -1793,7 +1853,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "broken down.",
     },
     "tables.about.internal": {
-        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och granskare.",
         "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
     },
     "tables.about.audit_head": {"sv": "Granskningspunkt", "en": "Audit log head"},
@@ -1975,7 +2035,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ids differ).",
     },
     "recount.report_unreadable": {
-        "sv": "report.json saknar period, insatser, granskningspunkt eller undertryckning "
+        "sv": "report.json saknar period, insatser, granskningspunkt eller skydd av små tal "
         "och kan inte räknas om.",
         "en": "report.json lacks its period, insatser, audit head or suppression and cannot "
         "be recounted.",
@@ -2049,8 +2109,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "threshold suppression (older bundles)",
     },
     "recount.unsuppressed": {
-        "sv": "Rapporten är utan undertryckning (INTERNT).",
-        "en": "The report is unsuppressed (INTERNAL).",
+        "sv": "Rapporten är utan skydd av små tal (INTERNT).",
+        "en": "The report is without small-count protection (INTERNAL).",
     },
     "recount.identical": {
         "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
@@ -2075,8 +2135,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "{touching} of them can affect the period or the comparison period.",
     },
     "recount.later_changes": {
-        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
-        "en": "Cells that change when counted today (unsuppressed): {count}",
+        "sv": "Celler som ändras räknat i dag (utan skydd av små tal): {count}",
+        "en": "Cells that change when counted today (without small-count suppression): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
@@ -2134,12 +2194,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "report.json and the signed manifest are always included.",
     },
     "tui.reports.suppression": {
-        "sv": "Skydda små tal (under {threshold})",
-        "en": "Protect small counts (below {threshold})",
+        "sv": "Skydd av små tal (under {threshold})",
+        "en": "Small-count protection (below {threshold})",
     },
     "tui.reports.unsuppressed_warning": {
-        "sv": "Utan döljning märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
-        "en": "Without hiding, the report is marked INTERNT and the export is logged. "
+        "sv": "Utan skydd av små tal märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
+        "en": "Without small-count protection, the report is marked INTERNT and the export is logged. "
         "Not for the board.",
     },
     "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},

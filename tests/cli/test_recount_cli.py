@@ -125,7 +125,7 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
 
     code, out, err = unsuppressed
     assert code == 0, err
-    assert "utan undertryckning (INTERNT)" in out
+    assert "utan skydd av små tal (INTERNT)" in out
 
     code, out, err = english
     assert code == 0, err
@@ -153,7 +153,7 @@ def test_a_late_event_in_the_period_is_listed_but_the_bundle_holds(
     assert "räknades om till samma värde" in out
     assert "efter granskningspunkten: 2 (till och med nr" in out
     assert "av dem kan 1 påverka" in out
-    assert "Celler som ändras räknat i dag (utan undertryckning): " in out
+    assert "Celler som ändras räknat i dag (utan skydd av små tal): " in out
     assert "Pågående med stegförflyttning, kvinna: " in out
     line = next(line for line in out.splitlines() if line.strip().startswith(f"nr {step.last_seq}"))
     assert "Stegförflyttning" in line and "2026-06-12" in line and codes[-1] in line

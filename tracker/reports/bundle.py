@@ -158,15 +158,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
-def bundle_name(period: Period, insatser: Sequence[str] | None, moment: datetime) -> str:
-    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``."""
+def bundle_name(
+    period: Period, insatser: Sequence[str] | None, moment: datetime, *, demo: bool = False
+) -> str:
+    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``; a demo
+    register's bundle starts with ``DEMO_`` so it is never taken for a real one."""
     period_part = re.sub(r"[^A-Za-z0-9-]+", "-", period.label.replace("..", "--"))
     if insatser:
         insats_part = "+".join(_slug(name) for name in insatser)[:80].rstrip("+-")
     else:
         insats_part = "alla"
     stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{period_part}_{insats_part}_{stamp}.zip"
+    name = f"{period_part}_{insats_part}_{stamp}.zip"
+    return f"DEMO_{name}" if demo else name
 
 
 def _free_path(out_dir: Path, name: str) -> Path:
@@ -285,7 +289,8 @@ def export_bundle(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = _free_path(out_dir, bundle_name(period, names and report["insatser"], generated_at))
+    name = bundle_name(period, names and report["insatser"], generated_at, demo=info.demo)
+    path = _free_path(out_dir, name)
     payload = {
         "period": period.label,
         "insatser": report["insatser"],

@@ -48,7 +48,7 @@ from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
-from tracker.tui.widgets import WritingScreen, code_label
+from tracker.tui.widgets import HELP_KEY, WritingScreen, code_label
 
 PERIOD_CHOICES: tuple[str, ...] = ("last_half", "this_half", "last_year", "this_year", "custom")
 # The formats a user may pick; report.json and the manifest are always in the bundle.
@@ -256,6 +256,7 @@ class ReportsScreen(WritingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("ctrl+e", "export", "tui.reports.key_export", key_display="Ctrl+E"),
+        HELP_KEY,
     ]
 
     def __init__(self, out_dir: Path = DEFAULT_OUT_DIR) -> None:
@@ -334,8 +335,7 @@ class ReportsScreen(WritingScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.reports.title")
-        self.sub_title = ""
+        self.set_heading(self.tr("tui.reports.title"), "")
         table = self.query_one("#figures", DataTable)
         table.add_column(self.tr("stats.col_metric"), key="metric")
         for column in COLUMNS:
