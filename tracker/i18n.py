@@ -1668,9 +1668,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the new threshold (at least 3)",
     },
     "report.threshold_show": {
-        "sv": "Tröskel för skydd av små tal: {threshold} (tal från 1 till {below} visas som <{threshold}).",
-        "en": "Small-count protection threshold: {threshold} (counts 1 to {below} are shown as "
-        "<{threshold}).",
+        "sv": "Tröskel för skydd av små tal: {threshold} (cellnyckelmetoden: antal från 1 till "
+        "{below} visas aldrig som sig själva).",
+        "en": "Small-count protection threshold: {threshold} (the cell-key method: counts 1 to "
+        "{below} never appear as themselves).",
     },
     "report.threshold_set_done": {
         "sv": "Tröskeln är nu {threshold}. Ändringen är loggad.",

@@ -1,7 +1,7 @@
 """The Reports screen, driven with Pilot on a small demo register (a real encrypted file).
 
 The preview must show exactly the cells the board will see, so the tests compare it with
-``suppress_report(build_report(...))`` computed here, independently of the screen.
+``protected_report(...)`` computed here, independently of the screen.
 """
 
 from __future__ import annotations
@@ -31,13 +31,14 @@ from tui.pilot_helpers import log_in, type_into, wait_until
 import tracker.tui
 from tracker.domain.periods import Period
 from tracker.reports.bundle import read_bundle, verify_bundle
-from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
+from tracker.reports.cellkey import HIDDEN_MARK, protected_report
+from tracker.reports.suppression import DEFAULT_THRESHOLD
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
-from tracker.stats.report import build_report
+from tracker.stats.report import build_report, load_facts
 from tracker.store import keyfile
 from tracker.store.eventlog import iter_events
 from tracker.store.keyfile import KdfParams, keyfile_path
@@ -102,7 +103,9 @@ class DemoHost(HostApp):
 def _expected(path: Path, period: Period, insatser: list[str] | None = None) -> dict[str, Any]:
     with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
         threshold = report_service.suppression_threshold(session)
-        return suppress_report(build_report(session, period, insatser), threshold)
+        facts = load_facts(session, report_service.frozen_head(session, period, insatser))
+        secret = report_service.cell_key_secret(session)
+        return protected_report(facts, period, insatser, secret, threshold)
 
 
 async def _open_reports(pilot: Pilot[None]) -> ReportsScreen:
@@ -174,14 +177,14 @@ async def test_the_preview_shows_what_the_board_will_see(demo: Path) -> None:
         for cell, column in zip(step_up, COLUMNS, strict=True):
             share = shares[column]
             if share.get("suppressed"):
-                assert cell == "x"
+                assert cell == HIDDEN_MARK
             elif share["value"] is None:
                 assert cell == "–"
             else:
                 assert cell == f"{round(share['value'] * 100)} %"
         # Some figure of a 40-person register is small enough to be hidden.
         published = [expected["counts"][m][c] for m in expected["counts"] for c in COLUMNS]
-        assert f"<{DEFAULT_THRESHOLD}" in published
+        assert HIDDEN_MARK in published
         charts = str(screen.query_one("#charts", Static).render())
         assert "█" in charts and "Flödet under perioden" in charts
 
@@ -322,7 +325,7 @@ async def test_the_threshold_is_the_registers(demo: Path) -> None:
         assert screen.threshold == 3
         assert "(under 3)" in str(screen.query_one("#suppression-label").render())
         assert screen.report == _expected(demo, LAST_HALF)
-        assert screen.report is not None and screen.report["suppression"] == {"threshold": 3}
+        assert screen.report is not None and screen.report["suppression"]["threshold"] == 3
 
 
 async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) -> None:
@@ -355,7 +358,8 @@ async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) 
     # The board's figures are the ones the preview showed (the audit head aside).
     assert previewed is not None
     assert {**bundle.report, "as_of": None} == {**previewed, "as_of": None}
-    assert bundle.report["suppression"] == {"threshold": DEFAULT_THRESHOLD}
+    assert bundle.report["suppression"]["threshold"] == DEFAULT_THRESHOLD
+    assert bundle.report["suppression"]["method"] == "cell-key"
 
 
 async def test_an_unsuppressed_export_is_internal(demo: Path) -> None:
@@ -417,13 +421,13 @@ def test_snapshot_narrow_preview(snap_compare: Any, demo: Path) -> None:
 
 def test_charts_draw_no_bar_for_a_hidden_count(demo: Path) -> None:
     report = _expected(demo, LAST_HALF)
-    report["counts"]["exits"]["total"] = f"<{DEFAULT_THRESHOLD}"
+    report["counts"]["exits"]["total"] = HIDDEN_MARK
     report["counts"]["contacts"]["total"] = 40
     report["counts"]["started"]["total"] = 10
     with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
         destinations = current_lists(session).code_lists["exit_destination"]
     lines = chart_text(report, destinations, "sv").plain.splitlines()
-    assert next(line for line in lines if line.startswith("Avslutade ")).endswith(" <5")
+    assert next(line for line in lines if line.startswith("Avslutade ")).endswith(" ..")
     assert "█" not in next(line for line in lines if line.startswith("Avslutade "))
     contacts = next(line for line in lines if line.startswith("Kontakter"))
     started = next(line for line in lines if line.startswith("Nya inskrivna"))

@@ -151,6 +151,8 @@ def preview_rows(report: Mapping[str, Any], destinations: CodeList, lang: str) -
             else ("stats.goal_met" if goal["met"] else "stats.goal_not_met"),
             lang,
         )
+        if report["shares"]["step_up_share"]["total"].get("suppressed"):
+            verdict = HIDDEN_MARK  # hidden with its share (a small base), not "no data"
         label = t("tui.reports.goal", lang, target=percent(goal["target"], lang))
         rows.append(PreviewRow("step_up_goal", label, ("", "", "", verdict)))
     for code, row in report["breakdowns"]["exits_by_destination"].items():
