@@ -486,9 +486,10 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
         value = _percent(goal["value"])
         if goal["den"]:
             value = f"{value} ({goal['num']}/{goal['den']})"
+        line_key = "stats.goal_line" if goal.get("source") == "set" else "stats.goal_line_default"
         lines.append(
             t(
-                "stats.goal_line",
+                line_key,
                 metric=t(f"stats.metric.{goal['metric']}"),
                 target=_percent(goal["target"]),
                 value=value,
@@ -531,6 +532,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out(t("stats.section_goals"))
     for text in _goal_lines(report):
         _out(f"  {text}")
+    if any(goal.get("source") != "set" for goal in report["goals"]):
+        _out(t("stats.goals_how_to_set", insats=report["insatser"][0]))
     return EXIT_OK
 
 
@@ -558,6 +561,10 @@ def cmd_goals(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
     for row in (header, *rows):
         _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    defaults = [goal for goal in listed if goal.is_default]
+    if defaults:
+        _out()
+        _out(t("stats.goals_how_to_set", insats=defaults[0].insats))
     return EXIT_OK
 
 

@@ -1002,7 +1002,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "stats.no_value": {"sv": "–", "en": "–"},
     # tracker goals
     "stats.goals_heading": {"sv": "Mål per insats", "en": "Goals per insats"},
-    "stats.goals_default": {"sv": "standard", "en": "default"},
+    "stats.goals_default": {
+        "sv": "standardmål (ej beslutat av styrelsen)",
+        "en": "default goal (not decided by the board)",
+    },
+    "stats.goals_how_to_set": {
+        "sv": 'Standardmål gäller tills en samordnare sätter styrelsens mål, till exempel: tracker goals set --insats "{insats}" --metric step_up_share --target "80 %"',
+        "en": 'Default goals apply until a coordinator sets the board\'s goals, for example: tracker goals set --insats "{insats}" --metric step_up_share --target "80 %"',
+    },
+    "stats.goal_line_default": {
+        "sv": "{metric} ≥ {target} (standardmål, ej beslutat av styrelsen): {value} — {verdict} (jämförelseperiod: {comparison})",
+        "en": "{metric} ≥ {target} (default goal, not decided by the board): {value} — {verdict} (comparison period: {comparison})",
+    },
     "stats.goals_set_done": {
         "sv": "Målet för {metric} i {insats} är nu {target}.",
         "en": "The goal for {metric} in {insats} is now {target}.",
@@ -1633,6 +1644,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Jämförelseperiod {label}",
         "en": "Comparison period {label}",
     },
+    # --- reports: whose goals (set by a coordinator, or the tool's defaults) ---
+    "tables.col.goal_source": {"sv": "Källa", "en": "Source"},
+    "tables.goal_source.set": {"sv": "styrelsens mål", "en": "the board's goal"},
+    "tables.goal_source.default": {
+        "sv": "standardmål (ej beslutat av styrelsen)",
+        "en": "default goal (not decided by the board)",
+    },
+    "tables.goals.title_default": {
+        "sv": "Standardmål (ej beslutade av styrelsen) och resultat",
+        "en": "Default goals (not decided by the board) and results",
+    },
+    "tables.goals.title_mixed": {
+        "sv": "Mål och resultat (styrelsens mål och standardmål)",
+        "en": "Goals and results (the board's goals and default goals)",
+    },
+    "tables.goal_row_default": {
+        "sv": "Standardmål (ej beslutat av styrelsen)",
+        "en": "Default goal (not decided by the board)",
+    },
     "tables.flow.title": {"sv": "Periodens flöde", "en": "The period's flow"},
     "tables.flow.index": {"sv": "Mått", "en": "Metric"},
     "tables.flow.definition": {
@@ -1708,11 +1738,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Median av antal dagar från start till avslut för deltagare som avslutades under perioden.",
         "en": "Median number of days from start to exit for participants who exited during the period.",
     },
-    "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
+    "tables.goals.title": {
+        "sv": "Styrelsens mål och resultat",
+        "en": "The board's goals and results",
+    },
     "tables.goals.index": {"sv": "Mått", "en": "Metric"},
     "tables.goals.definition": {
-        "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
-        "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",
+        "sv": "Målen för andelarna, periodens resultat, om målet nåddes, samma andel under jämförelseperioden (samma period ett år tidigare) och vem som satt målet: styrelsen (satt av en samordnare) eller programmets standardmål, som ingen har beslutat.",
+        "en": "The goals for the shares, the period's result, whether the goal was met, the same share in the comparison period (the same period one year earlier) and who set the goal: the board (set by a coordinator) or the tool's default, which nobody decided.",
     },
     "tables.comparison.title": {
         "sv": "Jämförelseperiod {label}",
@@ -1765,7 +1798,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.axis.people": {"sv": "Antal personer", "en": "Number of people"},
     "tables.axis.gender": {"sv": "Kön", "en": "Gender"},
     "tables.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
-    "tables.goal_row": {"sv": "Mål (gäller alla)", "en": "Goal (for everyone)"},
+    "tables.goal_row": {
+        "sv": "Styrelsens mål (gäller alla)",
+        "en": "The board's goal (for everyone)",
+    },
     # xlsx: the "Om rapporten" sheet
     "tables.about.sheet": {"sv": "Om rapporten", "en": "About the report"},
     "tables.about.title": {"sv": "Om rapporten", "en": "About the report"},
@@ -1878,6 +1914,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The board's goals against the result for {period} and the same period a year "
         "earlier ({comparison}).",
     },
+    "pdf.summary.intro_default": {
+        "sv": "Målen mot resultatet {period} och samma period året innan ({comparison}). Standardmål är programmets förval, inte beslutade av styrelsen; en samordnare sätter styrelsens mål med tracker goals set.",
+        "en": "The goals against the result for {period} and the same period a year earlier ({comparison}). Default goals are the tool's presets, not decided by the board; a coordinator sets the board's goals with tracker goals set.",
+    },
     "pdf.summary.key_figures": {"sv": "Nyckeltal, totalt", "en": "Key figures, total"},
     "pdf.col.goal": {"sv": "Mål", "en": "Goal"},
     "pdf.col.target": {"sv": "Målvärde", "en": "Target"},
@@ -1926,6 +1966,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
     "pdf.goal_line": {"sv": "Mål {target}", "en": "Goal {target}"},
     "pdf.goal_marker": {"sv": "Mål", "en": "Goal"},
+    "pdf.goal_line_default": {
+        "sv": "Standardmål {target} (ej beslutat av styrelsen)",
+        "en": "Default goal {target} (not decided by the board)",
+    },
+    "pdf.goal_marker_default": {
+        "sv": "Standardmål (ej beslutat av styrelsen)",
+        "en": "Default goal (not decided by the board)",
+    },
     "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
     "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
     "pdf.note.hidden": {
@@ -1995,6 +2043,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Comparison period {period}: {place}",
     },
     "recount.goal.target": {"sv": "målvärde", "en": "target"},
+    "recount.goal.source": {"sv": "vem som satt målet", "en": "who set the goal"},
     "recount.goal.value": {"sv": "utfall", "en": "result"},
     "recount.goal.num": {"sv": "täljare", "en": "numerator"},
     "recount.goal.den": {"sv": "nämnare", "en": "denominator"},
@@ -2145,13 +2194,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "INTERNT: små tal visas som de är.",
         "en": "INTERNT: small counts are shown as they are.",
     },
-    "tui.reports.goal": {"sv": "Mål ≥ {target}", "en": "Goal ≥ {target}"},
+    "tui.reports.goal": {"sv": "Styrelsens mål ≥ {target}", "en": "Board's goal ≥ {target}"},
+    "tui.reports.goal_default": {
+        "sv": "Standardmål ≥ {target} (ej beslutat av styrelsen)",
+        "en": "Default goal ≥ {target} (not decided by the board)",
+    },
+    "tui.reports.goals_how_to_set": {
+        "sv": 'Standardmål är inte styrelsens beslut. En samordnare sätter styrelsens mål med: tracker goals set --insats NAMN --metric step_up_share --target "80 %"',
+        "en": "Default goals are not the board's decision. A coordinator sets the board's goals with: tracker goals set --insats NAME --metric step_up_share --target \"80 %\"",
+    },
     "tui.reports.chart_flow": {"sv": "Flödet under perioden", "en": "The period's flow"},
     "tui.reports.chart_step_up": {
         "sv": "Andel avslut med stegförflyttning",
         "en": "Share of exits with a step up",
     },
-    "tui.reports.chart_goal_legend": {"sv": "│ = målet {target}", "en": "│ = the goal {target}"},
+    "tui.reports.chart_goal_legend": {
+        "sv": "│ = styrelsens mål {target}",
+        "en": "│ = the board's goal {target}",
+    },
+    "tui.reports.chart_goal_legend_default": {
+        "sv": "│ = standardmål {target} (ej beslutat av styrelsen)",
+        "en": "│ = default goal {target} (not decided by the board)",
+    },
     "tui.reports.chart_destinations": {
         "sv": "Avslutade per destination",
         "en": "Exits by destination",

@@ -45,7 +45,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from tracker.i18n import get_language, t
 from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import SECONDARY_MARK, primary_mark
-from tracker.reports.tables import Table, is_share
+from tracker.reports.tables import Table, goal_source, is_share
 from tracker.stats.engine import COLUMNS
 
 # --- page geometry (inches) and style --------------------------------------------------------
@@ -70,6 +70,7 @@ WARNING = "#b00020"
 PERIOD_COLOUR = "#1f5f8b"
 COMPARISON_COLOUR = "#a9c6de"
 GOAL_COLOUR = "#c0392b"
+DEFAULT_GOAL_COLOUR = "#7f7f7f"  # a default goal: shown, never judged in the board's red
 MET_COLOUR = "#1e7b34"
 GENDER_COLOURS = {"kvinna": "#d55e00", "man": "#0072b2", "ej_angivet": "#8c8c8c", "total": "#333"}
 HIDDEN_COLOUR = "#8c8c8c"
@@ -255,11 +256,24 @@ def _column_labels(lang: str, tables: Sequence[Table]) -> dict[str, str]:
     return {column: t(f"stats.col.{column}", lang) for column in COLUMNS}
 
 
+def _goal(report: Mapping[str, Any], metric: str) -> Mapping[str, Any] | None:
+    return next((g for g in report.get("goals", []) if g.get("metric") == metric), None)
+
+
 def _goal_target(report: Mapping[str, Any], metric: str) -> float | None:
-    for goal in report.get("goals", []):
-        if goal.get("metric") == metric:
-            return float(goal["target"])
-    return None
+    goal = _goal(report, metric)
+    return float(goal["target"]) if goal is not None else None
+
+
+def _goal_colour(report: Mapping[str, Any], metric: str) -> str:
+    """The board's goal is drawn red; a default nobody decided, grey."""
+    goal = _goal(report, metric)
+    return GOAL_COLOUR if goal is not None and goal_source(goal) == "set" else DEFAULT_GOAL_COLOUR
+
+
+def _summary_intro_key(report: Mapping[str, Any]) -> str:
+    sources = {goal_source(goal) for goal in report.get("goals", [])}
+    return "pdf.summary.intro" if sources == {"set"} else "pdf.summary.intro_default"
 
 
 # --- the page builder ------------------------------------------------------------------------
@@ -758,14 +772,16 @@ def _step_up_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)  # room for the labels above a 100 % bar
     ax.set_yticks(range(0, 101, 20))
-    target = _goal_target(report, "step_up_share")
-    if target is not None:
+    goal = _goal(report, "step_up_share")
+    if goal is not None:
+        target = float(goal["target"])
+        line_key = "pdf.goal_line" if goal_source(goal) == "set" else "pdf.goal_line_default"
         ax.axhline(
             target * 100,
-            color=GOAL_COLOUR,
+            color=_goal_colour(report, "step_up_share"),
             linestyle="--",
             linewidth=1.4,
-            label=t("pdf.goal_line", lang, target=format_share(target, lang)),
+            label=t(line_key, lang, target=format_share(target, lang)),
         )
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
@@ -807,19 +823,23 @@ def _followups_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
-    labelled = False
+    labelled: set[str] = set()
     for position, kind in enumerate(kinds):
-        target = _goal_target(report, kind)
-        if target is None:
+        goal = _goal(report, kind)
+        if goal is None:
             continue
+        target = float(goal["target"])
+        source = goal_source(goal)
+        colour = _goal_colour(report, kind)
+        marker_key = "pdf.goal_marker" if source == "set" else "pdf.goal_marker_default"
         ax.hlines(
             target * 100,
             position - 0.45,
             position + 0.45,
-            color=GOAL_COLOUR,
+            color=colour,
             linestyle="--",
             linewidth=1.4,
-            label=None if labelled else t("pdf.goal_marker", lang),
+            label=None if source in labelled else t(marker_key, lang),
         )
         ax.text(
             position + 0.46,
@@ -827,9 +847,9 @@ def _followups_chart(
             format_share(target, lang),
             va="center",
             fontsize=7.5,
-            color=GOAL_COLOUR,
+            color=colour,
         )
-        labelled = True
+        labelled.add(source)
     ax.set_xlim(-0.6, 1.75)
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
@@ -933,7 +953,7 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
     pages.heading(t("pdf.summary.title", lang), 18)
     pages.paragraph(
         t(
-            "pdf.summary.intro",
+            _summary_intro_key(report),
             lang,
             period=_label(report["period"]),
             comparison=_label(report["comparison_period"]),
@@ -953,20 +973,29 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         ]
         rows, colours = [], []
         frame = goals.frame
-        verdicts = [goal.get("met") for goal in report.get("goals", [])]  # the table's order
+        listed = list(report.get("goals", []))  # the table's order
         for position, (label, values) in enumerate(
             zip(frame.index, frame.itertuples(index=False), strict=True)
         ):
-            cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
-            met = verdicts[position] if position < len(verdicts) else None
+            goal = listed[position] if position < len(listed) else {}
+            # The source goes with the goal's name: a default must never read as decided.
+            name = str(label)
+            if goal_source(goal) != "set":
+                name = f"{name} – {t('tables.goal_source.default', lang)}"
+            # The goals table's columns but its last (the source, now beside the name).
+            cells = [name, *(format_cell(goals, v, lang) for v in values[: len(header) - 1])]
+            met = goal.get("met")
             if met is not None and len(cells) == len(header):
                 cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
-            rows.append(cells)
-            colours.append(
-                [None, None, None, {True: MET_COLOUR, False: GOAL_COLOUR}.get(met), None]
+            # Green and red judge against the board's own goals only; a default nobody decided
+            # is reported, not held against anyone.
+            verdict_colour = (
+                {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)
+                if goal_source(goal) == "set"
+                else None
             )
-        if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
-            header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+            rows.append(cells)
+            colours.append([None, None, None, verdict_colour, None])
         pages.table(goals.title, header, rows, label_width=2.3, colours=colours)
         pages.paragraph(goals.definition, 8.5, color=MUTED, style="italic", gap=0.3)
 

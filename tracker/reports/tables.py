@@ -215,6 +215,7 @@ def _goal_frame(report: Mapping[str, Any], lang: str) -> pd.DataFrame:
         t("tables.col.result", lang, label=report["period"]["label"]),
         t("tables.col.met", lang),
         t("tables.col.comparison_result", lang, label=label),
+        t("tables.col.goal_source", lang),
     ]
     labels, cells = [], []
     for goal in report.get("goals", []):
@@ -232,8 +233,27 @@ def _goal_frame(report: Mapping[str, Any], lang: str) -> pd.DataFrame:
             )
         earlier_value = SECONDARY_MARK if earlier.get("suppressed") else goal["comparison_value"]
         labels.append(t(f"stats.metric.{metric}", lang))
-        cells.append([float(goal["target"]), value, met, earlier_value])
+        source = t(f"tables.goal_source.{goal_source(goal)}", lang)
+        cells.append([float(goal["target"]), value, met, earlier_value, source])
     return _frame(labels, cells, columns, t("tables.goals.index", lang))
+
+
+def goal_source(goal: Mapping[str, Any]) -> str:
+    """``"set"`` (a coordinator set it: the board's goal) or ``"default"`` (nobody did).
+
+    A report written before goals carried their source says nothing about it, so it is read
+    as a default: a goal is only ever called the board's when the report says so."""
+    return "set" if goal.get("source") == "set" else "default"
+
+
+def goals_title_key(report: Mapping[str, Any]) -> str:
+    """The goals table's title: the board's goals, standard goals nobody decided, or both."""
+    sources = {goal_source(goal) for goal in report.get("goals", [])}
+    if sources == {"set"}:
+        return "tables.goals.title"
+    if sources == {"default"}:
+        return "tables.goals.title_default"
+    return "tables.goals.title_mixed"
 
 
 def _frame(
@@ -269,11 +289,12 @@ def report_tables(
             if rows is None:  # a breakdown this report does not carry
                 continue
             frame = _frame(*rows, columns, t(f"tables.{slug}.index", lang))
+        title_key = goals_title_key(report) if slug == "goals" else f"tables.{slug}.title"
         tables.append(
             Table(
                 slug=slug,
                 # Only the comparison's title names a period; format ignores the rest.
-                title=t(f"tables.{slug}.title", lang, label=comparison_label),
+                title=t(title_key, lang, label=comparison_label),
                 definition=t(f"tables.{slug}.definition", lang),
                 frame=frame,
                 kind=kind,
@@ -474,13 +495,13 @@ def _step_up_chart(sheet: Worksheet, report: Mapping[str, Any], table: Table, la
     )
     categories = Reference(sheet, min_col=2, max_col=len(COLUMNS) + 1, min_row=_HEADER_ROW)
     chart.set_categories(categories)
-    target = next(
-        (g["target"] for g in report.get("goals", []) if g["metric"] == "step_up_share"), None
-    )
-    if target is not None:
+    goal = next((g for g in report.get("goals", []) if g["metric"] == "step_up_share"), None)
+    if goal is not None:
+        target = goal["target"]
         # The goal goes in the sheet (a chart plots cells), one row below the table.
         goal_row = share_row + 2
-        sheet.cell(row=goal_row, column=1, value=t("tables.goal_row", lang))
+        row_key = "tables.goal_row" if goal_source(goal) == "set" else "tables.goal_row_default"
+        sheet.cell(row=goal_row, column=1, value=t(row_key, lang))
         for column in range(2, len(COLUMNS) + 2):
             cell = sheet.cell(row=goal_row, column=column, value=float(target))
             cell.number_format = _SHARE_FORMAT

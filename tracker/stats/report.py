@@ -31,21 +31,29 @@ def load_facts(session: Session, as_of: int | None = None) -> StatsFacts:
         return read_facts(connection, as_of)
 
 
-def goal_targets(facts: StatsFacts, insats_ids: Sequence[int]) -> dict[str, float]:
-    """Each goal's target over the selected insatser, as of the facts' ``as_of``.
+GOAL_SET = "set"  # a coordinator set it: the board's goal
+GOAL_DEFAULT = "default"  # metrics.md's default: nobody decided it
 
-    A goal an insats has not set is metrics.md's default. Where selected insatser have
-    different targets, the report holds all of them to the strictest (the highest).
+
+def goal_targets(facts: StatsFacts, insats_ids: Sequence[int]) -> dict[str, tuple[float, str]]:
+    """Each goal's (target, source) over the selected insatser, as of the facts' ``as_of``.
+
+    The goals a coordinator set come first: where selected insatser have set different
+    targets, the report holds all of them to the strictest (the highest). Only when no selected
+    insats has set a goal for a share does metrics.md's default apply, and it says so
+    (source ``"default"``), so a default is never presented as the board's decision.
     """
-    targets: dict[str, float] = {}
+    targets: dict[str, tuple[float, str]] = {}
     for metric in GOAL_METRICS:
-        values = [
-            facts.goals.get((insats_id, metric), DEFAULT_GOALS.get(metric))
+        chosen = [
+            facts.goals[(insats_id, metric)]
             for insats_id in insats_ids
+            if (insats_id, metric) in facts.goals
         ]
-        present = [value for value in values if value is not None]
-        if present:
-            targets[metric] = max(present)
+        if chosen:
+            targets[metric] = (max(chosen), GOAL_SET)
+        elif metric in DEFAULT_GOALS and insats_ids:
+            targets[metric] = (DEFAULT_GOALS[metric], GOAL_DEFAULT)
     return targets
 
 
@@ -65,7 +73,7 @@ def report_from_facts(
     current = compute(facts, period, insats_ids)
     earlier = compute(facts, comparison_period, insats_ids)
     goals = []
-    for metric, target in goal_targets(facts, insats_ids).items():
+    for metric, (target, source) in goal_targets(facts, insats_ids).items():
         share, earlier_share = (
             current["shares"][metric]["total"],
             earlier["shares"][metric]["total"],
@@ -74,6 +82,7 @@ def report_from_facts(
             {
                 "metric": metric,
                 "target": target,
+                "source": source,
                 "value": share["value"],
                 "num": share["num"],
                 "den": share["den"],

@@ -41,6 +41,7 @@ from tracker.domain.periods import Period
 from tracker.i18n import t
 from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
 from tracker.reports.suppression import DEFAULT_THRESHOLD, SECONDARY_MARK, suppress_report
+from tracker.reports.tables import goal_source
 from tracker.services import cases
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
@@ -150,7 +151,8 @@ def preview_rows(report: Mapping[str, Any], destinations: CodeList, lang: str) -
             else ("stats.goal_met" if goal["met"] else "stats.goal_not_met"),
             lang,
         )
-        label = t("tui.reports.goal", lang, target=percent(goal["target"], lang))
+        label_key = "tui.reports.goal" if goal_source(goal) == "set" else "tui.reports.goal_default"
+        label = t(label_key, lang, target=percent(goal["target"], lang))
         rows.append(PreviewRow("step_up_goal", label, ("", "", "", verdict)))
     for code, row in report["breakdowns"]["exits_by_destination"].items():
         label = "  " + code_label(destinations, code, lang)
@@ -211,8 +213,13 @@ def chart_text(report: Mapping[str, Any], destinations: CodeList, lang: str) -> 
     line.append(f" {share_text(share, lang)}")
     out.append_text(line)
     out.append("\n")
-    if target is not None:
-        legend = t("tui.reports.chart_goal_legend", lang, target=percent(target, lang))
+    if goal is not None and target is not None:
+        legend_key = (
+            "tui.reports.chart_goal_legend"
+            if goal_source(goal) == "set"
+            else "tui.reports.chart_goal_legend_default"
+        )
+        legend = t(legend_key, lang, target=percent(target, lang))
         out.append(f"{'':<{LABEL_WIDTH}} {legend}\n", style="dim")
 
     out.append("\n" + t("tui.reports.chart_destinations", lang) + "\n", style="bold")
@@ -482,6 +489,8 @@ class ReportsScreen(WritingScreen):
             note = self.tr("tui.reports.preview_suppressed", threshold=self.threshold)
         else:
             note = self.tr("tui.reports.preview_internal")
+        if any(goal_source(goal) != "set" for goal in report.get("goals", ())):
+            note = f"{note}\n{self.tr('tui.reports.goals_how_to_set')}"
         self.query_one("#preview-heading", Static).update(f"{heading}\n{note}")
         table = self.query_one("#figures", DataTable)
         table.clear()
