@@ -152,7 +152,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError("service.register_exists", path=str(path))
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
-        path, user=args.user, passphrase=passphrase, insatser=args.insats
+        path, user=args.user, passphrase=passphrase, insatser=args.insats, forbund=args.forbund
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
     _out()
@@ -507,6 +507,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     period = _stats_period(args)
     session, _ = _login(args)
     with session:
+        today = session.today()
+        period.check_not_future(today)
         report = build_report(session, period, args.insats, args.as_of)
         lists = current_lists(session)
         demo = registers.is_demo(session)
@@ -525,6 +527,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         )
     )
     _out(t("stats.as_of_line", seq=report["as_of"]["seq"]))
+    if not period.has_ended(today):
+        _out(t("tables.mark.preliminary", last=period.last.isoformat()))
     _out()
     for text in _stats_table(report, lists):
         _out(text)
@@ -777,6 +781,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if facts.demo:
         _out(t("cli.demo_marker"))
     _out(t("verify.ok", path=args.bundle))
+    if facts.preliminary:
+        _out(f"  {t('verify.preliminary')}")
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
     _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
     _out(f"  {t('verify.period', **facts.period)}")
@@ -811,6 +817,27 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
     with session:
         threshold = reports.set_suppression_threshold(session, args.threshold)
     _out(t("report.threshold_set_done", threshold=threshold))
+    return EXIT_OK
+
+
+def cmd_forbund(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    session, _ = _login(args)
+    with session:
+        name = reports.forbund(session)
+    _out(t("report.forbund_show", forbund=name) if name else t("report.forbund_unset"))
+    return EXIT_OK
+
+
+def cmd_forbund_set(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    reports.check_forbund(args.name)  # a bad name is refused before the login
+    session, _ = _login(args)
+    with session:
+        name = reports.set_forbund(session, args.name)
+    _out(t("report.forbund_set_done", forbund=name))
     return EXIT_OK
 
 
@@ -885,6 +912,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats")
     )
+    init.add_argument("--forbund", metavar="NAME", help=t("report.help_forbund_name"))
 
     demo = command("demo", cmd_demo, "cli.help_demo")
     demo.add_argument(
@@ -972,6 +1000,12 @@ def build_parser() -> argparse.ArgumentParser:
         "set", cmd_suppression_set, "report.help_suppression_set", suppression_commands
     )
     suppression_set.add_argument("threshold", metavar="N", help=t("report.help_threshold_value"))
+    forbund = command("forbund", cmd_forbund, "report.help_forbund_show")
+    forbund_commands = forbund.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    forbund_set = command("set", cmd_forbund_set, "report.help_forbund_set", forbund_commands)
+    forbund_set.add_argument("name", metavar="NAME", help=t("report.help_forbund_name"))
 
     return parser
 

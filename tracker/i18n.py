@@ -68,14 +68,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "yesterday or -N for N days ago.",
     },
     "domain.period_format": {
-        "sv": "Perioden känns inte igen. Ange till exempel 2026, 2026H1, 2026Q3 eller "
-        "2026-01-15..2026-03-31.",
-        "en": "The period is not recognised. Enter for example 2026, 2026H1, 2026Q3 or "
-        "2026-01-15..2026-03-31.",
+        "sv": "Perioden känns inte igen. Ange till exempel 2026, 2026H1, 2026T2 (tertial), "
+        "2026Q3 eller 2026-01-15..2026-03-31.",
+        "en": "The period is not recognised. Enter for example 2026, 2026H1, 2026T2 (tertial), "
+        "2026Q3 or 2026-01-15..2026-03-31.",
     },
     "domain.period_order": {
         "sv": "Periodens första dag ({first}) ligger efter dess sista dag ({last}).",
         "en": "The period's first day ({first}) is after its last day ({last}).",
+    },
+    "domain.period_future": {
+        "sv": "Perioden {label} har inte börjat än (den börjar {first}, i dag är det {today}). "
+        "Det går inte att ta fram siffror för en period i framtiden.",
+        "en": "The period {label} has not begun yet (it begins {first}, today is {today}). "
+        "There are no figures for a period in the future.",
     },
     # Case rules (metrics.md, "The participant's case")
     "domain.kind_unknown": {
@@ -1028,8 +1034,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "statistics for a period (every metric, by gender, with comparison period and goals)",
     },
     "stats.help_period": {
-        "sv": "perioden: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
-        "en": "the period: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
+        "sv": "perioden: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 or 2026-01-01..2026-03-31",
     },
     "stats.help_from": {
         "sv": "första dag (ÅÅÅÅ-MM-DD), med --to",
@@ -1137,6 +1143,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.wizard_user": {
         "sv": "Ditt användarnamn (du blir samordnare), t.ex. anna",
         "en": "Your user name (you become coordinator), e.g. anna",
+    },
+    "tui.wizard_forbund": {
+        "sv": "Förbundets namn för rapporterna (valfritt)",
+        "en": "The förbund's name for the reports (optional)",
+    },
+    "tui.wizard_goals_hint": {
+        "sv": "Styrelsens mål sätter en samordnare senare med tracker goals set; till dess visar rapporterna standardmål, märkta som ej beslutade av styrelsen.",
+        "en": "A coordinator sets the board's goals later with tracker goals set; until then the reports show default goals, marked as not decided by the board.",
     },
     "tui.next": {"sv": "Nästa", "en": "Next"},
     "tui.back": {"sv": "Tillbaka", "en": "Back"},
@@ -1424,6 +1438,35 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Förbundets namn får vara högst {maximum} tecken.",
         "en": "The förbund's name can be at most {maximum} characters.",
     },
+    # --- reports: the förbund's name as a register setting (tracker forbund) ---
+    "report.forbund_formula": {
+        "sv": "Förbundets namn får inte börja med {sign} (ett kalkylprogram läser det som en formel).",
+        "en": "The förbund's name must not start with {sign} (a spreadsheet reads it as a formula).",
+    },
+    "report.forbund_show": {
+        "sv": "Förbundets namn i rapporterna: {forbund}",
+        "en": "The förbund's name in the reports: {forbund}",
+    },
+    "report.forbund_unset": {
+        "sv": 'Förbundets namn är inte satt. En samordnare sätter det med: tracker forbund set "NAMN"',
+        "en": 'The förbund\'s name is not set. A coordinator sets it with: tracker forbund set "NAME"',
+    },
+    "report.forbund_set_done": {
+        "sv": "Förbundets namn är nu {forbund}. Ändringen är loggad.",
+        "en": "The förbund's name is now {forbund}. The change is logged.",
+    },
+    "report.help_forbund_show": {
+        "sv": "visa förbundets namn som står i rapporterna; forbund set ändrar det",
+        "en": "show the förbund's name the reports carry; forbund set changes it",
+    },
+    "report.help_forbund_set": {
+        "sv": "sätt förbundets namn för rapporternas titelsida (bara samordnare; loggas)",
+        "en": "set the förbund's name for the reports' title page (coordinators only; logged)",
+    },
+    "report.help_forbund_name": {
+        "sv": 'förbundets namn, till exempel "Samordningsförbundet Västra Mälardalen"',
+        "en": 'the förbund\'s name, for example "Samordningsförbundet Västra Mälardalen"',
+    },
     "report.unsuppressed_refused": {
         "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
         "samordnare och granskare.",
@@ -1439,8 +1482,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "write a signed report bundle (.zip) for a period",
     },
     "report.help_period": {
-        "sv": "perioden: 2026, 2026H1, 2026Q1 eller 2026-01-01..2026-03-31",
-        "en": "the period: 2026, 2026H1, 2026Q1 or 2026-01-01..2026-03-31",
+        "sv": "perioden: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 or 2026-01-01..2026-03-31",
     },
     "report.help_from": {
         "sv": "periodens första dag (ÅÅÅÅ-MM-DD), med --to",
@@ -1469,8 +1512,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
-        "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
-        "en": "the förbund's name for the title page (remembered for the next report)",
+        "sv": "förbundets namn på titelsidan, bara för denna rapport (standard: registrets, se tracker forbund)",
+        "en": "the förbund's name for the title page, for this report only (default: the register's, see tracker forbund)",
     },
     "report.progress": {"sv": "Rapport", "en": "Report"},
     "report.done": {
@@ -1625,6 +1668,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "verify.internal": {
         "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
         "en": "INTERNAL: without small-count protection, not for the board",
+    },
+    "verify.preliminary": {
+        "sv": "PRELIMINÄR: perioden var inte slut när paketet skapades",
+        "en": "PRELIMINARY: the period had not ended when the bundle was made",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -1785,6 +1832,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "INTERNAL: small counts are not suppressed. Not for the board, not for publication.",
     },
     "tables.mark.internal_short": {"sv": "INTERNT", "en": "INTERNAL"},
+    "tables.mark.preliminary": {
+        "sv": "PRELIMINÄR: perioden slutar {last} och är inte slut; siffrorna kan ändras.",
+        "en": "PRELIMINARY: the period ends {last} and has not ended; the figures may change.",
+    },
+    "tables.mark.preliminary_short": {"sv": "PRELIMINÄR", "en": "PRELIMINARY"},
     # xlsx: charts
     "tables.chart.flow": {"sv": "Periodens flöde per kön", "en": "The period's flow by gender"},
     "tables.chart.destinations": {
@@ -1859,6 +1911,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.kind.half": {"sv": "Halvårsrapport", "en": "Half-year report"},
     "pdf.kind.year": {"sv": "Helårsrapport", "en": "Annual report"},
     "pdf.kind.quarter": {"sv": "Kvartalsrapport", "en": "Quarterly report"},
+    "pdf.kind.tertial": {"sv": "Tertialrapport", "en": "Four-month report"},
+    "pdf.banner.preliminary": {
+        "sv": "PRELIMINÄR – perioden slutar {last} och är inte slut; siffrorna kan ändras",
+        "en": "PRELIMINARY – the period ends {last} and has not ended; the figures may change",
+    },
     "pdf.kind.other": {"sv": "Rapport", "en": "Report"},
     "pdf.period": {"sv": "{label} ({first} – {last})", "en": "{label} ({first} – {last})"},
     "pdf.fact.insatser": {"sv": "Insatser", "en": "Interventions"},
@@ -2150,6 +2207,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.reports.period_last_half": {"sv": "Förra halvåret", "en": "Last half-year"},
     "tui.reports.period_this_year": {"sv": "Detta år", "en": "This year"},
     "tui.reports.period_last_year": {"sv": "Förra året", "en": "Last year"},
+    "tui.reports.period_this_tertial": {"sv": "Detta tertial", "en": "This tertial"},
+    "tui.reports.period_last_tertial": {"sv": "Förra tertialet", "en": "Last tertial"},
+    "tui.reports.period_this_quarter": {"sv": "Detta kvartal", "en": "This quarter"},
+    "tui.reports.period_last_quarter": {"sv": "Förra kvartalet", "en": "Last quarter"},
     "tui.reports.period_custom": {"sv": "Egna datum", "en": "Custom dates"},
     "tui.reports.from": {"sv": "Från", "en": "From"},
     "tui.reports.to": {"sv": "Till", "en": "To"},
@@ -2164,6 +2225,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.reports.json_always": {
         "sv": "report.json och det signerade manifestet ingår alltid.",
         "en": "report.json and the signed manifest are always included.",
+    },
+    "tui.reports.forbund": {
+        "sv": "Förbundets namn (titelsidan)",
+        "en": "The förbund's name (title page)",
+    },
+    "tui.reports.forbund_save": {"sv": "Spara namnet", "en": "Save the name"},
+    "tui.reports.forbund_saved": {
+        "sv": "Förbundets namn är sparat: {forbund}. Ändringen är loggad.",
+        "en": "The förbund's name is saved: {forbund}. The change is logged.",
+    },
+    "tui.reports.forbund_unset": {
+        "sv": "Inte satt (en samordnare sätter det här eller med tracker forbund set).",
+        "en": "Not set (a coordinator sets it here or with tracker forbund set).",
     },
     "tui.reports.suppression": {
         "sv": "Dölj små tal (under {threshold})",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import textwrap
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +41,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from tracker.domain.case import RuleError
+from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import SECONDARY_MARK, primary_mark
@@ -87,8 +88,6 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-
-_NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
 
 
 def _points(size: float) -> float:
@@ -206,14 +205,12 @@ def _period_text(period: Mapping[str, Any], lang: str) -> str:
 
 
 def report_kind(period_label: str, lang: str | None = None) -> str:
-    """Halvårsrapport / Helårsrapport / Kvartalsrapport, or Rapport for a custom range."""
-    match = _NAMED_PERIOD.fullmatch(period_label)
-    if match is None:
+    """Halvårsrapport / Helårsrapport / Tertialrapport / Kvartalsrapport, or Rapport for a
+    custom range."""
+    try:
+        kind = Period.parse(period_label).kind
+    except RuleError:
         kind = "other"
-    elif match.group(1) is None:
-        kind = "year"
-    else:
-        kind = "half" if match.group(1).startswith("H") else "quarter"
     return t(f"pdf.kind.{kind}", lang)
 
 
@@ -491,7 +488,7 @@ class _Pages:
         """Footers (now that the page count is known) and the DEMO/INTERNT marks."""
         total = len(self.figures)
         for number, figure in enumerate(self.figures, start=1):
-            self._marks(figure)
+            self._marks(figure, report)
             footer = t(
                 "pdf.footer",
                 self.lang,
@@ -513,12 +510,14 @@ class _Pages:
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
 
-    def _marks(self, figure: Figure) -> None:
+    def _marks(self, figure: Figure, report: Mapping[str, Any]) -> None:
         banners = []
         if self.info.demo:
             banners.append(t("pdf.banner.demo", self.lang))
         if self.info.internal:
             banners.append(t("pdf.banner.internal", self.lang))
+        if self.info.preliminary:
+            banners.append(t("pdf.banner.preliminary", self.lang, last=report["period"]["last"]))
         if not banners:
             return
         text = " · ".join(banners)
@@ -551,6 +550,8 @@ class _Pages:
             words.append(t("pdf.watermark.demo", self.lang))
         if self.info.internal:
             words.append(t("pdf.watermark.internal", self.lang))
+        if not words:  # a preliminary report alone: the banner says it, no watermark
+            return
         figure.text(
             0.5,
             0.45,

@@ -338,19 +338,24 @@ def _period_text(period: Mapping[str, Any]) -> str:
     return f"{period['label']} ({period['first']} – {period['last']})"
 
 
-def _warnings(info: ReportInfo, lang: str) -> list[str]:
-    """The DEMO / INTERNT statements every sheet carries."""
+def _warnings(report: Mapping[str, Any], info: ReportInfo, lang: str) -> list[str]:
+    """The DEMO / INTERNT / PRELIMINÄR statements every sheet carries."""
     found = []
     if info.demo:
         found.append(t("tables.mark.demo", lang))
     if info.internal:
         found.append(t("tables.mark.internal", lang))
+    if info.preliminary:
+        found.append(t("tables.mark.preliminary", lang, last=report["period"]["last"]))
     return found
 
 
-def _mark_sheet(sheet: Worksheet, row: int, info: ReportInfo, lang: str) -> None:
-    """DEMO / INTERNT in the sheet and in its printed header, so no page leaves without it."""
-    warnings = _warnings(info, lang)
+def _mark_sheet(
+    sheet: Worksheet, row: int, report: Mapping[str, Any], info: ReportInfo, lang: str
+) -> None:
+    """DEMO / INTERNT / PRELIMINÄR in the sheet and in its printed header, so no page leaves
+    without it."""
+    warnings = _warnings(report, info, lang)
     if not warnings:
         return
     cell = sheet.cell(row=row, column=1, value=" ".join(warnings))
@@ -360,6 +365,7 @@ def _mark_sheet(sheet: Worksheet, row: int, info: ReportInfo, lang: str) -> None
         for word, flag in (
             ("DEMO", info.demo),
             (t("tables.mark.internal_short", lang), info.internal),
+            (t("tables.mark.preliminary_short", lang), info.preliminary),
         )
         if flag
     )
@@ -412,7 +418,7 @@ def _table_sheet(
         insatser=", ".join(report.get("insatser", [])),
     )
     sheet.cell(row=_PERIOD_ROW, column=1, value=period)
-    _mark_sheet(sheet, _MARK_ROW, info, lang)
+    _mark_sheet(sheet, _MARK_ROW, report, info, lang)
 
     frame = table.frame
     header = [frame.index.name or "", *frame.columns]
@@ -524,7 +530,7 @@ def _about_sheet(
     lang: str,
 ) -> None:
     sheet.cell(row=1, column=1, value=t("tables.about.title", lang)).font = Font(bold=True, size=14)
-    _mark_sheet(sheet, 2, info, lang)
+    _mark_sheet(sheet, 2, report, info, lang)
     threshold = info.threshold
     as_of = report.get("as_of") or {}
     facts: list[tuple[str, str]] = [
