@@ -955,6 +955,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Exits by destination",
     },
     "stats.metric.exits_by_kind": {"sv": "Avslutade per avslutstyp", "en": "Exits by kind"},
+    "stats.metric.started_by_insats": {
+        "sv": "Uppföljning Finsam: nya under året per insats",
+        "en": "Uppföljning Finsam: new during the year per insats",
+    },
+    "stats.metric.enrolled_by_insats": {
+        "sv": "Uppföljning Finsam: aktiva under året per insats",
+        "en": "Uppföljning Finsam: active during the year per insats",
+    },
     "stats.metric.step_up_share": {
         "sv": "Andel avslut med stegförflyttning",
         "en": "Share of exits with a step up",
@@ -1803,6 +1811,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Huvudtalen för samma period ett år tidigare, beräknade på samma sätt.",
         "en": "The main figures of the same period one year earlier, computed the same way.",
     },
+    # --- reports: Uppföljning Finsam (year bundles) ---
+    "tables.finsam.title": {
+        "sv": "Uppföljning Finsam: deltagare per insats och kön under året",
+        "en": "Uppföljning Finsam: participants per insats and gender during the year",
+    },
+    "tables.finsam.index": {"sv": "Insats och deltagare", "en": "Insats and participants"},
+    "tables.finsam.definition": {
+        "sv": "Per insats och kalenderår: nya deltagare (startade under året) och aktiva deltagare (inskrivna någon gång under året), per kön, som deltagaransvarig för in dem i Försäkringskassans nationella uppföljning av finansiell samordning. Skyddade som rapportens andra antal.",
+        "en": "Per insats and calendar year: new participants (started during the year) and active participants (enrolled at some time during the year), by gender, as a deltagaransvarig enters them in Försäkringskassan's national follow-up of financial coordination. Protected like the report's other counts.",
+    },
+    "tables.finsam.new": {"sv": "{insats}: nya under året", "en": "{insats}: new during the year"},
+    "tables.finsam.active": {
+        "sv": "{insats}: aktiva under året",
+        "en": "{insats}: active during the year",
+    },
+    "tables.finsam.new_all": {
+        "sv": "Alla insatser: nya under året",
+        "en": "All insatser: new during the year",
+    },
+    "tables.finsam.active_all": {
+        "sv": "Alla insatser: aktiva under året",
+        "en": "All insatser: active during the year",
+    },
+    "tables.finsam.sheet": {"sv": "Uppföljning Finsam", "en": "Uppföljning Finsam"},
     "tables.flow.sheet": {"sv": "Flöde", "en": "Flow"},
     "tables.step_up.sheet": {"sv": "Stegförflyttning", "en": "Step up"},
     "tables.exits_by_destination.sheet": {"sv": "Sysselsättning vid avslut", "en": "Destinations"},

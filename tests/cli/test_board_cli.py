@@ -108,3 +108,21 @@ def test_tertials_future_and_running_periods(folder: Path) -> None:
     assert files["report"]["preliminary"] is True and files["manifest"]["preliminary"] is True
     verified = run_cli("verify", str(path), cwd=folder, env={"TRACKER_DB": "nowhere.db"})
     assert verified.code == 0 and "PRELIMINÄR" in verified.out
+
+
+def test_the_year_bundle_has_uppfoljning_finsam_and_recounts(folder: Path) -> None:
+    run = run_cli(
+        *("report", "--period", "2025", "--format", "csv,json", "--out", "ar"), cwd=folder, env=DEMO
+    )
+    assert run.code == 0, run.err
+    path, files = _bundle_files(folder, run.out)
+    report = files["report"]
+    assert report["finsam"]["year"] == 2025
+    assert set(report["breakdowns"]["started_by_insats"]) == set(report["insatser"])
+    with zipfile.ZipFile(path) as archive:
+        table = archive.read("csv/finsam.csv").decode("utf-8-sig")
+    assert f"{report['insatser'][0]}: nya under året" in table
+    assert "Alla insatser: aktiva under året" in table
+    recounted = run_cli("audit", "recount", str(path), cwd=folder, env=DEMO)
+    assert recounted.code == 0, recounted.err + recounted.out
+    assert "räknades om till samma värde" in recounted.out

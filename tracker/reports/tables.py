@@ -42,6 +42,7 @@ from tracker.i18n import get_language, t
 from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import SECONDARY_MARK
 from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS
+from tracker.stats.report import FINSAM_BREAKDOWNS
 
 KINDS = ("counts", "shares", "goals", "figures")
 
@@ -115,6 +116,9 @@ _LAYOUT: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
             ("share", "step_up_share"),
         ),
     ),
+    # Year bundles only: the figures a deltagaransvarig types into Försäkringskassan's
+    # national follow-up (Uppföljning Finsam), per insats.
+    ("finsam", "counts", (("finsam",),)),
 )
 # Breakdowns the engine does not list (yet) with the code list that labels their codes.
 _EXTRA_BREAKDOWN_LISTS = {"applications_by_referrer": "referrer"}
@@ -193,6 +197,12 @@ def _rows(
                     code = name[len(prefix) :]
                     labels.append(_code_label(lists, "exits_by_destination", code, lang))
                     cells.append([_share_cell(by_column[c]) for c in COLUMNS])
+        elif what == "finsam":
+            rows = _finsam_rows(part, lang)
+            if rows is None:  # not a calendar year's report
+                return None
+            labels += rows[0]
+            cells += rows[1]
         elif what == "figure":
             labels.append(t(f"stats.metric.{row[1]}", lang))
             exits = part["counts"]["exits"]
@@ -205,6 +215,24 @@ def _rows(
                     for c in COLUMNS
                 ]
             )
+    return labels, cells
+
+
+def _finsam_rows(part: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[Any]]] | None:
+    """Per insats, the new and the active participants; then the same for all of them."""
+    breakdowns = part.get("breakdowns", {})
+    if not all(name in breakdowns for name in FINSAM_BREAKDOWNS.values()):
+        return None
+    labels: list[str] = []
+    cells: list[list[Any]] = []
+    new, active = (breakdowns[FINSAM_BREAKDOWNS[kind]] for kind in ("new", "active"))
+    for insats in new:
+        for kind, table in (("new", new), ("active", active)):
+            labels.append(t(f"tables.finsam.{kind}", lang, insats=insats))
+            cells.append([table[insats][c] for c in COLUMNS])
+    for kind, metric in (("new", "started"), ("active", "enrolled")):
+        labels.append(t(f"tables.finsam.{kind}_all", lang))
+        cells.append([part["counts"][metric][c] for c in COLUMNS])
     return labels, cells
 
 

@@ -64,6 +64,42 @@ def _met(share: dict[str, Any], target: float) -> bool | None:
     return Fraction(share["num"], share["den"]) >= Fraction(str(target))
 
 
+# Uppföljning Finsam (Försäkringskassan's national follow-up of financial coordination): per
+# insats and calendar year, the participants new in the year and those active during it, split
+# by gender. They are breakdowns of the report's own counts (each case has one insats), so the
+# protection of a board bundle treats them like every other breakdown: their cells add up, per
+# column, to ``started`` and ``enrolled``.
+FINSAM_BREAKDOWNS: dict[str, str] = {
+    "new": "started_by_insats",  # started in the year
+    "active": "enrolled_by_insats",  # enrolled at some time during the year
+}
+_FINSAM_COUNTS = {"started_by_insats": "started", "enrolled_by_insats": "enrolled"}
+
+
+def is_calendar_year(period: Period) -> bool:
+    """True for ``2026`` and for ``2026-01-01..2026-12-31``: the Finsam follow-up's unit."""
+    return (
+        period.first.year == period.last.year
+        and (period.first.month, period.first.day) == (1, 1)
+        and (period.last.month, period.last.day) == (12, 31)
+    )
+
+
+def finsam_breakdowns(
+    facts: StatsFacts, period: Period, insats_ids: Sequence[int]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """``started_by_insats`` and ``enrolled_by_insats``: each insats's counts, computed by the
+    same engine over that insats alone."""
+    per_insats = {
+        facts.insatser[insats_id]: compute(facts, period, [insats_id])["counts"]
+        for insats_id in insats_ids
+    }
+    return {
+        breakdown: {name: dict(counts[metric]) for name, counts in per_insats.items()}
+        for breakdown, metric in _FINSAM_COUNTS.items()
+    }
+
+
 def report_from_facts(
     facts: StatsFacts, period: Period, insatser: Sequence[str] | None = None
 ) -> dict[str, Any]:
@@ -91,6 +127,10 @@ def report_from_facts(
                 "comparison_met": _met(earlier_share, target),
             }
         )
+    finsam: dict[str, Any] = {}
+    if is_calendar_year(period):
+        current["breakdowns"].update(finsam_breakdowns(facts, period, insats_ids))
+        finsam = {"finsam": {"year": period.first.year, "breakdowns": dict(FINSAM_BREAKDOWNS)}}
     return {
         "schema": SCHEMA,
         "internal": True,
@@ -102,6 +142,7 @@ def report_from_facts(
         **current,
         "goals": goals,
         "comparison": earlier,
+        **finsam,
     }
 
 
