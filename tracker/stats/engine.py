@@ -42,6 +42,13 @@ BREAKDOWNS: dict[str, tuple[str, str, str]] = {
     "exits_by_destination": ("exit_destination", "destination", "exits"),
     "exits_by_kind": ("exit_kind", "exit_kind", "exits"),
 }
+# Breakdowns by the report's insatser (Uppföljning Finsam, calendar years only):
+# breakdown id -> the count it breaks down. Each case has one insats, so per column the
+# insatser's cells add up to the count, like every other breakdown.
+INSATS_BREAKDOWNS: dict[str, str] = {
+    "started_by_insats": "started",
+    "enrolled_by_insats": "enrolled",
+}
 # share id -> (numerator count, denominator count)
 SHARES: dict[str, tuple[str, str]] = {
     "step_up_share": ("step_up", "exits_measurable"),
@@ -84,9 +91,13 @@ def _median(values: pd.Series) -> int | float | None:
     return int(median) if median.is_integer() else median
 
 
-def compute(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> dict[str, Any]:
+def compute(
+    facts: StatsFacts, period: Period, insats_ids: Sequence[int], *, by_insats: bool = False
+) -> dict[str, Any]:
     """Counts, breakdowns, shares and figures of metrics.md for ``period`` over the cases of
-    ``insats_ids``: ``{"counts": …, "breakdowns": …, "shares": …, "figures": …}``."""
+    ``insats_ids``: ``{"counts": …, "breakdowns": …, "shares": …, "figures": …}``.
+
+    ``by_insats``: also the INSATS_BREAKDOWNS, one code per insats (its name)."""
     cases = facts.cases[facts.cases["insats"].isin(list(insats_ids))]
     first, last = pd.Timestamp(period.first), pd.Timestamp(period.last)
     gender_index = (
@@ -144,6 +155,15 @@ def compute(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> dic
         breakdowns[breakdown] = {
             code: cell_counts(gender_index, masks[parent] & (values == code)) for code in codes
         }
+    if by_insats:
+        insats = cases["insats"].to_numpy()
+        for breakdown, parent in INSATS_BREAKDOWNS.items():
+            breakdowns[breakdown] = {
+                facts.insatser[insats_id]: cell_counts(
+                    gender_index, masks[parent] & (insats == insats_id)
+                )
+                for insats_id in insats_ids
+            }
 
     shares: dict[str, dict[str, dict[str, Any]]] = {}
     for share, (num, den) in SHARES.items():

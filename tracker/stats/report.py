@@ -19,7 +19,7 @@ from typing import Any
 from tracker.domain.goals import DEFAULT_GOALS, GOAL_METRICS
 from tracker.domain.periods import Period
 from tracker.services.session import Session
-from tracker.stats.engine import compute
+from tracker.stats.engine import INSATS_BREAKDOWNS, compute
 from tracker.stats.facts import StatsFacts, read_facts
 
 SCHEMA = "tracker.report/1"
@@ -66,14 +66,13 @@ def _met(share: dict[str, Any], target: float) -> bool | None:
 
 # Uppföljning Finsam (Försäkringskassan's national follow-up of financial coordination): per
 # insats and calendar year, the participants new in the year and those active during it, split
-# by gender. They are breakdowns of the report's own counts (each case has one insats), so the
-# protection of a board bundle treats them like every other breakdown: their cells add up, per
-# column, to ``started`` and ``enrolled``.
+# by gender: the engine's breakdowns of ``started`` and ``enrolled`` by insats. Being breakdowns
+# of the report's own counts, they are protected in a board bundle like every other breakdown.
 FINSAM_BREAKDOWNS: dict[str, str] = {
     "new": "started_by_insats",  # started in the year
     "active": "enrolled_by_insats",  # enrolled at some time during the year
 }
-_FINSAM_COUNTS = {"started_by_insats": "started", "enrolled_by_insats": "enrolled"}
+assert set(FINSAM_BREAKDOWNS.values()) == set(INSATS_BREAKDOWNS)
 
 
 def is_calendar_year(period: Period) -> bool:
@@ -85,28 +84,14 @@ def is_calendar_year(period: Period) -> bool:
     )
 
 
-def finsam_breakdowns(
-    facts: StatsFacts, period: Period, insats_ids: Sequence[int]
-) -> dict[str, dict[str, dict[str, int]]]:
-    """``started_by_insats`` and ``enrolled_by_insats``: each insats's counts, computed by the
-    same engine over that insats alone."""
-    per_insats = {
-        facts.insatser[insats_id]: compute(facts, period, [insats_id])["counts"]
-        for insats_id in insats_ids
-    }
-    return {
-        breakdown: {name: dict(counts[metric]) for name, counts in per_insats.items()}
-        for breakdown, metric in _FINSAM_COUNTS.items()
-    }
-
-
 def report_from_facts(
     facts: StatsFacts, period: Period, insatser: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """report.json's content for ``period`` and the named insatser (default: all)."""
     insats_ids = facts.insats_ids(list(insatser) if insatser is not None else None)
     comparison_period = period.comparison()
-    current = compute(facts, period, insats_ids)
+    year = is_calendar_year(period)
+    current = compute(facts, period, insats_ids, by_insats=year)
     earlier = compute(facts, comparison_period, insats_ids)
     goals = []
     for metric, (target, source) in goal_targets(facts, insats_ids).items():
@@ -128,8 +113,7 @@ def report_from_facts(
             }
         )
     finsam: dict[str, Any] = {}
-    if is_calendar_year(period):
-        current["breakdowns"].update(finsam_breakdowns(facts, period, insats_ids))
+    if year:
         finsam = {"finsam": {"year": period.first.year, "breakdowns": dict(FINSAM_BREAKDOWNS)}}
     return {
         "schema": SCHEMA,
