@@ -2263,6 +2263,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The förbund's name (title page)",
     },
     "tui.reports.forbund_save": {"sv": "Spara namnet", "en": "Save the name"},
+    "tui.reports.forbund_placeholder": {"sv": "inte satt", "en": "not set"},
     "tui.reports.forbund_saved": {
         "sv": "Förbundets namn är sparat: {forbund}. Ändringen är loggad.",
         "en": "The förbund's name is saved: {forbund}. The change is logged.",

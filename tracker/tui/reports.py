@@ -336,7 +336,12 @@ class ReportsScreen(WritingScreen):
                 yield Label(self.tr("tui.reports.forbund"), classes="field-label")
                 if self.may_set_forbund:
                     with Horizontal(id="forbund-row"):
-                        yield Input(self.forbund or "", id="forbund", compact=True)
+                        yield Input(
+                            self.forbund or "",
+                            placeholder=self.tr("tui.reports.forbund_placeholder"),
+                            id="forbund",
+                            compact=True,
+                        )
                         yield Button(
                             self.tr("tui.reports.forbund_save"), id="save-forbund", compact=True
                         )
