@@ -16,20 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
 from tracker import __version__
-from tracker.domain.case import CASE_KINDS, RuleError, kind_label
-from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
-from tracker.services import audit, registers
-from tracker.services.session import ServiceError, Session
-from tracker.store import keyfile
-from tracker.store.database import NotATrackerDatabase
-from tracker.store.engine import WrongDataKey
 
+# Start-up rule (docs/architecture.md, "The command line"): at module level this file imports
+# only the standard library and tracker.i18n, so `tracker --help` and a usage error cost no
+# more than Python and argparse. Every command handler imports what it needs (services, store,
+# domain, pandas, ...) inside its own body; tests/cli/test_startup.py keeps it that way.
 if TYPE_CHECKING:
+    from tracker.domain.periods import Period
     from tracker.reports.recount import RecountResult
+    from tracker.services.session import Session
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -38,7 +35,6 @@ EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
 
 DEFAULT_DB = Path("db") / "tracker.db"
-KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
 
 
@@ -83,6 +79,8 @@ def _login_passphrase() -> str:
 
 
 def _new_passphrase() -> str:
+    from tracker.services import registers
+
     if _interactive():
         first = getpass.getpass(t("cli.prompt_new_passphrase"))
         registers.check_new_passphrase(first)
@@ -113,6 +111,8 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
 def _login(args: argparse.Namespace) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
     passphrase for commands that must re-derive the key to change the key file."""
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -133,12 +133,13 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path) -> int:
-    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+def _run_tui(path: Path, *, demo: bool = False) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
+    ``demo`` marks the login screen DEMO before anyone has logged in."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language()).run()
+    TrackerApp(path, lang=get_language(), demo=demo).run()
     return EXIT_OK
 
 
@@ -147,6 +148,9 @@ def cmd_none(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+    from tracker.store import keyfile
+
     path = _db_path(args)
     if path.exists() or keyfile.keyfile_path(path).exists():
         raise CliError("service.register_exists", path=str(path))
@@ -178,11 +182,17 @@ def _progress_printer(label: str) -> Callable[[int, int], None] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tracker.services import demo  # generator code is only loaded when asked for
+    from tracker.services import demo, registers  # loaded only when asked for
+    from tracker.store import keyfile
 
     path = _db_path(args, DEFAULT_DEMO_DB)
     if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("cli.demo_exists", path=str(path))
+        # Never overwritten; but "--open" opens an existing demo, as the guide promises.
+        if not args.open:
+            raise CliError("cli.demo_exists", path=str(path))
+        if not (path.exists() and registers.opens_as_demo(path)):
+            raise CliError("cli.demo_not_demo", path=str(path))
+        return _run_tui(path, demo=True)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -202,11 +212,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path)
+        return _run_tui(path, demo=True)
     return EXIT_OK
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         users = registers.list_users(session)
@@ -219,6 +231,8 @@ def cmd_key_list(args: argparse.Namespace) -> int:
 
 
 def cmd_key_add(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         session.require_role(registers.ROLE_COORDINATOR)
@@ -235,6 +249,8 @@ def cmd_key_add(args: argparse.Namespace) -> int:
 
 
 def cmd_key_remove(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         registers.remove_user(session, passphrase=passphrase, user=args.user)
@@ -243,6 +259,8 @@ def cmd_key_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_key_passwd(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         new_passphrase = _new_passphrase()
@@ -253,6 +271,8 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_key_public(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         public = registers.public_key(session)
@@ -262,6 +282,8 @@ def cmd_key_public(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -274,6 +296,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from tracker.services import audit, registers
+
     session, _ = _login(args)
     with session:
         report = audit.verify(session)
@@ -316,7 +340,8 @@ IMPORT_PROBLEMS_SHOWN = 200
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tracker.services import importer  # pandas is only loaded when asked for
+    from tracker.domain.case import CASE_KINDS, kind_label
+    from tracker.services import importer, registers  # pandas is only loaded when asked for
 
     path = Path(args.file)
     if not path.is_file():
@@ -347,7 +372,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     _out(t("import.summary_cases", count=summary.cases_created))
     if summary.events_by_kind:
         _out(t("import.summary_kinds"))
-        for kind, count in sorted(summary.events_by_kind.items(), key=lambda i: KIND_ORDER[i[0]]):
+        by_kind = sorted(summary.events_by_kind.items(), key=lambda i: CASE_KINDS.index(i[0]))
+        for kind, count in by_kind:
             _out(t("import.summary_line", name=kind_label(kind), count=count))
         _out(t("import.summary_insatser"))
         for name, count in sorted(summary.events_by_insats.items()):
@@ -363,6 +389,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _stats_period(args: argparse.Namespace) -> Period:
+    from tracker.domain.periods import Period
+
     explicit = args.from_date is not None or args.to_date is not None
     if args.period and explicit:
         raise CliError("stats.period_twice", EXIT_USAGE)
@@ -501,6 +529,7 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from tracker.services import registers
     from tracker.services.codelists import current_lists
     from tracker.stats.report import build_report
 
@@ -620,7 +649,11 @@ def _recount_lines(result: RecountResult) -> list[str]:
         ),
         t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
         t("recount.chain_ok", seq=head.seq, hash=head.hash),
-        t("recount.suppressed", threshold=result.threshold)
+        t(
+            "recount.suppressed",
+            threshold=result.threshold,
+            method=t(f"recount.method.{result.method}"),
+        )
         if result.threshold is not None
         else t("recount.unsuppressed"),
         "",
@@ -691,6 +724,7 @@ def _recount_lines(result: RecountResult) -> list[str]:
 
 def cmd_audit_recount(args: argparse.Namespace) -> int:
     from tracker.reports.recount import recount  # pandas is only loaded when asked for
+    from tracker.services import registers
 
     path = Path(args.bundle)
     if not path.is_file():
@@ -743,6 +777,7 @@ def _pinned_key(text: str) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
     from tracker.reports.info import FORMATS
+    from tracker.services import registers
 
     period = _stats_period(args)
     session, _ = _login(args)
@@ -843,6 +878,8 @@ def cmd_forbund_set(args: argparse.Namespace) -> int:
 
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
+    from tracker.store import keyfile
+
     for role in keyfile.ROLES:
         if text.strip().lower() in {role, t(f"role.{role}", "sv"), t(f"role.{role}", "en")}:
             return role
@@ -859,8 +896,21 @@ def _positive_count(text: str) -> int:
     return value
 
 
+class _LiteralHelpFormatter(argparse.HelpFormatter):
+    """Help texts printed as written: argparse would %-format them, and a catalog text such as
+    "80 %" is not a format (it raised "ValueError: incomplete format"). No help uses %(…)s."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return self._get_help_string(action) or ""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as one line in the chosen language, exit code 2."""
+    """argparse with usage errors as one line in the chosen language, exit code 2, and help
+    texts taken literally (every command and subcommand, also those added later)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _LiteralHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -1044,6 +1094,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:
         if args.debug:
             raise
@@ -1052,8 +1104,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(t("cli.interrupted"), 130)
 
 
+def _reader_gone() -> int:
+    """The reader of our output left (``tracker stats | head``): stop quietly, as Unix tools
+    do. Further output goes nowhere, so Python's flush at exit cannot complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_ERROR
+
+
 def _report(error: Exception) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
+    # Imported here, not at start-up: only a failed command pays for them.
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from tracker.domain.case import RuleError
+    from tracker.services.session import ServiceError
+    from tracker.store import keyfile
+    from tracker.store.database import NotATrackerDatabase
+    from tracker.store.engine import WrongDataKey
+
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
     if isinstance(error, RuleError):

@@ -34,8 +34,11 @@ from tracker.domain.goals import GOALS_SET
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
 from tracker.reports.bundle import VerifyResult, read_bundle, verify_bundle
+from tracker.reports.cellkey import METHOD as CELL_KEY
+from tracker.reports.cellkey import protect_report, report_cell_keys
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
+from tracker.services import reports as report_service
 from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
@@ -135,6 +138,7 @@ class RecountResult:
     period: Period | None = None
     insatser: list[str] = field(default_factory=list)
     threshold: int | None = None  # None: an unsuppressed bundle
+    method: str | None = None  # "cell-key", or "threshold" (bundles made before it)
     head: Head | None = None  # the bundle's audit head
     signer_fingerprint: str | None = None
     cells_compared: int = 0  # how many cells the bundle's report holds
@@ -206,6 +210,8 @@ def recount_report(
         head,
         threshold,
     )
+    if threshold is not None:
+        result.method = protection_method(report)
 
     with session.read() as connection:
         result.problems.extend(chain_problems(connection, head))
@@ -218,7 +224,7 @@ def recount_report(
     except ServiceError as error:  # an insats the register did not have at the head
         result.problems.append(error.message())
         return result
-    published = suppress_report(recounted, threshold) if threshold is not None else recounted
+    published = _protected(session, report, then, recounted)
     names = cell_names(then, period)
     result.differences = compare_reports(report, published, names)
     result.cells_compared = len(report_cells(report))
@@ -233,6 +239,29 @@ def recount_report(
             total, touching = later_events(connection, head.seq, period, insatser, then, now)
         result.later_events_total, result.later_events = total, touching
     return result
+
+
+def _protected(
+    session: Session,
+    report: Mapping[str, Any],
+    facts: StatsFacts,
+    recounted: dict[str, Any],
+) -> dict[str, Any]:
+    """The recount protected the way the bundle says it was: the cell-key method with the
+    register's secret, or (bundles made before it) threshold suppression; or not at all."""
+    period, insatser, _head, threshold = report_inputs(report)
+    if threshold is None:
+        return recounted
+    if protection_method(report) != CELL_KEY:
+        return suppress_report(recounted, threshold)
+    keys = report_cell_keys(facts, period, insatser, report_service.cell_key_secret(session))
+    return protect_report(recounted, keys, threshold)
+
+
+def protection_method(report: Mapping[str, Any]) -> str:
+    """How a board report was protected: its own statement; none means threshold suppression
+    (every bundle before the cell-key method)."""
+    return str(report["suppression"].get("method", "threshold"))
 
 
 def report_inputs(report: Mapping[str, Any]) -> tuple[Period, list[str], Head, int | None]:

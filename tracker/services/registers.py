@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -88,7 +89,7 @@ def create_register(
     """
     if not demo:
         check_new_passphrase(passphrase)
-    keyfile.validate_user_name(user)  # before anything is created
+    user = keyfile.validate_user_name(user)  # before anything is created
     violation = check_free_text(user, "user")
     if violation:
         raise RuleError([violation])
@@ -157,6 +158,8 @@ def open_session(
     """Log in: unlock the user's key slot and open the register."""
     if not db_path.exists():
         raise ServiceError("service.no_register", path=str(db_path))
+    # The name as stored (NFC); a name that could never be valid simply finds no slot.
+    user = unicodedata.normalize("NFC", user)
     unlocked = keyfile.unlock(keyfile_path(db_path), user, passphrase)
     role = unlocked.role or ""
     return Session(_open(db_path, unlocked), Actor(user, role), db_path, today)
@@ -164,6 +167,18 @@ def open_session(
 
 def is_demo(session: Session) -> bool:
     return session.register.meta("demo") == "1"
+
+
+def opens_as_demo(db_path: Path) -> bool:
+    """True if the register at ``db_path`` is a demo: it opens with the demo login and says so.
+
+    The demo's passphrase is public, so trying it reveals nothing; any other register refuses.
+    """
+    try:
+        with open_session(db_path, user="demo", passphrase=DEMO_PASSPHRASE) as session:
+            return is_demo(session)
+    except keyfile.WrongCredentials:
+        return False
 
 
 @dataclass(frozen=True)
@@ -190,7 +205,7 @@ def add_user(
     session.require_role(ROLE_COORDINATOR)
     if role not in keyfile.ROLES:
         raise ServiceError("service.unknown_role", role=role)
-    keyfile.validate_user_name(user)
+    user = keyfile.validate_user_name(user)
     check_new_passphrase(new_passphrase)
     violation = check_free_text(user, "user")
     if violation:
@@ -206,6 +221,7 @@ def add_user(
 
 def remove_user(session: Session, *, passphrase: str, user: str) -> None:
     session.require_role(ROLE_COORDINATOR)
+    user = unicodedata.normalize("NFC", user)
     unlocked = _unlocked_for(session, passphrase)
     try:
         with session.transaction() as tx:

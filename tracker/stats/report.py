@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import pandas as pd
+
 from tracker.domain.goals import DEFAULT_GOALS, GOAL_METRICS
 from tracker.domain.periods import Period
 from tracker.services.session import Session
-from tracker.stats.engine import INSATS_BREAKDOWNS, compute
+from tracker.stats.engine import INSATS_BREAKDOWNS, compute, key_sums
 from tracker.stats.facts import StatsFacts, read_facts
 
 SCHEMA = "tracker.report/1"
@@ -127,6 +129,24 @@ def report_from_facts(
         "goals": goals,
         "comparison": earlier,
         **finsam,
+    }
+
+
+def report_key_sums(
+    facts: StatsFacts,
+    period: Period,
+    record_keys: pd.Series,
+    modulus: int,
+    insatser: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The cell keys of ``report_from_facts``'s counts and breakdowns, for the period and its
+    comparison period (``{"counts", "breakdowns", "comparison": {…}}``): each cell's sum of
+    its participants' record keys modulo ``modulus`` (tracker.reports.cellkey)."""
+    insats_ids = facts.insats_ids(list(insatser) if insatser is not None else None)
+    year = is_calendar_year(period)
+    return {
+        **key_sums(facts, period, insats_ids, record_keys, modulus, by_insats=year),
+        "comparison": key_sums(facts, period.comparison(), insats_ids, record_keys, modulus),
     }
 
 
