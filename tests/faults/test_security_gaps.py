@@ -40,15 +40,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRegister]:
 
 
 def test_formula_names_stay_text_in_the_board_xlsx(demo: DemoRegister, tmp_path: Path) -> None:
+    """A förbund name starting like a formula is refused; an insats name is written as text."""
     with demo.login() as session:
-        registers.add_insatser(session, ["=1+1"])
+        with pytest.raises(ServiceError) as refused:
+            export_bundle(
+                session, Period.parse(PERIOD), formats=["json"], out_dir=tmp_path, forbund=FORMULA
+            )
+        assert refused.value.key == "report.forbund_formula"
+        registers.add_insatser(session, [FORMULA])
         path = export_bundle(
-            session,
-            Period.parse(PERIOD),
-            None,
-            formats=["xlsx"],
-            out_dir=tmp_path,
-            forbund=FORMULA,
+            session, Period.parse(PERIOD), [FORMULA], formats=["xlsx"], out_dir=tmp_path
         )
     data = zipfile.ZipFile(path).read("report.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(data))

@@ -180,8 +180,14 @@ class Register:
                 # Writes are allowed again only on this connection, and only reach the copy.
                 raw.execute("PRAGMA query_only = OFF")
                 raw.execute("ATTACH DATABASE ':memory:' AS scratch KEY ''")
-                raw.execute("SELECT sqlcipher_export('scratch')")
-                yield connection.execution_options(schema_translate_map={None: "scratch"})
+                try:
+                    raw.execute("SELECT sqlcipher_export('scratch')")
+                    yield connection.execution_options(schema_translate_map={None: "scratch"})
+                finally:
+                    # The connection goes back to the pool: as read-only as it came.
+                    connection.rollback()
+                    raw.execute("DETACH DATABASE scratch")
+                    raw.execute("PRAGMA query_only = ON")
             return
         with self.engine.connect() as connection:
             connection = connection.execution_options(tracker_write=True)

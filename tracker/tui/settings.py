@@ -31,6 +31,7 @@ class Settings:
     last_user: str = ""
     idle_minutes: float = DEFAULT_IDLE_MINUTES
     theme: str = ""  # a Textual theme name chosen in the command palette; empty: the default
+    demo: bool = False  # the register was a demo at the last login: the login screen says DEMO
 
 
 def settings_path_for(db_path: Path) -> Path:
@@ -53,6 +54,8 @@ def load_settings(path: Path) -> Settings:
         value = content.get(name)
         if isinstance(value, str) and len(value) <= MAX_TEXT_LENGTH and value.isprintable():
             setattr(settings, name, value)
+    if isinstance(content.get("demo"), bool):
+        settings.demo = content["demo"]
     minutes = content.get("idle_minutes")
     if (
         isinstance(minutes, int | float)
