@@ -17,6 +17,7 @@ from pathlib import Path
 from tracker.i18n import t
 
 # SQLite's primary result codes (sqlite3.h) and the extended ones we tell apart.
+_SQLITE_ERROR = 1
 _SQLITE_PERM = 3
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
@@ -98,9 +99,10 @@ class WalDamaged(RegisterDamaged):
 
 def _sqlite_code(error: BaseException) -> int | None:
     code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(code, int):
+    if isinstance(code, int) and code != _SQLITE_ERROR:
         return code
-    # Errors raised without a code (older drivers): the message is SQLite's standard text.
+    # Errors raised without a code (older drivers), or passed on as a generic SQLITE_ERROR (by
+    # SQL functions such as sqlcipher_export): the message is SQLite's standard text.
     text = str(error).lower()
     for fragment, value in (
         ("database is locked", _SQLITE_BUSY),
