@@ -398,6 +398,7 @@ def test_the_comparison_period_is_the_same_period_a_year_earlier(session: Sessio
     assert goal == {
         "metric": "step_up_share",
         "target": 0.8,
+        "source": "default",  # nobody set it
         "value": 0.0,
         "num": 0,
         "den": 1,

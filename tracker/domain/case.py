@@ -115,7 +115,7 @@ _PAYLOAD_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import holds one per file row
 class CaseEvent:
     """One effective event of a case. ``seq`` is the original event's sequence number."""
 

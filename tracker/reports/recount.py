@@ -49,7 +49,16 @@ from tracker.store.schema import events
 # Register-wide events that change what a report says: goal targets and code lists.
 REPORT_WIDE_KINDS = (GOALS_SET, CODE_LIST_SET)
 # Which goal fields a difference names, in the order a reader takes them in.
-GOAL_FIELDS = ("target", "value", "num", "den", "met", "comparison_value", "comparison_met")
+GOAL_FIELDS = (
+    "target",
+    "source",
+    "value",
+    "num",
+    "den",
+    "met",
+    "comparison_value",
+    "comparison_met",
+)
 PERCENT_FIELDS = ("target", "value", "comparison_value")
 VERDICT_FIELDS = ("met", "comparison_met")
 
@@ -446,6 +455,8 @@ def format_value(cell: Cell, value: Any) -> str:
         return t("stats.goal_met") if value else t("stats.goal_not_met")
     if in_goals and field_name in PERCENT_FIELDS:
         return _percent(value)
+    if in_goals and field_name == "source" and f"tables.goal_source.{value}" in CATALOG:
+        return t(f"tables.goal_source.{value}")
     if isinstance(value, Mapping) and {"num", "den", "value"} <= set(value):
         return f"{_percent(value['value'])} ({value['num']}/{value['den']})"
     if isinstance(value, bool):

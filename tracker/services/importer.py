@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
+import operator
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -242,30 +244,35 @@ def read_table(path: Path) -> Table:
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
             raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+        frames: Iterable[pd.DataFrame] = [frame]
     elif suffix in (".csv", ".txt"):
-        frame = _read_csv(path)
+        frames = _read_csv(path)
     else:
         raise ServiceError("import.unsupported_format", path=str(path))
-    if frame.empty:
-        raise ServiceError("import.empty_file", path=str(path))
     # Column by column into one tuple per row: a file's cells repeat (the same code, date,
     # insats on many rows), so each distinct text is one string object shared by its cells.
-    columns = [_texts(frame[position].tolist()) for position in frame.columns]
-    del frame
+    # A CSV arrives in chunks, each dropped once its texts are taken.
+    columns: list[list[str]] = []
+    known: list[dict[Any, str]] = []
+    for chunk in frames:
+        if not columns:
+            columns = [[] for _ in chunk.columns]
+            known = [{} for _ in chunk.columns]
+        for position, name in enumerate(chunk.columns):
+            _texts(chunk[name].tolist(), known[position], columns[position])
+    if not columns or not columns[0]:
+        raise ServiceError("import.empty_file", path=str(path))
     rows = list(zip(*columns, strict=True))
-    del columns
+    del columns, known
     return Table(list(rows[0]), rows[1:])
 
 
-def _texts(cells: list[Any]) -> list[str]:
-    known: dict[Any, str] = {}
-    texts: list[str] = []
+def _texts(cells: list[Any], known: dict[Any, str], texts: list[str]) -> None:
     for cell in cells:
         text = known.get(cell)
         if text is None:
             text = known[cell] = _text(cell)
         texts.append(text)
-    return texts
 
 
 def _text(cell: Any) -> str:
@@ -273,7 +280,12 @@ def _text(cell: Any) -> str:
     return unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+# Rows per chunk of a CSV: pandas' frame of a chunk holds every cell as its own string, so a
+# whole 250,000-row file read at once would cost more memory than the rest of the import.
+_CSV_CHUNK_ROWS = 20_000
+
+
+def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -286,8 +298,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return _csv_chunks(path, delimiter)
+
+
+def _csv_chunks(path: Path, delimiter: str) -> Iterator[pd.DataFrame]:
     try:
-        return pd.read_csv(
+        with pd.read_csv(
             path,
             encoding="utf-8-sig",
             sep=delimiter,
@@ -295,7 +311,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-        )
+            chunksize=_CSV_CHUNK_ROWS,
+        ) as reader:
+            yield from reader
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         row = match.group(1) if match else "?"
@@ -332,6 +350,12 @@ class _Lookup:
         return self.by_text.get(_fold(text), text)
 
 
+@functools.lru_cache(maxsize=8192)  # a file repeats its dates: one object for each
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=8192)  # a file repeats its kinds, genders and codes row after row
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
@@ -461,7 +485,8 @@ class _Parser:
         return cells[position] if position is not None and position < len(cells) else ""
 
     def _row(self, number: int, cells: Sequence[str]) -> _Row | None:
-        value = {column: self.cell(cells, column) for column in self.index}
+        # Every row is as long as the header (read_table), so each column's cell is there.
+        value = dict(zip(self.index, map(cells.__getitem__, self.index.values()), strict=True))
 
         def problem(column: str, key: str, **params: object) -> None:
             self.add(number, self.header_of(column), value.get(column), Violation(key, params))
@@ -487,7 +512,7 @@ class _Parser:
         if value["date"]:
             match = _DATE.fullmatch(value["date"])
             try:
-                on = date.fromisoformat(match.group(1)) if match else None
+                on = _date(match.group(1)) if match else None
             except ValueError:
                 on = None
             if on is None:
@@ -809,9 +834,12 @@ _FACT_FIELDS = tuple(
 )
 
 
+_fact_values = operator.attrgetter(*_FACT_FIELDS)
+
+
 def _facts(event: CaseEvent) -> tuple[Any, ...]:
     """What makes two events the same: everything but the seq."""
-    return tuple(getattr(event, name) for name in _FACT_FIELDS)
+    return _fact_values(event)  # type: ignore[no-any-return]
 
 
 def _row_order(row: _Row) -> tuple[date, int, int]:

@@ -57,6 +57,20 @@ BREAKDOWNS: dict[str, tuple[str, str, str]] = {
 }
 # The code of a missing follow-up about which nothing was registered (not in any code list).
 NOT_RECORDED = "ej_registrerad"
+# Breakdowns by the report's insatser (Uppföljning Finsam, calendar years only):
+# breakdown id -> the count it breaks down. Each case has one insats, so per column the
+# insatser's cells add up to the count, like every other breakdown.
+INSATS_BREAKDOWNS: dict[str, str] = {
+    "started_by_insats": "started",
+    "enrolled_by_insats": "enrolled",
+}
+
+
+def breakdown_base(breakdown: str) -> str:
+    """The count a breakdown (of BREAKDOWNS or INSATS_BREAKDOWNS) breaks down."""
+    return BREAKDOWNS[breakdown][2] if breakdown in BREAKDOWNS else INSATS_BREAKDOWNS[breakdown]
+
+
 # share id -> (numerator count, denominator count)
 SHARES: dict[str, tuple[str, str]] = {
     "step_up_share": ("step_up", "exits_measurable"),
@@ -110,7 +124,9 @@ class _Selection:
     breakdowns: dict[str, dict[str, np.ndarray]]
 
 
-def _select(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> _Selection:
+def _select(
+    facts: StatsFacts, period: Period, insats_ids: Sequence[int], by_insats: bool = False
+) -> _Selection:
     cases = facts.cases[facts.cases["insats"].isin(list(insats_ids))]
     first, last = pd.Timestamp(period.first), pd.Timestamp(period.last)
     gender_index = (
@@ -175,6 +191,13 @@ def _select(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> _Se
         if column in derived and NOT_RECORDED not in codes:
             codes.append(NOT_RECORDED)  # always shown, like a listed code
         breakdowns[breakdown] = {code: masks[parent] & (values == code) for code in codes}
+    if by_insats:
+        insats = cases["insats"].to_numpy()
+        for breakdown, parent in INSATS_BREAKDOWNS.items():
+            breakdowns[breakdown] = {
+                facts.insatser[insats_id]: masks[parent] & (insats == insats_id)
+                for insats_id in insats_ids
+            }
     return _Selection(cases, gender_index, masks, breakdowns)
 
 
@@ -184,11 +207,14 @@ def key_sums(
     insats_ids: Sequence[int],
     record_keys: pd.Series,
     modulus: int,
+    *,
+    by_insats: bool = False,
 ) -> dict[str, Any]:
     """Per count and breakdown cell, the sum of its cases' record keys modulo ``modulus``
     (``record_keys``: one whole number below ``modulus`` per participant code): the cell keys
-    of the cell-key method (tracker.reports.cellkey), cell for cell like ``compute``'s counts."""
-    chosen = _select(facts, period, insats_ids)
+    of the cell-key method (tracker.reports.cellkey), cell for cell like ``compute``'s counts
+    (``by_insats`` as there)."""
+    chosen = _select(facts, period, insats_ids, by_insats)
     weights = record_keys.reindex(chosen.cases.index).to_numpy(dtype=np.float64)
     # Exact in float64 while the sum stays below 2**53: 2**32 per key, up to 2**21 cases.
     return {
@@ -215,10 +241,14 @@ def _key_cells(
     return cells
 
 
-def compute(facts: StatsFacts, period: Period, insats_ids: Sequence[int]) -> dict[str, Any]:
+def compute(
+    facts: StatsFacts, period: Period, insats_ids: Sequence[int], *, by_insats: bool = False
+) -> dict[str, Any]:
     """Counts, breakdowns, shares and figures of metrics.md for ``period`` over the cases of
-    ``insats_ids``: ``{"counts": …, "breakdowns": …, "shares": …, "figures": …}``."""
-    chosen = _select(facts, period, insats_ids)
+    ``insats_ids``: ``{"counts": …, "breakdowns": …, "shares": …, "figures": …}``.
+
+    ``by_insats``: also the INSATS_BREAKDOWNS, one code per insats (its name)."""
+    chosen = _select(facts, period, insats_ids, by_insats)
     cases, gender_index, masks = chosen.cases, chosen.gender_index, chosen.masks
     exit_date, start = cases["exit"], cases["start"]
     exits = masks["exits"]

@@ -29,8 +29,9 @@ class FollowUpsDueScreen(WritingScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
-        Binding("enter", "follow_up", "tui.cases.key_follow_up"),
-        Binding("u", "follow_up", "tui.cases.key_follow_up", show=False),
+        # Enter on the table opens the form too (the table's own Enter hides this key from the
+        # footer), so the footer shows u.
+        Binding("u", "follow_up", "tui.cases.key_follow_up"),
         HELP_KEY,
     ]
 
