@@ -303,27 +303,45 @@ def test_the_threshold_setting(demo: DemoRegister, tmp_path: Path) -> None:
     assert _small_counts(bundle.report, 7) == []
 
 
-def test_the_forbund_is_remembered(demo: DemoRegister, tmp_path: Path) -> None:
+def test_the_forbund_is_a_logged_register_setting(demo: DemoRegister, tmp_path: Path) -> None:
     name = "Samordningsförbundet Exempel"
+    with demo.login("sam") as staff, pytest.raises(PermissionDenied):
+        reports.set_forbund(staff, name)
     with demo.login() as session:
+        # Checked like every other text: no personnummer, nothing a spreadsheet runs.
+        with pytest.raises(RuleError):
+            reports.set_forbund(session, f"Förbund {synthetic_personnummer()}")
+        for formula in ('=HYPERLINK("http://x")', "+46 8 123", "-1", "@SUM(A1)"):
+            with pytest.raises(ServiceError) as refused:
+                reports.set_forbund(session, formula)
+            assert refused.value.key == "report.forbund_formula"
         with pytest.raises(RuleError):
             export_bundle(
                 session,
                 Period.parse(PERIOD),
-                formats=BOARD_FORMATS,
+                formats=["json"],
                 out_dir=tmp_path,
                 forbund=f"Förbund {synthetic_personnummer()}",
             )
         assert list(tmp_path.iterdir()) == []
-        first = export_bundle(
-            session, Period.parse(PERIOD), formats=BOARD_FORMATS, out_dir=tmp_path, forbund=name
+        assert reports.set_forbund(session, f"  {name}  ") == name
+        assert reports.forbund(session) == name
+        setting = export_bundle(session, Period.parse(PERIOD), formats=["json"], out_dir=tmp_path)
+        # --forbund names this report's förbund only; the setting stays.
+        override = export_bundle(
+            session,
+            Period.parse(PERIOD),
+            formats=["json"],
+            out_dir=tmp_path,
+            forbund="Förbundet Annat",
+            now=NOW,
         )
         assert reports.forbund(session) == name
-        second = export_bundle(
-            session, Period.parse(PERIOD), formats=BOARD_FORMATS, out_dir=tmp_path
-        )
-    assert read_bundle(first).manifest["forbund"] == name
-    assert read_bundle(second).manifest["forbund"] == name
+    assert read_bundle(setting).manifest["forbund"] == name
+    assert read_bundle(override).manifest["forbund"] == "Förbundet Annat"
+    changes = _events(demo, reports.FORBUND_SET)
+    assert changes[-1].payload == {"forbund": name, "previous": None}
+    assert len(changes) == 1  # the refused names and the override wrote nothing
 
 
 def test_the_same_second_never_overwrites(demo: DemoRegister, tmp_path: Path) -> None:

@@ -19,15 +19,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
 from tracker.store.schema import events
 
 GENESIS_HASH = "0" * 64
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> bytes:
     """The one byte form every hash is computed over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def payload_hash(payload_bytes: bytes) -> str:
@@ -81,7 +86,13 @@ def head(connection: Connection) -> Head:
     return Head(row.seq, row.chain_hash) if row else Head(0, GENESIS_HASH)
 
 
-_INSERT_EVENT = events.insert()
+_EVENT_COLUMNS = tuple(column.name for column in events.columns)
+# A plain driver statement: SQLAlchemy's per-row parameter processing cost more than the insert
+# itself when a batch writes thousands of events.
+_QUOTED_COLUMNS = ", ".join(f'"{column}"' for column in _EVENT_COLUMNS)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({_QUOTED_COLUMNS}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+)
 
 
 class EventWriter:
@@ -93,7 +104,7 @@ class EventWriter:
         # Buffered: rows are inserted together by ``flush()`` (one executemany), which the
         # owner must call before reading the events table or committing. For batches.
         self._buffered = buffered
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
 
     @property
     def head(self) -> Head:
@@ -121,7 +132,7 @@ class EventWriter:
         payload_bytes = canonical_json(body)
         digest = payload_hash(payload_bytes)
         link = chain_hash(self._head.hash, seq, recorded_at, user, kind, digest)
-        row = {
+        values = {
             "seq": seq,
             "recorded_at": recorded_at,
             "user": user,
@@ -131,17 +142,18 @@ class EventWriter:
             "payload_hash": digest,
             "chain_hash": link,
         }
+        row = tuple(values[column] for column in _EVENT_COLUMNS)
         if self._buffered:
             self._pending.append(row)
         else:
-            self.connection.execute(_INSERT_EVENT, row)
+            self.connection.exec_driver_sql(_INSERT_EVENT, row)
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
 
     def flush(self) -> None:
         """Insert the buffered rows (nothing to do when unbuffered)."""
         if self._pending:
-            self.connection.execute(_INSERT_EVENT, self._pending)
+            self.connection.exec_driver_sql(_INSERT_EVENT, self._pending)
             self._pending = []
 
 
@@ -205,6 +217,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
     count = 0
     sha256 = hashlib.sha256
     # The driver's own cursor: plain tuples, no per-row objects of SQLAlchemy's.
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(_CHAIN_COLUMNS)
@@ -212,27 +225,34 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
             seq, recorded_at, user, kind, case_code, payload, digest, link = row
             if seq != previous_seq + 1:
                 # A gap: the event with the expected number was deleted.
-                return _broken(count, previous_seq, previous_hash, previous_seq + 1, "missing")
+                return _broken(
+                    count, previous_seq, previous_hash, previous_seq + 1, "store.chain_missing"
+                )
             body = None
             if payload is not None:
                 if sha256(payload.encode()).hexdigest() != digest:
-                    return _broken(count, previous_seq, previous_hash, seq, "payload")
+                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_payload")
                 body = json.loads(payload)
                 if body.get("case") != case_code:
-                    return _broken(count, previous_seq, previous_hash, seq, "case_code")
+                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_case_code")
             if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
-                return _broken(count, previous_seq, previous_hash, seq, "link")
+                return _broken(count, previous_seq, previous_hash, seq, "store.chain_link")
             if keep is not None:
                 keep(seq, kind, case_code, body, functools.partial(_event, row, body))
             previous_seq, previous_hash = seq, link
             count += 1
+    except dbapi_error as error:
+        # As SQLAlchemy would have raised it (damaged pages: a DatabaseError), since callers
+        # and the command line tell damage by SQLAlchemy's classes.
+        raise DBAPIError.instance(_CHAIN_COLUMNS, (), error, dbapi_error) from error
     finally:
         cursor.close()
     return ChainReport(count, Head(previous_seq, previous_hash))
 
 
 def _broken(count: int, seq: int, link: str, bad_seq: int, problem: str) -> ChainReport:
-    return ChainReport(count, Head(seq, link), bad_seq, f"store.chain_{problem}")
+    """``problem`` is the i18n key (written out in full, so the catalog test finds it)."""
+    return ChainReport(count, Head(seq, link), bad_seq, problem)
 
 
 def _event(row: tuple[Any, ...], body: dict[str, Any] | None) -> Event:
