@@ -209,8 +209,10 @@ def test_figures_changed_before_signing_are_listed_and_exit_4(folder: Path) -> N
     assert "Celler som skiljer sig från en omräkning per händelse" in out
     assert "händelse " in out and ": 2\n" in out
     assert "Till ordinarie insats vid avslut, man: rapporten 9, omräknat" in out
-    # The recount is the protected (perturbed) value, whatever it is: not the forged 12.
+    # The recount is the protected value (perturbed, or ".." under a small base): not 12.
     assert re.search(
-        r"Jämförelseperioden 2025H1: Nya ansökningar, totalt: rapporten 12, omräknat (\d+)\n", out
+        r"Jämförelseperioden 2025H1: Nya ansökningar, totalt: rapporten 12, omräknat "
+        r"(\d+|\.\.)\n",
+        out,
     )
     assert out.rstrip().endswith("Resultat: rapporten stämmer INTE med registret.")
