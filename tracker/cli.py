@@ -274,9 +274,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    expected = audit.parse_expectation(args.expect) if args.expect else None
     session, _ = _login(args)
     with session:
-        report = audit.verify(session)
+        report = audit.verify(session, expected)
         demo = registers.is_demo(session)
     for problem in report.integrity_problems:
         print(t("cli.audit_integrity", problem=problem), file=sys.stderr)
@@ -289,9 +290,30 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    signatures = report.signatures
+    if signatures is not None and not signatures.ok:
+        print(
+            t(
+                "cli.audit_signature_broken",
+                seq=signatures.first_bad_seq,
+                problem=t(
+                    signatures.problem or "trust.bad_signature", user=signatures.problem_user
+                ),
+            ),
+            file=sys.stderr,
+        )
+    if report.expected is not None and not report.expectation_met:
+        if report.expected_found is None:
+            last = report.chain.head.seq if report.chain is not None else 0
+            print(
+                t("cli.audit_expect_missing", seq=report.expected.seq, last=last),
+                file=sys.stderr,
+            )
+        else:
+            print(t("cli.audit_expect_changed", seq=report.expected.seq), file=sys.stderr)
     for table in report.drifted_tables:
         print(t("cli.audit_projection_drift", table=table), file=sys.stderr)
-    if not report.ok:
+    if not report.ok or report.chain is None:
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
@@ -910,7 +932,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit_parser.add_subparsers(
         title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
     )
-    command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    audit_verify = command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    audit_verify.add_argument("--expect", metavar="SEQ:HASH", help=t("cli.help_expect"))
     recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
     recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
 

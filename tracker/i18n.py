@@ -402,10 +402,63 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Lösenfrasen får inte vara tom.",
         "en": "The passphrase must not be empty.",
     },
+    # --- keyfile: what the log backs ---
+    "keyfile.not_backed_file": {
+        "sv": "Nyckelfilen {path} är inte den som registrets logg senast godkände (till exempel "
+        "en äldre kopia som lagts tillbaka). Ingen kan logga in med den. Lägg tillbaka den "
+        "senaste nyckelfilen från en säkerhetskopia och meddela den som ansvarar för registret.",
+        "en": "The key file {path} is not the one the register's log last accepted (for "
+        "example an older copy put back). Nobody can log in with it. Restore the newest key "
+        "file from a backup and tell the person responsible for the register.",
+    },
+    "keyfile.not_backed_user": {
+        "sv": "Användaren {user} finns inte (längre) i registrets logg. Inloggningen nekas.",
+        "en": "The user {user} is not (or no longer) in the register's log. Login refused.",
+    },
+    "keyfile.not_backed_role": {
+        "sv": "Rollen för {user} i nyckelfilen {path} är inte den som registrets logg ger. "
+        "Inloggningen nekas. Meddela den som ansvarar för registret.",
+        "en": "The role of {user} in the key file {path} is not the one the register's log "
+        "gives. Login refused. Tell the person responsible for the register.",
+    },
+    "keyfile.not_backed_keys": {
+        "sv": "Nycklarna för {user} i nyckelfilen {path} är inte de som registrets logg "
+        "känner. Inloggningen nekas. Meddela den som ansvarar för registret.",
+        "en": "The keys of {user} in the key file {path} are not the ones the register's log "
+        "knows. Login refused. Tell the person responsible for the register.",
+    },
+    "keyfile.not_backed_log": {
+        "sv": "Registrets logg över användare och roller håller inte (en händelse av {user} är "
+        "inte rätt signerad eller inte tillåten). Inloggningen nekas. Kör tracker audit verify "
+        "med en annan samordnare och meddela den som ansvarar för registret.",
+        "en": "The register's log of users and roles does not hold (an event by {user} is not "
+        "properly signed or not allowed). Login refused. Run tracker audit verify as another "
+        "coordinator and tell the person responsible for the register.",
+    },
     # --- store ----------------------------------------------------------------------------
     "role.staff": {"sv": "personal", "en": "staff"},
     "role.coordinator": {"sv": "samordnare", "en": "coordinator"},
     "role.reviewer": {"sv": "granskare", "en": "reviewer"},
+    # --- store: signed events ---
+    "trust.bad_signature": {
+        "sv": "signaturen av {user} stämmer inte: händelsen eller historiken före den har ändrats",
+        "en": "the signature by {user} does not match: the event or the history before it "
+        "was changed",
+    },
+    "trust.unsigned": {
+        "sv": "händelsen av {user} saknar signatur",
+        "en": "the event by {user} has no signature",
+    },
+    "trust.not_allowed": {
+        "sv": "{user} fick inte göra den här ändringen (bara en samordnare får ändra användare "
+        "och roller)",
+        "en": "{user} was not allowed to make this change (only a coordinator may change users "
+        "and roles)",
+    },
+    "trust.unknown_author": {
+        "sv": "händelsen är skriven av {user}, som inte är användare i registret",
+        "en": "the event is written by {user}, who is not a user of the register",
+    },
     "store.chain_missing": {
         "sv": "händelsen saknas (raderad ur loggen)",
         "en": "the event is missing (deleted from the log)",
@@ -494,6 +547,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.unknown_user": {
         "sv": "Användaren {user} finns inte i nyckelfilen.",
         "en": "The user {user} is not in the key file.",
+    },
+    "service.no_authority": {
+        "sv": "Registret har ingen registernyckel ännu. En samordnare skapar den genom att "
+        "logga in.",
+        "en": "The register has no register key yet. A coordinator creates it by logging in.",
     },
     "service.unknown_code_list": {
         "sv": 'Det finns ingen kodlista som heter "{name}".',
@@ -702,6 +760,32 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.audit_chain_broken": {
         "sv": "Händelsekedjan är bruten vid händelse #{seq}: {problem}.",
         "en": "The event chain is broken at event #{seq}: {problem}.",
+    },
+    "cli.audit_signature_broken": {
+        "sv": "Signaturerna håller inte vid händelse #{seq}: {problem}.",
+        "en": "The signatures do not hold at event #{seq}: {problem}.",
+    },
+    "cli.audit_expect_missing": {
+        "sv": "Granskningspunkten #{seq} finns inte längre i loggen (loggen slutar vid #{last}): "
+        "händelser har tagits bort.",
+        "en": "The review point #{seq} is no longer in the log (the log ends at #{last}): "
+        "events were removed.",
+    },
+    "cli.audit_expect_changed": {
+        "sv": "Händelse #{seq} har inte längre kedjehashen från granskningspunkten: historiken "
+        "fram till den har ändrats.",
+        "en": "Event #{seq} no longer has the chain hash of the review point: the history up "
+        "to it was changed.",
+    },
+    "audit.expect_invalid": {
+        "sv": "{value} är ingen granskningspunkt. Skriv den som NUMMER:HASH, till exempel "
+        "1234:9f2c… (64 hexadecimala tecken), så som tracker audit verify skriver den.",
+        "en": "{value} is not a review point. Write it as NUMBER:HASH, for example 1234:9f2c… "
+        "(64 hexadecimal characters), as tracker audit verify prints it.",
+    },
+    "cli.help_expect": {
+        "sv": "en granskningspunkt NUMMER:HASH som loggen fortfarande måste innehålla",
+        "en": "a review point NUMBER:HASH the log must still hold",
     },
     "cli.audit_integrity": {
         "sv": "Databasfilen är skadad: {problem}",

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
 from tracker.domain.codelists import CodeList, Ladder
@@ -71,7 +72,7 @@ class Transaction:
         self.connection = connection
         # A batch also inserts its events together (flushed before any read of the events
         # table and before commit).
-        self.writer = EventWriter(connection, buffered=batched)
+        self.writer = EventWriter(connection, buffered=batched, signer=session.signer)
         self._lists: Lists | None = None
         self._insats_names: dict[int, str] | None = None
         # Each touched case's events, kept in step with what this transaction appends, so a
@@ -151,6 +152,10 @@ class Session:
     actor: Actor
     db_path: Path
     today: Callable[[], date] = field(default=date.today)
+    # The user's Ed25519 key: signs every event she writes (tracker.store.trust).
+    signer: Ed25519PrivateKey | None = field(default=None, repr=False)
+    # The register authority (coordinators only): signs board bundles.
+    authority: Ed25519PrivateKey | None = field(default=None, repr=False)
     _batch: Transaction | None = field(default=None, repr=False)
 
     def require_role(self, *roles: str) -> None:
@@ -189,6 +194,8 @@ class Session:
         return self.register.read()
 
     def close(self) -> None:
+        self.signer = None
+        self.authority = None
         self.register.close()
 
     def __enter__(self) -> Session:

@@ -5,11 +5,13 @@ chain_hash   = SHA-256(previous chain hash (32 raw bytes, zeros for the first ev
                        ‖ canonical JSON [seq, recorded_at, user, kind, payload_hash])
 
 The chain covers the payload's hash, not the payload, so retention can later erase a payload
-and the chain still verifies.
+and the chain still verifies. An event may carry its author's Ed25519 signature over its chain
+hash (``signature``), which therefore covers all history before it (tracker.store.trust).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
 from tracker.store.schema import events
@@ -40,6 +43,18 @@ def chain_hash(
     return hashlib.sha256(bytes.fromhex(previous) + link).hexdigest()
 
 
+SIGNATURE_CONTEXT = b"tracker.event/1 "
+
+
+def signed_message(chain_digest: str) -> bytes:
+    """What an event's signature covers: a label and the event's chain hash."""
+    return SIGNATURE_CONTEXT + chain_digest.encode("ascii")
+
+
+def sign_event(signer: Ed25519PrivateKey, chain_digest: str) -> str:
+    return base64.b64encode(signer.sign(signed_message(chain_digest))).decode("ascii")
+
+
 def utc_now() -> str:
     """Now in UTC as ``2026-01-31T09:15:00.123456Z`` (isoformat: strftime is slower per event)."""
     return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
@@ -55,6 +70,7 @@ class Event:
     payload: dict[str, Any] | None
     payload_hash: str
     chain_hash: str
+    signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,9 +93,18 @@ _INSERT_EVENT = events.insert()
 class EventWriter:
     """Appends events within one write transaction, keeping the head in memory between appends."""
 
-    def __init__(self, connection: Connection, *, buffered: bool = False) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        buffered: bool = False,
+        signer: Ed25519PrivateKey | None = None,
+    ) -> None:
         self.connection = connection
         self._head = head(connection)
+        # The author's key: every inserted row is signed, or (buffered) the last row of each
+        # flush, whose signature covers the author's rows before it.
+        self._signer = signer
         # Buffered: rows are inserted together by ``flush()`` (one executemany), which the
         # owner must call before reading the events table or committing. For batches.
         self._buffered = buffered
@@ -115,10 +140,13 @@ class EventWriter:
             "payload": payload_bytes.decode(),
             "payload_hash": digest,
             "chain_hash": link,
+            "signature": None,
         }
         if self._buffered:
             self._pending.append(row)
         else:
+            if self._signer is not None:
+                row["signature"] = sign_event(self._signer, link)
             self.connection.execute(_INSERT_EVENT, row)
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
@@ -126,6 +154,9 @@ class EventWriter:
     def flush(self) -> None:
         """Insert the buffered rows (nothing to do when unbuffered)."""
         if self._pending:
+            if self._signer is not None:
+                last = self._pending[-1]
+                last["signature"] = sign_event(self._signer, last["chain_hash"])
             self.connection.execute(_INSERT_EVENT, self._pending)
             self._pending = []
 
@@ -141,6 +172,7 @@ def _row_to_event(row: Any) -> Event:
         payload,
         row.payload_hash,
         row.chain_hash,
+        row.signature,
     )
 
 

@@ -27,6 +27,8 @@ events = Table(
     Column("payload", Text),
     Column("payload_hash", Text, nullable=False),
     Column("chain_hash", Text, nullable=False),
+    # The author's Ed25519 signature over the chain hash (base64); see tracker.store.trust.
+    Column("signature", Text),
 )
 
 # Projections: current state, rebuilt from the events on demand.

@@ -1,4 +1,10 @@
-"""The database's Ed25519 signing key for export bundles, kept only inside the encrypted file."""
+"""Public keys and their fingerprints; the legacy signing key of schema 0001 registers.
+
+Registers made before per-user keys kept an Ed25519 bundle-signing key inside the database, where
+every slot holder could read it. It is replaced by the register authority (wrapped to
+coordinators in the key file, tracker.store.keyfile); its private half is erased from the table
+when a coordinator first logs in after the upgrade, and its public half stays so bundles it
+signed can still be recounted."""
 
 from __future__ import annotations
 
@@ -66,3 +72,17 @@ def public_key(connection: Connection) -> PublicKey:
         select(signing_key.c.public_key).where(signing_key.c.id == 1)
     ).scalar_one()
     return PublicKey(bytes(raw))
+
+
+def legacy_public_key(connection: Connection) -> PublicKey | None:
+    """The schema 0001 signing key's public half, if this register ever had one."""
+    raw = connection.execute(
+        select(signing_key.c.public_key).where(signing_key.c.id == 1)
+    ).scalar_one_or_none()
+    return PublicKey(bytes(raw)) if raw is not None else None
+
+
+def erase_legacy_private(connection: Connection) -> None:
+    """Overwrite the legacy private key (every slot holder could read it: it must sign nothing
+    more)."""
+    connection.execute(signing_key.update().where(signing_key.c.id == 1).values(private_key=b""))
