@@ -446,6 +446,60 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- insatser over time ----------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("stats.date_format")) from None
+
+
+def cmd_insats_list(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        found = insatser.list_insatser(session)
+    for insats in found:
+        if insats.closed_on is None:
+            _out(t("insats.row_open", name=insats.name))
+        else:
+            _out(t("insats.row_closed", name=insats.name, on=insats.closed_on.isoformat()))
+    return EXIT_OK
+
+
+def cmd_insats_add(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        added = insatser.add_insats(session, args.name)
+    _out(t("insats.added", name=added.name))
+    return EXIT_OK
+
+
+def cmd_insats_rename(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        renamed = insatser.rename_insats(session, args.name, args.new_name)
+    _out(t("insats.renamed", previous=args.name, name=renamed.name))
+    return EXIT_OK
+
+
+def cmd_insats_close(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        closed = insatser.close_insats(session, args.name, args.on or session.today())
+    _out(t("insats.closed", name=closed.name, on=str(closed.closed_on)))
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------
 
 
@@ -1124,6 +1178,21 @@ def build_parser() -> argparse.ArgumentParser:
     restore_parser = command("restore", cmd_restore, "restore.help")
     restore_parser.add_argument("file", metavar="FILE", help=t("restore.help_file"))
     restore_parser.add_argument("--force", action="store_true", help=t("restore.help_force"))
+
+    # --- insatser over time ---
+    insats_parser = command("insats", cmd_insats_list, "insats.help")
+    insats_commands = insats_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    command("list", cmd_insats_list, "insats.help_list", insats_commands)
+    insats_add = command("add", cmd_insats_add, "insats.help_add", insats_commands)
+    insats_add.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename = command("rename", cmd_insats_rename, "insats.help_rename", insats_commands)
+    insats_rename.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename.add_argument("new_name", metavar="NEW_NAME", help=t("insats.help_new_name"))
+    insats_close = command("close", cmd_insats_close, "insats.help_close", insats_commands)
+    insats_close.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_close.add_argument("--on", type=_iso_date, metavar="DATE", help=t("insats.help_on"))
 
     return parser
 

@@ -52,6 +52,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The value looks like a Swedish personal identity number or coordination number "
         "and is not saved. The register may only hold participant codes.",
     },
+    "domain.name_empty": {
+        "sv": "Namnet får inte vara tomt.",
+        "en": "The name may not be empty.",
+    },
+    "domain.name_formula": {
+        "sv": "Namnet får inte börja med {first} (tecknen =, +, - och @ blir formler i kalkylark).",
+        "en": "The name may not start with {first} (=, +, - and @ become formulas in spreadsheets).",
+    },
+    "domain.name_shape": {
+        "sv": "Namnet får ha högst {maximum} tecken och inga radbrytningar eller styrtecken.",
+        "en": "The name may have at most {maximum} characters and no line breaks or control characters.",
+    },
     "domain.code_format": {
         "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
         "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
@@ -422,6 +434,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "kedjans länk stämmer inte (händelsen eller en tidigare har ändrats)",
         "en": "the chain link does not match (this or an earlier event was altered)",
     },
+    "store.chain_payload_missing": {
+        "sv": "händelsens innehåll saknas utan att någon gallring har tagit bort det (raderat)",
+        "en": "the event's content is missing without a purge that removed it (erased)",
+    },
     "store.database_key_mismatch": {
         "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
         "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
@@ -478,6 +494,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.duplicate_insats": {
         "sv": "Samma insats är angiven två gånger.",
         "en": "The same insats is given twice.",
+    },
+    "service.insats_closed": {
+        "sv": 'Insatsen "{insats}" är avslutad sedan {closed} och tar inte emot nya deltagare efter det.',
+        "en": 'The insats "{insats}" closed on {closed} and takes no new participants after that.',
+    },
+    "insats.already_closed": {
+        "sv": 'Insatsen "{insats}" är redan avslutad ({on}).',
+        "en": 'The insats "{insats}" is already closed ({on}).',
     },
     "service.insats_exists": {
         "sv": 'Insatsen "{insats}" finns redan.',
@@ -723,6 +747,35 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Kör igen med --debug för detaljer.",
         "en": "An unexpected error occurred ({kind}). Run again with --debug for details.",
+    },
+    # --- insatser over time (tracker insats) -----------------------------------------------
+    "insats.help": {
+        "sv": "insatser över tid: lägg till, byt namn, avsluta (samordnare); utan kommando en lista",
+        "en": "insatser over time: add, rename, close (coordinators); without a command a list",
+    },
+    "insats.help_list": {"sv": "visar registrets insatser", "en": "lists the register's insatser"},
+    "insats.help_add": {"sv": "lägger till en insats", "en": "adds an insats"},
+    "insats.help_rename": {"sv": "byter namn på en insats", "en": "renames an insats"},
+    "insats.help_close": {
+        "sv": "avslutar en insats: inga nya deltagare efter dagen, men den finns kvar i rapporterna",
+        "en": "closes an insats: no new participants after the day, but it stays in reports",
+    },
+    "insats.help_name": {"sv": "insatsens namn", "en": "the insats's name"},
+    "insats.help_new_name": {"sv": "det nya namnet", "en": "the new name"},
+    "insats.help_on": {
+        "sv": "insatsens sista dag, ÅÅÅÅ-MM-DD (standard: i dag)",
+        "en": "the insats's last day, YYYY-MM-DD (default: today)",
+    },
+    "insats.row_open": {"sv": "{name}", "en": "{name}"},
+    "insats.row_closed": {"sv": "{name} (avslutad {on})", "en": "{name} (closed {on})"},
+    "insats.added": {"sv": 'Insatsen "{name}" är tillagd.', "en": 'The insats "{name}" is added.'},
+    "insats.renamed": {
+        "sv": 'Insatsen "{previous}" heter nu "{name}".',
+        "en": 'The insats "{previous}" is now called "{name}".',
+    },
+    "insats.closed": {
+        "sv": 'Insatsen "{name}" är avslutad från och med {on}; den finns kvar i rapporterna för perioder då den var aktiv.',
+        "en": 'The insats "{name}" is closed as of {on}; it stays in reports of the periods it was active.',
     },
     # --- backup and restore (tracker backup, tracker restore) -----------------------------
     "backup.help": {
