@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +22,11 @@ from tracker import __version__
 from tracker.domain.case import CASE_KINDS, RuleError, kind_label
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
-from tracker.services import audit, registers
+from tracker.services import audit, backups, locations, registers
 from tracker.services.session import ServiceError, Session
 from tracker.store import keyfile
-from tracker.store.database import NotATrackerDatabase
+from tracker.store.backup import BackupDamaged
+from tracker.store.database import SCHEMA_HEAD, NotATrackerDatabase
 from tracker.store.engine import WrongDataKey
 
 if TYPE_CHECKING:
@@ -103,10 +104,16 @@ def _recovery_key() -> str:
 
 
 def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
+    """--db, else $TRACKER_DB, else the settings file's ``db`` (for the register, not the
+    demo), else ``default`` under the current folder."""
     if args.db:
         return Path(args.db)
     if os.environ.get("TRACKER_DB"):
         return Path(os.environ["TRACKER_DB"])
+    if default == DEFAULT_DB:
+        configured = locations.configured_db()
+        if configured is not None:
+            return configured
     return default
 
 
@@ -325,6 +332,193 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             hash=report.chain.head.hash,
         )
     )
+    return EXIT_OK
+
+
+# --- backup and restore ----------------------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _warn(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _location_warnings(db_path: Path, folder: Path) -> None:
+    if locations.inside_program_folder(db_path):
+        _warn(t("backup.inside_program_folder", path=str(db_path)))
+    elif locations.inside_program_folder(folder):
+        _warn(t("backup.inside_program_folder", path=str(folder)))
+    elif locations.same_disk(db_path, folder):
+        _warn(t("backup.beside_register"))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        result = backups.make_backup(session, Path(args.out) if args.out else None)
+    header = result.backup.header
+    _out(t("backup.done", path=str(result.backup.path)))
+    _out(
+        t("backup.head", seq=header.head_seq, hash=header.head_hash, size=_size(result.backup.size))
+    )
+    if result.removed:
+        _out(
+            t(
+                "backup.rotated",
+                count=len(result.removed),
+                keep_last=result.settings.keep_last,
+                keep_monthly=result.settings.keep_monthly,
+            )
+        )
+    _location_warnings(session.db_path, result.backup.path.parent)
+    return EXIT_OK
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        found, unreadable, folder = backups.register_backups(
+            session, Path(args.out) if args.out else None
+        )
+        last = backups.last_backup(session)
+    if not found:
+        _out(t("backup.list_empty", folder=str(folder)))
+    else:
+        _out(t("backup.list_heading", folder=str(folder)))
+        for backup in found:
+            header = backup.header
+            row = t(
+                "backup.list_row",
+                time=_local_time(header.created),
+                seq=header.head_seq,
+                hash=header.head_hash[:12],
+                size=_size(backup.size),
+                name=backup.path.name,
+            )
+            _out(f"  {row}")
+    for path in unreadable:
+        _warn(t("backup.list_unreadable", path=str(path)))
+    if last is None:
+        _out(t("backup.never"))
+    else:
+        _out(t("backup.last", time=_local_time(last.at), seq=last.seq))
+    return EXIT_OK
+
+
+def cmd_backup_settings(args: argparse.Namespace) -> int:
+    session, _ = _login(args)
+    with session:
+        settings = backups.set_backup_settings(
+            session,
+            folder=Path(args.folder) if args.folder else None,
+            keep_last=args.keep_last,
+            keep_monthly=args.keep_monthly,
+            remind_days=args.remind_days,
+        )
+    _out(t("backup.settings_folder", folder=str(settings.folder)))
+    _out(
+        t(
+            "backup.settings_rotation",
+            keep_last=settings.keep_last,
+            keep_monthly=settings.keep_monthly,
+        )
+    )
+    _out(t("backup.settings_remind", days=settings.remind_days))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    backup_file = Path(args.file)
+    if not backup_file.is_file():
+        raise CliError("restore.no_file", path=str(backup_file))
+    # Only an explicit --db replaces a register; otherwise a register already at the usual
+    # place stays untouched and the backup is restored beside it.
+    target = _db_path(args)
+    user = _login_user()
+    passphrase = _login_passphrase()
+    result = backups.restore(
+        backup_file,
+        target,
+        user=user,
+        passphrase=passphrase,
+        force=args.force,
+        keep_existing=not args.db,
+    )
+    _out(t("restore.done", path=str(result.path)))
+    _out(
+        t("restore.head", seq=result.head.seq, hash=result.head.hash, time=_local_time(result.made))
+    )
+    if result.path != target:
+        _out(t("restore.beside", existing=str(target), path=str(result.path)))
+    for path in result.replaced:
+        _out(t("restore.replaced_kept", path=str(path)))
+    if result.migrated_from != SCHEMA_HEAD:
+        _out(t("restore.migrated", schema=result.migrated_from))
+    return EXIT_OK
+
+
+# --- insatser over time ----------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("stats.date_format")) from None
+
+
+def cmd_insats_list(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        found = insatser.list_insatser(session)
+    for insats in found:
+        if insats.closed_on is None:
+            _out(t("insats.row_open", name=insats.name))
+        else:
+            _out(t("insats.row_closed", name=insats.name, on=insats.closed_on.isoformat()))
+    return EXIT_OK
+
+
+def cmd_insats_add(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        added = insatser.add_insats(session, args.name)
+    _out(t("insats.added", name=added.name))
+    return EXIT_OK
+
+
+def cmd_insats_rename(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        renamed = insatser.rename_insats(session, args.name, args.new_name)
+    _out(t("insats.renamed", previous=args.name, name=renamed.name))
+    return EXIT_OK
+
+
+def cmd_insats_close(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        closed = insatser.close_insats(session, args.name, args.on or session.today())
+    _out(t("insats.closed", name=closed.name, on=str(closed.closed_on)))
     return EXIT_OK
 
 
@@ -989,6 +1183,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     suppression_set.add_argument("threshold", metavar="N", help=t("report.help_threshold_value"))
 
+    # --- backup and restore ---
+    backup_parser = command("backup", cmd_backup, "backup.help")
+    backup_parser.add_argument("--out", metavar="DIR", help=t("backup.help_out"))
+    backup_commands = backup_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    backup_list = command("list", cmd_backup_list, "backup.help_list", backup_commands)
+    backup_list.add_argument("--out", metavar="DIR", help=t("backup.help_out"))
+    backup_settings = command(
+        "settings", cmd_backup_settings, "backup.help_settings", backup_commands
+    )
+    backup_settings.add_argument("--folder", metavar="DIR", help=t("backup.help_folder"))
+    backup_settings.add_argument("--keep-last", metavar="N", help=t("backup.help_keep_last"))
+    backup_settings.add_argument("--keep-monthly", metavar="N", help=t("backup.help_keep_monthly"))
+    backup_settings.add_argument("--remind-days", metavar="N", help=t("backup.help_remind_days"))
+    restore_parser = command("restore", cmd_restore, "restore.help")
+    restore_parser.add_argument("file", metavar="FILE", help=t("restore.help_file"))
+    restore_parser.add_argument("--force", action="store_true", help=t("restore.help_force"))
+
+    # --- insatser over time ---
+    insats_parser = command("insats", cmd_insats_list, "insats.help")
+    insats_commands = insats_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    command("list", cmd_insats_list, "insats.help_list", insats_commands)
+    insats_add = command("add", cmd_insats_add, "insats.help_add", insats_commands)
+    insats_add.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename = command("rename", cmd_insats_rename, "insats.help_rename", insats_commands)
+    insats_rename.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename.add_argument("new_name", metavar="NEW_NAME", help=t("insats.help_new_name"))
+    insats_close = command("close", cmd_insats_close, "insats.help_close", insats_commands)
+    insats_close.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_close.add_argument("--on", type=_iso_date, metavar="DATE", help=t("insats.help_on"))
+
     return parser
 
 
@@ -1046,6 +1274,8 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_CREDENTIALS)  # well formed, but not this register's
     if isinstance(error, keyfile.KeyFileTampered):
         return _fail(error.message(), EXIT_VERIFICATION)
+    if isinstance(error, BackupDamaged):
+        return _fail(t(error.key, **error.params), EXIT_VERIFICATION)
     if isinstance(error, keyfile.KeyFileError | ServiceError):
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):

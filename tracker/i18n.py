@@ -52,6 +52,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The value looks like a Swedish personal identity number or coordination number "
         "and is not saved. The register may only hold participant codes.",
     },
+    "domain.name_empty": {
+        "sv": "Namnet får inte vara tomt.",
+        "en": "The name may not be empty.",
+    },
+    "domain.name_formula": {
+        "sv": "Namnet får inte börja med {first} (tecknen =, +, - och @ blir formler i kalkylark).",
+        "en": "The name may not start with {first} (=, +, - and @ become formulas in spreadsheets).",
+    },
+    "domain.name_shape": {
+        "sv": "Namnet får ha högst {maximum} tecken och inga radbrytningar eller styrtecken.",
+        "en": "The name may have at most {maximum} characters and no line breaks or control characters.",
+    },
     "domain.code_format": {
         "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
         "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
@@ -475,6 +487,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "kedjans länk stämmer inte (händelsen eller en tidigare har ändrats)",
         "en": "the chain link does not match (this or an earlier event was altered)",
     },
+    "store.chain_payload_missing": {
+        "sv": "händelsens innehåll saknas utan att någon gallring har tagit bort det (raderat)",
+        "en": "the event's content is missing without a purge that removed it (erased)",
+    },
     "store.database_key_mismatch": {
         "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
         "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
@@ -531,6 +547,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.duplicate_insats": {
         "sv": "Samma insats är angiven två gånger.",
         "en": "The same insats is given twice.",
+    },
+    "service.insats_closed": {
+        "sv": 'Insatsen "{insats}" är avslutad sedan {closed} och tar inte emot nya deltagare efter det.',
+        "en": 'The insats "{insats}" closed on {closed} and takes no new participants after that.',
+    },
+    "insats.already_closed": {
+        "sv": 'Insatsen "{insats}" är redan avslutad ({on}).',
+        "en": 'The insats "{insats}" is already closed ({on}).',
     },
     "service.insats_exists": {
         "sv": 'Insatsen "{insats}" finns redan.',
@@ -807,6 +831,205 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Kör igen med --debug för detaljer.",
         "en": "An unexpected error occurred ({kind}). Run again with --debug for details.",
+    },
+    # --- insatser over time (tracker insats) -----------------------------------------------
+    "insats.help": {
+        "sv": "insatser över tid: lägg till, byt namn, avsluta (samordnare); utan kommando en lista",
+        "en": "insatser over time: add, rename, close (coordinators); without a command a list",
+    },
+    "insats.help_list": {"sv": "visar registrets insatser", "en": "lists the register's insatser"},
+    "insats.help_add": {"sv": "lägger till en insats", "en": "adds an insats"},
+    "insats.help_rename": {"sv": "byter namn på en insats", "en": "renames an insats"},
+    "insats.help_close": {
+        "sv": "avslutar en insats: inga nya deltagare efter dagen, men den finns kvar i rapporterna",
+        "en": "closes an insats: no new participants after the day, but it stays in reports",
+    },
+    "insats.help_name": {"sv": "insatsens namn", "en": "the insats's name"},
+    "insats.help_new_name": {"sv": "det nya namnet", "en": "the new name"},
+    "insats.help_on": {
+        "sv": "insatsens sista dag, ÅÅÅÅ-MM-DD (standard: i dag)",
+        "en": "the insats's last day, YYYY-MM-DD (default: today)",
+    },
+    "insats.row_open": {"sv": "{name}", "en": "{name}"},
+    "insats.row_closed": {"sv": "{name} (avslutad {on})", "en": "{name} (closed {on})"},
+    "insats.added": {"sv": 'Insatsen "{name}" är tillagd.', "en": 'The insats "{name}" is added.'},
+    "insats.renamed": {
+        "sv": 'Insatsen "{previous}" heter nu "{name}".',
+        "en": 'The insats "{previous}" is now called "{name}".',
+    },
+    "insats.closed": {
+        "sv": 'Insatsen "{name}" är avslutad från och med {on}; den finns kvar i rapporterna för perioder då den var aktiv.',
+        "en": 'The insats "{name}" is closed as of {on}; it stays in reports of the periods it was active.',
+    },
+    # --- backup and restore (tracker backup, tracker restore) -----------------------------
+    "backup.help": {
+        "sv": "gör en krypterad, kontrollerad säkerhetskopia av registret (även medan det används)",
+        "en": "make an encrypted, verified backup of the register (also while it is in use)",
+    },
+    "locations.config_unreadable": {
+        "sv": 'Inställningsfilen {path} går inte att läsa. Den ska innehålla en rad som db = "C:/Register/tracker.db".',
+        "en": 'The settings file {path} cannot be read. It should hold a line like db = "C:/Register/tracker.db".',
+    },
+    "backup.help_out": {
+        "sv": "mapp för säkerhetskopian (standard: registrets mapp för säkerhetskopior)",
+        "en": "folder for the backup (default: the register's backup folder)",
+    },
+    "backup.help_list": {
+        "sv": "visar registrets säkerhetskopior med deras granskningspunkter",
+        "en": "lists the register's backups with their audit heads",
+    },
+    "backup.help_settings": {
+        "sv": "visar eller ändrar mapp och rotation för säkerhetskopior (samordnare)",
+        "en": "shows or changes the backup folder and rotation (coordinators)",
+    },
+    "backup.help_folder": {
+        "sv": "mapp för säkerhetskopior, helst på en annan disk än registret",
+        "en": "folder for backups, preferably on another disk than the register",
+    },
+    "backup.help_keep_last": {
+        "sv": "så många av de senaste säkerhetskopiorna behålls (standard 7)",
+        "en": "how many of the newest backups are kept (default 7)",
+    },
+    "backup.help_keep_monthly": {
+        "sv": "den senaste säkerhetskopian per månad behålls så många månader (standard 12)",
+        "en": "the newest backup of each month is kept for this many months (default 12)",
+    },
+    "backup.help_remind_days": {
+        "sv": "påminn när senaste säkerhetskopian är äldre än så många dagar (standard 7)",
+        "en": "remind when the newest backup is older than this many days (default 7)",
+    },
+    "backup.done": {
+        "sv": "Säkerhetskopian är sparad och kontrollerad: {path}",
+        "en": "The backup is saved and verified: {path}",
+    },
+    "backup.head": {
+        "sv": "Granskningspunkt #{seq} {hash} · {size}",
+        "en": "Audit head #{seq} {hash} · {size}",
+    },
+    "backup.rotated": {
+        "sv": "Rotationen tog bort {count} äldre säkerhetskopior (behåller de {keep_last} senaste och den senaste per månad i {keep_monthly} månader).",
+        "en": "Rotation removed {count} older backups (keeps the newest {keep_last} and the newest of each month for {keep_monthly} months).",
+    },
+    "backup.inside_program_folder": {
+        "sv": "Varning: {path} ligger i programmets mapp. Tas mappen bort, klonas om eller rensas med git clean försvinner registret och dess säkerhetskopior utan fråga. Flytta dem enligt docs/sakerhetskopior.md.",
+        "en": "Warning: {path} is inside the program's folder. If that folder is deleted, cloned again or cleaned with git clean, the register and its backups are gone without a question. Move them as docs/sakerhetskopior.md describes.",
+    },
+    "backup.beside_register": {
+        "sv": "Tips: säkerhetskopiorna ligger på samma disk som registret. Välj en annan disk eller en nätverksmapp med tracker backup settings --folder.",
+        "en": "Tip: the backups are on the same disk as the register. Choose another disk or a network folder with tracker backup settings --folder.",
+    },
+    "backup.list_heading": {
+        "sv": "Säkerhetskopior i {folder}:",
+        "en": "Backups in {folder}:",
+    },
+    "backup.list_row": {
+        "sv": "{time}  #{seq}  {hash}  {size}  {name}",
+        "en": "{time}  #{seq}  {hash}  {size}  {name}",
+    },
+    "backup.list_empty": {
+        "sv": "Det finns inga säkerhetskopior av det här registret i {folder}.",
+        "en": "There are no backups of this register in {folder}.",
+    },
+    "backup.list_unreadable": {
+        "sv": "Kan inte läsas (skadad eller inte en säkerhetskopia): {path}",
+        "en": "Cannot be read (damaged or not a backup): {path}",
+    },
+    "backup.last": {
+        "sv": "Senaste säkerhetskopia: {time} (granskningspunkt #{seq}).",
+        "en": "Newest backup: {time} (audit head #{seq}).",
+    },
+    "backup.never": {
+        "sv": "Registret har aldrig säkerhetskopierats.",
+        "en": "The register has never been backed up.",
+    },
+    "backup.settings_folder": {
+        "sv": "Mapp för säkerhetskopior: {folder}",
+        "en": "Backup folder: {folder}",
+    },
+    "backup.settings_rotation": {
+        "sv": "Rotation: de {keep_last} senaste behålls, och den senaste per månad i {keep_monthly} månader.",
+        "en": "Rotation: the newest {keep_last} are kept, and the newest of each month for {keep_monthly} months.",
+    },
+    "backup.settings_remind": {
+        "sv": "Påminnelse när senaste säkerhetskopian är äldre än {days} dagar.",
+        "en": "Reminder when the newest backup is older than {days} days.",
+    },
+    "backup.setting_out_of_range": {
+        "sv": "Värdet {value} går inte: ange ett heltal från {low} till {high}.",
+        "en": "The value {value} is not possible: give a whole number from {low} to {high}.",
+    },
+    "backup.not_a_backup": {
+        "sv": "{path} är ingen säkerhetskopia från tracker, eller så är den skadad. Inget har ändrats.",
+        "en": "{path} is not a tracker backup, or it is damaged. Nothing was changed.",
+    },
+    "backup.content_differs": {
+        "sv": "Säkerhetskopian {path} är skadad eller ändrad (innehållet stämmer inte med dess kontrollsummor) och används inte. Inget har ändrats.",
+        "en": "The backup {path} is damaged or altered (its content does not match its checksums) and is not used. Nothing was changed.",
+    },
+    "backup.pages_damaged": {
+        "sv": "Kopian av registret är skadad ({detail}). Inget har ändrats.",
+        "en": "The register's copy is damaged ({detail}). Nothing was changed.",
+    },
+    "backup.chain_broken": {
+        "sv": "Kopians händelsekedja är bruten vid händelse #{seq}. Inget har ändrats.",
+        "en": "The copy's event chain is broken at event #{seq}. Nothing was changed.",
+    },
+    "backup.head_differs": {
+        "sv": "Säkerhetskopian {path} innehåller inte den granskningspunkt som dess huvud anger. Inget har ändrats.",
+        "en": "The backup {path} does not hold the audit head its header names. Nothing was changed.",
+    },
+    "backup.keys_differ": {
+        "sv": "Nyckelfilen i säkerhetskopian {path} hör till ett annat register. Inget har ändrats.",
+        "en": "The key file in the backup {path} belongs to another register. Nothing was changed.",
+    },
+    "backup.audit_failed": {
+        "sv": "Registret i säkerhetskopian {path} klarar inte granskningen (sidor, kedja eller tabeller). Inget har ändrats.",
+        "en": "The register in the backup {path} fails the audit (pages, chain or tables). Nothing was changed.",
+    },
+    "restore.help": {
+        "sv": "kontrollerar en säkerhetskopia och återställer registret ur den",
+        "en": "verifies a backup and restores the register from it",
+    },
+    "restore.help_file": {"sv": "säkerhetskopians fil", "en": "the backup file"},
+    "restore.no_file": {
+        "sv": "Säkerhetskopian {path} finns inte.",
+        "en": "The backup {path} does not exist.",
+    },
+    "restore.help_force": {
+        "sv": "ersätt även ett register som har kommit längre än säkerhetskopian (det gamla sparas bredvid)",
+        "en": "also replace a register that is further ahead than the backup (the old one is kept beside it)",
+    },
+    "restore.done": {
+        "sv": "Registret är återställt och granskat: {path}",
+        "en": "The register is restored and audited: {path}",
+    },
+    "restore.head": {
+        "sv": "Granskningspunkt #{seq} {hash} (säkerhetskopian gjordes {time}).",
+        "en": "Audit head #{seq} {hash} (the backup was made {time}).",
+    },
+    "restore.beside": {
+        "sv": "Det fanns redan ett register på {existing}; det är orört. Öppna det återställda med --db {path}, eller ange --db {existing} för att ersätta det.",
+        "en": "There was already a register at {existing}; it is untouched. Open the restored one with --db {path}, or give --db {existing} to replace it.",
+    },
+    "restore.replaced_kept": {
+        "sv": "Det ersatta registret finns kvar bredvid: {path}",
+        "en": "The replaced register is kept beside it: {path}",
+    },
+    "restore.migrated": {
+        "sv": "Säkerhetskopian var från en äldre version (schema {schema}) och har uppgraderats.",
+        "en": "The backup came from an older version (schema {schema}) and has been upgraded.",
+    },
+    "restore.register_newer": {
+        "sv": "Registret på {path} har kommit längre (#{register_seq}) än säkerhetskopian (#{backup_seq}); en återställning skulle ta bort senare händelser. Inget har ändrats. Använd --force om det är meningen (det nuvarande registret sparas bredvid).",
+        "en": "The register at {path} is further ahead (#{register_seq}) than the backup (#{backup_seq}); restoring would remove later events. Nothing was changed. Use --force if that is intended (the current register is kept beside it).",
+    },
+    "restore.existing_unreadable": {
+        "sv": "Registret på {path} går inte att öppna med dina uppgifter, så det går inte att se om det är nyare än säkerhetskopian. Inget har ändrats. Använd --force för att ersätta det (det sparas bredvid).",
+        "en": "The register at {path} cannot be opened with your login, so whether it is newer than the backup is unknown. Nothing was changed. Use --force to replace it (it is kept beside it).",
+    },
+    "restore.other_register": {
+        "sv": "Registret på {path} är ett annat register än säkerhetskopians. Inget har ändrats. Använd --force för att ersätta det (det sparas bredvid), eller återställ till en annan plats med --db.",
+        "en": "The register at {path} is another register than the backup's. Nothing was changed. Use --force to replace it (it is kept beside it), or restore elsewhere with --db.",
     },
     # --- demo -----------------------------------------------------------------------------
     # --- import (tracker import) -----------------------------------------------------------

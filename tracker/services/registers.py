@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tracker import __version__
 from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
-from tracker.domain.personnummer import check_free_text
+from tracker.domain.personnummer import check_free_text, check_name
 from tracker.services.session import (
     LADDER_LIST,
     ROLE_COORDINATOR,
@@ -67,9 +67,7 @@ def _check_names(insatser: Sequence[str]) -> list[str]:
     if not names:
         problems.append(Violation("service.no_insats", {}, "insats"))
     for name in names:
-        if not name:
-            problems.append(Violation("service.empty_insats", {}, "insats"))
-        violation = check_free_text(name, "insats")
+        violation = check_name(name, "insats")
         if violation:
             problems.append(violation)
     if len(set(names)) != len(names):

@@ -75,6 +75,7 @@ class Transaction:
         self.writer = EventWriter(connection, buffered=batched, signer=session.signer)
         self._lists: Lists | None = None
         self._insats_names: dict[int, str] | None = None
+        self._insats_closed: dict[int, str] | None = None
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
         self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
@@ -100,8 +101,13 @@ class Transaction:
             projections.apply(self.connection, event, self.session.today(), case_raw)
         if kind == projections.CODE_LIST_SET:
             self._lists = None
-        elif kind == projections.INSATS_ADDED:
+        elif kind in (
+            projections.INSATS_ADDED,
+            projections.INSATS_RENAMED,
+            projections.INSATS_CLOSED,
+        ):
             self._insats_names = None
+            self._insats_closed = None
         return event
 
     def flush(self) -> None:
@@ -125,6 +131,16 @@ class Transaction:
                 insats_id: name for name, insats_id in insats_ids(self.connection).items()
             }
         return self._insats_names
+
+    @property
+    def insats_closed_on(self) -> dict[int, str]:
+        """Closed insatser's ids and their closing days (ISO dates)."""
+        if self._insats_closed is None:
+            rows = self.connection.execute(
+                select(insatser.c.id, insatser.c.closed_on).where(insatser.c.closed_on.is_not(None))
+            )
+            self._insats_closed = {row.id: row.closed_on for row in rows}
+        return self._insats_closed
 
     @property
     def lists(self) -> Lists:

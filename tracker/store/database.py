@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tracker.store.atomic import fsync_directory
+from tracker.store.atomic import new_private_file, publish_new, remove_database_files
 from tracker.store.engine import make_engine, read_transaction, write_transaction
 from tracker.store.schema import meta
 
@@ -143,9 +142,7 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
     if path.exists():
         raise FileExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # Personal data: readable by the owner only (SQLite gives its -wal/-shm files the same mode).
-    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    temporary = new_private_file(path)
     register = Register(temporary, data_key)
     try:
         migrate(register.engine)
@@ -154,19 +151,10 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
         yield register
         register.checkpoint()
         register.engine.dispose()
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        if path.exists():
-            raise FileExistsError(str(path))
-        os.replace(temporary, path)
-        fsync_directory(path.parent)
+        publish_new(temporary, path)
     finally:
         register.close()
-        for leftover in (
-            temporary,
-            *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm")),
-        ):
-            leftover.unlink(missing_ok=True)
+        remove_database_files(temporary)
 
 
 def _summarise(prefix: str, lines: list[str], keep: int = 3) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
-from tracker.store.schema import events
+from tracker.store.schema import events, purged_events
 
 GENESIS_HASH = "0" * 64
 
@@ -195,6 +195,10 @@ class ChainReport:
     head: Head
     first_bad_seq: int | None = None
     problem: str | None = None  # an i18n key: store.chain_*
+    # Events whose payload retention erased (listed in purged_events): verified by their kept
+    # hashes, reported as purged rather than as damage. (first seq, last seq) when any.
+    purged: int = 0
+    purged_range: tuple[int, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -205,22 +209,33 @@ def verify_chain(connection: Connection) -> ChainReport:
     """Walk the whole chain; name the first sequence number where it breaks."""
     previous = Head(0, GENESIS_HASH)
     count = 0
+    purged_seqs = set(connection.execute(select(purged_events.c.seq)).scalars())
+    purged: list[int] = []
+
+    def report(bad_seq: int | None = None, problem: str | None = None) -> ChainReport:
+        span = (purged[0], purged[-1]) if purged else None
+        return ChainReport(count, previous, bad_seq, problem, len(purged), span)
+
     rows = connection.execute(select(events).order_by(events.c.seq))
     for row in rows:
         expected_seq = previous.seq + 1
         if row.seq != expected_seq:
             # A gap: the event with the expected number was deleted.
-            return ChainReport(count, previous, expected_seq, "store.chain_missing")
+            return report(expected_seq, "store.chain_missing")
         if row.payload is not None:
             if payload_hash(row.payload.encode()) != row.payload_hash:
-                return ChainReport(count, previous, row.seq, "store.chain_payload")
+                return report(row.seq, "store.chain_payload")
             if json.loads(row.payload).get("case") != row.case_code:
-                return ChainReport(count, previous, row.seq, "store.chain_case_code")
+                return report(row.seq, "store.chain_case_code")
+        elif row.seq in purged_seqs:
+            purged.append(row.seq)
+        else:  # erased without a purge that says so
+            return report(row.seq, "store.chain_payload_missing")
         link = chain_hash(
             previous.hash, row.seq, row.recorded_at, row.user, row.kind, row.payload_hash
         )
         if link != row.chain_hash:
-            return ChainReport(count, previous, row.seq, "store.chain_link")
+            return report(row.seq, "store.chain_link")
         previous = Head(row.seq, row.chain_hash)
         count += 1
-    return ChainReport(count, previous)
+    return report()

@@ -31,6 +31,16 @@ events = Table(
     Column("signature", Text),
 )
 
+# Which events retention erased (payload and case code set to NULL by a ``purge`` event, the
+# chain untouched). Append-only; the events table's update trigger allows the erasure only for
+# the events listed here.
+purged_events = Table(
+    "purged_events",
+    metadata,
+    Column("seq", Integer, ForeignKey("events.seq"), primary_key=True),
+    Column("purge_seq", Integer, nullable=False),
+)
+
 # Projections: current state, rebuilt from the events on demand.
 insatser = Table(
     "insatser",
@@ -38,6 +48,9 @@ insatser = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("name", Text, nullable=False, unique=True),
     Column("added_seq", Integer, nullable=False),
+    # Closed insatser take no new cases after closed_on (an ``insats_closed`` event).
+    Column("closed_on", Text),
+    Column("closed_seq", Integer),
 )
 
 code_lists = Table(
