@@ -439,14 +439,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The keys of {user} in the key file {path} are not the ones the register's log "
         "knows. Login refused. Tell the person responsible for the register.",
     },
-    "keyfile.not_backed_log": {
-        "sv": "Registrets logg över användare och roller håller inte (en händelse av {user} är "
-        "inte rätt signerad eller inte tillåten). Inloggningen nekas. Kör tracker audit verify "
-        "med en annan samordnare och meddela den som ansvarar för registret.",
-        "en": "The register's log of users and roles does not hold (an event by {user} is not "
-        "properly signed or not allowed). Login refused. Run tracker audit verify as another "
-        "coordinator and tell the person responsible for the register.",
-    },
     # --- store ----------------------------------------------------------------------------
     "role.staff": {"sv": "personal", "en": "staff"},
     "role.coordinator": {"sv": "samordnare", "en": "coordinator"},

@@ -202,10 +202,9 @@ def _settle(register: Register, path: Path) -> None:
 def check_backed(state: Membership, current: KeyFile, unlocked: keyfile.Unlocked) -> str:
     """The role the log gives the unlocked slot's user; KeyFileNotBacked when the log does not
     back the key file or the slot (a restored old key file, a removed user, a raised role, keys
-    the log does not know), KeyFileTampered when the log itself fails its checks."""
+    the log does not know). Membership events that fail their checks count for nothing here
+    (tracker.store.trust); ``audit verify`` names them."""
     path = current.path
-    if not state.ok:
-        raise keyfile.KeyFileNotBacked(path, state.problem_user, "log")
     if state.keyfile_digest is not None and current.digest != state.keyfile_digest:
         raise keyfile.KeyFileNotBacked(path, unlocked.user, "file")
     slot = unlocked.slot

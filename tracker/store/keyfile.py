@@ -38,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
@@ -258,12 +258,11 @@ class KeyFileNotBacked(KeyFileTampered):
     """The key file, or the slot used, is not the one the register's log records (a restored old
     key file, a removed user, a role the log never gave, keys the log does not know)."""
 
-    _KEYS = {
+    _KEYS: ClassVar[dict[str, str]] = {
         "file": "keyfile.not_backed_file",
         "user": "keyfile.not_backed_user",
         "role": "keyfile.not_backed_role",
         "keys": "keyfile.not_backed_keys",
-        "log": "keyfile.not_backed_log",
     }
 
     def __init__(self, path: Path, user: str | None = None, reason: str = "file") -> None:

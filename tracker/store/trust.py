@@ -186,33 +186,39 @@ class _Walker:
         )
         if row.signature is not None and self.state.signed_from is None:
             self.state.signed_from = row.seq
-        if not legacy:
+        if not legacy and not (
             self._check_signature(row, payload, membership_only=membership_only)
-            self._check_authority(row, payload)
+            and self._check_authority(row, payload)
+        ):
+            return  # reported, and never applied: a forged event changes nobody's standing
         self._change(row, payload)
 
     def _check_signature(
         self, row: _Row, payload: dict[str, Any], *, membership_only: bool
-    ) -> None:
+    ) -> bool:
         if row.signature is None:
             if row.kind in MEMBERSHIP_KINDS:
                 self.fail(row.seq, "trust.unsigned", row.user)
-            elif not membership_only:
+                return False
+            if not membership_only:
                 self._unsigned.append(row)
-            return
+            return True
         if not signature_valid(self.signer_key(row, payload), row):
             self.fail(row.seq, "trust.bad_signature", row.user)
-            return
+            return False
         for waiting in self._unsigned:
             if waiting.user != row.user:
                 self.fail(waiting.seq, "trust.unsigned", waiting.user)
                 break
         self._unsigned.clear()
+        return True
 
-    def _check_authority(self, row: _Row, payload: dict[str, Any]) -> None:
-        if not self._allowed(row, payload):
-            problem = "trust.unknown_author" if self.state.active(row.user) is None else ""
-            self.fail(row.seq, problem or "trust.not_allowed", row.user)
+    def _check_authority(self, row: _Row, payload: dict[str, Any]) -> bool:
+        if self._allowed(row, payload):
+            return True
+        problem = "trust.unknown_author" if self.state.active(row.user) is None else ""
+        self.fail(row.seq, problem or "trust.not_allowed", row.user)
+        return False
 
     def _allowed(self, row: _Row, payload: dict[str, Any]) -> bool:
         state = self.state
@@ -314,8 +320,9 @@ def membership(connection: Connection) -> Membership:
     """Users, roles and keys from the membership events alone (for every login: cheap).
 
     Each membership event is checked on its own: its hash links to its predecessor and its
-    signature and author's authority hold. Everything else is ``audit verify``'s
-    (:func:`verify_log`)."""
+    signature and author's authority hold; one that fails is reported (``first_bad_seq``) and
+    not applied, so a forged ``role_changed`` raises nobody. Everything else is ``audit
+    verify``'s (:func:`verify_log`)."""
     walker = _Walker()
     first_signed = connection.execute(
         select(func.min(events.c.seq)).where(events.c.signature.is_not(None))
@@ -330,7 +337,7 @@ def membership(connection: Connection) -> Membership:
             walker.state.signed_from = first_signed
         if not _linked(connection, row):
             walker.fail(row.seq, "trust.bad_signature", row.user)
-            break
+            continue  # an edited membership event counts for nothing
         walker.apply(row, membership_only=True)
     return walker.finish()
 
