@@ -27,6 +27,7 @@ from tracker.services.session import (
 from tracker.store import keyfile, signing, trust
 from tracker.store.atomic import write_atomic
 from tracker.store.database import Register, creating, new_database_id
+from tracker.store.engine import WrongDataKey
 from tracker.store.keyfile import KeyFile, keyfile_path
 from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, REGISTER_CREATED
 from tracker.store.trust import (
@@ -188,9 +189,25 @@ def create_register(
 # --- login: the key file must be the one the log backs ----------------------------------------
 
 
+def rekey_path(db_path: Path) -> Path:
+    """Where ``tracker rekey`` builds the re-encrypted copy: ``<db>.rekey``."""
+    return db_path.with_name(db_path.name + ".rekey")
+
+
+def remove_rekey_leftovers(db_path: Path) -> None:
+    """An interrupted rekey's copy (the swap did not happen: the old register stands)."""
+    copy = rekey_path(db_path)
+    for leftover in [
+        *(copy.with_name(copy.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")),
+        *db_path.parent.glob(f".{keyfile.glob_escape(copy.name)}.*.tmp*"),
+    ]:
+        leftover.unlink(missing_ok=True)
+
+
 def _settle(register: Register, path: Path) -> None:
-    """Finish or roll back a key-file change a crash interrupted (inside the write lock, so no
-    live change of another process is touched)."""
+    """Finish or roll back a key-file change or rekey a crash interrupted (inside the write
+    lock, so no live change of another process is touched)."""
+    remove_rekey_leftovers(register.path)
     pending, temporary = keyfile.leftovers(path)
     if pending is None and not temporary:
         return
@@ -253,6 +270,14 @@ def open_session(
     path = keyfile_path(db_path)
     unlocked = _unlock_either(path, user, passphrase)
     try:
+        register = Register.open(db_path, unlocked.data_key, unlocked.keyfile.database_id)
+    except WrongDataKey:
+        # A rekey killed between its two renames: the new database wants the pending key file.
+        pending = keyfile.pending_path(path)
+        if not pending.exists():
+            raise
+        unlocked.wipe()
+        unlocked = keyfile.unlock(pending, user, passphrase)
         register = Register.open(db_path, unlocked.data_key, unlocked.keyfile.database_id)
     finally:
         unlocked.wipe()

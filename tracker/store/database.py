@@ -6,18 +6,24 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tracker.store.atomic import new_private_file, publish_new, remove_database_files
-from tracker.store.engine import make_engine, read_transaction, write_transaction
+from tracker.store.engine import connect, make_engine, read_transaction, write_transaction
 from tracker.store.schema import meta
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. Kept here so opening a current register needs no Alembic
 # import (it costs a noticeable part of a second); a test checks it against the scripts.
 SCHEMA_HEAD = "0004"
+
+
+class RegisterInUse(Exception):
+    """Another connection has the register open (rekey needs it to itself)."""
 
 
 class NotATrackerDatabase(Exception):
@@ -113,6 +119,23 @@ class Register:
     def write_meta(self, key: str, value: str) -> None:
         with self.write() as connection:
             set_meta(connection, key, value)
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[Any]:
+        """A driver connection holding SQLite's exclusive lock (locking_mode EXCLUSIVE): nobody
+        else can read or write until it closes. Refused at once (RegisterInUse) while any other
+        connection, of any process, has the database open. For swapping the file (rekey)."""
+        connection = connect(self.path, self._data_key)
+        try:
+            connection.execute("PRAGMA busy_timeout = 0")
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            try:
+                connection.execute("BEGIN EXCLUSIVE")
+            except sqlcipher3.OperationalError as error:
+                raise RegisterInUse(str(self.path)) from error
+            yield connection
+        finally:
+            connection.close()
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (so a copied or renamed file is complete)."""
