@@ -26,7 +26,7 @@ from tracker.services import audit, backups, locations, registers
 from tracker.services.session import ServiceError, Session
 from tracker.store import keyfile
 from tracker.store.backup import BackupDamaged
-from tracker.store.database import SCHEMA_HEAD, NotATrackerDatabase
+from tracker.store.database import SCHEMA_HEAD, NotATrackerDatabase, RegisterInUse
 from tracker.store.engine import WrongDataKey
 
 if TYPE_CHECKING:
@@ -162,10 +162,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         path, user=args.user, passphrase=passphrase, insatser=args.insats
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
-    _out()
-    _out(t("cli.recovery_key_heading"))
-    _out(f"    {recovery_key}")
-    _out(t("cli.recovery_key_advice"))
+    _show_recovery_key(recovery_key)
     return EXIT_OK
 
 
@@ -241,11 +238,56 @@ def cmd_key_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_recovery_key(recovery_key: str) -> None:
+    _out()
+    _out(t("cli.recovery_key_heading"))
+    _out(f"    {recovery_key}")
+    _out(t("cli.recovery_key_advice"))
+
+
+def _rekey(session: Session, passphrase: str, reason: str) -> str:
+    from tracker.services.rekey import rekey
+
+    return rekey(session, passphrase=passphrase, reason=reason)
+
+
 def cmd_key_remove(args: argparse.Namespace) -> int:
     session, passphrase = _login(args)
     with session:
         registers.remove_user(session, passphrase=passphrase, user=args.user)
-    _out(t("cli.key_removed", user=args.user))
+        if args.no_rekey:
+            why = t("cli.no_rekey_asked")
+        else:
+            try:
+                recovery_key = _rekey(session, passphrase, "user_removed")
+            except (ServiceError, RegisterInUse) as error:
+                why = (
+                    error.message()
+                    if isinstance(error, ServiceError)
+                    else t("store.register_in_use")
+                )
+            else:
+                _out(t("cli.key_removed", user=args.user))
+                _show_recovery_key(recovery_key)
+                return EXIT_OK
+    print(t("cli.key_removed_not_rekeyed", user=args.user, reason=why), file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_key_role(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        registers.change_role(session, passphrase=passphrase, user=args.user, role=args.role)
+    _out(t("cli.role_changed", user=args.user, role=t(f"role.{args.role}")))
+    return EXIT_OK
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        recovery_key = _rekey(session, passphrase, "rekey")
+    _out(t("cli.rekey_done", path=str(_db_path(args))))
+    _show_recovery_key(recovery_key)
     return EXIT_OK
 
 
@@ -1116,6 +1158,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, type=_role, metavar="ROLE", help=t("cli.help_role"))
     remove = command("remove", cmd_key_remove, "cli.help_key_remove", key_commands)
     remove.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    remove.add_argument("--no-rekey", action="store_true", help=t("cli.help_no_rekey"))
+    role = command("role", cmd_key_role, "cli.help_key_role", key_commands)
+    role.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    role.add_argument("--role", required=True, type=_role, metavar="ROLE", help=t("cli.help_role"))
+    command("rekey", cmd_rekey, "cli.help_rekey")
     command("passwd", cmd_key_passwd, "cli.help_key_passwd", key_commands)
     command("public", cmd_key_public, "cli.help_key_public", key_commands)
 
@@ -1278,6 +1325,8 @@ def _report(error: Exception) -> int:
         return _fail(t(error.key, **error.params), EXIT_VERIFICATION)
     if isinstance(error, keyfile.KeyFileError | ServiceError):
         return _fail(error.message(), EXIT_ERROR)
+    if isinstance(error, RegisterInUse):
+        return _fail(t("store.register_in_use"), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
     if isinstance(error, SQLAlchemyDatabaseError):

@@ -659,8 +659,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "cli.help_key_passwd": {"sv": "byt din lösenfras", "en": "change your passphrase"},
     "cli.help_key_public": {
-        "sv": "visa registrets publika signeringsnyckel och dess fingeravtryck",
-        "en": "print the register's public signing key and its fingerprint",
+        "sv": "visa registernyckelns publika del och dess fingeravtryck (det granskare sparar)",
+        "en": "print the register key's public half and its fingerprint (what reviewers pin)",
     },
     "cli.help_key_user": {"sv": "användarnamn", "en": "user name"},
     "cli.help_role": {
@@ -753,16 +753,73 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The user {user} ({role}) is added.",
     },
     "cli.key_removed": {
-        "sv": "Användaren {user} är borttagen och kan inte längre öppna registret.",
-        "en": "The user {user} is removed and can no longer open the register.",
+        "sv": "Användaren {user} är borttagen och registret har fått en ny datanyckel: inga "
+        "gamla kopior av nyckelfilen eller datanyckeln öppnar det längre.",
+        "en": "The user {user} is removed and the register has a new data key: no old copy of "
+        "the key file or of the data key opens it any more.",
+    },
+    "cli.key_removed_not_rekeyed": {
+        "sv": "VARNING: {user} är borttagen ur nyckelfilen men registret har INTE fått en ny "
+        "datanyckel ({reason}). Den som sparat en kopia av den gamla nyckelfilen eller "
+        "datanyckeln kan fortfarande läsa registret. Kör tracker rekey så snart som möjligt.",
+        "en": "WARNING: {user} is removed from the key file but the register has NOT got a new "
+        "data key ({reason}). Whoever kept a copy of the old key file or of the data key can "
+        "still read the register. Run tracker rekey as soon as possible.",
+    },
+    "cli.no_rekey_asked": {
+        "sv": "du bad om --no-rekey",
+        "en": "you asked for --no-rekey",
+    },
+    "cli.rekey_done": {
+        "sv": "Registret {path} har en ny datanyckel. Alla användare loggar in som förut; gamla "
+        "kopior av nyckelfilen och den gamla återställningsnyckeln öppnar det inte längre.",
+        "en": "The register {path} has a new data key. Every user logs in as before; old "
+        "copies of the key file and the old recovery key no longer open it.",
+    },
+    "cli.role_changed": {
+        "sv": "{user} har nu rollen {role}.",
+        "en": "{user} now has the role {role}.",
+    },
+    "cli.help_rekey": {
+        "sv": "ge registret en ny datanyckel (samordnare; när någon slutar)",
+        "en": "give the register a new data key (coordinators; when someone leaves)",
+    },
+    "cli.help_no_rekey": {
+        "sv": "ge inte registret en ny datanyckel (avrådes: den borttagna kan läsa vidare)",
+        "en": "do not give the register a new data key (not advised: the removed user can "
+        "still read)",
+    },
+    "cli.help_key_role": {
+        "sv": "ändra en användares roll (samordnare)",
+        "en": "change a user's role (coordinators)",
+    },
+    "rekey.legacy_slots": {
+        "sv": "Användarna {users} har nycklar av det gamla slaget och måste logga in en gång "
+        "innan registret kan få en ny datanyckel (deras nycklar byts då automatiskt). Ta bort "
+        "den som inte ska logga in igen med tracker key remove.",
+        "en": "The users {users} have keys of the old kind and must log in once before the "
+        "register can get a new data key (their keys are replaced automatically then). Remove "
+        "anyone who will not log in again with tracker key remove.",
+    },
+    "rekey.busy": {
+        "sv": "Någon skrev i registret medan den nya datanyckeln gjordes. Inget har ändrats; "
+        "försök igen.",
+        "en": "Someone wrote to the register while the new data key was being made. Nothing "
+        "was changed; try again.",
+    },
+    "store.register_in_use": {
+        "sv": "Registret är öppet hos någon annan (eller i ett annat fönster). Be alla logga ut "
+        "och försök igen. Inget har ändrats.",
+        "en": "The register is open elsewhere (or in another window). Ask everyone to log out "
+        "and try again. Nothing was changed.",
     },
     "cli.passphrase_changed": {
         "sv": "Lösenfrasen för {user} är bytt.",
         "en": "The passphrase of {user} is changed.",
     },
     "cli.public_key": {
-        "sv": "Publik signeringsnyckel (Ed25519): {key}",
-        "en": "Public signing key (Ed25519): {key}",
+        "sv": "Registernyckel, publik del (Ed25519): {key}",
+        "en": "Register key, public half (Ed25519): {key}",
     },
     "cli.fingerprint": {"sv": "Fingeravtryck: {fingerprint}", "en": "Fingerprint: {fingerprint}"},
     "cli.recovered": {
