@@ -932,6 +932,10 @@ def _recount_lines(result: RecountResult) -> list[str]:
         if result.later_changes or result.later_events:
             lines.append(t("recount.later_note"))
     lines.append("")
+    if result.member_problems:
+        lines.append(t("recount.members_heading", count=len(result.member_problems)))
+        lines += _shown(result.member_problems)
+        lines.append("")
     lines.append(t("recount.verdict_ok" if result.ok else "recount.verdict_differs"))
     return lines
 
@@ -948,7 +952,7 @@ def cmd_audit_recount(args: argparse.Namespace) -> int:
         demo = registers.is_demo(session)
     if not result.verified:
         print(t("recount.failed"), file=sys.stderr)
-        for problem in result.problems:
+        for problem in [*result.problems, *result.member_problems]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_VERIFICATION
     if demo:

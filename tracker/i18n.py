@@ -433,6 +433,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The role of {user} in the key file {path} is not the one the register's log "
         "gives. Login refused. Tell the person responsible for the register.",
     },
+    "keyfile.not_backed_log": {
+        "sv": "Registrets logg har ändrats vid händelse #{seq}, och det som ger {user} tillgång "
+        "håller därför inte. Inloggningen nekas. En samordnare kör tracker audit verify och "
+        "jämför med en säkerhetskopia.",
+        "en": "The register's log was changed at event #{seq}, so what gives {user} access "
+        "does not hold. Login refused. A coordinator runs tracker audit verify and compares "
+        "with a backup.",
+    },
     "keyfile.not_backed_keys": {
         "sv": "Nycklarna för {user} i nyckelfilen {path} är inte de som registrets logg "
         "känner. Inloggningen nekas. Meddela den som ansvarar för registret.",
@@ -2312,6 +2320,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "fingeravtryck: {fingerprint}).",
         "en": "The report bundle is not signed with this register's key (the register's "
         "fingerprint: {fingerprint}).",
+    },
+    "recount.members_heading": {
+        "sv": "Det styrelsen läser stämmer inte med report.json eller registrets logg ({count}):",
+        "en": "What the board reads does not match report.json or the register's log ({count}):",
+    },
+    "recount.not_exported": {
+        "sv": "Registret har ingen loggad export av just det här rapportpaketet ({member} "
+        "finns inte bland registrets exporter): paketet är inte gjort av tracker ur det här "
+        "registret.",
+        "en": "The register has no logged export of this very report bundle ({member} is not "
+        "among the register's exports): the bundle was not made by tracker from this "
+        "register.",
+    },
+    "recount.member_differs": {
+        "sv": "{member} säger inte samma sak som report.json (omritad ur report.json blir den "
+        "en annan): det styrelsen läser har ändrats.",
+        "en": "{member} does not say what report.json says (rendered again from report.json "
+        "it comes out different): what the board reads was changed.",
+    },
+    "recount.other_version": {
+        "sv": "Rapportpaketet gjordes med tracker {version}; filerna kan bara ritas om och "
+        "jämföras med samma version. Räkna om med tracker {version}.",
+        "en": "The report bundle was made with tracker {version}; its files can only be "
+        "rendered again and compared with the same version. Recount with tracker {version}.",
     },
     "recount.other_database": {
         "sv": "Rapportpaketet kommer från en annan databas än den här (databas-id skiljer sig).",

@@ -751,6 +751,7 @@ def test_keyfile_messages_exist_in_both_languages() -> None:
         kf.KeyFileNotBacked(Path("x.keys"), "anna", "user"),
         kf.KeyFileNotBacked(Path("x.keys"), "anna", "role"),
         kf.KeyFileNotBacked(Path("x.keys"), "anna", "keys"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "log", 12),
         kf.WeakKdfError(CHEAP, REAL_KDF_FLOOR),
         kf.InvalidRecoveryKey(group=3),
         kf.InvalidRecoveryKey(),

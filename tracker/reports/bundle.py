@@ -86,6 +86,10 @@ class _Content:
     lang: str
 
 
+# What the writers take, for rendering a bundle's members again (tracker audit recount).
+RenderInput = _Content
+
+
 def _json_files(content: _Content) -> dict[str, bytes]:
     return {REPORT: canonical_json(content.report)}
 
@@ -577,6 +581,7 @@ __all__ = [
     "Bundle",
     "BundleError",
     "ManifestFacts",
+    "RenderInput",
     "VerifyResult",
     "bundle_name",
     "canonical_json",

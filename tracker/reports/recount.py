@@ -22,20 +22,32 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from tracker import __version__
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, kind_label
 from tracker.domain.goals import GOALS_SET
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
-from tracker.reports.bundle import VerifyResult, read_bundle, verify_bundle
+from tracker.reports.bundle import (
+    MANIFEST,
+    WRITERS,
+    Bundle,
+    RenderInput,
+    VerifyResult,
+    read_bundle,
+    sha256,
+    verify_bundle,
+)
+from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
+from tracker.services.reports import REPORT_EXPORTED
 from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
@@ -123,6 +135,9 @@ class RecountResult:
 
     bundle: Path | None
     problems: list[str] = field(default_factory=list)  # why the bundle or chain failed (step 1–2)
+    # Members that do not say what report.json says, and a manifest the register never logged
+    # as exported: the figures are still recounted, the verdict is "differs".
+    member_problems: list[str] = field(default_factory=list)
     period: Period | None = None
     insatser: list[str] = field(default_factory=list)
     threshold: int | None = None  # None: an unsuppressed bundle
@@ -147,7 +162,7 @@ class RecountResult:
 
     @property
     def ok(self) -> bool:
-        return self.identical
+        return self.identical and not self.member_problems
 
 
 # --- the recount -----------------------------------------------------------------------------
@@ -163,21 +178,78 @@ def recount(session: Session, path: Path) -> RecountResult:
     if verified.facts is not None:
         result.signer_fingerprint = verified.facts.signer_fingerprint
     result.problems = bundle_problems(session, verified)
+    if verified.ok:
+        bundle = read_bundle(path)
+        result.member_problems = export_problems(session, bundle)
+        if not result.problems:
+            result.member_problems += rendering_problems(session, bundle)
     if result.problems:
         return result
     return recount_report(session, read_bundle(path).report, result)
 
 
 def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
-    """Step 1: why a verified bundle cannot be trusted by this register (empty when it can)."""
+    """Step 1: why a verified bundle cannot be trusted by this register (empty when it can):
+    it must be signed by the register authority (any it has had) for this database."""
     if not verified.ok or verified.facts is None:
         return list(verified.problems) or [t("recount.bundle_invalid")]
     problems = []
-    own_key = registers.public_key(session)
-    if verified.facts.public_key != own_key.base64:
+    signers = registers.known_signers(session)
+    if signers.get(verified.facts.public_key) not in ("authority", "legacy"):
+        own_key = registers.public_key(session)
         problems.append(t("recount.other_key", fingerprint=own_key.fingerprint))
     if verified.facts.database_id != session.register.meta("database_id"):
         problems.append(t("recount.other_database"))
+    return problems
+
+
+def export_problems(session: Session, bundle: Bundle) -> list[str]:
+    """The register must have logged the export of exactly this manifest (``report_exported``
+    with its SHA-256): a bundle assembled outside tracker has no such event."""
+    digest = sha256(bundle.members[MANIFEST])
+    with session.read() as connection:
+        rows = connection.execute(
+            select(events.c.payload).where(events.c.kind == REPORT_EXPORTED)
+        ).scalars()
+        logged = any(_payload(text).get("manifest_sha256") == digest for text in rows)
+    return [] if logged else [t("recount.not_exported", member=MANIFEST)]
+
+
+def rendering_problems(session: Session, bundle: Bundle) -> list[str]:
+    """What the board reads must say what report.json says: every CSV, the XLSX and the PDF are
+    rendered again from report.json (with the code lists as of the bundle's head and the
+    manifest's facts) and compared byte for byte with the bundle's members."""
+    from tracker.reports.tables import report_tables
+
+    manifest = bundle.manifest
+    if manifest.get("tool_version") != __version__:
+        return [t("recount.other_version", version=str(manifest.get("tool_version")))]
+    facts = bundle.facts
+    try:
+        head = report_inputs(bundle.report)[2]
+    except RecountRefused as refused:
+        return [refused.message]
+    then = load_facts(session, head.seq)
+    lang = str(manifest.get("lang") or get_language())
+    info = ReportInfo(
+        forbund=facts.forbund,
+        generated_at=datetime.fromisoformat(facts.generated_at),
+        signer_fingerprint=facts.signer_fingerprint,
+        demo=facts.demo,
+        threshold=facts.threshold,
+        tool_version=str(manifest["tool_version"]),
+        database_id=facts.database_id,
+    )
+    tables = report_tables(bundle.report, lang, code_lists=then.code_lists)
+    content = RenderInput(bundle.report, tables, info, lang)
+    problems = []
+    for name in manifest.get("formats") or []:
+        writer = WRITERS.get(str(name))
+        if writer is None:
+            continue
+        for member, data in sorted(writer(content).items()):
+            if bundle.members.get(member) != data:
+                problems.append(t("recount.member_differs", member=member))
     return problems
 
 

@@ -217,6 +217,18 @@ def _settle(register: Register, path: Path) -> None:
 
 
 def check_backed(state: Membership, current: KeyFile, unlocked: keyfile.Unlocked) -> str:
+    """:func:`_check_backed`, told as a changed log when the log's own checks failed (then the
+    key file or user it does not back is a consequence, not the cause)."""
+    try:
+        return _check_backed(state, current, unlocked)
+    except keyfile.KeyFileNotBacked as refused:
+        if state.ok:
+            raise
+        seq = state.first_bad_seq or 0
+        raise keyfile.KeyFileNotBacked(current.path, unlocked.user, "log", seq) from refused
+
+
+def _check_backed(state: Membership, current: KeyFile, unlocked: keyfile.Unlocked) -> str:
     """The role the log gives the unlocked slot's user; KeyFileNotBacked when the log does not
     back the key file or the slot (a restored old key file, a removed user, a raised role, keys
     the log does not know). Membership events that fail their checks count for nothing here

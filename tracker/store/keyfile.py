@@ -263,10 +263,13 @@ class KeyFileNotBacked(KeyFileTampered):
         "user": "keyfile.not_backed_user",
         "role": "keyfile.not_backed_role",
         "keys": "keyfile.not_backed_keys",
+        "log": "keyfile.not_backed_log",
     }
 
-    def __init__(self, path: Path, user: str | None = None, reason: str = "file") -> None:
-        KeyFileError.__init__(self, path=str(path), user=user or "-")
+    def __init__(
+        self, path: Path, user: str | None = None, reason: str = "file", seq: int = 0
+    ) -> None:
+        KeyFileError.__init__(self, path=str(path), user=user or "-", seq=seq)
         self.key = self._KEYS[reason]
         self.reason = reason
 
