@@ -180,9 +180,10 @@ def recount(session: Session, path: Path) -> RecountResult:
     result.problems = bundle_problems(session, verified)
     if verified.ok:
         bundle = read_bundle(path)
-        result.member_problems = export_problems(session, bundle)
-        if not result.problems:
-            result.member_problems += rendering_problems(session, bundle)
+        result.member_problems = [
+            *rendering_problems(session, bundle),
+            *export_problems(session, bundle),
+        ]
     if result.problems:
         return result
     return recount_report(session, read_bundle(path).report, result)
@@ -215,21 +216,24 @@ def export_problems(session: Session, bundle: Bundle) -> list[str]:
     return [] if logged else [t("recount.not_exported", member=MANIFEST)]
 
 
-def rendering_problems(session: Session, bundle: Bundle) -> list[str]:
-    """What the board reads must say what report.json says: every CSV, the XLSX and the PDF are
-    rendered again from report.json (with the code lists as of the bundle's head and the
-    manifest's facts) and compared byte for byte with the bundle's members."""
+def render_members(
+    session: Session, bundle: Bundle, report: Mapping[str, Any] | None = None
+) -> dict[str, bytes]:
+    """The members tracker writes for ``report`` (default: the bundle's report.json), with the
+    code lists as of the bundle's head and the manifest's facts, in the manifest's formats."""
     from tracker.reports.tables import report_tables
 
-    manifest = bundle.manifest
-    if manifest.get("tool_version") != __version__:
-        return [t("recount.other_version", version=str(manifest.get("tool_version")))]
-    facts = bundle.facts
-    try:
-        head = report_inputs(bundle.report)[2]
-    except RecountRefused as refused:
-        return [refused.message]
+    manifest, facts = bundle.manifest, bundle.facts
+    period, insatser, head, threshold = report_inputs(bundle.report)
     then = load_facts(session, head.seq)
+    # report.json is stored with sorted keys; the writers follow the order the statistics give
+    # (code-list order), so the values are laid out in the order of a recount at the head.
+    try:
+        recounted = report_from_facts(then, period, insatser)
+    except ServiceError as error:
+        raise RecountRefused(error.message()) from error
+    template = suppress_report(recounted, threshold) if threshold is not None else recounted
+    report = _ordered_like(bundle.report if report is None else report, template)
     lang = str(manifest.get("lang") or get_language())
     info = ReportInfo(
         forbund=facts.forbund,
@@ -240,17 +244,44 @@ def rendering_problems(session: Session, bundle: Bundle) -> list[str]:
         tool_version=str(manifest["tool_version"]),
         database_id=facts.database_id,
     )
-    tables = report_tables(bundle.report, lang, code_lists=then.code_lists)
-    content = RenderInput(bundle.report, tables, info, lang)
-    problems = []
+    content = RenderInput(
+        report, report_tables(report, lang, code_lists=then.code_lists), info, lang
+    )
+    members: dict[str, bytes] = {}
     for name in manifest.get("formats") or []:
         writer = WRITERS.get(str(name))
-        if writer is None:
-            continue
-        for member, data in sorted(writer(content).items()):
-            if bundle.members.get(member) != data:
-                problems.append(t("recount.member_differs", member=member))
-    return problems
+        if writer is not None:
+            members.update(writer(content))
+    return members
+
+
+def _ordered_like(value: Any, template: Any) -> Any:
+    """``value`` with every mapping's keys in ``template``'s order (keys it lacks after)."""
+    if isinstance(value, Mapping):
+        order = list(template) if isinstance(template, Mapping) else []
+        keys = [k for k in order if k in value] + [k for k in value if k not in order]
+        inner = template if isinstance(template, Mapping) else {}
+        return {k: _ordered_like(value[k], inner.get(k)) for k in keys}
+    if isinstance(value, list):
+        items = template if isinstance(template, list) else []
+        return [_ordered_like(v, items[i] if i < len(items) else None) for i, v in enumerate(value)]
+    return value
+
+
+def rendering_problems(session: Session, bundle: Bundle) -> list[str]:
+    """What the board reads must say what report.json says: every CSV, the XLSX and the PDF are
+    rendered again from report.json and compared byte for byte with the bundle's members."""
+    if bundle.manifest.get("tool_version") != __version__:
+        return [t("recount.other_version", version=str(bundle.manifest.get("tool_version")))]
+    try:
+        rendered = render_members(session, bundle)
+    except RecountRefused as refused:
+        return [refused.message]
+    return [
+        t("recount.member_differs", member=member)
+        for member, data in sorted(rendered.items())
+        if bundle.members.get(member) != data
+    ]
 
 
 def recount_report(
