@@ -1033,6 +1033,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         _out(t("cli.demo_marker"))
     _out(t("verify.ok", path=args.bundle))
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
+    if result.rotated:
+        signer_key = "verify.signer_rotated"
     _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
     _out(f"  {t('verify.period', **facts.period)}")
     _out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")

@@ -1957,6 +1957,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Signerad av nyckel: {fingerprint}",
         "en": "Signed by key: {fingerprint}",
     },
+    "verify.signer_rotated": {
+        "sv": "Signerad av nyckel: {fingerprint}, efterträdare till den angivna (registernyckeln "
+        "har bytts när en samordnare slutade; varje byte är signerat av nyckeln före). Spara "
+        "det nya fingeravtrycket.",
+        "en": "Signed by key: {fingerprint}, successor of the given one (the register key was "
+        "replaced when a coordinator left; each hand-over is signed by the key before). Pin "
+        "the new fingerprint.",
+    },
     "verify.signer_pinned": {
         "sv": "Signerad av nyckel: {fingerprint} (den angivna nyckeln)",
         "en": "Signed by key: {fingerprint} (the key given)",

@@ -29,6 +29,7 @@ from tracker.reports.recount import render_members
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.store import keyfile
+from tracker.store.signing import PublicKey
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,49 @@ def test_staff_and_reviewers_hold_no_register_authority(demo: DemoRegister) -> N
             assert report_service.public_key(session) != registers.public_key(session)
     with demo.login("demo") as coordinator:
         assert coordinator.authority is not None
+
+
+def test_a_pin_follows_the_authority_when_a_coordinator_leaves(
+    demo: DemoRegister, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    cora = ("cora", "cora samordnar en tid")
+    with demo.login("demo") as coordinator:
+        registers.add_user(
+            coordinator,
+            passphrase=PASSPHRASES["demo"],
+            user=cora[0],
+            role="coordinator",
+            new_passphrase=cora[1],
+        )
+    first, pin = _board_bundle(demo, tmp_path / "first")
+    with registers.open_session(demo.path, user=cora[0], passphrase=cora[1]) as session:
+        kept = session.authority  # what cora could copy before she leaves
+        assert kept is not None
+    with demo.login("demo") as coordinator:
+        registers.remove_user(coordinator, passphrase=PASSPHRASES["demo"], user="cora")
+        assert registers.public_key(coordinator).fingerprint != pin
+    later, _ = _board_bundle(demo, tmp_path / "later")
+    capsys.readouterr()
+    assert cli.main(["verify", str(later), "--key", pin]) == 0  # the pin follows the hand-over
+    assert "efterträdare" in capsys.readouterr().out
+
+    # Cora signs a bundle of the register's newer head with the authority she kept: her old key
+    # is the reviewer's pin itself, so only the register can tell (recount: retired key).
+    bundle = read_bundle(later)
+    members = dict(bundle.members)
+    manifest = json.loads(json.dumps(bundle.manifest))
+    old = PublicKey(kept.public_key().public_bytes_raw())
+    manifest["signer"] = {**manifest["signer"], "public_key": old.base64,
+                          "fingerprint": old.fingerprint, "rotations": []}  # fmt: skip
+    members[MANIFEST] = canonical_json(manifest)
+    members[SIGNATURE] = kept.sign(members[MANIFEST])
+    generated_at = datetime.fromisoformat(manifest["generated_at"].replace("Z", "+00:00"))
+    later.write_bytes(canonical_zip(members, generated_at))
+    monkeypatch.setenv("TRACKER_USER", "rita")
+    monkeypatch.setenv("TRACKER_PASSPHRASE", PASSPHRASES["rita"])
+    assert cli.main(["--db", str(demo.path), "audit", "recount", str(later)]) == 4
+    assert "inte signerat med det här registrets nyckel" in capsys.readouterr().err
+    capsys.readouterr()
+    # A bundle the old authority signed while it was the authority still recounts.
+    assert cli.main(["--db", str(demo.path), "audit", "recount", str(first)]) == 0

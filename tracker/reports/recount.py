@@ -195,8 +195,9 @@ def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
     if not verified.ok or verified.facts is None:
         return list(verified.problems) or [t("recount.bundle_invalid")]
     problems = []
-    signers = registers.known_signers(session)
-    if signers.get(verified.facts.public_key) not in ("authority", "legacy"):
+    # The key that was the register authority at the bundle's head: a retired authority (a
+    # departed coordinator may keep it) signs nothing after its hand-over.
+    if verified.facts.public_key != registers.authority_at(session, verified.facts.audit_seq):
         own_key = registers.public_key(session)
         problems.append(t("recount.other_key", fingerprint=own_key.fingerprint))
     if verified.facts.database_id != session.register.meta("database_id"):

@@ -353,6 +353,32 @@ def _create_authority(session: Session) -> None:
     session.authority = authority
 
 
+def rotate_authority(session: Session) -> None:
+    """Hand the register authority over to a new key (a coordinator left or lost the role and
+    may keep a copy of the old one): the old key signs the new one (TUF's root rotation), so a
+    reviewer's pin follows; the new key is wrapped to the remaining coordinators only."""
+    old = session.authority
+    if old is None:
+        raise ServiceError("service.no_authority")
+    new = Ed25519PrivateKey.generate()
+    database_id = session.register.meta("database_id") or ""
+    previous = _b64(old.public_key().public_bytes_raw())
+    payload = _authority_payload(new)
+    signature = old.sign(signing.rotation_statement(database_id, previous, payload["authority"]))
+
+    def change(current: KeyFile) -> tuple[KeyFile, dict[str, Any]]:
+        with session.read() as connection:
+            coordinators = set(trust.membership(connection).coordinators())
+        return keyfile.with_authority(current, coordinators, new), {
+            **payload,
+            "previous": previous,
+            "rotation": _b64(signature),
+        }
+
+    change_keyfile(session, AUTHORITY_SET, change)
+    session.authority = new if session.actor.role == ROLE_COORDINATOR else None
+
+
 def change_keyfile(
     session: Session,
     kind: str,
@@ -485,6 +511,8 @@ def change_role(session: Session, *, passphrase: str, user: str, role: str) -> N
         return new, {"user": user, "role": role, "previous": member.role}
 
     change_keyfile(session, ROLE_CHANGED, change)
+    if member.role == ROLE_COORDINATOR:
+        rotate_authority(session)  # she held the authority: it must change hands
 
 
 def remove_user(session: Session, *, passphrase: str, user: str) -> None:
@@ -504,6 +532,8 @@ def remove_user(session: Session, *, passphrase: str, user: str) -> None:
         return keyfile.without_user(current, user), {"user": user}
 
     change_keyfile(session, USER_REMOVED, change)
+    if member.role == ROLE_COORDINATOR:
+        rotate_authority(session)  # she held the authority: it must change hands
 
 
 def change_passphrase(session: Session, *, passphrase: str, new_passphrase: str) -> None:
@@ -582,19 +612,21 @@ def public_key(session: Session) -> signing.PublicKey:
     return legacy
 
 
-def known_signers(session: Session) -> dict[str, str]:
-    """Every key that ever signed for this register (base64 → whose): the authorities, the
-    legacy signing key, the users' own keys."""
-    state = membership(session)
-    known = {_b64(raw): "authority" for raw in state.authorities}
+def authority_rotations(session: Session) -> list[dict[str, str]]:
+    """Every hand-over of the register authority, oldest first (carried in bundles so a
+    reviewer's pin of an earlier authority follows to the current one)."""
+    return membership(session).rotations
+
+
+def authority_at(session: Session, seq: int) -> str | None:
+    """The register authority's public key (base64) as of event ``seq``: the legacy in-database
+    signing key for a register upgraded later."""
     with session.read() as connection:
+        state = trust.membership(connection, up_to_seq=seq)
+        if state.authority is not None:
+            return _b64(state.authority)
         legacy = signing.legacy_public_key(connection)
-    if legacy is not None:
-        known.setdefault(legacy.base64, "legacy")
-    for member in state.members.values():
-        if member.ed25519 is not None:
-            known.setdefault(_b64(member.ed25519), member.user)
-    return known
+    return legacy.base64 if legacy is not None else None
 
 
 def add_insatser(session: Session, names: Sequence[str]) -> None:

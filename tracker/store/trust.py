@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
+from tracker.store import signing
 from tracker.store.eventlog import (
     GENESIS_HASH,
     chain_hash,
@@ -90,6 +91,9 @@ class Membership:
     keyfile_digest: str | None = None  # the newest key file the log records
     authority: bytes | None = None  # the current register authority's public key
     authorities: list[bytes] = field(default_factory=list)  # every one, oldest first
+    # Each hand-over {previous, authority, signature} (base64), signed by the previous key.
+    rotations: list[dict[str, str]] = field(default_factory=list)
+    database_id: str | None = None
     signed_from: int | None = None
     first_bad_seq: int | None = None
     problem: str | None = None  # an i18n key: trust.*
@@ -232,6 +236,8 @@ class _Walker:
         if row.kind in _COORDINATOR_KINDS:
             if author.role != ROLE_COORDINATOR:
                 return False
+            if row.kind == AUTHORITY_SET and state.authority is not None:
+                return self._rotation_valid(payload)
             if row.kind == USER_ADDED:
                 return state.active(target) is None
             if row.kind in (ROLE_CHANGED, USER_REMOVED):
@@ -242,6 +248,21 @@ class _Walker:
                 row.kind == USER_KEYS_SET and author.ed25519 is not None
             )
         return True
+
+    def _rotation_valid(self, payload: dict[str, Any]) -> bool:
+        """A new register authority must be handed over by the current one."""
+        state = self.state
+        current = base64.b64encode(state.authority or b"").decode()
+        rotation = {
+            "previous": payload.get("previous"),
+            "authority": payload.get("authority"),
+            "signature": payload.get("rotation"),
+        }
+        return (
+            payload.get("previous") == current
+            and state.database_id is not None
+            and signing.rotation_valid(state.database_id, rotation)
+        )
 
     def _change(self, row: _Row, payload: dict[str, Any]) -> None:
         state = self.state
@@ -266,9 +287,19 @@ class _Walker:
                 state.members[target].ed25519 = _key(payload, "ed25519")
         elif row.kind in (RECOVERY_KEY_SET, REGISTER_REKEYED) and "recovery_ed25519" in payload:
             state.recovery_ed25519 = _key(payload, "recovery_ed25519")
-        if row.kind == AUTHORITY_SET or "authority" in payload:
+        if row.kind == "register_created" and isinstance(payload.get("database_id"), str):
+            state.database_id = payload["database_id"]
+        if row.kind == AUTHORITY_SET:
             authority = _key(payload, "authority")
             if authority is not None:
+                if state.authority is not None:
+                    state.rotations.append(
+                        {
+                            "previous": str(payload.get("previous")),
+                            "authority": str(payload.get("authority")),
+                            "signature": str(payload.get("rotation")),
+                        }
+                    )
                 state.authority = authority
                 state.authorities.append(authority)
         if row.kind == RECOVERY_KEY_SET:
@@ -316,7 +347,7 @@ def _linked(connection: Connection, row: _Row) -> bool:
     return link == row.chain_hash
 
 
-def membership(connection: Connection) -> Membership:
+def membership(connection: Connection, up_to_seq: int | None = None) -> Membership:
     """Users, roles and keys from the membership events alone (for every login: cheap).
 
     Each membership event is checked on its own: its hash links to its predecessor and its
@@ -327,8 +358,10 @@ def membership(connection: Connection) -> Membership:
     first_signed = connection.execute(
         select(func.min(events.c.seq)).where(events.c.signature.is_not(None))
     ).scalar()
-    for raw in _rows(connection, MEMBERSHIP_KINDS):
+    for raw in _rows(connection, (*MEMBERSHIP_KINDS, "register_created")):
         row = _as_row(raw)
+        if up_to_seq is not None and row.seq > up_to_seq:
+            break
         if (
             walker.state.signed_from is None
             and first_signed is not None
