@@ -564,6 +564,24 @@ def cmd_insats_close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    from tracker.store.atomic import write_atomic
+
+    session, _ = _login(args)
+    with session:
+        head = audit.signed_head(session)
+    data = (json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    if args.out:
+        target = Path(args.out)
+        if target.exists():
+            raise CliError("audit.head_exists", path=str(target))
+        write_atomic(target, data, mode=0o644)
+        _out(t("cli.audit_head_written", path=str(target), seq=head["seq"], hash=head["hash"]))
+    else:
+        sys.stdout.write(data.decode())
+    return EXIT_OK
+
+
 # --- parser ----------------------------------------------------------------------------------
 
 
@@ -1181,6 +1199,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_verify = command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
     audit_verify.add_argument("--expect", metavar="SEQ:HASH", help=t("cli.help_expect"))
+    audit_head = command("head", cmd_audit_head, "cli.help_audit_head", audit_commands)
+    audit_head.add_argument("--out", metavar="FILE", help=t("cli.help_audit_head_out"))
     recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
     recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
 

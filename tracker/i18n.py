@@ -865,8 +865,40 @@ CATALOG: dict[str, dict[str, str]] = {
         "(64 hexadecimal characters), as tracker audit verify prints it.",
     },
     "cli.help_expect": {
-        "sv": "en granskningspunkt NUMMER:HASH som loggen fortfarande måste innehålla",
-        "en": "a review point NUMBER:HASH the log must still hold",
+        "sv": "en granskningspunkt (NUMMER:HASH eller en fil från tracker audit head) som "
+        "loggen fortfarande måste innehålla",
+        "en": "a review point (NUMBER:HASH or a file from tracker audit head) the log must "
+        "still hold",
+    },
+    "cli.help_audit_head": {
+        "sv": "skriv en signerad granskningspunkt att spara efter en granskning",
+        "en": "write a signed review point to keep after a review",
+    },
+    "cli.help_audit_head_out": {
+        "sv": "filen att skriva (annars skrivs den ut)",
+        "en": "the file to write (printed otherwise)",
+    },
+    "cli.audit_head_written": {
+        "sv": "Granskningspunkten #{seq} {hash} är signerad och sparad i {path}. Spara filen "
+        "utanför registrets dator; kontrollera senare med tracker audit verify --expect {path}.",
+        "en": "The review point #{seq} {hash} is signed and saved in {path}. Keep the file off "
+        "the register's computer; check later with tracker audit verify --expect {path}.",
+    },
+    "audit.head_exists": {
+        "sv": "Filen {path} finns redan och skrivs inte över.",
+        "en": "The file {path} already exists and is not overwritten.",
+    },
+    "audit.head_refused": {
+        "sv": "Registret klarar inte granskningen (kör tracker audit verify): ingen "
+        "granskningspunkt skrivs.",
+        "en": "The register does not pass the audit (run tracker audit verify): no review "
+        "point is written.",
+    },
+    "audit.head_file_invalid": {
+        "sv": "{path} är ingen giltig signerad granskningspunkt (fel format eller signaturen "
+        "stämmer inte).",
+        "en": "{path} is not a valid signed review point (wrong format or the signature does "
+        "not match).",
     },
     "cli.audit_integrity": {
         "sv": "Databasfilen är skadad: {problem}",

@@ -252,3 +252,17 @@ def test_parse_expectation() -> None:
     for bad in ("12", f"x:{'a' * 64}", "12:abc", f"-1:{'a' * 64}"):
         with pytest.raises(audit.ServiceError):
             audit.parse_expectation(bad)
+
+
+def test_a_signed_head_is_kept_and_checked_later(team: Path, tmp_path: Path) -> None:
+    _events_by(team, "anna", PASSPHRASE, 1)
+    with _login(team, *RITA) as rita:
+        head = audit.signed_head(rita)
+    kept = tmp_path / "granskningspunkt.json"
+    kept.write_text(json.dumps(head), "utf-8")
+    assert audit.parse_expectation(str(kept)) == Head(head["seq"], head["hash"])
+    assert _verify(team, audit.parse_expectation(str(kept))).ok
+    head["seq"] -= 1  # edited by hand: the signature no longer holds
+    kept.write_text(json.dumps(head), "utf-8")
+    with pytest.raises(audit.ServiceError):
+        audit.parse_expectation(str(kept))

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from tracker.services.session import ServiceError, Session
 from tracker.store import projections, trust
 from tracker.store.database import integrity_problems
-from tracker.store.eventlog import GENESIS_HASH, ChainReport, Head, verify_chain
+from tracker.store.eventlog import (
+    GENESIS_HASH,
+    ChainReport,
+    Head,
+    canonical_json,
+    utc_now,
+    verify_chain,
+)
 from tracker.store.schema import events
 
 
@@ -40,8 +53,59 @@ class AuditReport:
         )
 
 
+HEAD_KIND = "tracker.head/1"
+MAX_HEAD_FILE_BYTES = 16 * 1024
+
+
+def signed_head(session: Session) -> dict[str, Any]:
+    """A granskningspunkt to keep: the verified head, signed with the user's own Ed25519 key
+    (Certificate Transparency's signed tree head). Refused when the log does not verify."""
+    report = verify(session)
+    if not report.ok or report.chain is None or session.signer is None:
+        raise ServiceError("audit.head_refused")
+    statement = {
+        "kind": HEAD_KIND,
+        "database_id": session.register.meta("database_id") or "",
+        "seq": report.chain.head.seq,
+        "hash": report.chain.head.hash,
+        "user": session.actor.user,
+        "signed_at": utc_now(),
+        "public_key": base64.b64encode(session.signer.public_key().public_bytes_raw()).decode(),
+    }
+    signature = session.signer.sign(canonical_json(statement))
+    return {**statement, "signature": base64.b64encode(signature).decode()}
+
+
+def _head_from_file(path: Path) -> Head:
+    """The head a signed head file states, once its signature checks."""
+    try:
+        raw = path.read_bytes()[: MAX_HEAD_FILE_BYTES + 1]
+        if len(raw) > MAX_HEAD_FILE_BYTES:
+            raise ValueError("too large")
+        document = json.loads(raw.decode("utf-8"))
+        statement = {k: v for k, v in document.items() if k != "signature"}
+        if statement.get("kind") != HEAD_KIND:
+            raise ValueError("kind")
+        Ed25519PublicKey.from_public_bytes(
+            base64.b64decode(statement["public_key"], validate=True)
+        ).verify(base64.b64decode(document["signature"], validate=True), canonical_json(statement))
+        return Head(int(statement["seq"]), str(statement["hash"]))
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        InvalidSignature,
+    ):
+        raise ServiceError("audit.head_file_invalid", path=str(path)) from None
+
+
 def parse_expectation(text: str) -> Head:
-    """``SEQ:HASH`` as ``audit verify`` prints it (a granskningspunkt)."""
+    """``SEQ:HASH`` as ``audit verify`` prints it (a granskningspunkt), or a signed head file
+    (``tracker audit head``)."""
+    if Path(text).is_file():
+        return _head_from_file(Path(text))
     seq_text, _, digest = text.strip().partition(":")
     digest = digest.strip().lower()
     try:
