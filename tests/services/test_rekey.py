@@ -161,3 +161,32 @@ def test_kill_during_rekey_long(db_path: Path, request: pytest.FixtureRequest) -
     if "slow" not in (request.config.getoption("markexpr") or ""):
         pytest.skip("the long version runs with -m slow")
     assert _run(db_path, trials=60, seed=22) == 60
+
+
+@pytest.mark.parametrize("rekeyed", [True, False])
+def test_the_old_key_file_put_back_is_refused_and_audit_verify_reports_it(
+    db_path: Path,
+    rekeyed: bool,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker import cli
+
+    with _login(db_path) as anna:
+        registers.add_user(anna, passphrase=PASSPHRASE, user=BO[0], role="staff",
+                           new_passphrase=BO[1])  # fmt: skip
+    keys = keyfile.keyfile_path(db_path)
+    bos_copy = keys.read_bytes()
+    monkeypatch.setenv("TRACKER_USER", "anna")
+    monkeypatch.setenv("TRACKER_PASSPHRASE", PASSPHRASE)
+    removal = ["--db", str(db_path), "key", "remove", "--user", "bo"]
+    assert cli.main(removal if rekeyed else [*removal, "--no-rekey"]) == (0 if rekeyed else 1)
+    out, err = capsys.readouterr()
+    assert ("ny datanyckel" in out) if rekeyed else ("INTE fått en ny datanyckel" in err)
+    keys.write_bytes(bos_copy)
+    for user, passphrase in (BO, ("anna", PASSPHRASE)):
+        monkeypatch.setenv("TRACKER_USER", user)
+        monkeypatch.setenv("TRACKER_PASSPHRASE", passphrase)
+        assert cli.main(["--db", str(db_path), "audit", "verify"]) == 4
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and err.strip()
