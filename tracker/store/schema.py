@@ -22,7 +22,8 @@ events = Table(
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("recorded_at", Text, nullable=False),
     Column("user", Text, nullable=False),
-    Column("kind", Text, nullable=False),
+    # Indexed: every login reads the membership events (tracker.store.trust) by kind.
+    Column("kind", Text, nullable=False, index=True),
     Column("case_code", Text, index=True),
     Column("payload", Text),
     Column("payload_hash", Text, nullable=False),

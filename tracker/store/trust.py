@@ -25,7 +25,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from tracker.store import signing
 from tracker.store.eventlog import (
@@ -355,8 +355,13 @@ def membership(connection: Connection, up_to_seq: int | None = None) -> Membersh
     not applied, so a forged ``role_changed`` raises nobody. Everything else is ``audit
     verify``'s (:func:`verify_log`)."""
     walker = _Walker()
+    # In seq order and stopping at the first: an upgraded register's unsigned past is read
+    # once, a new register's first event is signed.
     first_signed = connection.execute(
-        select(func.min(events.c.seq)).where(events.c.signature.is_not(None))
+        select(events.c.seq)
+        .where(events.c.signature.is_not(None))
+        .order_by(events.c.seq)
+        .limit(1)
     ).scalar()
     for raw in _rows(connection, (*MEMBERSHIP_KINDS, "register_created")):
         row = _as_row(raw)

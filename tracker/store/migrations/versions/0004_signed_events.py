@@ -1,4 +1,5 @@
-"""Signed events: each event may carry its author's Ed25519 signature over its chain hash.
+"""Signed events: each event may carry its author's Ed25519 signature over its chain hash;
+events indexed by kind.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +20,8 @@ APPEND_ONLY = "SELECT RAISE(ABORT, 'the event log is append-only')"
 def upgrade() -> None:
     # ADD COLUMN touches no row.
     op.add_column("events", sa.Column("signature", sa.Text))
+    # Every login reads the membership events by kind.
+    op.create_index("ix_events_kind", "events", ["kind"])
     # The purge may erase a payload and nothing else: the signature stays too.
     op.execute("DROP TRIGGER events_append_only_update")
     op.execute(
