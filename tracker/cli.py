@@ -16,21 +16,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
 from tracker import __version__
-from tracker.domain.case import CASE_KINDS, RuleError, kind_label
-from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
-from tracker.services import audit, backups, locations, registers
-from tracker.services.session import ServiceError, Session
-from tracker.store import keyfile
-from tracker.store.backup import BackupDamaged
-from tracker.store.database import SCHEMA_HEAD, NotATrackerDatabase, RegisterInUse
-from tracker.store.engine import WrongDataKey
 
+# Start-up rule (docs/architecture.md, "The command line"): at module level this file imports
+# only the standard library and tracker.i18n, so `tracker --help` and a usage error cost no
+# more than Python and argparse. Every command handler imports what it needs (services, store,
+# domain, pandas, ...) inside its own body; tests/cli/test_startup.py keeps it that way.
 if TYPE_CHECKING:
+    from tracker.domain.periods import Period
     from tracker.reports.recount import RecountResult
+    from tracker.services.session import Session
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -39,7 +35,6 @@ EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
 
 DEFAULT_DB = Path("db") / "tracker.db"
-KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
 
 
@@ -84,6 +79,8 @@ def _login_passphrase() -> str:
 
 
 def _new_passphrase() -> str:
+    from tracker.services import registers
+
     if _interactive():
         first = getpass.getpass(t("cli.prompt_new_passphrase"))
         registers.check_new_passphrase(first)
@@ -106,6 +103,8 @@ def _recovery_key() -> str:
 def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
     """--db, else $TRACKER_DB, else the settings file's ``db`` (for the register, not the
     demo), else ``default`` under the current folder."""
+    from tracker.services import locations
+
     if args.db:
         return Path(args.db)
     if os.environ.get("TRACKER_DB"):
@@ -120,6 +119,8 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
 def _login(args: argparse.Namespace) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
     passphrase for commands that must re-derive the key to change the key file."""
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -140,12 +141,13 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path) -> int:
-    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+def _run_tui(path: Path, *, demo: bool = False) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
+    ``demo`` marks the login screen DEMO before anyone has logged in."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language()).run()
+    TrackerApp(path, lang=get_language(), demo=demo).run()
     return EXIT_OK
 
 
@@ -154,6 +156,9 @@ def cmd_none(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+    from tracker.store import keyfile
+
     path = _db_path(args)
     if path.exists() or keyfile.keyfile_path(path).exists():
         raise CliError("service.register_exists", path=str(path))
@@ -182,11 +187,17 @@ def _progress_printer(label: str) -> Callable[[int, int], None] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tracker.services import demo  # generator code is only loaded when asked for
+    from tracker.services import demo, registers  # loaded only when asked for
+    from tracker.store import keyfile
 
     path = _db_path(args, DEFAULT_DEMO_DB)
     if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("cli.demo_exists", path=str(path))
+        # Never overwritten; but "--open" opens an existing demo, as the guide promises.
+        if not args.open:
+            raise CliError("cli.demo_exists", path=str(path))
+        if not (path.exists() and registers.opens_as_demo(path)):
+            raise CliError("cli.demo_not_demo", path=str(path))
+        return _run_tui(path, demo=True)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -206,11 +217,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path)
+        return _run_tui(path, demo=True)
     return EXIT_OK
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         users = registers.list_users(session)
@@ -223,6 +236,8 @@ def cmd_key_list(args: argparse.Namespace) -> int:
 
 
 def cmd_key_add(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         session.require_role(registers.ROLE_COORDINATOR)
@@ -252,6 +267,10 @@ def _rekey(session: Session, passphrase: str, reason: str) -> str:
 
 
 def cmd_key_remove(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+    from tracker.services.session import ServiceError
+    from tracker.store.database import RegisterInUse
+
     session, passphrase = _login(args)
     with session:
         registers.remove_user(session, passphrase=passphrase, user=args.user)
@@ -275,6 +294,8 @@ def cmd_key_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_key_role(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         registers.change_role(session, passphrase=passphrase, user=args.user, role=args.role)
@@ -292,6 +313,8 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
 
 def cmd_key_passwd(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         new_passphrase = _new_passphrase()
@@ -302,6 +325,8 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_key_public(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         public = registers.public_key(session)
@@ -311,6 +336,8 @@ def cmd_key_public(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -323,6 +350,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from tracker.services import audit, registers
+
     expected = audit.parse_expectation(args.expect) if args.expect else None
     session, _ = _login(args)
     with session:
@@ -397,6 +426,8 @@ def _warn(text: str) -> None:
 
 
 def _location_warnings(db_path: Path, folder: Path) -> None:
+    from tracker.services import locations
+
     if locations.inside_program_folder(db_path):
         _warn(t("backup.inside_program_folder", path=str(db_path)))
     elif locations.inside_program_folder(folder):
@@ -406,6 +437,8 @@ def _location_warnings(db_path: Path, folder: Path) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         result = backups.make_backup(session, Path(args.out) if args.out else None)
@@ -428,6 +461,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         found, unreadable, folder = backups.register_backups(
@@ -459,6 +494,8 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_settings(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         settings = backups.set_backup_settings(
@@ -481,6 +518,9 @@ def cmd_backup_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+    from tracker.store.database import SCHEMA_HEAD
+
     backup_file = Path(args.file)
     if not backup_file.is_file():
         raise CliError("restore.no_file", path=str(backup_file))
@@ -565,6 +605,7 @@ def cmd_insats_close(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_head(args: argparse.Namespace) -> int:
+    from tracker.services import audit
     from tracker.store.atomic import write_atomic
 
     session, _ = _login(args)
@@ -592,7 +633,8 @@ IMPORT_PROBLEMS_SHOWN = 200
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tracker.services import importer  # pandas is only loaded when asked for
+    from tracker.domain.case import CASE_KINDS, kind_label
+    from tracker.services import importer, registers  # pandas is only loaded when asked for
 
     path = Path(args.file)
     if not path.is_file():
@@ -623,7 +665,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     _out(t("import.summary_cases", count=summary.cases_created))
     if summary.events_by_kind:
         _out(t("import.summary_kinds"))
-        for kind, count in sorted(summary.events_by_kind.items(), key=lambda i: KIND_ORDER[i[0]]):
+        by_kind = sorted(summary.events_by_kind.items(), key=lambda i: CASE_KINDS.index(i[0]))
+        for kind, count in by_kind:
             _out(t("import.summary_line", name=kind_label(kind), count=count))
         _out(t("import.summary_insatser"))
         for name, count in sorted(summary.events_by_insats.items()):
@@ -639,6 +682,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _stats_period(args: argparse.Namespace) -> Period:
+    from tracker.domain.periods import Period
+
     explicit = args.from_date is not None or args.to_date is not None
     if args.period and explicit:
         raise CliError("stats.period_twice", EXIT_USAGE)
@@ -776,6 +821,7 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from tracker.services import registers
     from tracker.services.codelists import current_lists
     from tracker.stats.report import build_report
 
@@ -885,7 +931,11 @@ def _recount_lines(result: RecountResult) -> list[str]:
         ),
         t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
         t("recount.chain_ok", seq=head.seq, hash=head.hash),
-        t("recount.suppressed", threshold=result.threshold)
+        t(
+            "recount.suppressed",
+            threshold=result.threshold,
+            method=t(f"recount.method.{result.method}"),
+        )
         if result.threshold is not None
         else t("recount.unsuppressed"),
         "",
@@ -960,6 +1010,7 @@ def _recount_lines(result: RecountResult) -> list[str]:
 
 def cmd_audit_recount(args: argparse.Namespace) -> int:
     from tracker.reports.recount import recount  # pandas is only loaded when asked for
+    from tracker.services import registers
 
     path = Path(args.bundle)
     if not path.is_file():
@@ -1012,6 +1063,7 @@ def _pinned_key(text: str) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
     from tracker.reports.info import FORMATS
+    from tracker.services import registers
 
     period = _stats_period(args)
     session, _ = _login(args)
@@ -1091,6 +1143,8 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
 
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
+    from tracker.store import keyfile
+
     for role in keyfile.ROLES:
         if text.strip().lower() in {role, t(f"role.{role}", "sv"), t(f"role.{role}", "en")}:
             return role
@@ -1107,8 +1161,21 @@ def _positive_count(text: str) -> int:
     return value
 
 
+class _LiteralHelpFormatter(argparse.HelpFormatter):
+    """Help texts printed as written: argparse would %-format them, and a catalog text such as
+    "80 %" is not a format (it raised "ValueError: incomplete format"). No help uses %(…)s."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return self._get_help_string(action) or ""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as one line in the chosen language, exit code 2."""
+    """argparse with usage errors as one line in the chosen language, exit code 2, and help
+    texts taken literally (every command and subcommand, also those added later)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _LiteralHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -1327,6 +1394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:
         if args.debug:
             raise
@@ -1335,8 +1404,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(t("cli.interrupted"), 130)
 
 
+def _reader_gone() -> int:
+    """The reader of our output left (``tracker stats | head``): stop quietly, as Unix tools
+    do. Further output goes nowhere, so Python's flush at exit cannot complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_ERROR
+
+
 def _report(error: Exception) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
+    # Imported here, not at start-up: only a failed command pays for them.
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from tracker.domain.case import RuleError
+    from tracker.services.session import ServiceError
+    from tracker.store import keyfile
+    from tracker.store.backup import BackupDamaged
+    from tracker.store.database import NotATrackerDatabase, RegisterInUse
+    from tracker.store.engine import WrongDataKey
+
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
     if isinstance(error, RuleError):

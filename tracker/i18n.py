@@ -402,9 +402,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keyfile.invalid_user_name": {
         "sv": "Användarnamnet {user} går inte att använda. Ett användarnamn har 1–32 tecken: "
-        "små bokstäver a–z, siffror 0–9, punkt, understreck eller bindestreck.",
+        "små bokstäver a–z, å, ä, ö, é, siffror 0–9, punkt, understreck eller bindestreck.",
         "en": "The user name {user} cannot be used. A user name has 1–32 characters: "
-        "lower-case letters a–z, digits 0–9, dot, underscore or hyphen.",
+        "lower-case letters a–z, å, ä, ö, é, digits 0–9, dot, underscore or hyphen.",
     },
     "keyfile.invalid_role": {
         "sv": "Rollen {role} finns inte. Välj en av: {roles}.",
@@ -515,6 +515,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.unknown_insats": {
         "sv": 'Insatsen "{insats}" finns inte i registret.',
         "en": 'The insats "{insats}" is not in the register.',
+    },
+    "service.gender_missing": {
+        "sv": "Välj kön: kvinna, man eller ej angivet.",
+        "en": "Choose the gender: woman, man or not stated.",
     },
     "service.unknown_gender": {
         "sv": 'Kön måste vara kvinna, man eller ej_angivet (inte "{gender}").',
@@ -733,8 +737,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Write it down and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten.",
     },
     "cli.demo_exists": {
-        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
-        "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
+        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Öppna det med tracker demo --open, eller ta bort filen eller ange --db för ett nytt.",
+        "en": "There is already a file at {path}; the demo register never overwrites. Open it with tracker demo --open, or remove the file or give --db for a new one.",
+    },
+    "cli.demo_not_demo": {
+        "sv": "Filen på {path} är inte ett demoregister och öppnas inte som ett. Ange --db för ett nytt demoregister.",
+        "en": "The file at {path} is not a demo register and is not opened as one. Give --db for a new demo register.",
     },
     "cli.positive_count": {
         "sv": 'ska vara ett heltal från 1 och uppåt (inte "{value}")',
@@ -1477,6 +1485,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Command palette (light or dark theme, and more)",
     },
     "tui.demo_marker": {"sv": "DEMO", "en": "DEMO"},
+    # Textual's command palette (ctrl+p), its own entries
+    "tui.palette.placeholder": {"sv": "Sök kommando …", "en": "Search for commands …"},
+    "tui.palette.no_matches": {"sv": "Inget kommando passar", "en": "No matches found"},
+    "tui.palette.theme": {"sv": "Tema", "en": "Theme"},
+    "tui.palette.theme_help": {
+        "sv": "Byt färgtema (ljust, mörkt …); valet sparas",
+        "en": "Change the colour theme (light, dark …); the choice is kept",
+    },
+    "tui.palette.theme_placeholder": {"sv": "Sök tema …", "en": "Search for themes …"},
+    "tui.palette.help": {"sv": "Hjälp", "en": "Help"},
+    "tui.palette.help_help": {
+        "sv": "Alla tangenter på skärmen och vad trappans nivåer betyder (F1)",
+        "en": "Every key on the screen and what the ladder's levels mean (F1)",
+    },
+    "tui.palette.maximize": {"sv": "Förstora", "en": "Maximize"},
+    "tui.palette.maximize_help": {
+        "sv": "Visa det markerade fältet över hela skärmen",
+        "en": "Show the focused widget on the whole screen",
+    },
+    "tui.palette.minimize": {"sv": "Förminska", "en": "Minimize"},
+    "tui.palette.minimize_help": {
+        "sv": "Tillbaka till vanlig storlek",
+        "en": "Back to the normal size",
+    },
+    "tui.palette.quit": {"sv": "Avsluta", "en": "Quit"},
+    "tui.palette.quit_help": {
+        "sv": "Stäng programmet (Ctrl+Q)",
+        "en": "Close the program (Ctrl+Q)",
+    },
+    "tui.palette.no_screenshots": {
+        "sv": "Skärmbilder är avstängda: de skulle spara deltagaruppgifter okrypterat.",
+        "en": "Screenshots are off: they would store participant data unencrypted.",
+    },
     "tui.database_damaged": {
         "sv": "Databasfilen är skadad och kan inte läsas. Återställ från en säkerhetskopia och kör tracker audit verify.",
         "en": "The database file is damaged and cannot be read. Restore a backup and run tracker audit verify.",
@@ -1504,7 +1545,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Wait {seconds} s before the next try.",
     },
     "tui.retry_now": {"sv": "Du kan försöka igen.", "en": "You can try again."},
+    "tui.login_demo": {
+        "sv": "DEMO: registret har bara påhittade deltagare. Användare demo, lösenfras demo.",
+        "en": "DEMO: the register holds synthetic participants only. User demo, passphrase demo.",
+    },
     "tui.lock_title": {"sv": "Registret är låst", "en": "The register is locked"},
+    "tui.lock_wrong_passphrase": {
+        "sv": "Fel lösenfras. Skriv den igen.",
+        "en": "Wrong passphrase. Type it again.",
+    },
     "tui.lock_text": {
         "sv": "Användare: {user}. Skriv din lösenfras för att fortsätta där du var.",
         "en": "User: {user}. Enter your passphrase to continue where you were.",
@@ -1599,8 +1648,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.col_status": {"sv": "Status", "en": "Status"},
     "tui.cases.col_level": {"sv": "Nivå", "en": "Level"},
     "tui.cases.col_days": {"sv": "Dagar", "en": "Days"},
-    "tui.cases.col_last_event": {"sv": "Senast", "en": "Last event"},
-    "tui.cases.col_next_follow_up": {"sv": "Uppföljning", "en": "Follow-up"},
+    # Two-line column labels keep the dates' columns narrow at 80 columns.
+    "tui.cases.col_last_event": {"sv": "Senaste\nhändelse", "en": "Last\nevent"},
+    "tui.cases.col_next_follow_up": {"sv": "Uppföljning\nförfaller", "en": "Follow-up\ndue"},
     "tui.cases.status_empty": {"sv": "–", "en": "–"},
     "tui.cases.status_application": {"sv": "Ansökan", "en": "Application"},
     "tui.cases.status_active": {"sv": "Aktiv", "en": "Active"},
@@ -1623,6 +1673,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.read_only": {
         "sv": "Du är granskare: du kan läsa men inte registrera.",
         "en": "You are a reviewer: you can read but not register.",
+    },
+    "tui.cases.first_steps": {
+        "sv": "Här finns inga deltagare ännu. Börja med a (ny ansökan): välj kön, datum och "
+        "remitterande part, så får deltagaren en kod. När deltagaren börjar i insatsen markerar "
+        "du raden och trycker t (start). Sedan loggar du steg med s. F1 visar alla tangenter.",
+        "en": "There are no participants yet. Start with a (new application): choose the gender, "
+        "date and referring party, and the participant gets a code. When the participant starts "
+        "in the insats, select the row and press t (start). Then log steps with s. F1 shows "
+        "every key.",
     },
     "tui.cases.no_selection": {
         "sv": "Välj först en deltagare i listan.",
@@ -1683,7 +1742,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.form_no_level": {"sv": "Ingen nivå angiven", "en": "No level given"},
     "tui.form_current_level": {"sv": "nu", "en": "now"},
     "tui.form_blank": {"sv": "– välj –", "en": "– choose –"},
-    "tui.form_handover": {"sv": "Överlämnad till annan part", "en": "Handed over to another party"},
+    "tui.form_handover": {
+        "sv": "Till ordinarie insats hos en part",
+        "en": "Handed over to an ordinary intervention",
+    },
     "tui.form_months": {"sv": "Uppföljning efter", "en": "Follow-up after"},
     "tui.form_months_value": {"sv": "{months} månader", "en": "{months} months"},
     "tui.form_help": {
@@ -1751,13 +1813,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_col_date": {"sv": "Datum", "en": "Date"},
     "tui.detail_col_kind": {"sv": "Händelse", "en": "Event"},
     "tui.detail_col_details": {"sv": "Uppgifter", "en": "Details"},
-    "tui.detail_col_user": {"sv": "Användare", "en": "User"},
     "tui.detail_col_recorded": {"sv": "Registrerad", "en": "Recorded"},
-    "tui.detail_col_state": {"sv": "Status", "en": "Status"},
     "tui.detail_replaced": {"sv": "ersatt", "en": "replaced"},
-    "tui.detail_retracted": {"sv": "återkallad", "en": "retracted"},
+    "tui.detail_retracted": {"sv": "makulerad", "en": "retracted"},
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
-    "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
+    "tui.detail_handover": {"sv": "till ordinarie insats", "en": "to an ordinary intervention"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
     "tui.detail_corrects": {
         "sv": "rättar nr {seq} ({reason}): {details}",
@@ -1768,15 +1828,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "retracts no. {seq} ({reason})",
     },
     # Follow-ups due
-    "tui.followups_title": {
-        "sv": "Att följa upp inom {days} dagar eller försenat",
-        "en": "Follow-ups due in {days} days or overdue",
-    },
+    "tui.followups_title": {"sv": "Att följa upp", "en": "Follow-ups due"},
     "tui.followups_col_code": {"sv": "Kod", "en": "Code"},
     "tui.followups_col_insats": {"sv": "Insats", "en": "Insats"},
     "tui.followups_col_exit": {"sv": "Avslut", "en": "Exit"},
     "tui.followups_col_months": {"sv": "Uppföljning", "en": "Follow-up"},
-    "tui.followups_col_due": {"sv": "Senast", "en": "Due"},
+    "tui.followups_col_due": {"sv": "Förfaller", "en": "Due"},
     "tui.followups_col_state": {"sv": "Läge", "en": "State"},
     "tui.followups_overdue": {"sv": "försenad {days} d", "en": "{days} d overdue"},
     "tui.followups_in_days": {"sv": "om {days} d", "en": "in {days} d"},
@@ -1785,7 +1842,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Inga uppföljningar att göra de närmaste {days} dagarna.",
         "en": "No follow-ups due in the next {days} days.",
     },
-    "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
+    "tui.followups_count": {
+        "sv": "{count} att göra: förfaller inom {days} dagar eller är försenade",
+        "en": "{count} to do: due in {days} days or overdue",
+    },
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
     "report.threshold_invalid": {
         "sv": "Tröskeln måste vara ett heltal mellan {minimum} och {maximum}.",
@@ -1810,9 +1870,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The förbund's name can be at most {maximum} characters.",
     },
     "report.unsuppressed_refused": {
-        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd av små tal; det får bara "
         "samordnare och granskare.",
-        "en": "{user} ({role}) may not export a report without small-count protection; only "
+        "en": "{user} ({role}) may not export a report without small-count suppression; only "
         "coordinators and reviewers may.",
     },
     "report.unknown_format": {
@@ -1851,7 +1911,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.help_no_suppression": {
         "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
-        "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
+        "en": "without small-count suppression (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
         "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
@@ -1864,7 +1924,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.internal_warning": {
         "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
-        "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
+        "en": "INTERNAL: the bundle has no small-count suppression and is not for the board.",
     },
     "report.bad_format_list": {
         "sv": "Ange format som en kommaseparerad lista, t.ex. xlsx,pdf.",
@@ -2017,7 +2077,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "verify.internal": {
         "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
-        "en": "INTERNAL: without small-count protection, not for the board",
+        "en": "INTERNAL: without small-count suppression, not for the board",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -2183,13 +2243,21 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.about.comparison_period": {"sv": "Jämförelseperiod", "en": "Comparison period"},
     "tables.about.insatser": {"sv": "Insatser", "en": "Interventions"},
     "tables.about.generated_at": {"sv": "Skapad", "en": "Generated"},
-    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count suppression"},
-    "tables.about.threshold": {
-        "sv": "Tröskel {threshold}: antal mellan 1 och {largest} visas inte.",
-        "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
+    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count protection"},
+    # One sentence, the same in the PDF, the XLSX and the Reports screen's preview.
+    "report.protection": {
+        "sv": "Talen är avrundade och skyddade (cellnyckelmetoden, som hos SCB): varje antal "
+        "kan avvika högst ±{spread} från det verkliga, antal från 1 till {below} visas aldrig "
+        "som sig själva, andelar och mål räknas på de skyddade talen, och .. står där gruppen "
+        "är för liten (under {base}) för att delas upp.",
+        "en": "The figures are rounded and protected (the cell-key method, as at Statistics "
+        "Sweden): each count may differ by at most ±{spread} from the true one, counts from 1 "
+        "to {below} never appear as themselves, shares and goals are computed from the "
+        "protected counts, and .. stands where a group is too small (below {base}) to be "
+        "broken down.",
     },
     "tables.about.internal": {
-        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och granskare.",
         "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
     },
     "tables.about.audit_head": {"sv": "Granskningspunkt", "en": "Audit log head"},
@@ -2210,13 +2278,13 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
     "tables.about.mark_zero": {"sv": "ingen person", "en": "no one"},
-    "tables.about.mark_primary": {
-        "sv": "mellan 1 och {largest} personer; dolt för att ingen ska kunna identifieras",
-        "en": "between 1 and {largest} people; hidden so that no one can be identified",
+    "tables.about.mark_zero_protected": {
+        "sv": "ingen, eller högst {largest} personer (skyddat värde)",
+        "en": "no one, or at most {largest} people (a protected value)",
     },
-    "tables.about.mark_secondary": {
-        "sv": "dolt för att ett dolt litet tal inte ska kunna räknas fram ur summorna",
-        "en": "hidden so that a hidden small count cannot be worked out from the totals",
+    "tables.about.mark_hidden": {
+        "sv": "visas inte: gruppen kan vara så liten att uppdelningen skulle beskriva enskilda",
+        "en": "not shown: the group may be so small that the breakdown would describe individuals",
     },
     "tables.about.mark_none": {
         "sv": "inget värde (till exempel en andel av noll avslut)",
@@ -2239,10 +2307,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "pdf.fact.suppression": {"sv": "Små tal", "en": "Small counts"},
     "pdf.suppression_on": {
-        "sv": "antal från 1 till {below} visas som <{threshold}; x = dolt så att ett litet tal "
-        "inte kan räknas fram",
-        "en": "counts from 1 to {below} are shown as <{threshold}; x = hidden so that a small "
-        "count cannot be worked out",
+        "sv": "skyddade med cellnyckelmetoden (tröskel {threshold}, högst ±{spread})",
+        "en": "protected by the cell-key method (threshold {threshold}, at most ±{spread})",
+    },
+    "pdf.protection_footer": {
+        "sv": "Avrundat och skyddat: varje antal kan avvika högst ±{spread} från det verkliga; "
+        ".. = gruppen för liten för att delas upp.",
+        "en": "Rounded and protected: each count may differ by at most ±{spread} from the "
+        "true one; .. = group too small to break down.",
     },
     "pdf.suppression_off": {
         "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
@@ -2333,8 +2405,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
     "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
     "pdf.note.hidden": {
-        "sv": "x/{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
-        "en": "x/{mark} = hidden to protect individuals; hidden values are not drawn.",
+        "sv": "{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
+        "en": "{mark} = hidden to protect individuals; hidden values are not drawn.",
     },
     "pdf.note.empty": {
         "sv": "– = inget underlag (ingen i nämnaren); ingen stapel ritas.",
@@ -2391,7 +2463,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ids differ).",
     },
     "recount.report_unreadable": {
-        "sv": "report.json saknar period, insatser, granskningspunkt eller undertryckning "
+        "sv": "report.json saknar period, insatser, granskningspunkt eller skydd av små tal "
         "och kan inte räknas om.",
         "en": "report.json lacks its period, insatser, audit head or suppression and cannot "
         "be recounted.",
@@ -2456,12 +2528,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },
     "recount.suppressed": {
-        "sv": "Undertryckning av små tal: gräns {threshold}.",
-        "en": "Small-count suppression: threshold {threshold}.",
+        "sv": "Skydd av små tal: {method}, gräns {threshold}.",
+        "en": "Small-count protection: {method}, threshold {threshold}.",
+    },
+    "recount.method.cell-key": {"sv": "cellnyckelmetoden", "en": "the cell-key method"},
+    "recount.method.threshold": {
+        "sv": "döljning under gränsen (äldre paket)",
+        "en": "threshold suppression (older bundles)",
     },
     "recount.unsuppressed": {
-        "sv": "Rapporten är utan undertryckning (INTERNT).",
-        "en": "The report is unsuppressed (INTERNAL).",
+        "sv": "Rapporten är utan skydd av små tal (INTERNT).",
+        "en": "The report is without small-count protection (INTERNAL).",
     },
     "recount.identical": {
         "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
@@ -2486,8 +2563,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "{touching} of them can affect the period or the comparison period.",
     },
     "recount.later_changes": {
-        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
-        "en": "Cells that change when counted today (unsuppressed): {count}",
+        "sv": "Celler som ändras räknat i dag (utan skydd av små tal): {count}",
+        "en": "Cells that change when counted today (without small-count suppression): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
@@ -2545,12 +2622,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "report.json and the signed manifest are always included.",
     },
     "tui.reports.suppression": {
-        "sv": "Dölj små tal (under {threshold})",
-        "en": "Hide small counts (below {threshold})",
+        "sv": "Skydd av små tal (under {threshold})",
+        "en": "Small-count protection (below {threshold})",
     },
     "tui.reports.unsuppressed_warning": {
-        "sv": "Utan döljning märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
-        "en": "Without hiding, the report is marked INTERNT and the export is logged. "
+        "sv": "Utan skydd av små tal märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
+        "en": "Without small-count protection, the report is marked INTERNT and the export is logged. "
         "Not for the board.",
     },
     "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},
@@ -2564,10 +2641,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{label} ({first} – {last}) · {insatser} · up to event {seq}",
     },
     "tui.reports.preview_suppressed": {
-        "sv": "Som styrelsen ser den: tal under {threshold} visas som <{threshold}, "
-        "x döljer ett tal som annars kan räknas fram.",
-        "en": "As the board sees it: counts below {threshold} show as <{threshold}, "
-        "x hides a count that could otherwise be worked out.",
+        "sv": "Som styrelsen ser den. {protection}",
+        "en": "As the board sees it. {protection}",
     },
     "tui.reports.preview_internal": {
         "sv": "INTERNT: små tal visas som de är.",

@@ -135,11 +135,11 @@ async def working_day(pilot: Pilot) -> tuple[str, str]:
     assert app.screen is detail
     timeline = detail.query_one(DataTable)
     rows = [timeline.get_row_at(i) for i in range(timeline.row_count)]
-    kinds = [row[2] for row in rows]
+    kinds = [row[2].partition("\n")[0] for row in rows]
     assert kinds.count("Stegförflyttning") == 3 and kinds[-1] == "Rättelse"
     replaced = next(row for row in rows if row[0] == str(step_seq))
-    assert replaced[3] == "ersatt"
-    assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][4]
+    assert replaced[2] == "Stegförflyttning\nersatt"
+    assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][3]
     assert "● " in str(detail.query_one("#chart", Static).render())
     return first, second
 

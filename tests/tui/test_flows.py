@@ -300,8 +300,8 @@ async def test_retracting_a_wrongly_registered_step(seeded: tuple[Path, dict[str
         await pilot.pause()
         assert app.screen is detail
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert rows[step_row][3] == "återkallad"
-        assert rows[-1][2] == "Makulering" and f"makulerar nr {step_seq}" in rows[-1][4]
+        assert rows[step_row][2] == "Stegförflyttning\nmakulerad"
+        assert rows[-1][2] == "Makulering" and f"makulerar nr {step_seq}" in rows[-1][3]
         # A retraction row is not an event that can be corrected.
         await pilot.press(*(["down"] * len(rows)), "r")
         await pilot.pause()

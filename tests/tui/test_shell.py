@@ -315,12 +315,14 @@ async def test_ctrl_l_locks_at_once_and_nothing_reaches_beneath(
         await pilot.pause()
         assert form.marked == 1
         assert isinstance(app.screen, LockScreen)
-        # A wrong passphrase on the lock screen: one line, still locked.
+        # A wrong passphrase on the lock screen: one line about the passphrase (there is no
+        # user name field to blame), still locked.
         app.screen.query_one("#passphrase", Input).focus()
         await type_text(pilot, "fel lösenfras")
         await pilot.press("enter")
         await wait_until(pilot, lambda: not app.screen.busy)
-        assert status(app).startswith(t("keyfile.wrong_credentials"))
+        assert status(app).startswith(t("tui.lock_wrong_passphrase"))
+        assert "användarnamn" not in status(app)
         assert isinstance(app.screen, LockScreen)
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")

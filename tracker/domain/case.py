@@ -133,8 +133,9 @@ class CaseEvent:
         """Build from a stored payload; unknown keys (case, insats, gender, …) are ignored."""
         raw_date = payload["date"]
         event_date = raw_date if isinstance(raw_date, date) else date.fromisoformat(raw_date)
-        values = {name: payload.get(name) for name in _PAYLOAD_FIELDS}
-        return cls(kind=kind, date=event_date, seq=seq, **values)
+        # Positional: _PAYLOAD_FIELDS are the fields after seq, in order (the audit and the
+        # statistics build one event per logged event, so this is a hot path).
+        return cls(kind, event_date, seq, *map(payload.get, _PAYLOAD_FIELDS))
 
 
 def _sort_key(event: CaseEvent) -> tuple[date, int, float]:

@@ -168,15 +168,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
-def bundle_name(period: Period, insatser: Sequence[str] | None, moment: datetime) -> str:
-    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``."""
+def bundle_name(
+    period: Period, insatser: Sequence[str] | None, moment: datetime, *, demo: bool = False
+) -> str:
+    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``; a demo
+    register's bundle starts with ``DEMO_`` so it is never taken for a real one."""
     period_part = re.sub(r"[^A-Za-z0-9-]+", "-", period.label.replace("..", "--"))
     if insatser:
         insats_part = "+".join(_slug(name) for name in insatser)[:80].rstrip("+-")
     else:
         insats_part = "alla"
     stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{period_part}_{insats_part}_{stamp}.zip"
+    name = f"{period_part}_{insats_part}_{stamp}.zip"
+    return f"DEMO_{name}" if demo else name
 
 
 def _free_path(out_dir: Path, name: str) -> Path:
@@ -214,9 +218,9 @@ def export_bundle(
     record and the file are written together (a failed write records nothing).
     ``forbund``: the förbund's name for the title page; remembered for the next report.
     """
-    from tracker.reports.suppression import suppress_report
+    from tracker.reports.cellkey import protect_report, report_cell_keys
     from tracker.reports.tables import report_tables
-    from tracker.stats.report import build_report
+    from tracker.stats.report import load_facts, report_from_facts
 
     lang = lang or get_language()
     chosen = check_formats(formats)
@@ -236,10 +240,17 @@ def export_bundle(
     if progress is not None:
         progress(0, total)
     generated_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    raw = build_report(session, period, names)
-    step()
     threshold = report_service.suppression_threshold(session) if suppression else None
-    report = suppress_report(raw, threshold) if threshold is not None else raw
+    # A closed period's board figures are frozen at its first board export (metrics.md).
+    frozen = report_service.frozen_head(session, period, names) if suppression else None
+    facts = load_facts(session, frozen)
+    raw = report_from_facts(facts, period, names)
+    step()
+    if threshold is not None:
+        keys = report_cell_keys(facts, period, names, report_service.cell_key_secret(session))
+        report = protect_report(raw, keys, threshold)
+    else:
+        report = raw
     public = report_service.public_key(session)
     info = ReportInfo(
         forbund=forbund_name or report_service.forbund(session),
@@ -265,6 +276,7 @@ def export_bundle(
         "comparison_period": report["comparison_period"],
         "insatser": report["insatser"],
         "threshold": threshold,
+        "protection": report["suppression"],
         "generated_at": generated_at.isoformat().replace("+00:00", "Z"),
         "tool_version": __version__,
         "database_id": info.database_id,
@@ -292,11 +304,14 @@ def export_bundle(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = _free_path(out_dir, bundle_name(period, names and report["insatser"], generated_at))
+    name = bundle_name(period, names and report["insatser"], generated_at, demo=info.demo)
+    path = _free_path(out_dir, name)
     payload = {
         "period": period.label,
         "insatser": report["insatser"],
         "threshold": threshold,
+        "selection": report_service.export_selection(names),
+        "frozen": frozen is not None,
         "bundle": path.name,
         "manifest_sha256": sha256(manifest_bytes),
         "formats": list(chosen),

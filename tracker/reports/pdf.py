@@ -27,6 +27,7 @@ import io
 import re
 import textwrap
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,15 +37,17 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tracker.i18n import get_language, t
+from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK, primary_mark
 from tracker.reports.tables import Table, is_share
 from tracker.stats.engine import COLUMNS
 
@@ -78,6 +81,9 @@ _RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 42,  # embedded TrueType: the text can be searched and copied (fingerprint)
+    # The pdf backend sizes its font subsets by this setting: with 42, characters beyond
+    # Latin-1 (–, →) join the face's one subset instead of opening a second (see _FEATURES).
+    "ps.fonttype": 42,
     "axes.titlesize": 11,
     "axes.labelsize": 9,
     "xtick.labelsize": 8.5,
@@ -86,6 +92,11 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+# No ligatures in the PDF: the backend puts a ligature glyph (fi, fl) into a second subset of
+# its face, and embedding a subset costs a fontTools pass over the whole font (about a fifth of
+# a second each). One subset per face: DejaVu Sans, its bold and its oblique.
+_FEATURES = ("-liga",)
 
 _NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
 
@@ -152,6 +163,51 @@ class _Measure:
                     current = current[low:]
             lines.append(current)
         return lines
+
+
+# --- table cells ------------------------------------------------------------------------------
+
+
+class _CellText(Text):
+    """One line of a table cell, drawn straight onto its baseline.
+
+    A table is hundreds of such lines, and Text's own draw lays each one out again to find its
+    extent (a FreeType pass per line) before drawing it; that was most of the PDF's drawing
+    time. A cell line is a single line, left- or right-aligned on a known baseline, so only
+    its width is needed (once per distinct text and font on each renderer). Everything else a
+    Text is (its extent, its text, its colour) is unchanged: the layout checks see cells as
+    any other text."""
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.get_text():
+            return
+        text = self.get_text()
+        x, y = self.get_transform().transform((self._x, self._y))
+        prop = self.get_fontproperties()
+        if self.get_horizontalalignment() == "right":
+            x -= _rendered_width(renderer, text, prop)
+        if renderer.flipy():
+            y = renderer.get_canvas_width_height()[1] - y
+        gc = renderer.new_gc()
+        gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
+        gc.set_alpha(self.get_alpha())
+        renderer.draw_text(gc, x, y, text, prop, 0, ismath=False, mtext=self)
+        gc.restore()
+        self.stale = False
+
+
+_WIDTHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, str, str], float]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rendered_width(renderer: Any, text: str, prop: FontProperties) -> float:
+    """``text``'s width as ``renderer`` draws it (a table repeats its numbers and labels)."""
+    widths = _WIDTHS.setdefault(renderer, {})
+    key = (text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style())
+    if key not in widths:
+        widths[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+    return widths[key]
 
 
 # --- formatting cells ------------------------------------------------------------------------
@@ -240,7 +296,7 @@ def _share_value(share: Mapping[str, Any] | None, lang: str) -> _Value:
         return _Value(None, t("stats.no_value", lang), empty=True)
     if share.get("suppressed"):
         # As the tables show it: a share is hidden because its numerator or denominator is.
-        return _Value(None, SECONDARY_MARK, hidden=True)
+        return _Value(None, HIDDEN_MARK, hidden=True)
     value = share.get("value")
     if value is None:
         return _Value(None, t("stats.no_value", lang), empty=True)
@@ -301,6 +357,22 @@ class _Pages:
         style.setdefault("color", INK)
         style.setdefault("va", "top")
         (figure or self.figure).text(x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style)
+
+    def cell_text(self, x: float, y: float, text: str, **style: Any) -> None:
+        """A table cell's line at baseline ``y`` (inches), a _CellText among the page's texts."""
+        figure = self.figure
+        artist = _CellText(
+            x / PAGE_WIDTH,
+            y / PAGE_HEIGHT,
+            text,
+            fontsize=TABLE_SIZE,
+            va="baseline",
+            transform=figure.transSubfigure,
+            **style,
+        )
+        artist.set_figure(figure)
+        figure.texts.append(artist)
+        artist._remove_method = figure.texts.remove  # type: ignore[attr-defined]
 
     def paragraph(
         self,
@@ -436,16 +508,14 @@ class _Pages:
         first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
             colour = (colours[column] if colours and column < len(colours) else None) or INK
-            # One Text per line on its baseline: every cell of a row then sits on the same
+            # One text per line on its baseline: every cell of a row then sits on the same
             # baseline whatever its letters, and the row height is exactly what was measured.
             for number, text in enumerate(lines):
-                self.text(
+                self.cell_text(
                     x + pad if column == 0 else x + width - pad,
                     first_baseline - number * line,
                     text,
-                    TABLE_SIZE,
                     weight=weight,
-                    va="baseline",
                     ha="left" if column == 0 else "right",
                     color=colour,
                 )
@@ -496,6 +566,11 @@ class _Pages:
                 )
             )
             lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
+            if self.info.threshold is not None:
+                # Every page says its figures are protected and how far they may be off.
+                spread = perturbation_table(self.info.threshold).spread
+                note = t("pdf.protection_footer", self.lang, spread=spread)
+                lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
 
@@ -698,11 +773,6 @@ class _Section:
         return min(7.0, self.height + extra)
 
 
-def _mark_of(report: Mapping[str, Any]) -> str:
-    suppression = report.get("suppression")
-    return primary_mark(suppression["threshold"]) if suppression else SECONDARY_MARK
-
-
 def _flow_chart(
     ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
@@ -901,7 +971,12 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         (t("pdf.fact.as_of", lang), t("pdf.as_of", lang, seq=report["as_of"]["seq"])),
         (
             t("pdf.fact.suppression", lang),
-            t("pdf.suppression_on", lang, threshold=info.threshold, below=info.threshold - 1)
+            t(
+                "pdf.suppression_on",
+                lang,
+                threshold=info.threshold,
+                spread=perturbation_table(info.threshold).spread,
+            )
             if info.threshold is not None
             else t("pdf.suppression_off", lang),
         ),
@@ -922,6 +997,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )
+    if info.threshold is not None:
+        pages.y -= 0.2
+        pages.paragraph(protection_note(info.threshold, lang), 9.5, color=MUTED)
     pages.y -= 0.4
     pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
@@ -1016,7 +1094,7 @@ def _section_page(
     hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
-        notes.append(t("pdf.note.hidden", lang, mark=_mark_of(report)))
+        notes.append(t("pdf.note.hidden", lang, mark=HIDDEN_MARK))
     if empty:
         notes.append(t("pdf.note.empty", lang))
     for note in notes:
@@ -1083,6 +1161,8 @@ def write_pdf(
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), PdfPages(buffer, metadata=metadata) as pdf:
         for figure in figures:
+            for text in figure.findobj(Text):
+                text.set_fontfeatures(_FEATURES)
             pdf.savefig(figure)
     return buffer.getvalue()
 

@@ -44,9 +44,12 @@ from tracker.reports.bundle import (
     sha256,
     verify_bundle,
 )
+from tracker.reports.cellkey import METHOD as CELL_KEY
+from tracker.reports.cellkey import protect_report, report_cell_keys
 from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
+from tracker.services import reports as report_service
 from tracker.services.reports import REPORT_EXPORTED
 from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
@@ -141,6 +144,7 @@ class RecountResult:
     period: Period | None = None
     insatser: list[str] = field(default_factory=list)
     threshold: int | None = None  # None: an unsuppressed bundle
+    method: str | None = None  # "cell-key", or "threshold" (bundles made before it)
     head: Head | None = None  # the bundle's audit head
     signer_fingerprint: str | None = None
     cells_compared: int = 0  # how many cells the bundle's report holds
@@ -225,7 +229,7 @@ def render_members(
     from tracker.reports.tables import report_tables
 
     manifest, facts = bundle.manifest, bundle.facts
-    period, insatser, head, threshold = report_inputs(bundle.report)
+    period, insatser, head, _ = report_inputs(bundle.report)
     then = load_facts(session, head.seq)
     # report.json is stored with sorted keys; the writers follow the order the statistics give
     # (code-list order), so the values are laid out in the order of a recount at the head.
@@ -233,7 +237,7 @@ def render_members(
         recounted = report_from_facts(then, period, insatser)
     except ServiceError as error:
         raise RecountRefused(error.message()) from error
-    template = suppress_report(recounted, threshold) if threshold is not None else recounted
+    template = _protected(session, bundle.report, then, recounted)
     report = _ordered_like(bundle.report if report is None else report, template)
     lang = str(manifest.get("lang") or get_language())
     info = ReportInfo(
@@ -301,6 +305,8 @@ def recount_report(
         head,
         threshold,
     )
+    if threshold is not None:
+        result.method = protection_method(report)
 
     with session.read() as connection:
         result.problems.extend(chain_problems(connection, head))
@@ -313,7 +319,7 @@ def recount_report(
     except ServiceError as error:  # an insats the register did not have at the head
         result.problems.append(error.message())
         return result
-    published = suppress_report(recounted, threshold) if threshold is not None else recounted
+    published = _protected(session, report, then, recounted)
     names = cell_names(then, period)
     result.differences = compare_reports(report, published, names)
     result.cells_compared = len(report_cells(report))
@@ -328,6 +334,29 @@ def recount_report(
             total, touching = later_events(connection, head.seq, period, insatser, then, now)
         result.later_events_total, result.later_events = total, touching
     return result
+
+
+def _protected(
+    session: Session,
+    report: Mapping[str, Any],
+    facts: StatsFacts,
+    recounted: dict[str, Any],
+) -> dict[str, Any]:
+    """The recount protected the way the bundle says it was: the cell-key method with the
+    register's secret, or (bundles made before it) threshold suppression; or not at all."""
+    period, insatser, _head, threshold = report_inputs(report)
+    if threshold is None:
+        return recounted
+    if protection_method(report) != CELL_KEY:
+        return suppress_report(recounted, threshold)
+    keys = report_cell_keys(facts, period, insatser, report_service.cell_key_secret(session))
+    return protect_report(recounted, keys, threshold)
+
+
+def protection_method(report: Mapping[str, Any]) -> str:
+    """How a board report was protected: its own statement; none means threshold suppression
+    (every bundle before the cell-key method)."""
+    return str(report["suppression"].get("method", "threshold"))
 
 
 def report_inputs(report: Mapping[str, Any]) -> tuple[Period, list[str], Head, int | None]:

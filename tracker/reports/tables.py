@@ -39,8 +39,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, GENDER, CodeList
 from tracker.i18n import get_language, t
+from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK
 from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS
 
 KINDS = ("counts", "shares", "goals", "figures")
@@ -159,7 +159,7 @@ def _share_cell(share: Mapping[str, Any] | None) -> float | str | None:
     if share is None:
         return None
     if share.get("suppressed"):
-        return SECONDARY_MARK
+        return HIDDEN_MARK
     return share.get("value")
 
 
@@ -199,7 +199,7 @@ def _rows(
             # A median hidden with its exits shows the exits' mark, not "no value".
             cells.append(
                 [
-                    SECONDARY_MARK
+                    HIDDEN_MARK
                     if part["figures"][row[1]][c] is None and isinstance(exits[c], str)
                     else part["figures"][row[1]][c]
                     for c in COLUMNS
@@ -223,14 +223,14 @@ def _goal_frame(report: Mapping[str, Any], lang: str) -> pd.DataFrame:
         earlier = report["comparison"]["shares"].get(metric, {}).get("total", {})
         # suppress_report blanks a hidden goal's value; the share it came from says why.
         if current.get("suppressed"):
-            value: Any = SECONDARY_MARK
-            met: Any = SECONDARY_MARK
+            value: Any = HIDDEN_MARK
+            met: Any = HIDDEN_MARK
         else:
             value = goal["value"]
             met = {True: t("stats.goal_met", lang), False: t("stats.goal_not_met", lang)}.get(
                 goal["met"], t("stats.goal_no_data", lang)
             )
-        earlier_value = SECONDARY_MARK if earlier.get("suppressed") else goal["comparison_value"]
+        earlier_value = HIDDEN_MARK if earlier.get("suppressed") else goal["comparison_value"]
         labels.append(t(f"stats.metric.{metric}", lang))
         cells.append([float(goal["target"]), value, met, earlier_value])
     return _frame(labels, cells, columns, t("tables.goals.index", lang))
@@ -302,7 +302,7 @@ def write_csv(tables: Sequence[Table]) -> dict[str, bytes]:
 # --- xlsx ------------------------------------------------------------------------------------
 
 # Where a table sits on its sheet: title, definition, period, marks, a blank row, then the table.
-_TITLE_ROW, _DEFINITION_ROW, _PERIOD_ROW, _MARK_ROW, _HEADER_ROW = 1, 2, 3, 4, 6
+_TITLE_ROW, _DEFINITION_ROW, _PERIOD_ROW, _MARK_ROW, _PROTECTION_ROW, _HEADER_ROW = 1, 2, 3, 4, 5, 6
 _FIRST_DATA_ROW = _HEADER_ROW + 1
 _COUNT_FORMAT = "#,##0"
 _SHARE_FORMAT = "0.0%"
@@ -392,6 +392,9 @@ def _table_sheet(
     )
     sheet.cell(row=_PERIOD_ROW, column=1, value=period)
     _mark_sheet(sheet, _MARK_ROW, info, lang)
+    if info.threshold is not None:  # every sheet says its figures are protected, and how
+        note = protection_note(info.threshold, lang)
+        sheet.cell(row=_PROTECTION_ROW, column=1, value=note).font = Font(italic=True, size=9)
 
     frame = table.frame
     header = [frame.index.name or "", *frame.columns]
@@ -520,7 +523,7 @@ def _about_sheet(
             t("tables.about.suppression", lang),
             t("tables.about.internal", lang)
             if threshold is None
-            else t("tables.about.threshold", lang, threshold=threshold, largest=threshold - 1),
+            else protection_note(threshold, lang),
         ),
         (
             t("tables.about.audit_head", lang),
@@ -539,10 +542,13 @@ def _about_sheet(
 
     row += 1
     sheet.cell(row=row, column=1, value=t("tables.about.marks", lang)).font = Font(bold=True)
-    marks = [("0", t("tables.about.mark_zero", lang))]
-    if threshold is not None:
-        marks.append((f"<{threshold}", t("tables.about.mark_primary", lang, largest=threshold - 1)))
-        marks.append((SECONDARY_MARK, t("tables.about.mark_secondary", lang)))
+    if threshold is None:
+        marks = [("0", t("tables.about.mark_zero", lang))]
+    else:
+        marks = [
+            ("0", t("tables.about.mark_zero_protected", lang, largest=threshold - 1)),
+            (HIDDEN_MARK, t("tables.about.mark_hidden", lang)),
+        ]
     marks.append((t("stats.no_value", lang), t("tables.about.mark_none", lang)))
     for mark, meaning in marks:
         row += 1

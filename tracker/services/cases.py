@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -297,8 +297,11 @@ def _open_case_attributes(
         problems.append(
             Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")
         )
-    if gender is None or gender not in tx.lists.code_lists["gender"]:
-        problems.append(Violation("service.unknown_gender", {"gender": gender or ""}, "gender"))
+    if not gender:
+        # In words, the way a form offers them; a wrong code (an import) names the codes.
+        problems.append(Violation("service.gender_missing", {}, "gender"))
+    elif gender not in tx.lists.code_lists["gender"]:
+        problems.append(Violation("service.unknown_gender", {"gender": gender}, "gender"))
     if problems:
         raise RuleError(problems)
     return {"insats": ids[insats], "gender": gender}  # type: ignore[index]
@@ -426,6 +429,37 @@ def follow_up(session: Session, *, code: str, on: date, months: int, level: int)
         return _add(tx, _existing(tx, code), CaseEvent(FOLLOW_UP, on, level=level, months=months))
 
 
+def append_checked(
+    tx: Transaction,
+    code: str,
+    new_events: Iterable[CaseEvent],
+    *,
+    opening: tuple[str, str] | None = None,
+) -> int:
+    """Append events whose whole case the caller has already checked; returns how many.
+
+    For the importer: its plan runs ``check_case`` on each participant's complete case (the
+    register's events and the file's together) before anything is written, so checking each
+    event again against the case so far, and building a view after each, would only repeat
+    that work (quadratic in the case's length). The payloads are the ones the single-event
+    use cases write. ``opening`` (insats, gender) marks a new case: its first event must open
+    it (application, or start without one) and carries the attributes, checked here.
+    """
+    tx.session.require_writer()
+    attributes = _open_case_attributes(tx, *opening) if opening is not None else None
+    count = 0
+    for event in new_events:
+        payload = event.to_payload()
+        if attributes is not None:
+            if event.kind not in (APPLICATION, START):
+                raise NotFound("service.case_not_found", code=code)
+            payload.update(attributes)
+            attributes = None
+        tx.append(event.kind, payload, case_code=code)
+        count += 1
+    return count
+
+
 # What a correction may change: the event's facts, never its identity or kind.
 _CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", "kind"}
 
@@ -492,6 +526,7 @@ __all__ = [
     "CaseView",
     "FollowUpDue",
     "TimelineEntry",
+    "append_checked",
     "case_timeline",
     "correct",
     "exit_case",

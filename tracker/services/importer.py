@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,7 +52,7 @@ from tracker.services.session import (
     insats_ids,
 )
 from tracker.store.eventlog import iter_events
-from tracker.store.projections import RawCaseEvent, case_attributes
+from tracker.store.projections import RawCaseEvent, case_attributes, cases_raw_events
 
 # --- the format ----------------------------------------------------------------------------
 
@@ -120,7 +119,7 @@ _NO = frozenset({"nej", "no", "n", "false", "0"})
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read as text
 # Any personnummer or samordningsnummer contains a run of six digits: only cells with one
 # need the (slower, exact) detector.
-_SIX_DIGITS = r"[0-9]{6}"
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
 _SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
 _PROGRESS_EVERY = 500
 
@@ -207,7 +206,7 @@ class Table:
     """A sheet as text: the header cells and the data rows (row 2 onward, blank rows kept)."""
 
     header: list[str]
-    rows: list[list[str]]
+    rows: list[tuple[str, ...]]
 
 
 def read_table(path: Path) -> Table:
@@ -235,11 +234,26 @@ def read_table(path: Path) -> Table:
         frame = _read_csv(path)
     else:
         raise ServiceError("import.unsupported_format", path=str(path))
-    values = frame.to_numpy(dtype=object).tolist() if not frame.empty else []
-    if not values:
+    if frame.empty:
         raise ServiceError("import.empty_file", path=str(path))
-    header = [_text(cell) for cell in values[0]]
-    return Table(header, [[_text(cell) for cell in row] for row in values[1:]])
+    # Column by column into one tuple per row: a file's cells repeat (the same code, date,
+    # insats on many rows), so each distinct text is one string object shared by its cells.
+    columns = [_texts(frame[position].tolist()) for position in frame.columns]
+    del frame
+    rows = list(zip(*columns, strict=True))
+    del columns
+    return Table(list(rows[0]), rows[1:])
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    known: dict[Any, str] = {}
+    texts: list[str] = []
+    for cell in cells:
+        text = known.get(cell)
+        if text is None:
+            text = known[cell] = _text(cell)
+        texts.append(text)
+    return texts
 
 
 def _text(cell: Any) -> str:
@@ -255,13 +269,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise ServiceError("import.empty_file", path=str(path))
     first_line = text.split("\n", 1)[0]
+    del text  # checked: pandas reads the file itself, without a second copy in memory
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         return pd.read_csv(
-            io.StringIO(text),
+            path,
+            encoding="utf-8-sig",
             sep=delimiter,
             header=None,
             dtype=str,
@@ -277,7 +293,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 # --- parsing rows --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     number: int  # as the spreadsheet shows it
     code: str
@@ -377,24 +393,32 @@ class _Parser:
     def refused_cells(self) -> set[tuple[int, int]]:
         """(row index, position) of every cell shaped like a personnummer, reported once each."""
         refused: set[tuple[int, int]] = set()
-        if not self.table.rows:
-            return refused
-        frame = pd.DataFrame(self.table.rows)
-        for position in frame.columns:
-            suspects = frame.index[frame[position].str.contains(_SIX_DIGITS, regex=True)]
-            for row_index in suspects:
-                violation = check_free_text(frame.at[row_index, position], "cell")
-                if violation is None:
-                    continue
-                refused.add((row_index, position))
-                header = self.table.header[position] if position < len(self.table.header) else ""
-                if check_free_text(header, "header") is not None:
-                    header = ""  # never name a column by a refused header
-                self.problems.append(
-                    ImportProblem(
-                        row_index + 2, header or column_letter(position), None, violation, True
+        width = max((len(row) for row in self.table.rows), default=0)
+        for position in range(width):
+            # Distinct texts first: a column repeats its values, the detector runs once each.
+            texts = {row[position] for row in self.table.rows if position < len(row)}
+            suspects = {
+                text: violation
+                for text in texts
+                if _SIX_DIGITS.search(text) and (violation := check_free_text(text, "cell"))
+            }
+            if not suspects:
+                continue
+            header = self.table.header[position] if position < len(self.table.header) else ""
+            if check_free_text(header, "header") is not None:
+                header = ""  # never name a column by a refused header
+            for row_index, row in enumerate(self.table.rows):
+                if position < len(row) and row[position] in suspects:
+                    refused.add((row_index, position))
+                    self.problems.append(
+                        ImportProblem(
+                            row_index + 2,
+                            header or column_letter(position),
+                            None,
+                            suspects[row[position]],
+                            True,
+                        )
                     )
-                )
         return refused
 
     def rows(self) -> tuple[list[_Row], set[int]]:
@@ -416,11 +440,11 @@ class _Parser:
                 parsed.append(row)
         return parsed, {index + 2 for index in bad_rows}
 
-    def cell(self, cells: list[str], column: str) -> str:
+    def cell(self, cells: Sequence[str], column: str) -> str:
         position = self.index.get(column)
         return cells[position] if position is not None and position < len(cells) else ""
 
-    def _row(self, number: int, cells: list[str]) -> _Row | None:
+    def _row(self, number: int, cells: Sequence[str]) -> _Row | None:
         value = {column: self.cell(cells, column) for column in self.index}
 
         def problem(column: str, key: str, **params: object) -> None:
@@ -556,11 +580,15 @@ def _plan_cases(
         normalize_code(parser.cell(parser.table.rows[number - 2], "participant"))
         for number in bad_rows
     }
+    # The register's events for every code of the file, in one statement.
+    existing_by_code = cases_raw_events(
+        tx.connection, (c for c in by_code if c not in broken_codes)
+    )
     plans: list[_CasePlan] = []
     for code, code_rows in by_code.items():
         if code in broken_codes:
             continue
-        raw = tx.case_events(code)
+        raw = existing_by_code[code]
         plan = _check_participant(parser, code, code_rows, raw, tx, summary)
         if plan is None or not plan.rows:
             continue
@@ -573,6 +601,8 @@ def _plan_cases(
                 _report_rule(parser, violation, numbers, plan.rows[0])
             continue
         plans.append(plan)
+    # Writing appends to the planned cases without reading them again.
+    tx.preload_cases({plan.code: existing_by_code[plan.code] for plan in plans})
     return plans
 
 
@@ -692,6 +722,9 @@ def import_file(
         plans = _plan_cases(parser, rows, bad_rows, tx, summary)
         if parser.problems:
             raise ImportRejected(parser.problems)
+        # Nothing is reported from here on: the file's cells and parsed rows can go.
+        del rows
+        table.rows.clear()
         for plan in plans:
             summary.cases_created += plan.new
             for row in plan.rows:
@@ -709,70 +742,37 @@ def _write(
     total: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Each planned event through its case service, inside the caller's batch."""
+    """Each planned case's new events, inside the caller's batch.
+
+    The plan has checked each participant's complete case, so the events go in through
+    ``cases.append_checked`` (the use cases' payloads, without checking each event again); the
+    batch writes them in chunks, and each plan is dropped once written.
+    """
     done = 0
     if progress:
         progress(0, total)
-    for plan in plans:
-        opened = not plan.new
-        for row in plan.rows:
+    plans.reverse()  # popped from the end: written in plan order, each forgotten after
+    with session.transaction() as tx:
+        while plans:
+            plan = plans.pop()
+            opening = (plan.insats, plan.gender) if plan.new else None
             try:
-                _apply(session, plan, row.event, opened)
+                cases.append_checked(
+                    tx, plan.code, (row.event for row in plan.rows), opening=opening
+                )
             except (RuleError, ServiceError) as error:
-                # Validation above makes this unreachable; if it happens, name the row.
+                # Validation above makes this unreachable; if it happens, name the case's row.
                 violations = (
                     error.violations
                     if isinstance(error, RuleError)
                     else [Violation(error.key, error.params)]
                 )
                 raise ImportRejected(
-                    ImportProblem(row.number, None, None, v) for v in violations
+                    ImportProblem(plan.rows[0].number, None, None, v) for v in violations
                 ) from error
-            opened = True
-            done += 1
-            if progress and (done % _PROGRESS_EVERY == 0 or done == total):
+            before, done = done, done + len(plan.rows)
+            if progress and (done // _PROGRESS_EVERY > before // _PROGRESS_EVERY or done == total):
                 progress(done, total)
-
-
-def _apply(session: Session, plan: _CasePlan, event: CaseEvent, opened: bool) -> None:
-    code, on = plan.code, event.date
-    if event.kind == APPLICATION:
-        cases.register_application(
-            session,
-            insats=plan.insats,
-            gender=plan.gender,
-            on=on,
-            referrer=event.referrer,  # type: ignore[arg-type]
-            code=code,
-        )
-    elif event.kind == START:
-        if opened:
-            cases.start(session, on=on, code=code, level=event.level)
-        else:  # a case opened at start, without an application
-            cases.start(
-                session,
-                on=on,
-                code=code,
-                level=event.level,
-                insats=plan.insats,
-                gender=plan.gender,
-            )
-    elif event.kind == NON_START:
-        cases.non_start(session, code=code, on=on, reason=event.reason)  # type: ignore[arg-type]
-    elif event.kind == STEP:
-        cases.log_step(session, code=code, on=on, level=event.level, meeting=event.meeting)  # type: ignore[arg-type]
-    elif event.kind == EXIT:
-        cases.exit_case(
-            session,
-            code=code,
-            on=on,
-            destination=event.destination,  # type: ignore[arg-type]
-            exit_kind=event.exit_kind,  # type: ignore[arg-type]
-            handover=event.handover,  # type: ignore[arg-type]
-            level=event.level,
-        )
-    elif event.kind == FOLLOW_UP:
-        cases.follow_up(session, code=code, on=on, months=event.months, level=event.level)  # type: ignore[arg-type]
 
 
 # --- export --------------------------------------------------------------------------------

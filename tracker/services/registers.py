@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -118,7 +119,7 @@ def create_register(
     """
     if not demo:
         check_new_passphrase(passphrase)
-    keyfile.validate_user_name(user)  # before anything is created
+    user = keyfile.validate_user_name(user)  # before anything is created
     violation = check_free_text(user, "user")
     if violation:
         raise RuleError([violation])
@@ -279,6 +280,8 @@ def open_session(
     key file and the slot against the log, and upgrade a legacy slot in place."""
     if not db_path.exists():
         raise ServiceError("service.no_register", path=str(db_path))
+    # The name as stored (NFC); a name that could never be valid simply finds no slot.
+    user = unicodedata.normalize("NFC", user)
     path = keyfile_path(db_path)
     unlocked = _unlock_either(path, user, passphrase)
     try:
@@ -422,6 +425,18 @@ def is_demo(session: Session) -> bool:
     return session.register.meta("demo") == "1"
 
 
+def opens_as_demo(db_path: Path) -> bool:
+    """True if the register at ``db_path`` is a demo: it opens with the demo login and says so.
+
+    The demo's passphrase is public, so trying it reveals nothing; any other register refuses.
+    """
+    try:
+        with open_session(db_path, user="demo", passphrase=DEMO_PASSPHRASE) as session:
+            return is_demo(session)
+    except keyfile.WrongCredentials:
+        return False
+
+
 @dataclass(frozen=True)
 class UserSlot:
     user: str
@@ -454,13 +469,15 @@ def _unlocked_for(session: Session, passphrase: str) -> keyfile.Unlocked:
     return unlocked
 
 
-def _check_new_user(user: str, role: str) -> None:
+def _check_new_user(user: str, role: str) -> str:
+    """``user`` as stored (NFC) once the name and ``role`` are valid."""
     if role not in keyfile.ROLES:
         raise ServiceError("service.unknown_role", role=role)
-    keyfile.validate_user_name(user)
+    user = keyfile.validate_user_name(user)
     violation = check_free_text(user, "user")
     if violation:
         raise RuleError([violation])
+    return user
 
 
 def add_user(
@@ -468,7 +485,7 @@ def add_user(
 ) -> None:
     """A coordinator gives a new user key pairs and a slot; the log records them, signed."""
     session.require_role(ROLE_COORDINATOR)
-    _check_new_user(user, role)
+    user = _check_new_user(user, role)
     check_new_passphrase(new_passphrase)
     unlocked = _unlocked_for(session, passphrase)
     try:
@@ -491,7 +508,7 @@ def change_role(session: Session, *, passphrase: str, user: str, role: str) -> N
     """A coordinator changes a user's role: a signed ``role_changed`` event; the register
     authority is wrapped to the user when she becomes a coordinator, taken away otherwise."""
     session.require_role(ROLE_COORDINATOR)
-    _check_new_user(user, role)
+    user = _check_new_user(user, role)
     unlocked = _unlocked_for(session, passphrase)
     unlocked.wipe()
     state = membership(session)
@@ -519,6 +536,7 @@ def remove_user(session: Session, *, passphrase: str, user: str) -> None:
     """A coordinator removes a user's slot; the log records it, signed. This alone revokes
     nothing the user may have copied: rekey (tracker.services.rekey) does."""
     session.require_role(ROLE_COORDINATOR)
+    user = unicodedata.normalize("NFC", user)
     unlocked = _unlocked_for(session, passphrase)
     unlocked.wipe()
     state = membership(session)

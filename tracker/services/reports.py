@@ -3,12 +3,17 @@ an export (the bundle itself is built in tracker.reports.bundle)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from tracker.domain.case import RuleError
+from tracker.domain.periods import Period
 from tracker.domain.personnummer import check_free_text
 from tracker.i18n import t
 from tracker.services.session import (
@@ -20,6 +25,7 @@ from tracker.services.session import (
 )
 from tracker.store import signing
 from tracker.store.database import set_meta
+from tracker.store.schema import events, meta
 
 # metrics.md, "Small-count suppression": default 5, never below 3. The same values as
 # tracker.reports.suppression (a layer above, so not importable here; a test ties them).
@@ -31,6 +37,8 @@ MAX_FORBUND_LENGTH = 120
 
 THRESHOLD_META = "suppression_threshold"
 FORBUND_META = "forbund"
+# The cell-key method's secret (tracker.reports.cellkey): 32 random bytes, hex, made once.
+CELL_KEY_SECRET_META = "cell_key_secret"
 
 SUPPRESSION_THRESHOLD_SET = "suppression_threshold_set"
 REPORT_EXPORTED = "report_exported"
@@ -92,6 +100,58 @@ def check_forbund(name: str) -> str:
     if violation:
         raise RuleError([violation])
     return cleaned
+
+
+def cell_key_secret(session: Session) -> bytes:
+    """The register's secret for the cell-key method's record keys, made on first use and
+    never changed: it lives only in the encrypted register, so the same participants get the
+    same record keys in every export, and a reviewer's recount reproduces every figure."""
+    stored = session.register.meta(CELL_KEY_SECRET_META)
+    if stored is None:
+        with session.register.write() as connection:
+            # Another process may have made it since we looked: the first one stays.
+            query = select(meta.c.value).where(meta.c.key == CELL_KEY_SECRET_META)
+            if connection.execute(query).scalar() is None:
+                set_meta(connection, CELL_KEY_SECRET_META, secrets.token_hex(32))
+        stored = session.register.meta(CELL_KEY_SECRET_META)
+    assert stored is not None
+    return bytes.fromhex(stored)
+
+
+def export_selection(insatser: Sequence[str] | None) -> list[str] | None:
+    """How an export's insats choice is recorded: the names sorted, or None for all."""
+    return sorted(insatser) if insatser else None
+
+
+def frozen_head(session: Session, period: Period, insatser: Sequence[str] | None) -> int | None:
+    """The audit head a closed period's board figures are frozen at: that of the first board
+    export of the same period and insats choice made after the period ended (its
+    ``report_exported`` event says so). None when the period has not ended (its figures are
+    preliminary) or has no such export yet: the figures are computed at the head.
+
+    So exporting a closed period again after late events re-issues the same figures (the late
+    events reach the next report's comparison period), and no re-export isolates one event."""
+    if session.today() <= period.last:
+        return None
+    selection = export_selection(insatser)
+    query = (
+        select(events.c.recorded_at, events.c.payload)
+        .where(events.c.kind == REPORT_EXPORTED)
+        .order_by(events.c.seq)
+    )
+    with session.read() as connection:
+        rows = list(connection.execute(query))
+    for recorded_at, text in rows:
+        payload = json.loads(text) if text else {}
+        if (
+            payload.get("period") == period.label
+            and payload.get("threshold") is not None
+            and "selection" in payload
+            and payload["selection"] == selection
+            and date.fromisoformat(str(recorded_at)[:10]) > period.last
+        ):
+            return int(payload["as_of"])
+    return None
 
 
 def may_export_unsuppressed(session: Session) -> bool:
@@ -157,8 +217,11 @@ __all__ = [
     "MIN_SUPPRESSION_THRESHOLD",
     "REPORT_EXPORTED",
     "SUPPRESSION_THRESHOLD_SET",
+    "cell_key_secret",
     "check_forbund",
+    "export_selection",
     "forbund",
+    "frozen_head",
     "may_export_unsuppressed",
     "parse_threshold",
     "public_key",

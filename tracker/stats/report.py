@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import pandas as pd
+
 from tracker.domain.goals import DEFAULT_GOALS, GOAL_METRICS
 from tracker.domain.periods import Period
 from tracker.services.session import Session
-from tracker.stats.engine import compute
+from tracker.stats.engine import compute, key_sums
 from tracker.stats.facts import StatsFacts, read_facts
 
 SCHEMA = "tracker.report/1"
@@ -93,6 +95,23 @@ def report_from_facts(
         **current,
         "goals": goals,
         "comparison": earlier,
+    }
+
+
+def report_key_sums(
+    facts: StatsFacts,
+    period: Period,
+    record_keys: pd.Series,
+    modulus: int,
+    insatser: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The cell keys of ``report_from_facts``'s counts and breakdowns, for the period and its
+    comparison period (``{"counts", "breakdowns", "comparison": {…}}``): each cell's sum of
+    its participants' record keys modulo ``modulus`` (tracker.reports.cellkey)."""
+    insats_ids = facts.insats_ids(list(insatser) if insatser is not None else None)
+    return {
+        **key_sums(facts, period, insats_ids, record_keys, modulus),
+        "comparison": key_sums(facts, period.comparison(), insats_ids, record_keys, modulus),
     }
 
 

@@ -358,10 +358,7 @@ def membership(connection: Connection, up_to_seq: int | None = None) -> Membersh
     # In seq order and stopping at the first: an upgraded register's unsigned past is read
     # once, a new register's first event is signed.
     first_signed = connection.execute(
-        select(events.c.seq)
-        .where(events.c.signature.is_not(None))
-        .order_by(events.c.seq)
-        .limit(1)
+        select(events.c.seq).where(events.c.signature.is_not(None)).order_by(events.c.seq).limit(1)
     ).scalar()
     for raw in _rows(connection, (*MEMBERSHIP_KINDS, "register_created")):
         row = _as_row(raw)

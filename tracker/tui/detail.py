@@ -28,7 +28,7 @@ from tracker.services import cases
 from tracker.services.codelists import current_lists
 from tracker.services.session import Lists
 from tracker.tui.forms import CorrectForm, RetractForm
-from tracker.tui.widgets import LevelChart, WritingScreen, code_label
+from tracker.tui.widgets import HELP_KEY, FitColumn, FitTable, LevelChart, WritingScreen, code_label
 
 # Which code list each payload field's codes come from.
 _FIELD_LISTS = {
@@ -38,16 +38,11 @@ _FIELD_LISTS = {
     "destination": "exit_destination",
     "exit_kind": "exit_kind",
 }
-# The state (replaced, retracted) sits next to the kind so it shows at 80 columns.
-TIMELINE_COLUMNS = (
-    "col_seq",
-    "col_date",
-    "col_kind",
-    "col_state",
-    "col_details",
-    "col_user",
-    "col_recorded",
-)
+# Five columns, so the details have room at 80 columns: the state (replaced, retracted) is a
+# second line under the kind, and who recorded an event stands after when.
+TIMELINE_COLUMNS = ("col_seq", "col_date", "col_kind", "col_details", "col_recorded")
+# At 80 columns the details and "recorded" continue on a second line, never cut.
+_FLEX_COLUMNS = {"col_details": "wrap", "col_recorded": "wrap"}
 
 
 def local_time(recorded_at: str) -> str:
@@ -81,6 +76,7 @@ class CaseDetailScreen(WritingScreen):
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("r", "correct", "tui.cases.key_correct"),
         Binding("m", "retract", "tui.cases.key_retract"),
+        HELP_KEY,
     ]
 
     def __init__(self, code: str) -> None:
@@ -94,15 +90,18 @@ class CaseDetailScreen(WritingScreen):
         with Vertical(id="chart-box"):
             yield Static(self.tr("tui.detail_chart_title"), classes="heading", markup=False)
             yield LevelChart("", id="chart", markup=False)
-        timeline: DataTable[str] = DataTable(cursor_type="row", id="timeline")
-        yield timeline
+        yield FitTable(cursor_type="row", id="timeline")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.detail_title", code=self.code)
-        table = self.query_one(DataTable)
-        for key in TIMELINE_COLUMNS:
-            table.add_column(self.tr(f"tui.{key.replace('col_', 'detail_col_')}"), key=key)
+        self.set_heading(self.tr("tui.detail_title", code=self.code))
+        table = self.query_one(FitTable)
+        table.set_columns(
+            [
+                FitColumn(key, self.tr(f"tui.detail_{key}"), _FLEX_COLUMNS.get(key))
+                for key in TIMELINE_COLUMNS
+            ]
+        )
         self.refresh_case()
         table.focus()
 
@@ -129,12 +128,8 @@ class CaseDetailScreen(WritingScreen):
             if e.kind in (START, STEP, EXIT, FOLLOW_UP) and e.level is not None
         ]
         self.query_one(LevelChart).show(lists.ladder, points, self.lang)  # type: ignore[arg-type]
-        table = self.query_one(DataTable)
-        row = table.cursor_row if keep_row is None else keep_row
-        table.clear()
-        table.add_rows(self._cells(entry, lists) for entry in self._entries)
-        if self._entries:
-            table.move_cursor(row=min(max(row, 0), len(self._entries) - 1), animate=False)
+        table = self.query_one(FitTable)
+        table.set_rows([self._cells(entry, lists) for entry in self._entries], keep_row)
 
     def _cells(self, entry: cases.TimelineEntry, lists: Lists) -> tuple[str, ...]:
         payload = entry.payload
@@ -168,14 +163,13 @@ class CaseDetailScreen(WritingScreen):
             event = CaseEvent.from_payload(entry.kind, payload)
             details = self._details(event, lists)
             day = event.date.isoformat()
+        kind = kind_label(entry.kind, self.lang)
         return (
             str(entry.seq),
             day,
-            kind_label(entry.kind, self.lang),
-            state,
+            f"{kind}\n{state}" if state else kind,
             details,
-            entry.user,
-            local_time(entry.recorded_at),
+            f"{local_time(entry.recorded_at)} {entry.user}",
         )
 
     def _details(self, event: CaseEvent, lists: Lists) -> str:

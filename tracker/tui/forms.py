@@ -88,6 +88,12 @@ class FormScreen(ModalScreen[Any]):
         height: auto;
         max-height: 10;
     }
+    /* An open choice list unfolds inside the form (which scrolls), not over its border. */
+    FormScreen Select > SelectOverlay {
+        overlay: none;
+        constrain: none none;
+        max-height: 10;
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "tui.cases.key_cancel"),
@@ -232,6 +238,24 @@ class FormScreen(ModalScreen[Any]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    # A field's message goes as soon as the field changes: it was about the old value.
+
+    def _field_changed(self, widget: Widget) -> None:
+        if widget.id and widget.id in self.FIELDS:
+            self.query_one(f"#error-{widget.id}", Static).remove_class("-shown")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._field_changed(event.input)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._field_changed(event.select)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._field_changed(event.checkbox)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._field_changed(event.option_list)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -40,14 +40,15 @@ from tracker.domain.dates import parse_user_date
 from tracker.domain.periods import Period
 from tracker.i18n import t
 from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
-from tracker.reports.suppression import DEFAULT_THRESHOLD, SECONDARY_MARK, suppress_report
+from tracker.reports.cellkey import HIDDEN_MARK, protect_report, protection_note, report_cell_keys
+from tracker.reports.suppression import DEFAULT_THRESHOLD
 from tracker.services import cases
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
-from tracker.tui.widgets import WritingScreen, code_label
+from tracker.tui.widgets import HELP_KEY, WritingScreen, code_label
 
 PERIOD_CHOICES: tuple[str, ...] = ("last_half", "this_half", "last_year", "this_year", "custom")
 # The formats a user may pick; report.json and the manifest are always in the bundle.
@@ -114,7 +115,7 @@ def count_text(value: object) -> str:
 
 def share_text(share: Mapping[str, Any], lang: str) -> str:
     if share.get("suppressed"):
-        return SECONDARY_MARK
+        return HIDDEN_MARK
     return percent(share.get("value"), lang)
 
 
@@ -253,6 +254,7 @@ class ReportsScreen(WritingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("ctrl+e", "export", "tui.reports.key_export", key_display="Ctrl+E"),
+        HELP_KEY,
     ]
 
     def __init__(self, out_dir: Path = DEFAULT_OUT_DIR) -> None:
@@ -331,8 +333,7 @@ class ReportsScreen(WritingScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.reports.title")
-        self.sub_title = ""
+        self.set_heading(self.tr("tui.reports.title"), "")
         table = self.query_one("#figures", DataTable)
         table.add_column(self.tr("stats.col_metric"), key="metric")
         for column in COLUMNS:
@@ -446,9 +447,17 @@ class ReportsScreen(WritingScreen):
         try:
             if self._facts is None:
                 self._facts = load_facts(self.session)
-            report = report_from_facts(self._facts, choice.period, choice.insatser)
+            facts = self._facts
             if choice.suppression:
-                report = suppress_report(report, self.threshold)
+                # As the export will: a closed period's figures frozen at its first export.
+                frozen = report_service.frozen_head(self.session, choice.period, choice.insatser)
+                if frozen is not None:
+                    facts = load_facts(self.session, frozen)
+            report = report_from_facts(facts, choice.period, choice.insatser)
+            if choice.suppression:
+                secret = report_service.cell_key_secret(self.session)
+                keys = report_cell_keys(facts, choice.period, choice.insatser, secret)
+                report = protect_report(report, keys, self.threshold)
         except ServiceError as refused:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._preview_failed, refused.message(self.lang))
@@ -479,7 +488,10 @@ class ReportsScreen(WritingScreen):
             seq=report["as_of"]["seq"],
         )
         if choice.suppression:
-            note = self.tr("tui.reports.preview_suppressed", threshold=self.threshold)
+            note = self.tr(
+                "tui.reports.preview_suppressed",
+                protection=protection_note(self.threshold, self.lang),
+            )
         else:
             note = self.tr("tui.reports.preview_internal")
         self.query_one("#preview-heading", Static).update(f"{heading}\n{note}")

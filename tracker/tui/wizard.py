@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
@@ -33,6 +34,7 @@ from tracker.services import errors, registers
 from tracker.services.session import ServiceError
 from tracker.tui.errors import describe
 from tracker.tui.localise import localise_bindings, tr
+from tracker.tui.widgets import QUIT_KEY
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -67,6 +69,7 @@ def _hint_text(key: str) -> str:
 
 class WizardScreen(Screen[None]):
     AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [QUIT_KEY]
 
     def __init__(self) -> None:
         super().__init__()
