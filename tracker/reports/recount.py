@@ -181,27 +181,34 @@ def recount(session: Session, path: Path) -> RecountResult:
     verified = verify_bundle(path)
     if verified.facts is not None:
         result.signer_fingerprint = verified.facts.signer_fingerprint
-    result.problems = bundle_problems(session, verified)
+    exported = None
     if verified.ok:
         bundle = read_bundle(path)
-        result.member_problems = [
-            *rendering_problems(session, bundle),
-            *export_problems(session, bundle),
-        ]
+        exported = export_seq(session, bundle)
+        result.member_problems = rendering_problems(session, bundle)
+        if exported is None:
+            result.member_problems.append(t("recount.not_exported", member=MANIFEST))
+    result.problems = bundle_problems(session, verified, exported)
     if result.problems:
         return result
     return recount_report(session, read_bundle(path).report, result)
 
 
-def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
+def bundle_problems(
+    session: Session, verified: VerifyResult, exported: int | None = None
+) -> list[str]:
     """Step 1: why a verified bundle cannot be trusted by this register (empty when it can):
-    it must be signed by the register authority (any it has had) for this database."""
+    it must be signed by the key that was the register authority when the export was logged
+    (``exported``, its seq; the newest authority when there is no such event), for this
+    database. A retired authority (a departed coordinator may keep it) signs nothing after its
+    hand-over."""
     if not verified.ok or verified.facts is None:
         return list(verified.problems) or [t("recount.bundle_invalid")]
     problems = []
-    # The key that was the register authority at the bundle's head: a retired authority (a
-    # departed coordinator may keep it) signs nothing after its hand-over.
-    if verified.facts.public_key != registers.authority_at(session, verified.facts.audit_seq):
+    with session.read() as connection:
+        newest = connection.execute(select(events.c.seq).order_by(events.c.seq.desc())).scalar()
+    at = exported if exported is not None else int(newest or 0)
+    if verified.facts.public_key != registers.authority_at(session, at):
         own_key = registers.public_key(session)
         problems.append(t("recount.other_key", fingerprint=own_key.fingerprint))
     if verified.facts.database_id != session.register.meta("database_id"):
@@ -209,16 +216,18 @@ def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
     return problems
 
 
-def export_problems(session: Session, bundle: Bundle) -> list[str]:
-    """The register must have logged the export of exactly this manifest (``report_exported``
-    with its SHA-256): a bundle assembled outside tracker has no such event."""
+def export_seq(session: Session, bundle: Bundle) -> int | None:
+    """The seq of the ``report_exported`` event that logged exactly this manifest (its SHA-256):
+    a bundle assembled outside tracker has none."""
     digest = sha256(bundle.members[MANIFEST])
     with session.read() as connection:
         rows = connection.execute(
-            select(events.c.payload).where(events.c.kind == REPORT_EXPORTED)
-        ).scalars()
-        logged = any(_payload(text).get("manifest_sha256") == digest for text in rows)
-    return [] if logged else [t("recount.not_exported", member=MANIFEST)]
+            select(events.c.seq, events.c.payload).where(events.c.kind == REPORT_EXPORTED)
+        )
+        for seq, text in rows:
+            if _payload(text).get("manifest_sha256") == digest:
+                return int(seq)
+    return None
 
 
 def render_members(
