@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
@@ -147,7 +148,8 @@ def verify(session: Session, expected: Head | None = None) -> AuditReport:
                 del replay
                 rebuilt = projections.snapshot(connection)
                 drifted = [name for name in stored if stored[name] != rebuilt[name]]
-    except DBAPIError:
+    except (DBAPIError, sqlcipher3.DatabaseError):
+        # The chain walk reads through the driver's own cursor, whose errors are the driver's.
         if not problems:  # damage the page checks did not see: not ours to explain away
             raise
     return AuditReport(chain, problems, drifted, signatures, expected, found)
