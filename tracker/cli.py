@@ -164,7 +164,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError("service.register_exists", path=str(path))
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
-        path, user=args.user, passphrase=passphrase, insatser=args.insats
+        path, user=args.user, passphrase=passphrase, insatser=args.insats, forbund=args.forbund
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
     _show_recovery_key(recovery_key)
@@ -663,6 +663,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     done_key = "import.dry_run_done" if summary.dry_run else "import.done"
     _out(t(done_key, path=str(path), events=summary.events_written, rows=summary.rows))
     _out(t("import.summary_cases", count=summary.cases_created))
+    if summary.corrections:
+        _out(t("import.summary_corrections", count=summary.corrections))
     if summary.events_by_kind:
         _out(t("import.summary_kinds"))
         by_kind = sorted(summary.events_by_kind.items(), key=lambda i: CASE_KINDS.index(i[0]))
@@ -675,6 +677,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(t("import.already_present", count=summary.already_present))
     if summary.duplicates_in_file:
         _out(t("import.duplicates_in_file", count=summary.duplicates_in_file))
+    if summary.warnings:
+        _out(t("import.warnings", count=len(summary.warnings)))
+        for number, warning in sorted(summary.warnings, key=lambda item: item[0]):
+            _out(t("import.problem_row", row=number, reason=warning.message()))
     return EXIT_OK
 
 
@@ -727,7 +733,7 @@ def _plain(value: object) -> str:
 
 def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     """The report as aligned text: one row per metric, gender columns, total, comparison."""
-    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, SHARES
+    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, NOT_RECORDED, SHARES
 
     comparison = report["comparison"]
     header = [
@@ -738,6 +744,8 @@ def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     rows: list[list[str] | str] = []
 
     def code_label(list_name: str, code: str) -> str:
+        if code == NOT_RECORDED:
+            return t("stats.not_recorded")
         code_list = lists.code_lists.get(list_name)
         return code_list.label(code) if code_list is not None and code in code_list else code
 
@@ -807,9 +815,10 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
         value = _percent(goal["value"])
         if goal["den"]:
             value = f"{value} ({goal['num']}/{goal['den']})"
+        line_key = "stats.goal_line" if goal.get("source") == "set" else "stats.goal_line_default"
         lines.append(
             t(
-                "stats.goal_line",
+                line_key,
                 metric=t(f"stats.metric.{goal['metric']}"),
                 target=_percent(goal["target"]),
                 value=value,
@@ -828,6 +837,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     period = _stats_period(args)
     session, _ = _login(args)
     with session:
+        today = session.today()
+        period.check_not_future(today)
         report = build_report(session, period, args.insats, args.as_of)
         lists = current_lists(session)
         demo = registers.is_demo(session)
@@ -846,6 +857,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         )
     )
     _out(t("stats.as_of_line", seq=report["as_of"]["seq"]))
+    if not period.has_ended(today):
+        _out(t("tables.mark.preliminary", last=period.last.isoformat()))
     _out()
     for text in _stats_table(report, lists):
         _out(text)
@@ -853,6 +866,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out(t("stats.section_goals"))
     for text in _goal_lines(report):
         _out(f"  {text}")
+    if any(goal.get("source") != "set" for goal in report["goals"]):
+        _out(t("stats.goals_how_to_set", insats=report["insatser"][0]))
     return EXIT_OK
 
 
@@ -880,6 +895,10 @@ def cmd_goals(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
     for row in (header, *rows):
         _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    defaults = [goal for goal in listed if goal.is_default]
+    if defaults:
+        _out()
+        _out(t("stats.goals_how_to_set", insats=defaults[0].insats))
     return EXIT_OK
 
 
@@ -1102,6 +1121,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if facts.demo:
         _out(t("cli.demo_marker"))
     _out(t("verify.ok", path=args.bundle))
+    if facts.preliminary:
+        _out(f"  {t('verify.preliminary')}")
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
     if result.rotated:
         signer_key = "verify.signer_rotated"
@@ -1138,6 +1159,27 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
     with session:
         threshold = reports.set_suppression_threshold(session, args.threshold)
     _out(t("report.threshold_set_done", threshold=threshold))
+    return EXIT_OK
+
+
+def cmd_forbund(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    session, _ = _login(args)
+    with session:
+        name = reports.forbund(session)
+    _out(t("report.forbund_show", forbund=name) if name else t("report.forbund_unset"))
+    return EXIT_OK
+
+
+def cmd_forbund_set(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    reports.check_forbund(args.name)  # a bad name is refused before the login
+    session, _ = _login(args)
+    with session:
+        name = reports.set_forbund(session, args.name)
+    _out(t("report.forbund_set_done", forbund=name))
     return EXIT_OK
 
 
@@ -1227,6 +1269,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats")
     )
+    init.add_argument("--forbund", metavar="NAME", help=t("report.help_forbund_name"))
 
     demo = command("demo", cmd_demo, "cli.help_demo")
     demo.add_argument(
@@ -1322,6 +1365,12 @@ def build_parser() -> argparse.ArgumentParser:
         "set", cmd_suppression_set, "report.help_suppression_set", suppression_commands
     )
     suppression_set.add_argument("threshold", metavar="N", help=t("report.help_threshold_value"))
+    forbund = command("forbund", cmd_forbund, "report.help_forbund_show")
+    forbund_commands = forbund.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    forbund_set = command("set", cmd_forbund_set, "report.help_forbund_set", forbund_commands)
+    forbund_set.add_argument("name", metavar="NAME", help=t("report.help_forbund_name"))
 
     # --- backup and restore ---
     backup_parser = command("backup", cmd_backup, "backup.help")

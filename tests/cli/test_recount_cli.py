@@ -115,7 +115,7 @@ def test_an_untouched_register_recounts_equal_and_refuses_wrong_logins(folder: P
     assert code == 0, err
     assert "Signatur och filhashar stämmer" in out
     assert "Revisionsloggens kedja är hel och innehåller rapportens granskningspunkt" in out
-    assert "Skydd av små tal: cellnyckelmetoden, gräns 5." in out
+    assert "Skydd av små tal: cellnyckelmetoden, tröskel 5." in out
     assert "räknades om till samma värde" in out
     # The exports' own audit records came after the figures: later events, touching nothing.
     assert "efter granskningspunkten: 2 (till och med nr" in out

@@ -61,7 +61,8 @@ def _events(demo: DemoRegister, kind: str) -> list[Any]:
 def test_the_bundle_holds_every_format_and_the_manifest_hashes_them(
     demo: DemoRegister, full_bundle: Path
 ) -> None:
-    assert re.fullmatch(r"2026H1_alla_20261120T093015\.zip", full_bundle.name)
+    # A demo register's bundle says so in its name.
+    assert re.fullmatch(r"DEMO_2026H1_alla_20261120T093015\.zip", full_bundle.name)
     bundle = read_bundle(full_bundle)
     with demo.login() as session:
         public = registers.public_key(session)
@@ -146,7 +147,7 @@ def test_every_export_is_recorded_after_its_figures(demo: DemoRegister, tmp_path
     }
     # The figures come from the head before the record of their export.
     assert bundle.manifest["audit_head"]["seq"] < event.seq
-    assert path.name.startswith("2026H1_samordningsteam-sala_")
+    assert path.name.startswith("DEMO_2026H1_samordningsteam-sala_")
     assert set(bundle.manifest["files"]) == {REPORT, *(n for n in bundle.members if "csv/" in n)}
 
 
@@ -304,27 +305,45 @@ def test_the_threshold_setting(demo: DemoRegister, tmp_path: Path) -> None:
     assert _small_counts(bundle.report, 7) == []
 
 
-def test_the_forbund_is_remembered(demo: DemoRegister, tmp_path: Path) -> None:
+def test_the_forbund_is_a_logged_register_setting(demo: DemoRegister, tmp_path: Path) -> None:
     name = "Samordningsförbundet Exempel"
+    with demo.login("sam") as staff, pytest.raises(PermissionDenied):
+        reports.set_forbund(staff, name)
     with demo.login() as session:
+        # Checked like every other text: no personnummer, nothing a spreadsheet runs.
+        with pytest.raises(RuleError):
+            reports.set_forbund(session, f"Förbund {synthetic_personnummer()}")
+        for formula in ('=HYPERLINK("http://x")', "+46 8 123", "-1", "@SUM(A1)"):
+            with pytest.raises(ServiceError) as refused:
+                reports.set_forbund(session, formula)
+            assert refused.value.key == "report.forbund_formula"
         with pytest.raises(RuleError):
             export_bundle(
                 session,
                 Period.parse(PERIOD),
-                formats=BOARD_FORMATS,
+                formats=["json"],
                 out_dir=tmp_path,
                 forbund=f"Förbund {synthetic_personnummer()}",
             )
         assert list(tmp_path.iterdir()) == []
-        first = export_bundle(
-            session, Period.parse(PERIOD), formats=BOARD_FORMATS, out_dir=tmp_path, forbund=name
+        assert reports.set_forbund(session, f"  {name}  ") == name
+        assert reports.forbund(session) == name
+        setting = export_bundle(session, Period.parse(PERIOD), formats=["json"], out_dir=tmp_path)
+        # --forbund names this report's förbund only; the setting stays.
+        override = export_bundle(
+            session,
+            Period.parse(PERIOD),
+            formats=["json"],
+            out_dir=tmp_path,
+            forbund="Förbundet Annat",
+            now=NOW,
         )
         assert reports.forbund(session) == name
-        second = export_bundle(
-            session, Period.parse(PERIOD), formats=BOARD_FORMATS, out_dir=tmp_path
-        )
-    assert read_bundle(first).manifest["forbund"] == name
-    assert read_bundle(second).manifest["forbund"] == name
+    assert read_bundle(setting).manifest["forbund"] == name
+    assert read_bundle(override).manifest["forbund"] == "Förbundet Annat"
+    changes = _events(demo, reports.FORBUND_SET)
+    assert changes[-1].payload == {"forbund": name, "previous": None}
+    assert len(changes) == 1  # the refused names and the override wrote nothing
 
 
 def test_the_same_second_never_overwrites(demo: DemoRegister, tmp_path: Path) -> None:
@@ -335,8 +354,8 @@ def test_the_same_second_never_overwrites(demo: DemoRegister, tmp_path: Path) ->
             )
             for _ in range(2)
         ]
-    assert paths[0].name == "2026H1_alla_20261120T093015.zip"
-    assert paths[1].name == "2026H1_alla_20261120T093015-2.zip"
+    assert paths[0].name == "DEMO_2026H1_alla_20261120T093015.zip"
+    assert paths[1].name == "DEMO_2026H1_alla_20261120T093015-2.zip"
     assert all(verify_bundle(path).ok for path in paths)
 
 

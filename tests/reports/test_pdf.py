@@ -430,3 +430,37 @@ def test_an_empty_register_gives_a_readable_report(session: Session) -> None:
     text = _flat(" ".join(_pages(write_pdf(raw, report_tables(raw, "sv"), internal, "sv"))))
     assert t("stats.goal_no_data", "sv") in text
     assert t("pdf.note.empty", "sv") in text
+
+
+def _summary_texts(report: dict[str, Any]) -> list[Text]:
+    figures = board_figures(report, report_tables(report, "sv"), _info(), "sv")
+    return [text for text in figures[1].findobj(Text) if text.get_text()]
+
+
+def _with_goal_sources(report: dict[str, Any], source: str) -> dict[str, Any]:
+    changed = copy.deepcopy(report)
+    for goal in changed["goals"]:
+        goal["source"] = source
+    return changed
+
+
+def test_only_goals_a_coordinator_set_are_called_the_boards(suppressed: dict[str, Any]) -> None:
+    judged = [g for g in suppressed["goals"] if g["met"] is not None]
+    assert judged, "the demo should give at least one goal a verdict"
+    verdicts = {t("common.yes", "sv"), t("common.no", "sv")}
+
+    defaults = _summary_texts(suppressed)  # the demo sets no goal: all are defaults
+    words = " ".join(text.get_text() for text in defaults)
+    assert t("tables.goals.title_default", "sv") in words
+    assert "Styrelsens mål" not in words
+    assert "standardmål (ej beslutat av styrelsen)" in words
+    # A verdict against a default is printed in ink, never in the board's red or green.
+    coloured = [text for text in defaults if text.get_text() in verdicts]
+    assert coloured and all(text.get_color() == "#1a1a1a" for text in coloured)
+
+    decided = _summary_texts(_with_goal_sources(suppressed, "set"))
+    words = " ".join(text.get_text() for text in decided)
+    assert t("tables.goals.title", "sv") in words and "Styrelsens mål" in words
+    assert "ej beslutat av styrelsen" not in words
+    colours = {text.get_color() for text in decided if text.get_text() in verdicts}
+    assert colours and colours <= {"#c0392b", "#1e7b34"}

@@ -152,8 +152,11 @@ def test_shares_figures_and_goals_match_the_report(report: dict[str, Any]) -> No
     assert len(goals) == len(report["goals"])
     for goal, (label, row) in zip(report["goals"], goals.iterrows(), strict=True):
         assert label == t(f"stats.metric.{goal['metric']}", "sv")
-        target, value, met, earlier = list(row)
+        target, value, met, earlier, source = list(row)
         assert target == goal["target"]
+        # Nobody set a goal in the demo: every one is a default, and says so.
+        assert goal["source"] == "default"
+        assert source == "standardmål (ej beslutat av styrelsen)"
         if report["shares"][goal["metric"]]["total"].get("suppressed"):
             assert (value, met) == (HIDDEN_MARK, HIDDEN_MARK)
         else:

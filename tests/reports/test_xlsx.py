@@ -130,8 +130,12 @@ def test_native_charts_with_titles(suppressed: dict[str, Any]) -> None:
     # The step-up chart plots the goal from the sheet, as the row under the table says.
     step_up = book[by_slug["step_up"]]
     goal = next(g for g in suppressed["goals"] if g["metric"] == "step_up_share")
+    # Nobody set it in the demo: the row says it is a default, not the board's goal.
+    assert goal["source"] == "default"
     goal_rows = [
-        row for row in step_up.iter_rows(values_only=True) if row[0] == t("tables.goal_row", "sv")
+        row
+        for row in step_up.iter_rows(values_only=True)
+        if row[0] == t("tables.goal_row_default", "sv")
     ]
     assert goal_rows and goal_rows[0][1:5] == (goal["target"],) * 4
 

@@ -94,7 +94,7 @@ async def test_the_whole_working_day(db_path: Path, fixed_clock: None) -> None:
     ]
     exit_event = started.events[5]
     assert exit_event.destination == "arbetssokande" and exit_event.handover is True
-    assert exit_event.date == TODAY - timedelta(days=10)
+    assert exit_event.date == TODAY - timedelta(days=200)
     assert started.events[0].date == TODAY - timedelta(days=300)
     assert started.summary.follow_up_months_done == (6,)
 

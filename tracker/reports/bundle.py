@@ -58,6 +58,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNATURE_ALGORITHM = "Ed25519"
 DEFAULT_OUT_DIR = Path("exports")
+PRELIMINARY_NAME = "preliminar"  # in the file name of a bundle whose period has not ended
 
 # A bundle is a few megabytes; anything far larger is not ours (and is not read into memory).
 MAX_BUNDLE_BYTES = 200 * 1024 * 1024
@@ -169,16 +170,24 @@ def _slug(text: str) -> str:
 
 
 def bundle_name(
-    period: Period, insatser: Sequence[str] | None, moment: datetime, *, demo: bool = False
+    period: Period,
+    insatser: Sequence[str] | None,
+    moment: datetime,
+    *,
+    demo: bool = False,
+    preliminary: bool = False,
 ) -> str:
     """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``; a demo
-    register's bundle starts with ``DEMO_`` so it is never taken for a real one."""
+    register's bundle starts with ``DEMO_`` so it is never taken for a real one; a period that
+    has not ended: ``<period>_<insats-slug>_preliminar_<…>.zip``."""
     period_part = re.sub(r"[^A-Za-z0-9-]+", "-", period.label.replace("..", "--"))
     if insatser:
         insats_part = "+".join(_slug(name) for name in insatser)[:80].rstrip("+-")
     else:
         insats_part = "alla"
     stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    if preliminary:
+        insats_part = f"{insats_part}_{PRELIMINARY_NAME}"
     name = f"{period_part}_{insats_part}_{stamp}.zip"
     return f"DEMO_{name}" if demo else name
 
@@ -216,7 +225,8 @@ def export_bundle(
     reviewers only. Every export is recorded in the audit log (``report_exported``) after the
     figures are computed, so the manifest's audit head is the one the figures came from; the
     record and the file are written together (a failed write records nothing).
-    ``forbund``: the förbund's name for the title page; remembered for the next report.
+    ``forbund``: the förbund's name for this report's title page, instead of the register's
+    setting (``tracker forbund set``), which it leaves as it is.
     """
     from tracker.reports.cellkey import protect_report, report_cell_keys
     from tracker.reports.tables import report_tables
@@ -237,6 +247,9 @@ def export_bundle(
         if progress is not None:
             progress(done, total)
 
+    today = session.today()
+    period.check_not_future(today)  # nothing to report, and a signature would say otherwise
+    preliminary = not period.has_ended(today)
     if progress is not None:
         progress(0, total)
     generated_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -251,8 +264,10 @@ def export_bundle(
         report = protect_report(raw, keys, threshold)
     else:
         report = raw
+    report = {**report, "preliminary": preliminary}
     public = report_service.public_key(session)
     info = ReportInfo(
+        preliminary=preliminary,
         forbund=forbund_name or report_service.forbund(session),
         generated_at=generated_at,
         signer_fingerprint=public.fingerprint,
@@ -294,6 +309,7 @@ def export_bundle(
         },
         "forbund": info.forbund,
         "demo": info.demo,
+        "preliminary": preliminary,
         "formats": list(chosen),
         "lang": lang,
     }
@@ -304,7 +320,13 @@ def export_bundle(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = bundle_name(period, names and report["insatser"], generated_at, demo=info.demo)
+    name = bundle_name(
+        period,
+        names and report["insatser"],
+        generated_at,
+        demo=info.demo,
+        preliminary=preliminary,
+    )
     path = _free_path(out_dir, name)
     payload = {
         "period": period.label,
@@ -326,7 +348,7 @@ def export_bundle(
         written = True
 
     try:
-        report_service.record_export(session, payload, write, forbund_name=forbund_name)
+        report_service.record_export(session, payload, write)
     except BaseException:
         if written:  # the record did not commit: no bundle without its audit entry
             path.unlink(missing_ok=True)
@@ -359,6 +381,7 @@ class ManifestFacts:
     forbund: str | None
     file_count: int  # the files the manifest lists (manifest.json and .sig not counted)
     rotations: list[dict[str, Any]] = field(default_factory=list)
+    preliminary: bool = False  # the period had not ended when the bundle was made
 
     @property
     def internal(self) -> bool:
@@ -421,6 +444,8 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
         forbund=manifest.get("forbund"),
         file_count=len(manifest["files"]),
         rotations=[dict(r) for r in signer.get("rotations") or [] if isinstance(r, dict)],
+        # Bundles made before the mark existed are final: their periods had ended.
+        preliminary=bool(manifest.get("preliminary", False)),
     )
 
 

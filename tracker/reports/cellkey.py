@@ -47,7 +47,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 
 from tracker.domain.periods import Period
 from tracker.i18n import t
-from tracker.stats.engine import BREAKDOWNS, SHARE_DECIMALS, SHARES
+from tracker.stats.engine import SHARE_DECIMALS, SHARES, breakdown_base
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import report_from_facts, report_key_sums
 
@@ -337,7 +337,7 @@ def bases_of(cell: Cell) -> list[Cell]:
     column = cell[-1]
     if cell[0] == "counts":
         return [("counts", BASES[cell[1]], column)] if cell[1] in BASES else []
-    bases: list[Cell] = [("counts", BREAKDOWNS[cell[1]][2], column)]
+    bases: list[Cell] = [("counts", breakdown_base(cell[1]), column)]
     if column != TOTAL:
         bases.append((*cell[:-1], TOTAL))
     return bases

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import textwrap
 import threading
 import weakref
@@ -45,10 +44,12 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from tracker.domain.case import RuleError
+from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.tables import Table, is_share
+from tracker.reports.tables import Table, goal_source, is_share
 from tracker.stats.engine import COLUMNS
 
 # --- page geometry (inches) and style --------------------------------------------------------
@@ -73,6 +74,7 @@ WARNING = "#b00020"
 PERIOD_COLOUR = "#1f5f8b"
 COMPARISON_COLOUR = "#a9c6de"
 GOAL_COLOUR = "#c0392b"
+DEFAULT_GOAL_COLOUR = "#7f7f7f"  # a default goal: shown, never judged in the board's red
 MET_COLOUR = "#1e7b34"
 GENDER_COLOURS = {"kvinna": "#d55e00", "man": "#0072b2", "ej_angivet": "#8c8c8c", "total": "#333"}
 HIDDEN_COLOUR = "#8c8c8c"
@@ -97,8 +99,6 @@ _RC = {
 # its face, and embedding a subset costs a fontTools pass over the whole font (about a fifth of
 # a second each). One subset per face: DejaVu Sans, its bold and its oblique.
 _FEATURES = ("-liga",)
-
-_NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
 
 
 def _points(size: float) -> float:
@@ -261,14 +261,12 @@ def _period_text(period: Mapping[str, Any], lang: str) -> str:
 
 
 def report_kind(period_label: str, lang: str | None = None) -> str:
-    """Halvårsrapport / Helårsrapport / Kvartalsrapport, or Rapport for a custom range."""
-    match = _NAMED_PERIOD.fullmatch(period_label)
-    if match is None:
+    """Halvårsrapport / Helårsrapport / Tertialrapport / Kvartalsrapport, or Rapport for a
+    custom range."""
+    try:
+        kind = Period.parse(period_label).kind
+    except RuleError:
         kind = "other"
-    elif match.group(1) is None:
-        kind = "year"
-    else:
-        kind = "half" if match.group(1).startswith("H") else "quarter"
     return t(f"pdf.kind.{kind}", lang)
 
 
@@ -311,11 +309,24 @@ def _column_labels(lang: str, tables: Sequence[Table]) -> dict[str, str]:
     return {column: t(f"stats.col.{column}", lang) for column in COLUMNS}
 
 
+def _goal(report: Mapping[str, Any], metric: str) -> Mapping[str, Any] | None:
+    return next((g for g in report.get("goals", []) if g.get("metric") == metric), None)
+
+
 def _goal_target(report: Mapping[str, Any], metric: str) -> float | None:
-    for goal in report.get("goals", []):
-        if goal.get("metric") == metric:
-            return float(goal["target"])
-    return None
+    goal = _goal(report, metric)
+    return float(goal["target"]) if goal is not None else None
+
+
+def _goal_colour(report: Mapping[str, Any], metric: str) -> str:
+    """The board's goal is drawn red; a default nobody decided, grey."""
+    goal = _goal(report, metric)
+    return GOAL_COLOUR if goal is not None and goal_source(goal) == "set" else DEFAULT_GOAL_COLOUR
+
+
+def _summary_intro_key(report: Mapping[str, Any]) -> str:
+    sources = {goal_source(goal) for goal in report.get("goals", [])}
+    return "pdf.summary.intro" if sources == {"set"} else "pdf.summary.intro_default"
 
 
 # --- the page builder ------------------------------------------------------------------------
@@ -547,7 +558,7 @@ class _Pages:
         """Footers (now that the page count is known) and the DEMO/INTERNT marks."""
         total = len(self.figures)
         for number, figure in enumerate(self.figures, start=1):
-            self._marks(figure)
+            self._marks(figure, report)
             footer = t(
                 "pdf.footer",
                 self.lang,
@@ -574,12 +585,14 @@ class _Pages:
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
 
-    def _marks(self, figure: Figure) -> None:
+    def _marks(self, figure: Figure, report: Mapping[str, Any]) -> None:
         banners = []
         if self.info.demo:
             banners.append(t("pdf.banner.demo", self.lang))
         if self.info.internal:
             banners.append(t("pdf.banner.internal", self.lang))
+        if self.info.preliminary:
+            banners.append(t("pdf.banner.preliminary", self.lang, last=report["period"]["last"]))
         if not banners:
             return
         text = " · ".join(banners)
@@ -612,6 +625,8 @@ class _Pages:
             words.append(t("pdf.watermark.demo", self.lang))
         if self.info.internal:
             words.append(t("pdf.watermark.internal", self.lang))
+        if not words:  # a preliminary report alone: the banner says it, no watermark
+            return
         figure.text(
             0.5,
             0.45,
@@ -828,14 +843,16 @@ def _step_up_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)  # room for the labels above a 100 % bar
     ax.set_yticks(range(0, 101, 20))
-    target = _goal_target(report, "step_up_share")
-    if target is not None:
+    goal = _goal(report, "step_up_share")
+    if goal is not None:
+        target = float(goal["target"])
+        line_key = "pdf.goal_line" if goal_source(goal) == "set" else "pdf.goal_line_default"
         ax.axhline(
             target * 100,
-            color=GOAL_COLOUR,
+            color=_goal_colour(report, "step_up_share"),
             linestyle="--",
             linewidth=1.4,
-            label=t("pdf.goal_line", lang, target=format_share(target, lang)),
+            label=t(line_key, lang, target=format_share(target, lang)),
         )
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
@@ -877,19 +894,23 @@ def _followups_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
-    labelled = False
+    labelled: set[str] = set()
     for position, kind in enumerate(kinds):
-        target = _goal_target(report, kind)
-        if target is None:
+        goal = _goal(report, kind)
+        if goal is None:
             continue
+        target = float(goal["target"])
+        source = goal_source(goal)
+        colour = _goal_colour(report, kind)
+        marker_key = "pdf.goal_marker" if source == "set" else "pdf.goal_marker_default"
         ax.hlines(
             target * 100,
             position - 0.45,
             position + 0.45,
-            color=GOAL_COLOUR,
+            color=colour,
             linestyle="--",
             linewidth=1.4,
-            label=None if labelled else t("pdf.goal_marker", lang),
+            label=None if source in labelled else t(marker_key, lang),
         )
         ax.text(
             position + 0.46,
@@ -897,9 +918,9 @@ def _followups_chart(
             format_share(target, lang),
             va="center",
             fontsize=7.5,
-            color=GOAL_COLOUR,
+            color=colour,
         )
-        labelled = True
+        labelled.add(source)
     ax.set_xlim(-0.6, 1.75)
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
@@ -1011,7 +1032,7 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
     pages.heading(t("pdf.summary.title", lang), 18)
     pages.paragraph(
         t(
-            "pdf.summary.intro",
+            _summary_intro_key(report),
             lang,
             period=_label(report["period"]),
             comparison=_label(report["comparison_period"]),
@@ -1031,20 +1052,29 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         ]
         rows, colours = [], []
         frame = goals.frame
-        verdicts = [goal.get("met") for goal in report.get("goals", [])]  # the table's order
+        listed = list(report.get("goals", []))  # the table's order
         for position, (label, values) in enumerate(
             zip(frame.index, frame.itertuples(index=False), strict=True)
         ):
-            cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
-            met = verdicts[position] if position < len(verdicts) else None
+            goal = listed[position] if position < len(listed) else {}
+            # The source goes with the goal's name: a default must never read as decided.
+            name = str(label)
+            if goal_source(goal) != "set":
+                name = f"{name} – {t('tables.goal_source.default', lang)}"
+            # The goals table's columns but its last (the source, now beside the name).
+            cells = [name, *(format_cell(goals, v, lang) for v in values[: len(header) - 1])]
+            met = goal.get("met")
             if met is not None and len(cells) == len(header):
                 cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
-            rows.append(cells)
-            colours.append(
-                [None, None, None, {True: MET_COLOUR, False: GOAL_COLOUR}.get(met), None]
+            # Green and red judge against the board's own goals only; a default nobody decided
+            # is reported, not held against anyone.
+            verdict_colour = (
+                {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)
+                if goal_source(goal) == "set"
+                else None
             )
-        if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
-            header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+            rows.append(cells)
+            colours.append([None, None, None, verdict_colour, None])
         pages.table(goals.title, header, rows, label_width=2.3, colours=colours)
         pages.paragraph(goals.definition, 8.5, color=MUTED, style="italic", gap=0.3)
 

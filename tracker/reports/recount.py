@@ -61,7 +61,16 @@ from tracker.store.schema import events
 # Register-wide events that change what a report says: goal targets and code lists.
 REPORT_WIDE_KINDS = (GOALS_SET, CODE_LIST_SET)
 # Which goal fields a difference names, in the order a reader takes them in.
-GOAL_FIELDS = ("target", "value", "num", "den", "met", "comparison_value", "comparison_met")
+GOAL_FIELDS = (
+    "target",
+    "source",
+    "value",
+    "num",
+    "den",
+    "met",
+    "comparison_value",
+    "comparison_met",
+)
 PERCENT_FIELDS = ("target", "value", "comparison_value")
 VERDICT_FIELDS = ("met", "comparison_met")
 
@@ -447,8 +456,17 @@ def compare_reports(
 ) -> list[CellDifference]:
     """The cells whose values differ, in the order of ``before`` (then cells only ``after`` has)."""
     old, new = report_cells(before), report_cells(after)
+    # A breakdown a bundle does not carry at all was added to the tool after it was made
+    # (the follow-ups missing by reason): not a difference in what the bundle published.
+    old_tables = {cell[: cell.index("breakdowns") + 2] for cell in old if "breakdowns" in cell}
     differences = []
     for cell in [*old, *(c for c in new if c not in old)]:
+        if (
+            cell not in old
+            and "breakdowns" in cell
+            and cell[: cell.index("breakdowns") + 2] not in old_tables
+        ):
+            continue
         a, b = old.get(cell, MISSING), new.get(cell, MISSING)
         if not _same(a, b):
             differences.append(CellDifference(cell, a, b, names or {}))
@@ -550,6 +568,8 @@ def format_value(cell: Cell, value: Any) -> str:
         return t("stats.goal_met") if value else t("stats.goal_not_met")
     if in_goals and field_name in PERCENT_FIELDS:
         return _percent(value)
+    if in_goals and field_name == "source" and f"tables.goal_source.{value}" in CATALOG:
+        return t(f"tables.goal_source.{value}")
     if isinstance(value, Mapping) and {"num", "den", "value"} <= set(value):
         return f"{_percent(value['value'])} ({value['num']}/{value['den']})"
     if isinstance(value, bool):

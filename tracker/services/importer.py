@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
+import operator
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,8 +37,10 @@ from tracker.domain.case import (
     CaseEvent,
     RuleError,
     Violation,
+    case_warnings,
     check_case,
     effective_events,
+    episode_for,
 )
 from tracker.domain.codelists import CodeList
 from tracker.domain.participant_code import code_problem, normalize_code
@@ -70,6 +74,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "exit_kind": ("avslutstyp", "exit_kind"),
     "handover": ("ordinarie_insats", "handover"),
     "months": ("månader", "months"),
+    # A correction row: the event it replaces (``#Nr`` as the timeline shows it, or the date
+    # of the event of this kind), and why; the rest of the row is the event as it should be.
+    "corrects": ("rättar", "corrects"),
+    "correction_reason": ("rättelseorsak", "correction_reason"),
 }
 REQUIRED_COLUMNS = ("participant", "event", "date")
 
@@ -93,7 +101,7 @@ _FACT_COLUMNS: dict[str, frozenset[str]] = {
     NON_START: frozenset({"reason"}),
     STEP: frozenset({"level", "meeting"}),
     EXIT: frozenset({"level", "reason", "exit_kind", "handover"}),
-    FOLLOW_UP: frozenset({"level", "months"}),
+    FOLLOW_UP: frozenset({"level", "months", "reason"}),  # reason: why it was not made
 }
 _ALL_FACT_COLUMNS = frozenset().union(*_FACT_COLUMNS.values())
 
@@ -108,6 +116,7 @@ _FIELD_COLUMN = {
     "handover": "handover",
     "months": "months",
     "date": "date",
+    "correction_reason": "correction_reason",
     "kind": "event",
     "code": "participant",
     "insats": "insats",
@@ -120,6 +129,8 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read
 # Any personnummer or samordningsnummer contains a run of six digits: only cells with one
 # need the (slower, exact) detector.
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
+_EVENT_NUMBER = re.compile(r"#?([0-9]{1,12})")
+_DEFAULT_CORRECTION_REASON = "annat"
 _SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
 _PROGRESS_EVERY = 500
 
@@ -189,6 +200,9 @@ class ImportSummary:
     cases_created: int = 0
     events_by_kind: Counter[str] = field(default_factory=Counter)
     events_by_insats: Counter[str] = field(default_factory=Counter)
+    corrections: int = 0  # correction rows written (or, dry, to be written)
+    # What looked wrong without breaking a rule (imported anyway): (row, warning), row order.
+    warnings: list[tuple[int, Violation]] = field(default_factory=list)
     already_present: int = 0  # rows equal to an event the case already has
     duplicates_in_file: int = 0  # rows repeating an earlier row of the file
     dry_run: bool = False
@@ -230,30 +244,35 @@ def read_table(path: Path) -> Table:
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
             raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+        frames: Iterable[pd.DataFrame] = [frame]
     elif suffix in (".csv", ".txt"):
-        frame = _read_csv(path)
+        frames = _read_csv(path)
     else:
         raise ServiceError("import.unsupported_format", path=str(path))
-    if frame.empty:
-        raise ServiceError("import.empty_file", path=str(path))
     # Column by column into one tuple per row: a file's cells repeat (the same code, date,
     # insats on many rows), so each distinct text is one string object shared by its cells.
-    columns = [_texts(frame[position].tolist()) for position in frame.columns]
-    del frame
+    # A CSV arrives in chunks, each dropped once its texts are taken.
+    columns: list[list[str]] = []
+    known: list[dict[Any, str]] = []
+    for chunk in frames:
+        if not columns:
+            columns = [[] for _ in chunk.columns]
+            known = [{} for _ in chunk.columns]
+        for position, name in enumerate(chunk.columns):
+            _texts(chunk[name].tolist(), known[position], columns[position])
+    if not columns or not columns[0]:
+        raise ServiceError("import.empty_file", path=str(path))
     rows = list(zip(*columns, strict=True))
-    del columns
+    del columns, known
     return Table(list(rows[0]), rows[1:])
 
 
-def _texts(cells: list[Any]) -> list[str]:
-    known: dict[Any, str] = {}
-    texts: list[str] = []
+def _texts(cells: list[Any], known: dict[Any, str], texts: list[str]) -> None:
     for cell in cells:
         text = known.get(cell)
         if text is None:
             text = known[cell] = _text(cell)
         texts.append(text)
-    return texts
 
 
 def _text(cell: Any) -> str:
@@ -261,7 +280,12 @@ def _text(cell: Any) -> str:
     return unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+# Rows per chunk of a CSV: pandas' frame of a chunk holds every cell as its own string, so a
+# whole 250,000-row file read at once would cost more memory than the rest of the import.
+_CSV_CHUNK_ROWS = 20_000
+
+
+def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -274,8 +298,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return _csv_chunks(path, delimiter)
+
+
+def _csv_chunks(path: Path, delimiter: str) -> Iterator[pd.DataFrame]:
     try:
-        return pd.read_csv(
+        with pd.read_csv(
             path,
             encoding="utf-8-sig",
             sep=delimiter,
@@ -283,7 +311,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-        )
+            chunksize=_CSV_CHUNK_ROWS,
+        ) as reader:
+            yield from reader
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         row = match.group(1) if match else "?"
@@ -300,6 +330,8 @@ class _Row:
     event: CaseEvent  # seq: a stand-in pointing back at this row
     gender: str | None
     insats: str | None
+    corrects: tuple[str, Any] | None = None  # ("seq", n) or ("date", day): what it replaces
+    correction_reason: str | None = None
 
 
 class _Lookup:
@@ -318,6 +350,12 @@ class _Lookup:
         return self.by_text.get(_fold(text), text)
 
 
+@functools.lru_cache(maxsize=8192)  # a file repeats its dates: one object for each
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=8192)  # a file repeats its kinds, genders and codes row after row
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
@@ -339,6 +377,8 @@ class _Parser:
                 "exit_destination",
                 "exit_kind",
                 "non_start_reason",
+                "follow_up_missed_reason",
+                "correction_reason",
             )
         }
         self.insatser = {_fold(name): name for name in insats_names}
@@ -445,7 +485,8 @@ class _Parser:
         return cells[position] if position is not None and position < len(cells) else ""
 
     def _row(self, number: int, cells: Sequence[str]) -> _Row | None:
-        value = {column: self.cell(cells, column) for column in self.index}
+        # Every row is as long as the header (read_table), so each column's cell is there.
+        value = dict(zip(self.index, map(cells.__getitem__, self.index.values()), strict=True))
 
         def problem(column: str, key: str, **params: object) -> None:
             self.add(number, self.header_of(column), value.get(column), Violation(key, params))
@@ -471,7 +512,7 @@ class _Parser:
         if value["date"]:
             match = _DATE.fullmatch(value["date"])
             try:
-                on = date.fromisoformat(match.group(1)) if match else None
+                on = _date(match.group(1)) if match else None
             except ValueError:
                 on = None
             if on is None:
@@ -495,10 +536,36 @@ class _Parser:
                     problem(column, "import.not_applicable", kind=SWEDISH_KIND[kind])
             facts = self._facts(kind, value, problem)
 
+        corrects: tuple[str, Any] | None = None
+        if value.get("corrects"):
+            text = value["corrects"].strip()
+            as_number = _EVENT_NUMBER.fullmatch(text)
+            as_date = _DATE.fullmatch(text)
+            if as_number:
+                corrects = ("seq", int(as_number.group(1)))
+            elif as_date:
+                try:
+                    corrects = ("date", date.fromisoformat(as_date.group(1)))
+                except ValueError:
+                    problem("corrects", "import.bad_corrects")
+            else:
+                problem("corrects", "import.bad_corrects")
+        correction_reason = None
+        if value.get("correction_reason"):
+            correction_reason = self.lookups["correction_reason"](value["correction_reason"])
+            if correction_reason not in self.lookups["correction_reason"].by_text.values():
+                problem(
+                    "correction_reason",
+                    "service.unknown_correction_reason",
+                    reason=value["correction_reason"],
+                )
+            if corrects is None:
+                problem("correction_reason", "import.reason_without_corrects")
+
         if kind is None or on is None or not code:
             return None
         event = CaseEvent(kind, on, seq=_SEQ_BASE + number, **facts)
-        return _Row(number, code, event, gender, insats)
+        return _Row(number, code, event, gender, insats, corrects, correction_reason)
 
     def _facts(
         self, kind: str, value: Mapping[str, str], problem: Callable[..., None]
@@ -529,6 +596,8 @@ class _Parser:
                     facts["handover"] = False
                 else:
                     problem("handover", "import.bad_handover")
+        if kind == FOLLOW_UP and value.get("reason"):
+            facts["reason"] = self.lookups["follow_up_missed_reason"](value["reason"])
         if kind == FOLLOW_UP and value.get("months"):
             months = _integer(value["months"])
             if months is None:
@@ -559,6 +628,8 @@ class _CasePlan:
     insats: str
     gender: str
     rows: list[_Row]
+    # correction rows: (row, the seq it replaces, the changed fields)
+    fixes: list[tuple[_Row, int, dict[str, Any]]] = field(default_factory=list)
 
 
 def _plan_cases(
@@ -589,21 +660,105 @@ def _plan_cases(
         if code in broken_codes:
             continue
         raw = existing_by_code[code]
-        plan = _check_participant(parser, code, code_rows, raw, tx, summary)
-        if plan is None or not plan.rows:
+        fix_rows = [row for row in code_rows if row.corrects is not None]
+        fixed = _plan_fixes(parser, code, fix_rows, raw, tx, summary)
+        if fixed is None:
             continue
-        existing = effective_events(raw)
-        candidate = [*existing, *(row.event for row in plan.rows)]
+        candidate, fixes, after = fixed
+        plain_rows = [row for row in code_rows if row.corrects is None]
+        plan = _check_participant(parser, code, plain_rows, raw, tx, summary, after)
+        if plan is None or not (plan.rows or fixes):
+            continue
+        plan.fixes = fixes
+        # Each new row joins the episode it would join if staff typed it in case order: an
+        # application after an exit opens the next one (a returning participant).
+        placed = []
+        for row in plan.rows:
+            event = row.event
+            event = dataclasses.replace(
+                event, episode=episode_for(candidate, event.kind, event.months)
+            )
+            for warning in case_warnings(candidate, event, ladder=lists.ladder):
+                summary.warnings.append((row.number, warning))
+            candidate.append(event)
+            placed.append(dataclasses.replace(row, event=event))
+        plan.rows = placed
         violations = check_case(candidate, ladder=lists.ladder, lists=lists.code_lists, today=today)
         if violations:
             numbers = {row.event.seq: row for row in plan.rows}
+            numbers.update({seq: row for row, seq, _changes in fixes})
+            first_row = plan.rows[0] if plan.rows else fixes[0][0]
             for violation in violations:
-                _report_rule(parser, violation, numbers, plan.rows[0])
+                _report_rule(parser, violation, numbers, first_row)
             continue
         plans.append(plan)
     # Writing appends to the planned cases without reading them again.
     tx.preload_cases({plan.code: existing_by_code[plan.code] for plan in plans})
     return plans
+
+
+def _plan_fixes(
+    parser: _Parser,
+    code: str,
+    fix_rows: list[_Row],
+    raw: list[RawCaseEvent],
+    tx: Transaction,
+    summary: ImportSummary,
+) -> tuple[list[CaseEvent], list[tuple[_Row, int, dict[str, Any]]], dict[str, str]] | None:
+    """The case's effective events with the file's corrections applied, the corrections to
+    write, and the gender/insats they set; None when a correction row points at nothing."""
+    events = effective_events(raw)
+    attributes = case_attributes(raw) if raw else None
+    after: dict[str, str] = {}
+    if attributes is not None:
+        after = {"gender": attributes.gender, "insats": tx.insats_names[attributes.insats_id]}
+    fixes: list[tuple[_Row, int, dict[str, Any]]] = []
+    ok = True
+    for row in fix_rows:
+        target = _correction_target(parser, code, row, events)
+        if target is None:
+            ok = False
+            continue
+        corrected = dataclasses.replace(row.event, seq=target.seq, episode=target.episode)
+        changes = {
+            name: getattr(corrected, name)
+            for name in _FACT_FIELDS
+            if name != "kind" and getattr(corrected, name) != getattr(target, name)
+        }
+        for name in ("gender", "insats"):
+            value = getattr(row, name)
+            if value is not None and value != after.get(name):
+                changes[name] = after[name] = value
+        if not changes:
+            summary.already_present += 1
+            continue
+        events = [corrected if e.seq == target.seq else e for e in events]
+        fixes.append((row, target.seq, changes))  # type: ignore[arg-type]
+    return (events, fixes, after) if ok else None
+
+
+def _correction_target(
+    parser: _Parser, code: str, row: _Row, events: list[CaseEvent]
+) -> CaseEvent | None:
+    """The register's event a correction row replaces (by number, or by kind and date)."""
+    how, what = row.corrects  # type: ignore[misc]
+    if how == "seq":
+        found = [e for e in events if e.seq == what]
+    else:
+        found = [e for e in events if e.kind == row.event.kind and e.date == what]
+    header = parser.header_of("corrects")
+    cell = parser.cell(parser.table.rows[row.number - 2], "corrects")
+    if len(found) != 1:
+        key = "import.corrects_ambiguous" if found else "import.corrects_nothing"
+        parser.add(row.number, header, cell, Violation(key, {"code": code}))
+        return None
+    if found[0].kind != row.event.kind:
+        kind = SWEDISH_KIND[found[0].kind]
+        parser.add(
+            row.number, header, cell, Violation("import.corrects_other_kind", {"kind": kind})
+        )
+        return None
+    return found[0]
 
 
 def _check_participant(
@@ -613,12 +768,17 @@ def _check_participant(
     raw: list[RawCaseEvent],
     tx: Transaction,
     summary: ImportSummary,
+    corrected: Mapping[str, str] | None = None,
 ) -> _CasePlan | None:
-    """Agreement on gender and insats, and which rows are new; None when something disagrees."""
+    """Agreement on gender and insats, and which rows are new; None when something disagrees.
+
+    ``corrected``: the gender and insats after the file's corrections (they win).
+    """
     attributes = case_attributes(raw) if raw else None
     known: dict[str, str | None] = {"gender": None, "insats": None}
     if attributes is not None:
         known = {"gender": attributes.gender, "insats": tx.insats_names[attributes.insats_id]}
+    known.update(corrected or {})
     ok = True
     for column in ("gender", "insats"):
         first_row: _Row | None = None
@@ -667,12 +827,19 @@ def _check_participant(
     return _CasePlan(code, not raw, known["insats"] or "", known["gender"] or "", new_rows)
 
 
-_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(CaseEvent) if f.name != "seq")
+# The episode is where a row lands, not what it says: a row repeating an event of episode 2
+# is the same event.
+_FACT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(CaseEvent) if f.name not in ("seq", "episode")
+)
+
+
+_fact_values = operator.attrgetter(*_FACT_FIELDS)
 
 
 def _facts(event: CaseEvent) -> tuple[Any, ...]:
     """What makes two events the same: everything but the seq."""
-    return tuple(getattr(event, name) for name in _FACT_FIELDS)
+    return _fact_values(event)  # type: ignore[no-any-return]
 
 
 def _row_order(row: _Row) -> tuple[date, int, int]:
@@ -727,6 +894,7 @@ def import_file(
         table.rows.clear()
         for plan in plans:
             summary.cases_created += plan.new
+            summary.corrections += len(plan.fixes)
             for row in plan.rows:
                 summary.events_by_kind[row.event.kind] += 1
                 summary.events_by_insats[plan.insats] += 1
@@ -757,6 +925,15 @@ def _write(
             plan = plans.pop()
             opening = (plan.insats, plan.gender) if plan.new else None
             try:
+                for row, seq, changes in plan.fixes:
+                    # Before the new rows: each correction is checked on the case as it stands.
+                    cases.correct(
+                        session,
+                        code=plan.code,
+                        seq=seq,
+                        reason=row.correction_reason or _DEFAULT_CORRECTION_REASON,
+                        changes=changes,
+                    )
                 cases.append_checked(
                     tx, plan.code, (row.event for row in plan.rows), opening=opening
                 )
@@ -767,8 +944,9 @@ def _write(
                     if isinstance(error, RuleError)
                     else [Violation(error.key, error.params)]
                 )
+                first = plan.rows[0] if plan.rows else plan.fixes[0][0]
                 raise ImportRejected(
-                    ImportProblem(plan.rows[0].number, None, None, v) for v in violations
+                    ImportProblem(first.number, None, None, v) for v in violations
                 ) from error
             before, done = done, done + len(plan.rows)
             if progress and (done // _PROGRESS_EVERY > before // _PROGRESS_EVERY or done == total):
@@ -811,7 +989,7 @@ def _export_row(code: str, insats: str, gender: str, event: CaseEvent) -> dict[s
         "händelse": SWEDISH_KIND[event.kind],
         "datum": event.date.isoformat(),
         "nivå": text(event.level),
-        "orsak": text(event.reason if event.kind == NON_START else event.destination),
+        "orsak": text(event.reason if event.kind in (NON_START, FOLLOW_UP) else event.destination),
         "part": text(event.referrer),
         "mötestyp": text(event.meeting),
         "avslutstyp": text(event.exit_kind),

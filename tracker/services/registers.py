@@ -16,6 +16,7 @@ from tracker import __version__
 from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
 from tracker.domain.personnummer import check_free_text, check_name
+from tracker.services import reports
 from tracker.services.session import (
     LADDER_LIST,
     ROLE_COORDINATOR,
@@ -110,12 +111,15 @@ def create_register(
     insatser: Sequence[str],
     demo: bool = False,
     today: Callable[[], date] = date.today,
+    forbund: str | None = None,
 ) -> str:
     """Create an encrypted register and its key file; returns the recovery key (shown once).
 
     The first user is a coordinator; she signs the register's first events, which record her
     public keys, the recovery key's, the register authority's and the key file's SHA-256. The
     database is built in a temporary file and appears at ``db_path`` only when complete.
+    ``forbund``: the förbund's name for the reports, if given (the same setting and event as
+    ``tracker forbund set``).
     """
     if not demo:
         check_new_passphrase(passphrase)
@@ -124,6 +128,7 @@ def create_register(
     if violation:
         raise RuleError([violation])
     names = _check_names(insatser)
+    forbund_name = reports.check_forbund(forbund) if forbund is not None else None
     keys_path = keyfile_path(db_path)
     if db_path.exists() or keys_path.exists():
         raise ServiceError("service.register_exists", path=str(db_path))
@@ -176,6 +181,8 @@ def create_register(
                     },
                 )
                 _add_insatser(tx, names)
+                if forbund_name is not None:
+                    reports.record_forbund(tx, forbund_name, None)
             if demo:
                 register.write_meta("demo", "1")
             # The key file is written last inside the block: if it fails, no database appears.

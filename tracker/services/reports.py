@@ -22,6 +22,7 @@ from tracker.services.session import (
     PermissionDenied,
     ServiceError,
     Session,
+    Transaction,
 )
 from tracker.store import signing
 from tracker.store.database import set_meta
@@ -41,7 +42,10 @@ FORBUND_META = "forbund"
 CELL_KEY_SECRET_META = "cell_key_secret"
 
 SUPPRESSION_THRESHOLD_SET = "suppression_threshold_set"
+FORBUND_SET = "forbund_set"  # {"forbund": name, "previous": name or null}
 REPORT_EXPORTED = "report_exported"
+# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…)).
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Who may export figures without suppression (metrics.md): never staff.
 UNSUPPRESSED_ROLES = (ROLE_COORDINATOR, ROLE_REVIEWER)
@@ -91,6 +95,9 @@ def forbund(session: Session) -> str | None:
 
 
 def check_forbund(name: str) -> str:
+    """The förbund's name with its spaces tidied, checked like every other text: not empty, not
+    too long, no personnummer, and no leading ``=``, ``+``, ``-`` or ``@`` (which a spreadsheet
+    would run as a formula on the board's XLSX)."""
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ServiceError("report.forbund_empty")
@@ -99,7 +106,30 @@ def check_forbund(name: str) -> str:
     violation = check_free_text(cleaned, "forbund")
     if violation:
         raise RuleError([violation])
+    if cleaned.startswith(FORMULA_STARTS):
+        raise ServiceError("report.forbund_formula", sign=cleaned[0])
     return cleaned
+
+
+def may_set_forbund(session: Session) -> bool:
+    """Whether the logged-in user may change the förbund's name (for hiding the field)."""
+    return session.actor.role == ROLE_COORDINATOR
+
+
+def set_forbund(session: Session, name: str) -> str:
+    """A coordinator sets the förbund's name for the reports' title pages (recorded in the log)."""
+    session.require_role(ROLE_COORDINATOR)
+    cleaned = check_forbund(name)
+    previous = forbund(session)
+    with session.transaction() as tx:
+        record_forbund(tx, cleaned, previous)
+    return cleaned
+
+
+def record_forbund(tx: Transaction, name: str, previous: str | None) -> None:
+    """The setting and its event, in the caller's transaction (also the first-run wizard's)."""
+    tx.append(FORBUND_SET, {"forbund": name, "previous": previous})
+    set_meta(tx.connection, FORBUND_META, name)
 
 
 def cell_key_secret(session: Session) -> bytes:
@@ -191,28 +221,18 @@ def sign(session: Session, data: bytes) -> bytes:
     return _signing_key(session).sign(data)
 
 
-def record_export(
-    session: Session,
-    payload: Mapping[str, Any],
-    write: Callable[[], T],
-    *,
-    forbund_name: str | None = None,
-) -> T:
+def record_export(session: Session, payload: Mapping[str, Any], write: Callable[[], T]) -> T:
     """Record a report export in the audit log and run ``write`` (which writes the bundle) in
     the same transaction: if writing fails, no export is recorded; if recording fails, the
-    caller's ``write`` has not run or its file is the caller's to remove.
-
-    ``forbund_name``: remembered for later reports (register meta ``forbund``).
-    """
+    caller's ``write`` has not run or its file is the caller's to remove."""
     with session.transaction() as tx:
         tx.append(REPORT_EXPORTED, dict(payload))
-        if forbund_name is not None:
-            set_meta(tx.connection, FORBUND_META, forbund_name)
         return write()
 
 
 __all__ = [
     "DEFAULT_SUPPRESSION_THRESHOLD",
+    "FORBUND_SET",
     "MAX_SUPPRESSION_THRESHOLD",
     "MIN_SUPPRESSION_THRESHOLD",
     "REPORT_EXPORTED",
@@ -223,10 +243,13 @@ __all__ = [
     "forbund",
     "frozen_head",
     "may_export_unsuppressed",
+    "may_set_forbund",
     "parse_threshold",
     "public_key",
     "record_export",
+    "record_forbund",
     "require_unsuppressed_allowed",
+    "set_forbund",
     "set_suppression_threshold",
     "sign",
     "suppression_threshold",

@@ -13,7 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
-from tracker.domain.codelists import CodeList, Ladder
+from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
 from tracker.i18n import t
 from tracker.store import projections
 from tracker.store.database import Register
@@ -175,7 +175,9 @@ def read_lists(connection: Connection) -> Lists:
     rows = connection.execute(select(code_lists.c.name, code_lists.c.content)).all()
     contents = {row.name: json.loads(row.content) for row in rows}
     ladder = Ladder.from_dict(contents.pop(LADDER_LIST))
-    return Lists({name: CodeList.from_dict(body) for name, body in contents.items()}, ladder)
+    lists = {name: CodeList.from_dict(body) for name, body in contents.items()}
+    lists.setdefault(FOLLOW_UP_MISSED_REASON.name, FOLLOW_UP_MISSED_REASON)
+    return Lists(lists, ladder)
 
 
 def insats_ids(connection: Connection) -> dict[str, int]:

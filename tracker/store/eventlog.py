@@ -22,15 +22,20 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
 from tracker.store.schema import events, purged_events
 
 GENESIS_HASH = "0" * 64
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> bytes:
     """The one byte form every hash is computed over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def payload_hash(payload_bytes: bytes) -> str:
@@ -97,7 +102,13 @@ def head(connection: Connection) -> Head:
     return Head(row.seq, row.chain_hash) if row else Head(0, GENESIS_HASH)
 
 
-_INSERT_EVENT = events.insert()
+_EVENT_COLUMNS = tuple(column.name for column in events.columns)
+# A plain driver statement: SQLAlchemy's per-row parameter processing cost more than the insert
+# itself when a batch writes thousands of events.
+_QUOTED_COLUMNS = ", ".join(f'"{column}"' for column in _EVENT_COLUMNS)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({_QUOTED_COLUMNS}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+)
 
 
 class EventWriter:
@@ -118,7 +129,7 @@ class EventWriter:
         # Buffered: rows are inserted together by ``flush()`` (one executemany), which the
         # owner must call before reading the events table or committing. For batches.
         self._buffered = buffered
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
 
     @property
     def head(self) -> Head:
@@ -146,7 +157,7 @@ class EventWriter:
         payload_bytes = canonical_json(body)
         digest = payload_hash(payload_bytes)
         link = chain_hash(self._head.hash, seq, recorded_at, user, kind, digest)
-        row = {
+        values = {
             "seq": seq,
             "recorded_at": recorded_at,
             "user": user,
@@ -158,11 +169,12 @@ class EventWriter:
             "signature": None,
         }
         if self._buffered:
-            self._pending.append(row)
+            self._pending.append(tuple(values[column] for column in _EVENT_COLUMNS))
         else:
             if self._signer is not None:
-                row["signature"] = sign_event(self._signer, link)
-            self.connection.execute(_INSERT_EVENT, row)
+                values["signature"] = sign_event(self._signer, link)
+            row = tuple(values[column] for column in _EVENT_COLUMNS)
+            self.connection.exec_driver_sql(_INSERT_EVENT, row)
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
 
@@ -170,9 +182,12 @@ class EventWriter:
         """Insert the buffered rows (nothing to do when unbuffered)."""
         if self._pending:
             if self._signer is not None:
-                last = self._pending[-1]
-                last["signature"] = sign_event(self._signer, last["chain_hash"])
-            self.connection.execute(_INSERT_EVENT, self._pending)
+                # The batch's last row signs for the author's rows before it.
+                last = list(self._pending[-1])
+                link = last[_EVENT_COLUMNS.index("chain_hash")]
+                last[_EVENT_COLUMNS.index("signature")] = sign_event(self._signer, link)
+                self._pending[-1] = tuple(last)
+            self.connection.exec_driver_sql(_INSERT_EVENT, self._pending)
             self._pending = []
 
 
@@ -250,6 +265,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
 
     sha256 = hashlib.sha256
     # The driver's own cursor: plain tuples, no per-row objects of SQLAlchemy's.
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(_CHAIN_COLUMNS)
@@ -275,6 +291,10 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
                 keep(seq, kind, case_code, body, functools.partial(_event, row, body))
             previous_seq, previous_hash = seq, link
             count += 1
+    except dbapi_error as error:
+        # As SQLAlchemy would have raised it (damaged pages: a DatabaseError), since callers
+        # and the command line tell damage by SQLAlchemy's classes.
+        raise DBAPIError.instance(_CHAIN_COLUMNS, (), error, dbapi_error) from error
     finally:
         cursor.close()
     return broken()

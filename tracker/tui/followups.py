@@ -29,8 +29,9 @@ class FollowUpsDueScreen(WritingScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
-        Binding("enter", "follow_up", "tui.cases.key_follow_up"),
-        Binding("u", "follow_up", "tui.cases.key_follow_up", show=False),
+        # Enter on the table opens the form too (the table's own Enter hides this key from the
+        # footer), so the footer shows u.
+        Binding("u", "follow_up", "tui.cases.key_follow_up"),
         HELP_KEY,
     ]
 
@@ -68,7 +69,10 @@ class FollowUpsDueScreen(WritingScreen):
         rows = []
         for item in self._due:
             days = (item.due - today).days
-            if days < 0:
+            if item.earliest is not None and today < item.earliest:
+                # Listed 30 days ahead, but the window may open a few days later (February).
+                state = self.tr("tui.followups_from", date=item.earliest.isoformat())
+            elif days < 0:
                 state = self.tr("tui.followups_overdue", days=-days)
             elif days == 0:
                 state = self.tr("tui.followups_today")
@@ -103,7 +107,7 @@ class FollowUpsDueScreen(WritingScreen):
             self.notify(self.tr("tui.cases.no_selection"), severity="warning")
             return
         item = self._due[row]
-        self.open_form(lambda: FollowUpForm(item.code, item.months), self._after)
+        self.open_form(lambda: FollowUpForm(item.code, item.months, item.episode), self._after)
 
     def _after(self, result: Any) -> None:
         if result is not None:
