@@ -143,3 +143,21 @@ def check_free_text(text: str, field: str) -> Violation | None:
         # The number itself is deliberately left out of the violation: it must not be echoed.
         return Violation("domain.personnummer_refused", {}, field)
     return None
+
+
+# A cell starting with one of these is a formula in Excel and LibreOffice (CSV/XLSX injection);
+# names end up in exported spreadsheets, so they may not start with one.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_NAME_LENGTH = 80
+
+
+def check_name(text: str, field: str) -> Violation | None:
+    """A refusal for a name (an insats, a team) that could be personal data or a formula."""
+    stripped = text.strip()
+    if not stripped:
+        return Violation("domain.name_empty", {}, field)
+    if stripped.startswith(FORMULA_PREFIXES):
+        return Violation("domain.name_formula", {"first": stripped[0]}, field)
+    if len(stripped) > MAX_NAME_LENGTH or any(not char.isprintable() for char in stripped):
+        return Violation("domain.name_shape", {"maximum": MAX_NAME_LENGTH}, field)
+    return check_free_text(stripped, field)

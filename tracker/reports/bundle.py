@@ -32,7 +32,13 @@ from tracker import __version__
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.info import FORMATS, ReportInfo
-from tracker.reports.signature import BadPublicKey, decode_public_key, matches_pin, signature_valid
+from tracker.reports.signature import (
+    BadPublicKey,
+    decode_public_key,
+    follows_rotation,
+    matches_pin,
+    signature_valid,
+)
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
@@ -85,6 +91,10 @@ class _Content:
     tables: Sequence[Table]
     info: ReportInfo
     lang: str
+
+
+# What the writers take, for rendering a bundle's members again (tracker audit recount).
+RenderInput = _Content
 
 
 def _json_files(content: _Content) -> dict[str, bytes]:
@@ -291,6 +301,11 @@ def export_bundle(
             "algorithm": SIGNATURE_ALGORITHM,
             "public_key": public.base64,
             "fingerprint": public.fingerprint,
+            # How this key took over from earlier register authorities (empty for a staff or
+            # reviewer export, which is signed with the user's own key).
+            "rotations": registers.authority_rotations(session)
+            if public == registers.public_key(session)
+            else [],
         },
         "forbund": info.forbund,
         "demo": info.demo,
@@ -365,6 +380,7 @@ class ManifestFacts:
     demo: bool
     forbund: str | None
     file_count: int  # the files the manifest lists (manifest.json and .sig not counted)
+    rotations: list[dict[str, Any]] = field(default_factory=list)
     preliminary: bool = False  # the period had not ended when the bundle was made
 
     @property
@@ -397,6 +413,7 @@ class Bundle:
 class VerifyResult:
     problems: list[str] = field(default_factory=list)  # translated, each naming its member
     facts: ManifestFacts | None = None  # what the manifest states (trust it only when ok)
+    rotated: bool = False  # signed by a successor of the pinned key (a rotated authority)
 
     @property
     def ok(self) -> bool:
@@ -426,6 +443,7 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
         demo=bool(manifest["demo"]),
         forbund=manifest.get("forbund"),
         file_count=len(manifest["files"]),
+        rotations=[dict(r) for r in signer.get("rotations") or [] if isinstance(r, dict)],
         # Bundles made before the mark existed are final: their periods had ended.
         preliminary=bool(manifest.get("preliminary", False)),
     )
@@ -587,9 +605,12 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
     if public.fingerprint != facts.signer_fingerprint:
         result.problems.append(t("verify.manifest_invalid", member=MANIFEST))
     if expected_public_key is not None and not matches_pin(public, expected_public_key):
-        result.problems.append(
-            t("verify.key_mismatch", fingerprint=public.fingerprint, member=SIGNATURE)
-        )
+        if follows_rotation(expected_public_key, public, facts.rotations, facts.database_id):
+            result.rotated = True
+        else:
+            result.problems.append(
+                t("verify.key_mismatch", fingerprint=public.fingerprint, member=SIGNATURE)
+            )
 
     listed: dict[str, Any] = manifest["files"]
     for name, digest in sorted(listed.items()):
@@ -640,6 +661,7 @@ __all__ = [
     "Bundle",
     "BundleError",
     "ManifestFacts",
+    "RenderInput",
     "VerifyResult",
     "bundle_name",
     "canonical_json",

@@ -9,12 +9,20 @@ import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tracker.store.atomic import fsync_directory, make_private_directory
-from tracker.store.engine import make_engine, read_transaction, write_transaction
+from tracker.store.atomic import (
+    fsync_directory,
+    make_private_directory,
+    new_private_file,
+    publish_new,
+    remove_database_files,
+)
+from tracker.store.engine import connect, make_engine, read_transaction, write_transaction
 from tracker.store.errors import NotARegister, StoreError, WalDamaged, classify
 from tracker.store.schema import meta
 from tracker.store.wal import check_wal, wal_path
@@ -22,7 +30,11 @@ from tracker.store.wal import check_wal, wal_path
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. Kept here so opening a current register needs no Alembic
 # import (it costs a noticeable part of a second); a test checks it against the scripts.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0004"
+
+
+class RegisterInUse(Exception):
+    """Another connection has the register open (rekey needs it to itself)."""
 
 
 class NotATrackerDatabase(Exception):
@@ -205,6 +217,23 @@ class Register:
         with self.write() as connection:
             set_meta(connection, key, value)
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[Any]:
+        """A driver connection holding SQLite's exclusive lock (locking_mode EXCLUSIVE): nobody
+        else can read or write until it closes. Refused at once (RegisterInUse) while any other
+        connection, of any process, has the database open. For swapping the file (rekey)."""
+        connection = connect(self.path, self._data_key)
+        try:
+            connection.execute("PRAGMA busy_timeout = 0")
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            try:
+                connection.execute("BEGIN EXCLUSIVE")
+            except sqlcipher3.OperationalError as error:
+                raise RegisterInUse(str(self.path)) from error
+            yield connection
+        finally:
+            connection.close()
+
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (so a copied or renamed file is complete)."""
         with self.engine.connect() as connection:
@@ -233,9 +262,7 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
     if path.exists():
         raise FileExistsError(str(path))
     make_private_directory(path.parent)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # Personal data: readable by the owner only (SQLite gives its -wal/-shm files the same mode).
-    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    temporary = new_private_file(path)
     register = Register(temporary, data_key)
     try:
         migrate(register.engine)
@@ -244,19 +271,10 @@ def creating(path: Path, data_key: bytes | bytearray, database_id: str) -> Itera
         yield register
         register.checkpoint()
         register.engine.dispose()
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        if path.exists():
-            raise FileExistsError(str(path))
-        os.replace(temporary, path)
-        fsync_directory(path.parent)
+        publish_new(temporary, path)
     finally:
         register.close()
-        for leftover in (
-            temporary,
-            *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm")),
-        ):
-            leftover.unlink(missing_ok=True)
+        remove_database_files(temporary)
 
 
 def _summarise(prefix: str, lines: list[str], keep: int = 3) -> list[str]:
