@@ -1,7 +1,9 @@
 """The command line (interfaces.md): parses, prompts, prints, exits with the documented codes.
 
 Exit codes: 0 success · 1 error (one clear line, no traceback unless --debug) · 2 usage ·
-3 wrong user or passphrase · 4 a verification found a difference.
+3 wrong user or passphrase · 4 a verification found a difference (or the register is damaged) ·
+5 the register is busy (another write held it past the wait limit) · 6 the disk is full ·
+7 the register cannot be written (read-only file system or permissions).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
+EXIT_BUSY = 5
+EXIT_DISK_FULL = 6
+EXIT_READ_ONLY = 7
 
 DEFAULT_DB = Path("db") / "tracker.db"
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
@@ -64,13 +69,24 @@ def _login_user() -> str:
     raise CliError("cli.no_login")
 
 
+def _utf8_passphrase(value: str, source: str) -> str:
+    """``value`` unless it holds bytes that were not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CliError("cli.passphrase_not_utf8", source=source) from None
+    return value
+
+
 def _login_passphrase() -> str:
     if "TRACKER_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_PASSPHRASE"], "TRACKER_PASSPHRASE")
     passphrase_file = os.environ.get("TRACKER_PASSPHRASE_FILE")
     if passphrase_file:
         try:
             return Path(passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise CliError("cli.passphrase_not_utf8", source=passphrase_file) from None
         except OSError as error:
             raise CliError("cli.passphrase_file_unreadable", path=passphrase_file) from error
     if _interactive():
@@ -88,7 +104,7 @@ def _new_passphrase() -> str:
             raise CliError("cli.passphrases_differ")
         return first
     if "TRACKER_NEW_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_NEW_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_NEW_PASSPHRASE"], "TRACKER_NEW_PASSPHRASE")
     raise CliError("cli.no_new_passphrase")
 
 
@@ -108,21 +124,48 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
     return default
 
 
-def _login(args: argparse.Namespace) -> tuple[Session, str]:
+def _login(args: argparse.Namespace, *, read_only: bool = False) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
-    passphrase for commands that must re-derive the key to change the key file."""
-    from tracker.services import registers
+    passphrase for commands that must re-derive the key to change the key file.
 
+    ``read_only`` for commands that only read: the register is opened without any write."""
+    from tracker.services import registers
+    from tracker.store import engine
+
+    engine.busy_listener = _show_busy_wait
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
     user = _login_user()
     passphrase = _login_passphrase()
-    return registers.open_session(path, user=user, passphrase=passphrase), passphrase
+    session = registers.open_session(path, user=user, passphrase=passphrase, read_only=read_only)
+    return session, passphrase
+
+
+_BUSY_LINE_EVERY = 5  # seconds
+_busy_lines_shown: set[int] = set()
+
+
+def _show_busy_wait(waited: float, limit: float) -> None:
+    """The progress line while a write waits for another process's lock (every 5 s)."""
+    step = int(waited) // _BUSY_LINE_EVERY
+    if step not in _busy_lines_shown:
+        _busy_lines_shown.add(step)
+        print(t("store.busy_waiting", waited=int(waited), limit=int(limit)), file=sys.stderr)
 
 
 def _out(text: str = "") -> None:
     print(text)
+
+
+def _printable(text: str) -> str:
+    """``text`` with terminal control characters (escape sequences, bells) shown as "?"."""
+    return "".join(char if char.isprintable() or char == "\n" else "?" for char in str(text))
+
+
+def _safe_out(text: str = "") -> None:
+    """Print what came from a file (a bundle's manifest): never a terminal escape sequence."""
+    print(_printable(text))
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -133,27 +176,26 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path, *, demo: bool = False) -> int:
+def _run_tui(path: Path, *, demo: bool = False, debug: bool = False) -> int:
     """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
-    ``demo`` marks the login screen DEMO before anyone has logged in."""
+    ``demo`` marks the login screen DEMO before anyone has logged in; ``debug`` lets a crash
+    print Textual's traceback (with local variables)."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language(), demo=demo).run()
+    TrackerApp(path, lang=get_language(), demo=demo, debug=debug).run()
     return EXIT_OK
 
 
 def cmd_none(args: argparse.Namespace) -> int:
-    return _run_tui(_db_path(args))
+    return _run_tui(_db_path(args), debug=args.debug)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from tracker.services import registers
-    from tracker.store import keyfile
 
     path = _db_path(args)
-    if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("service.register_exists", path=str(path))
+    registers.check_no_register(path)  # before asking for a passphrase
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
         path, user=args.user, passphrase=passphrase, insatser=args.insats, forbund=args.forbund
@@ -192,7 +234,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError("cli.demo_exists", path=str(path))
         if not (path.exists() and registers.opens_as_demo(path)):
             raise CliError("cli.demo_not_demo", path=str(path))
-        return _run_tui(path, demo=True)
+        return _run_tui(path, demo=True, debug=args.debug)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -212,14 +254,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path, demo=True)
+        return _run_tui(path, demo=True, debug=args.debug)
     return EXIT_OK
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         users = registers.list_users(session)
     header = (t("cli.col_user"), t("cli.col_role"), t("cli.col_created"))
@@ -273,7 +315,7 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 def cmd_key_public(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         public = registers.public_key(session)
     _out(t("cli.public_key", key=public.base64))
@@ -298,7 +340,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from tracker.services import audit, registers
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         report = audit.verify(session)
         demo = registers.is_demo(session)
@@ -542,7 +584,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tracker.stats.report import build_report
 
     period = _stats_period(args)
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         today = session.today()
         period.check_not_future(today)
@@ -581,7 +623,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_goals(args: argparse.Namespace) -> int:
     from tracker.services import goals
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         listed = goals.list_goals(session, args.insats)
     header = (
@@ -737,19 +779,19 @@ def cmd_audit_recount(args: argparse.Namespace) -> int:
     path = Path(args.bundle)
     if not path.is_file():
         raise CliError("recount.no_file", path=str(path))
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         result = recount(session, path)
         demo = registers.is_demo(session)
     if not result.verified:
         print(t("recount.failed"), file=sys.stderr)
         for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
     for line in _recount_lines(result):
-        _out(line)
+        _safe_out(line)
     return EXIT_OK if result.ok else EXIT_VERIFICATION
 
 
@@ -818,34 +860,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not result.ok or result.facts is None:
         print(t("verify.failed", count=len(result.problems), path=args.bundle), file=sys.stderr)
         for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     facts = result.facts
     if facts.demo:
-        _out(t("cli.demo_marker"))
-    _out(t("verify.ok", path=args.bundle))
+        _safe_out(t("cli.demo_marker"))
+    _safe_out(t("verify.ok", path=args.bundle))
     if facts.preliminary:
-        _out(f"  {t('verify.preliminary')}")
+        _safe_out(f"  {t('verify.preliminary')}")
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
-    _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
-    _out(f"  {t('verify.period', **facts.period)}")
-    _out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
+    _safe_out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
+    _safe_out(f"  {t('verify.period', **facts.period)}")
+    _safe_out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
     if facts.forbund:
-        _out(f"  {t('verify.forbund', forbund=facts.forbund)}")
-    _out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
+        _safe_out(f"  {t('verify.forbund', forbund=facts.forbund)}")
+    _safe_out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
     if facts.threshold is None:
-        _out(f"  {t('verify.internal')}")
+        _safe_out(f"  {t('verify.internal')}")
     else:
-        _out(f"  {t('verify.threshold', threshold=facts.threshold)}")
-    _out(f"  {t('verify.generated', moment=facts.generated_at)}")
-    _out(f"  {t('verify.files', count=facts.file_count)}")
+        _safe_out(f"  {t('verify.threshold', threshold=facts.threshold)}")
+    _safe_out(f"  {t('verify.generated', moment=facts.generated_at)}")
+    _safe_out(f"  {t('verify.files', count=facts.file_count)}")
     return EXIT_OK
 
 
 def cmd_suppression(args: argparse.Namespace) -> int:
     from tracker.services import reports
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         threshold = reports.suppression_threshold(session)
     _out(t("report.threshold_show", threshold=threshold, below=threshold - 1))
@@ -866,7 +908,7 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
 def cmd_forbund(args: argparse.Namespace) -> int:
     from tracker.services import reports
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         name = reports.forbund(session)
     _out(t("report.forbund_show", forbund=name) if name else t("report.forbund_unset"))
@@ -1107,7 +1149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        return _report(error)
+        return _report(error, _db_path(args))
     except KeyboardInterrupt:
         return _fail(t("cli.interrupted"), 130)
 
@@ -1121,7 +1163,7 @@ def _reader_gone() -> int:
     return EXIT_ERROR
 
 
-def _report(error: Exception) -> int:
+def _report(error: Exception, db_path: Path) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
     # Imported here, not at start-up: only a failed command pays for them.
     from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
@@ -1131,6 +1173,7 @@ def _report(error: Exception) -> int:
     from tracker.store import keyfile
     from tracker.store.database import NotATrackerDatabase
     from tracker.store.engine import WrongDataKey
+    from tracker.store.errors import classify
 
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
@@ -1146,6 +1189,10 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
+    store_error = classify(error, db_path)
+    if store_error is not None:
+        # Busy, disk full, read-only, I/O and damage each have their own message and exit code.
+        return _fail(store_error.message(), store_error.exit_code)
     if isinstance(error, SQLAlchemyDatabaseError):
         return _fail(t("cli.database_damaged"), EXIT_VERIFICATION)
     if isinstance(error, OSError):

@@ -56,6 +56,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
         "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
     },
+    "domain.code_needs_letter": {
+        "sv": "En deltagarkod måste innehålla minst en bokstav (A–Z), så att den aldrig kan läsas som ett datum eller personnummer.",
+        "en": "A participant code must contain at least one letter (A–Z), so it can never be read as a date or a personnummer.",
+    },
     "domain.code_check": {
         "sv": "Kontrolltecknet stämmer inte — kontrollera koden.",
         "en": "The check character does not match — please check the code.",
@@ -486,6 +490,55 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
         "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
     },
+    # --- store: file faults (busy, disk full, read-only, damaged) --------------------------
+    "store.busy": {
+        "sv": "Registret används av någon annan, försök igen. (En annan skrivning pågick fortfarande efter {seconds} s; inget har ändrats.)",
+        "en": "The register is in use by someone else, try again. (Another write was still going on after {seconds} s; nothing was changed.)",
+    },
+    "store.busy_waiting": {
+        "sv": "Registret används av någon annan; väntar ({waited} av högst {limit} s) …",
+        "en": "The register is in use by someone else; waiting ({waited} of at most {limit} s) …",
+    },
+    "store.disk_full": {
+        "sv": "Det gick inte att skriva till {path}: disken är full (eller en gräns för filstorlek nåddes). Inget har ändrats och registret är oskadat; frigör utrymme och försök igen.",
+        "en": "Could not write to {path}: the disk is full (or a file size limit was reached). Nothing was changed and the register is unharmed; free some space and try again.",
+    },
+    "store.read_only": {
+        "sv": "Det går inte att skriva till {path}: filen eller mappen är skrivskyddad eller saknar behörighet. Inget har ändrats och registret är oskadat.",
+        "en": "Cannot write to {path}: the file or its folder is read-only or lacks permission. Nothing was changed and the register is unharmed.",
+    },
+    "store.io_error": {
+        "sv": "Det gick inte att läsa eller skriva {path} (ett fel från disken eller operativsystemet). Inget har ändrats; försök igen.",
+        "en": "Could not read or write {path} (an error from the disk or the operating system). Nothing was changed; try again.",
+    },
+    "store.damaged": {
+        "sv": "Databasfilen {path} är skadad och kan inte läsas helt. Återställ från en säkerhetskopia och kör tracker audit verify.",
+        "en": "The database file {path} is damaged and cannot be read in full. Restore a backup and run tracker audit verify.",
+    },
+    "store.not_a_register": {
+        "sv": "{path} är inte ett register (filen är tom, avkortad eller något annat). Inget har skrivits till den. Om den var ert register: återställ från en säkerhetskopia.",
+        "en": "{path} is not a register (the file is empty, cut short or something else). Nothing was written to it. If it was your register: restore a backup.",
+    },
+    "store.wal_damaged": {
+        "sv": "Registrets skrivlogg {wal} är skadad, så de senaste ändringarna går inte att läsa säkert. Inget har skrivits och loggen är orörd; en kopia finns i {copy}. Återställ från en säkerhetskopia, eller flytta bort {wal} för att öppna registret utan de ändringar som bara fanns i loggen.",
+        "en": "The register's write-ahead log {wal} is damaged, so the latest changes cannot be read safely. Nothing was written and the log is untouched; a copy is in {copy}. Restore a backup, or move {wal} away to open the register without the changes that were only in the log.",
+    },
+    "store.schema_behind": {
+        "sv": "Registret {path} har ett äldre format som måste uppgraderas först: öppna det en gång med ett kommando som skriver (t.ex. tracker, programmet i terminalen) och försök igen.",
+        "en": "The register {path} has an older format that must be upgraded first: open it once with a command that writes (e.g. tracker, the terminal app) and try again.",
+    },
+    "store.init_locked": {
+        "sv": "Ett annat tracker init skapar redan ett register i {path}; vänta tills det är klart.",
+        "en": "Another tracker init is already creating a register at {path}; wait until it is done.",
+    },
+    "store.half_created": {
+        "sv": "I {path} finns en nyckelfil ({keys}) men ingen databas: ett avbrutet tracker init, eller en flyttad databas. Flytta tillbaka databasen, eller flytta bort nyckelfilen och kör tracker init igen.",
+        "en": "At {path} there is a key file ({keys}) but no database: an interrupted tracker init, or a moved database. Move the database back, or move the key file away and run tracker init again.",
+    },
+    "store.database_without_keys": {
+        "sv": "{path} finns men inte dess nyckelfil {keys}: utan den kan registret inte öppnas. Flytta tillbaka nyckelfilen, eller återställ från en säkerhetskopia.",
+        "en": "{path} exists but not its key file {keys}: without it the register cannot be opened. Move the key file back, or restore a backup.",
+    },
     # --- service --------------------------------------------------------------------------
     "service.role_refused": {
         "sv": "{user} har rollen {role} och får inte göra detta.",
@@ -532,6 +585,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.nothing_changed": {
         "sv": "Rättelsen ändrar ingenting.",
         "en": "The correction changes nothing.",
+    },
+    "service.passphrase_too_simple": {
+        "sv": "Lösenfrasen är för lätt att gissa (bara siffror, samma tecken om och om igen eller en vanlig fras). Välj några ord som bara ni vet, gärna tre eller fyra med mellanslag.",
+        "en": "The passphrase is too easy to guess (digits only, the same characters over and over, or a common phrase). Choose a few words only you know, ideally three or four with spaces.",
     },
     "service.passphrase_too_short": {
         "sv": "Lösenfrasen måste ha minst {minimum} tecken. Några vanliga ord i följd är lätta att minnas.",
@@ -696,6 +753,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Filen med lösenfrasen går inte att läsa: {path}",
         "en": "The passphrase file cannot be read: {path}",
     },
+    "cli.passphrase_not_utf8": {
+        "sv": "Lösenfrasen från {source} är inte giltig UTF-8-text. Spara den som UTF-8 (eller skriv den vid frågan) och försök igen.",
+        "en": "The passphrase from {source} is not valid UTF-8 text. Save it as UTF-8 (or type it at the prompt) and try again.",
+    },
     "cli.no_new_passphrase": {
         "sv": "Ingen ny lösenfras: ange TRACKER_NEW_PASSPHRASE eller kör i en terminal.",
         "en": "No new passphrase: set TRACKER_NEW_PASSPHRASE or run in a terminal.",
@@ -840,6 +901,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "import.empty_file": {
         "sv": "Filen {path} är tom: den behöver en rubrikrad och minst en rad med en händelse.",
         "en": "The file {path} is empty: it needs a header row and at least one row with an event.",
+    },
+    "import.too_large": {
+        "sv": "Filen {path} är större än {limit} MB, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} is larger than {limit} MB, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_rows": {
+        "sv": "Filen {path} har fler än {limit} rader, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} has more than {limit} rows, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_columns": {
+        "sv": "Filen {path} har fler än {limit} kolumner; importformatet har tolv. Kontrollera att det är rätt blad eller fil.",
+        "en": "The file {path} has more than {limit} columns; the import format has twelve. Check that it is the right sheet or file.",
     },
     "import.problem_value": {
         "sv": 'Rad {row}, kolumn {column}, värde "{value}": {reason}',
@@ -1254,6 +1327,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Inget halvfärdigt har sparats.",
         "en": "An unexpected error occurred ({kind}). Nothing half-done was saved.",
+    },
+    "tui.crashed": {
+        "sv": "Programmet stängdes av ett oväntat fel ({kind}). Inget halvfärdigt har sparats. Starta med --debug för detaljer.",
+        "en": "The program closed after an unexpected error ({kind}). Nothing half-done was saved. Start with --debug for details.",
     },
     # Login and lock
     "tui.login_title": {"sv": "Logga in", "en": "Log in"},
@@ -1769,6 +1846,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "verify.zip_damaged": {
         "sv": "Zip-filens struktur är skadad: paketet kan inte läsas.",
         "en": "The zip file's structure is damaged: the bundle cannot be read.",
+    },
+    "verify.zip_overlapping": {
+        "sv": "Zip-filens delar överlappar varandra eller är större än filen: paketet är manipulerat och kontrolleras inte.",
+        "en": "The zip file's members overlap or claim more than the file holds: the bundle was tampered with and is not checked.",
     },
     "verify.member_duplicate": {
         "sv": "{member}: finns två gånger i paketet.",

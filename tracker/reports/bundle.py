@@ -37,7 +37,7 @@ from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError, Session
-from tracker.store.atomic import write_atomic
+from tracker.store.atomic import make_private_directory, write_atomic
 from tracker.store.signing import PublicKey
 
 if TYPE_CHECKING:
@@ -304,7 +304,7 @@ def export_bundle(
     data = canonical_zip(members, generated_at)
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_directory(out_dir)  # bundles of a register: owner only, whatever the umask
     name = bundle_name(
         period,
         names and report["insatser"],
@@ -471,6 +471,11 @@ def _open_members(
         if len(infos) > MAX_MEMBERS:
             problems.append(t("verify.zip_damaged"))
             return None
+        if _overlapping(infos, len(data)):
+            # Members that share bytes (or claim more than the file holds) would make each
+            # read repeat the same data: a 4 MB zip could then cost gigabytes to check.
+            problems.append(t("verify.zip_overlapping"))
+            return None
         for info in infos:
             name = info.filename
             if name in members:
@@ -489,8 +494,26 @@ def _open_members(
     return members
 
 
+def _overlapping(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
+    """True when members' stored bytes overlap or together exceed the archive itself."""
+    if sum(info.compress_size for info in infos) > archive_size:
+        return True
+    end = 0
+    for info in sorted(infos, key=lambda member: member.header_offset):
+        if info.header_offset < end:
+            return True
+        # The local header: 30 fixed bytes, the name and the extra field (at least as in the
+        # central directory; the check only needs a lower bound).
+        end = info.header_offset + 30 + len(info.orig_filename.encode()) + info.compress_size
+    return end > archive_size
+
+
 def _load_json(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
+    """Parsed JSON; a document nested too deeply to parse is a ValueError like any bad one."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def read_bundle(path: Path) -> Bundle:

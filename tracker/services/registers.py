@@ -23,7 +23,16 @@ from tracker.services.session import (
     insats_ids,
 )
 from tracker.store import keyfile, signing
-from tracker.store.database import Register, creating, new_database_id
+from tracker.store.database import (
+    Register,
+    check_register_file,
+    creating,
+    finish_interrupted_init,
+    init_lock,
+    new_database_id,
+    pending_keys_path,
+    place_keys,
+)
 from tracker.store.keyfile import keyfile_path
 from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, REGISTER_CREATED
 
@@ -37,10 +46,67 @@ PASSPHRASE_RECOVERED = "passphrase_recovered"
 SIGNING_KEY_CREATED = "signing_key_created"
 
 
+# Phrases every guesser tries first (compared without case, digits, spaces or punctuation).
+COMMON_PASSPHRASES = frozenset(
+    {
+        "password",
+        "passw",
+        "lösenord",
+        "losenord",
+        "hemligt",
+        "hemlig",
+        "qwerty",
+        "qwertyuiop",
+        "qwertzuiop",
+        "asdfghjkl",
+        "asdfgh",
+        "zxcvbnm",
+        "abcdefghij",
+        "abcdef",
+        "abcdefghijklmnopqrstuvwxyz",
+        "welcome",
+        "välkommen",
+        "valkommen",
+        "letmein",
+        "iloveyou",
+        "changeme",
+        "admin",
+        "administrator",
+        "sommar",
+        "vinter",
+        "hösten",
+        "våren",
+        "tracker",
+        "samordning",
+        "samordningsteam",
+        "samordningsförbundet",
+        "demo",
+        "test",
+        "testtest",
+        "secret",
+        "monkey",
+        "dragon",
+        "football",
+        "sunshine",
+    }
+)
+MIN_DISTINCT_CHARACTERS = 4
+
+
 def check_new_passphrase(passphrase: str) -> None:
-    """Refuse passphrases too short to resist guessing (a strength hint is the UI's job)."""
+    """Refuse passphrases too short or too simple to resist guessing: digits only, one or a
+    few characters repeated, or a phrase every guesser tries (a strength hint is the UI's job).
+    The demo register's passphrase is set by code, never through this check."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ServiceError("service.passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    folded = passphrase.casefold()
+    letters = "".join(char for char in folded if char.isalpha())
+    if (
+        not letters
+        or len(set(folded.replace(" ", ""))) < MIN_DISTINCT_CHARACTERS
+        or letters in COMMON_PASSPHRASES
+    ):
+        raise ServiceError("service.passphrase_too_simple")
 
 
 def _check_names(insatser: Sequence[str]) -> list[str]:
@@ -96,8 +162,44 @@ def create_register(
     names = _check_names(insatser)
     forbund_name = reports.check_forbund(forbund) if forbund is not None else None
     keys_path = keyfile_path(db_path)
-    if db_path.exists() or keys_path.exists():
+    with init_lock(db_path):
+        finish_interrupted_init(db_path, keys_path)
+        check_no_register(db_path)
+        pending = pending_keys_path(db_path, keys_path)
+        try:
+            recovery_key = _build(
+                db_path, pending, user, passphrase, names, demo, today, forbund_name
+            )
+            # The key file appears last: a kill before this rename leaves a database whose key
+            # file the next open or init puts in place (finish_interrupted_init).
+            place_keys(pending, keys_path)
+        except BaseException:
+            if not db_path.exists():
+                pending.unlink(missing_ok=True)
+            raise
+    return recovery_key
+
+
+def check_no_register(db_path: Path) -> None:
+    """Refuse to create a register where one, or half of one, is already."""
+    keys_path = keyfile_path(db_path)
+    if db_path.exists():
         raise ServiceError("service.register_exists", path=str(db_path))
+    if keys_path.exists():
+        raise ServiceError("store.half_created", path=str(db_path), keys=str(keys_path))
+
+
+def _build(
+    db_path: Path,
+    keys_path: Path,
+    user: str,
+    passphrase: str,
+    names: list[str],
+    demo: bool,
+    today: Callable[[], date],
+    forbund_name: str | None,
+) -> str:
+    """The database (moved into place when complete) and its key file at ``keys_path``."""
     database_id = new_database_id()
     data_key = keyfile.new_data_key()
     try:
@@ -145,24 +247,47 @@ def create_register(
         data_key[:] = bytes(len(data_key))
 
 
-def _open(db_path: Path, unlocked: keyfile.Unlocked) -> Register:
+def _open(db_path: Path, unlocked: keyfile.Unlocked, *, read_only: bool = False) -> Register:
     try:
-        return Register.open(db_path, unlocked.data_key, unlocked.keyfile.database_id)
+        return Register.open(
+            db_path, unlocked.data_key, unlocked.keyfile.database_id, read_only=read_only
+        )
     finally:
         unlocked.wipe()
 
 
 def open_session(
-    db_path: Path, *, user: str, passphrase: str, today: Callable[[], date] = date.today
+    db_path: Path,
+    *,
+    user: str,
+    passphrase: str,
+    today: Callable[[], date] = date.today,
+    read_only: bool = False,
 ) -> Session:
-    """Log in: unlock the user's key slot and open the register."""
-    if not db_path.exists():
-        raise ServiceError("service.no_register", path=str(db_path))
+    """Log in: unlock the user's key slot and open the register.
+
+    ``read_only``: for commands that only read (nothing is written to the database, its WAL is
+    never checkpointed)."""
+    check_register_present(db_path)
+    check_register_file(db_path)  # before the key derivation: a non-register fails at once
     # The name as stored (NFC); a name that could never be valid simply finds no slot.
     user = unicodedata.normalize("NFC", user)
     unlocked = keyfile.unlock(keyfile_path(db_path), user, passphrase)
     role = unlocked.role or ""
-    return Session(_open(db_path, unlocked), Actor(user, role), db_path, today)
+    return Session(_open(db_path, unlocked, read_only=read_only), Actor(user, role), db_path, today)
+
+
+def check_register_present(db_path: Path) -> None:
+    """A clear refusal when there is no register at ``db_path`` (or only half of one); an
+    ``init`` stopped between its last two steps is completed here."""
+    keys_path = keyfile_path(db_path)
+    if not db_path.exists():
+        if keys_path.exists():
+            raise ServiceError("store.half_created", path=str(db_path), keys=str(keys_path))
+        raise ServiceError("service.no_register", path=str(db_path))
+    finish_interrupted_init(db_path, keys_path)
+    if not keys_path.exists():
+        raise ServiceError("store.database_without_keys", path=str(db_path), keys=str(keys_path))
 
 
 def is_demo(session: Session) -> bool:
@@ -253,8 +378,7 @@ def recover(
     today: Callable[[], date] = date.today,
 ) -> None:
     """Set a new passphrase for ``user`` with the recovery key. Logged in the event log."""
-    if not db_path.exists():
-        raise ServiceError("service.no_register", path=str(db_path))
+    check_register_present(db_path)
     check_new_passphrase(new_passphrase)
     keys_path = keyfile_path(db_path)
     unlocked = keyfile.unlock_with_recovery(keys_path, recovery_key)

@@ -71,3 +71,16 @@ def fsync_directory(directory: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+def make_private_directory(directory: Path) -> None:
+    """Create ``directory`` (and parents) readable by the owner only, whatever the umask."""
+    missing = []
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for created in missing:
+        with contextlib.suppress(OSError):
+            os.chmod(created, 0o700)

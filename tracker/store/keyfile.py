@@ -81,8 +81,9 @@ DEFAULT_KDF = KdfParams(memory_cost=262144, iterations=3, lanes=4)
 # Never create or open a slot cheaper than this (64 MiB, 2 passes, 1 lane): a key file edited to
 # weak parameters must not make passphrases cheap to guess.
 KDF_FLOOR = KdfParams(memory_cost=65536, iterations=2, lanes=1)
-# Refuse absurd costs in a (possibly hostile) file instead of trying to allocate them.
-_KDF_CEILING = KdfParams(memory_cost=4 * 1024 * 1024, iterations=100, lanes=64)
+# Refuse costs well above the defaults in a (possibly hostile) file instead of spending them: an
+# edited slot must not make a login take minutes and gigabytes (2 x the default memory).
+_KDF_CEILING = KdfParams(memory_cost=512 * 1024, iterations=12, lanes=8)
 
 # Recovery key: 8 groups, each a 16-bit value times 11, written as 6 digits (BitLocker style).
 _RECOVERY_GROUPS = RECOVERY_KEY_BYTES // 2
@@ -426,8 +427,8 @@ def load_keyfile(path: Path) -> KeyFile:
             object_pairs_hook=_no_duplicate_keys,
             parse_constant=_reject_constant,
         )
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise KeyFileCorrupt(path, f"not valid JSON: {exc}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise KeyFileCorrupt(path, f"not valid JSON: {type(exc).__name__}") from None
     return _parse(path, doc)
 
 
