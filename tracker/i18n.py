@@ -2380,6 +2380,53 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Resultat: rapporten stämmer INTE med registret.",
         "en": "Result: the report does NOT agree with the register.",
     },
+    # --- tui: register (backups, insatser over time) --------------------------------------
+    "tui.register.key_open": {"sv": "Register och säkerhetskopior", "en": "Register and backups"},
+    "tui.register.title": {
+        "sv": "Register: säkerhetskopior och insatser",
+        "en": "Register: backups and insatser",
+    },
+    "tui.register.key_backup": {"sv": "Säkerhetskopiera nu", "en": "Back up now"},
+    "tui.register.key_add": {"sv": "Ny insats", "en": "New insats"},
+    "tui.register.key_rename": {"sv": "Byt namn", "en": "Rename"},
+    "tui.register.key_close": {"sv": "Avsluta insats", "en": "Close insats"},
+    "tui.register.key_back": {"sv": "Tillbaka", "en": "Back"},
+    "tui.register.key_stay": {"sv": "Stanna kvar", "en": "Stay"},
+    "tui.register.insatser_heading": {
+        "sv": "Insatser (samordnare lägger till, byter namn och avslutar):",
+        "en": "Insatser (coordinators add, rename and close):",
+    },
+    "tui.register.col_insats": {"sv": "Insats", "en": "Insats"},
+    "tui.register.col_status": {"sv": "Status", "en": "Status"},
+    "tui.register.open": {"sv": "aktiv", "en": "open"},
+    "tui.register.closed": {"sv": "avslutad {on}", "en": "closed {on}"},
+    "tui.register.add_title": {
+        "sv": "Namn på den nya insatsen (Enter sparar, Esc avbryter):",
+        "en": "Name of the new insats (Enter saves, Esc cancels):",
+    },
+    "tui.register.rename_title": {
+        "sv": "Nytt namn för {name} (Enter sparar, Esc avbryter):",
+        "en": "New name for {name} (Enter saves, Esc cancels):",
+    },
+    "tui.register.close_title": {
+        "sv": "Sista dag för {name}, ÅÅÅÅ-MM-DD (inga nya deltagare efter den):",
+        "en": "Last day of {name}, YYYY-MM-DD (no new participants after it):",
+    },
+    "tui.register.saved": {"sv": "Sparat.", "en": "Saved."},
+    "tui.register.backup_due": {
+        "sv": "Det är mer än {days} dagar sedan: gör en säkerhetskopia.",
+        "en": "That is more than {days} days ago: make a backup.",
+    },
+    "tui.register.backup_failed": {
+        "sv": "Säkerhetskopian kunde inte göras ({kind}). Inget har ändrats i registret.",
+        "en": "The backup could not be made ({kind}). Nothing in the register changed.",
+    },
+    "tui.register.exit_title": {
+        "sv": "Vill du göra en säkerhetskopia innan du avslutar?",
+        "en": "Make a backup before you quit?",
+    },
+    "tui.register.exit_backup": {"sv": "Säkerhetskopiera och avsluta", "en": "Back up and quit"},
+    "tui.register.exit_without": {"sv": "Avsluta utan", "en": "Quit without"},
     # --- tui: reports -----------------------------------------------------------------------
     "tui.reports.title": {"sv": "Rapporter", "en": "Reports"},
     "tui.reports.key_reports": {"sv": "Rapporter", "en": "Reports"},
