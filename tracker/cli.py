@@ -166,6 +166,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     _out(t("cli.recovery_key_heading"))
     _out(f"    {recovery_key}")
     _out(t("cli.recovery_key_advice"))
+    if locations.inside_program_folder(path):
+        _warn(t("backup.inside_program_folder", path=str(path)))
     return EXIT_OK
 
 

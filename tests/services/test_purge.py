@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.domain.periods import Period
 from tracker.reports.bundle import export_bundle, verify_bundle
+from tracker.reports.recount import recount
 from tracker.services import audit, purge, registers
 from tracker.services.demo import build_demo
 from tracker.services.session import PermissionDenied, ServiceError, Session
@@ -121,8 +122,11 @@ def test_purge_removes_the_codes_from_every_page_and_keeps_the_chain(
     assert refused.value.key == "purge.period_purged"
     # A period whose comparison (a year earlier) lost cases is marked.
     assert build_report(demo, Period.parse("2025H1"))["purged"]["comparison_incomplete"]
-    # A bundle issued before the purge stays valid.
+    # A bundle issued before the purge stays valid; recounting its purged period is refused.
     assert verify_bundle(bundle).ok
+    recounted = recount(demo, bundle)
+    assert not recounted.identical
+    assert any("2025-01-01" in problem for problem in recounted.problems)
 
 
 def test_the_log_refuses_an_erasure_that_is_not_a_purge(demo: Session) -> None:
