@@ -12,10 +12,11 @@ from tui.host import HostApp
 from tui.pilot_helpers import log_in, wait_until
 
 from tracker.i18n import t
-from tracker.services import backups, insatser, registers
+from tracker.services import backups, insatser, locations, registers
 from tracker.tui.app import TrackerApp
 from tracker.tui.login import LoginScreen
 from tracker.tui.register import BackupOnExitDialog, RegisterScreen, TextDialog
+from tracker.tui.wizard import WizardScreen
 
 
 def _open(db_path: Path) -> registers.Session:
@@ -110,3 +111,20 @@ async def test_staff_are_told_insatser_are_for_coordinators(db_path: Path) -> No
         await pilot.pause()
         assert not isinstance(app.screen, TextDialog)
         assert any("samordnare" not in m and "bo" in m for m in app.messages)
+
+
+async def test_the_wizard_warns_about_a_register_inside_the_program_folder(
+    tmp_path: Path,
+) -> None:
+    root = locations.program_folder()
+    assert root is not None
+    inside = root / "db" / f"never-created-{tmp_path.name}.db"
+    outside = tmp_path / "tracker.db"
+    for db_path, warned in ((inside, True), (outside, False)):
+        app = TrackerApp(db_path, today=lambda: TODAY, settings_path=tmp_path / "s.json")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await wait_until(pilot, lambda app=app: isinstance(app.screen, WizardScreen))
+            texts = " ".join(str(w.render()) for w in app.screen.query(Static))
+            expected = t("backup.inside_program_folder", "sv", path=str(db_path))
+            assert (expected.split(":")[0] in texts) is warned
+        assert not db_path.exists()
