@@ -58,6 +58,23 @@ def demo_register(folder: Path, participants: int = 120, seed: int = 7) -> Itera
         yield register
 
 
+def cli_env(user: str, passphrase: str, db: str = "demo.db") -> dict[str, str]:
+    """The environment that logs ``user`` in for a CLI run in the register's folder."""
+    return {"TRACKER_USER": user, "TRACKER_PASSPHRASE": passphrase, "TRACKER_DB": db}
+
+
+def build_cli_demo(
+    folder: Path, colleagues: Iterable[tuple[str, str, str]], *, participants: int, seed: int
+) -> None:
+    """A demo register ``folder/demo.db`` at the production key-derivation cost (the CLI tests
+    log in as the real program does), with the colleagues' key slots."""
+    build_demo(folder / "demo.db", participants=participants, seed=seed, today=TODAY)
+    with registers.open_session(
+        folder / "demo.db", user="demo", passphrase=registers.DEMO_PASSPHRASE
+    ) as session:
+        add_colleagues(session, colleagues)
+
+
 def add_colleagues(session: Session, colleagues: Iterable[tuple[str, str, str]]) -> None:
     """Key slots for (user, role, passphrase) in a demo register, added by its coordinator."""
     for user, role, passphrase in colleagues:

@@ -18,6 +18,15 @@ from tracker.services.session import Session
 from tracker.store import keyfile
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts) runs the benchmarks in this one process: timed side
+    by side, each would measure the other."""
+    expression = config.getoption("markexpr") or ""
+    if "perf" in expression and "not perf" not in expression:
+        return 0
+    return None  # xdist's own choice: one worker per core
+
+
 @pytest.fixture
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> keyfile.KdfParams:
     cheap = keyfile.KdfParams(memory_cost=8, iterations=1, lanes=1)

@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 
 from tracker.domain.periods import Period
+from tracker.reports.cellkey import protected_report
 from tracker.reports.info import ReportInfo
 from tracker.services import registers
+from tracker.services import reports as report_service
 from tracker.services.demo import build_demo
-from tracker.stats.report import build_report
+from tracker.services.session import Session
+from tracker.stats.report import load_facts, report_from_facts
 from tracker.store import keyfile
 
 DEMO_TODAY = date(2026, 11, 20)
@@ -23,6 +26,25 @@ THRESHOLD = 5
 def demo_report(folder: Path, participants: int = 120, seed: int = 7) -> dict[str, Any]:
     """The unsuppressed report of a fresh demo register (cheap key derivation, as in
     tests/services/test_demo.py)."""
+    return demo_reports(folder, participants, seed)[0]
+
+
+def both_reports(
+    session: Session, period: Period, threshold: int = THRESHOLD
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The register's report of ``period``, unprotected and as the board gets it."""
+    facts = load_facts(session)
+    secret = report_service.cell_key_secret(session)
+    return (
+        report_from_facts(facts, period),
+        protected_report(facts, period, None, secret, threshold),
+    )
+
+
+def demo_reports(
+    folder: Path, participants: int = 120, seed: int = 7
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The unprotected and the protected report of a fresh demo register."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keyfile, "DEFAULT_KDF", keyfile.KdfParams(8, 1, 1))
         patch.setattr(keyfile, "KDF_FLOOR", keyfile.KdfParams(8, 1, 1))
@@ -35,7 +57,7 @@ def demo_report(folder: Path, participants: int = 120, seed: int = 7) -> dict[st
             passphrase=registers.DEMO_PASSPHRASE,
             today=lambda: DEMO_TODAY,
         ) as session:
-            return build_report(session, Period.parse(PERIOD))
+            return both_reports(session, Period.parse(PERIOD))
 
 
 def report_info(*, demo: bool = True, threshold: int | None = THRESHOLD) -> ReportInfo:

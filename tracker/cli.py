@@ -16,21 +16,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
 from tracker import __version__
-from tracker.domain.case import CASE_KINDS, RuleError, kind_label
-from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
-from tracker.services import audit, backups, locations, registers
-from tracker.services.session import ServiceError, Session
-from tracker.store import keyfile
-from tracker.store.backup import BackupDamaged
-from tracker.store.database import SCHEMA_HEAD, NotATrackerDatabase
-from tracker.store.engine import WrongDataKey
 
+# Start-up rule (docs/architecture.md, "The command line"): at module level this file imports
+# only the standard library and tracker.i18n, so `tracker --help` and a usage error cost no
+# more than Python and argparse. Every command handler imports what it needs (services, store,
+# domain, pandas, ...) inside its own body; tests/cli/test_startup.py keeps it that way.
 if TYPE_CHECKING:
+    from tracker.domain.periods import Period
     from tracker.reports.recount import RecountResult
+    from tracker.services.session import Session
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -39,7 +35,6 @@ EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
 
 DEFAULT_DB = Path("db") / "tracker.db"
-KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
 
 
@@ -84,6 +79,8 @@ def _login_passphrase() -> str:
 
 
 def _new_passphrase() -> str:
+    from tracker.services import registers
+
     if _interactive():
         first = getpass.getpass(t("cli.prompt_new_passphrase"))
         registers.check_new_passphrase(first)
@@ -111,6 +108,8 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
     if os.environ.get("TRACKER_DB"):
         return Path(os.environ["TRACKER_DB"])
     if default == DEFAULT_DB:
+        from tracker.services import locations
+
         configured = locations.configured_db()
         if configured is not None:
             return configured
@@ -120,6 +119,8 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
 def _login(args: argparse.Namespace) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
     passphrase for commands that must re-derive the key to change the key file."""
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -140,12 +141,13 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path) -> int:
-    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register)."""
+def _run_tui(path: Path, *, demo: bool = False) -> int:
+    """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
+    ``demo`` marks the login screen DEMO before anyone has logged in."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language()).run()
+    TrackerApp(path, lang=get_language(), demo=demo).run()
     return EXIT_OK
 
 
@@ -154,18 +156,23 @@ def cmd_none(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+    from tracker.store import keyfile
+
     path = _db_path(args)
     if path.exists() or keyfile.keyfile_path(path).exists():
         raise CliError("service.register_exists", path=str(path))
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
-        path, user=args.user, passphrase=passphrase, insatser=args.insats
+        path, user=args.user, passphrase=passphrase, insatser=args.insats, forbund=args.forbund
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
     _out()
     _out(t("cli.recovery_key_heading"))
     _out(f"    {recovery_key}")
     _out(t("cli.recovery_key_advice"))
+    from tracker.services import locations
+
     if locations.inside_program_folder(path):
         _warn(t("backup.inside_program_folder", path=str(path)))
     return EXIT_OK
@@ -187,11 +194,17 @@ def _progress_printer(label: str) -> Callable[[int, int], None] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tracker.services import demo  # generator code is only loaded when asked for
+    from tracker.services import demo, registers  # loaded only when asked for
+    from tracker.store import keyfile
 
     path = _db_path(args, DEFAULT_DEMO_DB)
     if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("cli.demo_exists", path=str(path))
+        # Never overwritten; but "--open" opens an existing demo, as the guide promises.
+        if not args.open:
+            raise CliError("cli.demo_exists", path=str(path))
+        if not (path.exists() and registers.opens_as_demo(path)):
+            raise CliError("cli.demo_not_demo", path=str(path))
+        return _run_tui(path, demo=True)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -211,11 +224,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path)
+        return _run_tui(path, demo=True)
     return EXIT_OK
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         users = registers.list_users(session)
@@ -228,6 +243,8 @@ def cmd_key_list(args: argparse.Namespace) -> int:
 
 
 def cmd_key_add(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         session.require_role(registers.ROLE_COORDINATOR)
@@ -244,6 +261,8 @@ def cmd_key_add(args: argparse.Namespace) -> int:
 
 
 def cmd_key_remove(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         registers.remove_user(session, passphrase=passphrase, user=args.user)
@@ -252,6 +271,8 @@ def cmd_key_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_key_passwd(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, passphrase = _login(args)
     with session:
         new_passphrase = _new_passphrase()
@@ -262,6 +283,8 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_key_public(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     session, _ = _login(args)
     with session:
         public = registers.public_key(session)
@@ -271,6 +294,8 @@ def cmd_key_public(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
@@ -283,6 +308,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from tracker.services import audit, registers
+
     session, _ = _login(args)
     with session:
         report = audit.verify(session)
@@ -338,6 +365,8 @@ def _warn(text: str) -> None:
 
 
 def _location_warnings(db_path: Path, folder: Path) -> None:
+    from tracker.services import locations
+
     if locations.inside_program_folder(db_path):
         _warn(t("backup.inside_program_folder", path=str(db_path)))
     elif locations.inside_program_folder(folder):
@@ -347,6 +376,8 @@ def _location_warnings(db_path: Path, folder: Path) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         result = backups.make_backup(session, Path(args.out) if args.out else None)
@@ -369,6 +400,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         found, unreadable, folder = backups.register_backups(
@@ -400,6 +433,8 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_settings(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
     session, _ = _login(args)
     with session:
         settings = backups.set_backup_settings(
@@ -422,6 +457,9 @@ def cmd_backup_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+    from tracker.store.database import SCHEMA_HEAD
+
     backup_file = Path(args.file)
     if not backup_file.is_file():
         raise CliError("restore.no_file", path=str(backup_file))
@@ -550,7 +588,8 @@ IMPORT_PROBLEMS_SHOWN = 200
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tracker.services import importer  # pandas is only loaded when asked for
+    from tracker.domain.case import CASE_KINDS, kind_label
+    from tracker.services import importer, registers  # pandas is only loaded when asked for
 
     path = Path(args.file)
     if not path.is_file():
@@ -579,9 +618,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     done_key = "import.dry_run_done" if summary.dry_run else "import.done"
     _out(t(done_key, path=str(path), events=summary.events_written, rows=summary.rows))
     _out(t("import.summary_cases", count=summary.cases_created))
+    if summary.corrections:
+        _out(t("import.summary_corrections", count=summary.corrections))
     if summary.events_by_kind:
         _out(t("import.summary_kinds"))
-        for kind, count in sorted(summary.events_by_kind.items(), key=lambda i: KIND_ORDER[i[0]]):
+        by_kind = sorted(summary.events_by_kind.items(), key=lambda i: CASE_KINDS.index(i[0]))
+        for kind, count in by_kind:
             _out(t("import.summary_line", name=kind_label(kind), count=count))
         _out(t("import.summary_insatser"))
         for name, count in sorted(summary.events_by_insats.items()):
@@ -590,6 +632,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _out(t("import.already_present", count=summary.already_present))
     if summary.duplicates_in_file:
         _out(t("import.duplicates_in_file", count=summary.duplicates_in_file))
+    if summary.warnings:
+        _out(t("import.warnings", count=len(summary.warnings)))
+        for number, warning in sorted(summary.warnings, key=lambda item: item[0]):
+            _out(t("import.problem_row", row=number, reason=warning.message()))
     return EXIT_OK
 
 
@@ -597,6 +643,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _stats_period(args: argparse.Namespace) -> Period:
+    from tracker.domain.periods import Period
+
     explicit = args.from_date is not None or args.to_date is not None
     if args.period and explicit:
         raise CliError("stats.period_twice", EXIT_USAGE)
@@ -640,7 +688,7 @@ def _plain(value: object) -> str:
 
 def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     """The report as aligned text: one row per metric, gender columns, total, comparison."""
-    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, SHARES
+    from tracker.stats.engine import BREAKDOWNS, COLUMNS, COUNTS, FIGURES, NOT_RECORDED, SHARES
 
     comparison = report["comparison"]
     header = [
@@ -651,6 +699,8 @@ def _stats_table(report: dict[str, Any], lists: Any) -> list[str]:
     rows: list[list[str] | str] = []
 
     def code_label(list_name: str, code: str) -> str:
+        if code == NOT_RECORDED:
+            return t("stats.not_recorded")
         code_list = lists.code_lists.get(list_name)
         return code_list.label(code) if code_list is not None and code in code_list else code
 
@@ -720,9 +770,10 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
         value = _percent(goal["value"])
         if goal["den"]:
             value = f"{value} ({goal['num']}/{goal['den']})"
+        line_key = "stats.goal_line" if goal.get("source") == "set" else "stats.goal_line_default"
         lines.append(
             t(
-                "stats.goal_line",
+                line_key,
                 metric=t(f"stats.metric.{goal['metric']}"),
                 target=_percent(goal["target"]),
                 value=value,
@@ -734,12 +785,15 @@ def _goal_lines(report: dict[str, Any]) -> list[str]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from tracker.services import registers
     from tracker.services.codelists import current_lists
     from tracker.stats.report import build_report
 
     period = _stats_period(args)
     session, _ = _login(args)
     with session:
+        today = session.today()
+        period.check_not_future(today)
         report = build_report(session, period, args.insats, args.as_of)
         lists = current_lists(session)
         demo = registers.is_demo(session)
@@ -760,6 +814,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         )
     )
     _out(t("stats.as_of_line", seq=report["as_of"]["seq"]))
+    if not period.has_ended(today):
+        _out(t("tables.mark.preliminary", last=period.last.isoformat()))
     _out()
     for text in _stats_table(report, lists):
         _out(text)
@@ -767,6 +823,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out(t("stats.section_goals"))
     for text in _goal_lines(report):
         _out(f"  {text}")
+    if any(goal.get("source") != "set" for goal in report["goals"]):
+        _out(t("stats.goals_how_to_set", insats=report["insatser"][0]))
     return EXIT_OK
 
 
@@ -794,6 +852,10 @@ def cmd_goals(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
     for row in (header, *rows):
         _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    defaults = [goal for goal in listed if goal.is_default]
+    if defaults:
+        _out()
+        _out(t("stats.goals_how_to_set", insats=defaults[0].insats))
     return EXIT_OK
 
 
@@ -845,7 +907,11 @@ def _recount_lines(result: RecountResult) -> list[str]:
         ),
         t("recount.checked", fingerprint=result.signer_fingerprint or "–"),
         t("recount.chain_ok", seq=head.seq, hash=head.hash),
-        t("recount.suppressed", threshold=result.threshold)
+        t(
+            "recount.suppressed",
+            threshold=result.threshold,
+            method=t(f"recount.method.{result.method}"),
+        )
         if result.threshold is not None
         else t("recount.unsuppressed"),
         "",
@@ -916,6 +982,7 @@ def _recount_lines(result: RecountResult) -> list[str]:
 
 def cmd_audit_recount(args: argparse.Namespace) -> int:
     from tracker.reports.recount import recount  # pandas is only loaded when asked for
+    from tracker.services import registers
 
     path = Path(args.bundle)
     if not path.is_file():
@@ -968,6 +1035,7 @@ def _pinned_key(text: str) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
     from tracker.reports.info import FORMATS
+    from tracker.services import registers
 
     period = _stats_period(args)
     session, _ = _login(args)
@@ -1011,6 +1079,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if facts.demo:
         _out(t("cli.demo_marker"))
     _out(t("verify.ok", path=args.bundle))
+    if facts.preliminary:
+        _out(f"  {t('verify.preliminary')}")
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
     _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
     _out(f"  {t('verify.period', **facts.period)}")
@@ -1048,8 +1118,31 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forbund(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    session, _ = _login(args)
+    with session:
+        name = reports.forbund(session)
+    _out(t("report.forbund_show", forbund=name) if name else t("report.forbund_unset"))
+    return EXIT_OK
+
+
+def cmd_forbund_set(args: argparse.Namespace) -> int:
+    from tracker.services import reports
+
+    reports.check_forbund(args.name)  # a bad name is refused before the login
+    session, _ = _login(args)
+    with session:
+        name = reports.set_forbund(session, args.name)
+    _out(t("report.forbund_set_done", forbund=name))
+    return EXIT_OK
+
+
 def _role(text: str) -> str:
     """A role by its code (staff, coordinator, reviewer) or its name in either language."""
+    from tracker.store import keyfile
+
     for role in keyfile.ROLES:
         if text.strip().lower() in {role, t(f"role.{role}", "sv"), t(f"role.{role}", "en")}:
             return role
@@ -1066,8 +1159,21 @@ def _positive_count(text: str) -> int:
     return value
 
 
+class _LiteralHelpFormatter(argparse.HelpFormatter):
+    """Help texts printed as written: argparse would %-format them, and a catalog text such as
+    "80 %" is not a format (it raised "ValueError: incomplete format"). No help uses %(…)s."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return self._get_help_string(action) or ""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as one line in the chosen language, exit code 2."""
+    """argparse with usage errors as one line in the chosen language, exit code 2, and help
+    texts taken literally (every command and subcommand, also those added later)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _LiteralHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -1119,6 +1225,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--insats", required=True, action="append", metavar="NAME", help=t("cli.help_insats")
     )
+    init.add_argument("--forbund", metavar="NAME", help=t("report.help_forbund_name"))
 
     demo = command("demo", cmd_demo, "cli.help_demo")
     demo.add_argument(
@@ -1206,6 +1313,12 @@ def build_parser() -> argparse.ArgumentParser:
         "set", cmd_suppression_set, "report.help_suppression_set", suppression_commands
     )
     suppression_set.add_argument("threshold", metavar="N", help=t("report.help_threshold_value"))
+    forbund = command("forbund", cmd_forbund, "report.help_forbund_show")
+    forbund_commands = forbund.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    forbund_set = command("set", cmd_forbund_set, "report.help_forbund_set", forbund_commands)
+    forbund_set.add_argument("name", metavar="NAME", help=t("report.help_forbund_name"))
 
     # --- backup and restore ---
     backup_parser = command("backup", cmd_backup, "backup.help")
@@ -1290,6 +1403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:
         if args.debug:
             raise
@@ -1298,8 +1413,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(t("cli.interrupted"), 130)
 
 
+def _reader_gone() -> int:
+    """The reader of our output left (``tracker stats | head``): stop quietly, as Unix tools
+    do. Further output goes nowhere, so Python's flush at exit cannot complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_ERROR
+
+
 def _report(error: Exception) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
+    # Imported here, not at start-up: only a failed command pays for them.
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from tracker.domain.case import RuleError
+    from tracker.services.session import ServiceError
+    from tracker.store import keyfile
+    from tracker.store.backup import BackupDamaged
+    from tracker.store.database import NotATrackerDatabase
+    from tracker.store.engine import WrongDataKey
+
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
     if isinstance(error, RuleError):

@@ -80,14 +80,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "yesterday or -N for N days ago.",
     },
     "domain.period_format": {
-        "sv": "Perioden känns inte igen. Ange till exempel 2026, 2026H1, 2026Q3 eller "
-        "2026-01-15..2026-03-31.",
-        "en": "The period is not recognised. Enter for example 2026, 2026H1, 2026Q3 or "
-        "2026-01-15..2026-03-31.",
+        "sv": "Perioden känns inte igen. Ange till exempel 2026, 2026H1, 2026T2 (tertial), "
+        "2026Q3 eller 2026-01-15..2026-03-31.",
+        "en": "The period is not recognised. Enter for example 2026, 2026H1, 2026T2 (tertial), "
+        "2026Q3 or 2026-01-15..2026-03-31.",
     },
     "domain.period_order": {
         "sv": "Periodens första dag ({first}) ligger efter dess sista dag ({last}).",
         "en": "The period's first day ({first}) is after its last day ({last}).",
+    },
+    "domain.period_future": {
+        "sv": "Perioden {label} har inte börjat än (den börjar {first}, i dag är det {today}). "
+        "Det går inte att ta fram siffror för en period i framtiden.",
+        "en": "The period {label} has not begun yet (it begins {first}, today is {today}). "
+        "There are no figures for a period in the future.",
     },
     # Case rules (metrics.md, "The participant's case")
     "domain.kind_unknown": {
@@ -186,6 +192,56 @@ CATALOG: dict[str, dict[str, str]] = {
     "domain.follow_up_duplicate": {
         "sv": "Deltagaren har redan en uppföljning efter {months} månader ({first}).",
         "en": "The participant already has a {months}-month follow-up ({first}).",
+    },
+    # --- domain: follow-up windows, dates, episodes, warnings (issue 14) ---
+    "domain.follow_up_too_early": {
+        "sv": "En {months}-månadersuppföljning kan registreras tidigast {earliest} ({early} "
+        "månader efter avslutet {exit}), inte {date}.",
+        "en": "A {months}-month follow-up can be registered from {earliest} on ({early} months "
+        "after the exit on {exit}), not on {date}.",
+    },
+    "domain.follow_up_reason_missing": {
+        "sv": "Ange varför uppföljningen inte genomfördes.",
+        "en": "Enter why the follow-up was not made.",
+    },
+    "domain.follow_up_reason_unknown": {
+        "sv": "Okänd orsak till att uppföljningen inte genomfördes: {code}.",
+        "en": "Unknown reason for a follow-up not made: {code}.",
+    },
+    "domain.follow_up_not_done_level": {
+        "sv": "En uppföljning som inte genomfördes har ingen nivå: lämna nivån tom.",
+        "en": "A follow-up that was not made has no level: leave the level empty.",
+    },
+    "domain.date_too_early": {
+        "sv": "Datumet {date} ligger före {floor}, då Finsamlagen började gälla. Kontrollera året.",
+        "en": "The date {date} is before {floor}, when the Finsam law came into force. Check "
+        "the year.",
+    },
+    "domain.episode_not_closed": {
+        "sv": "Deltagaren kan bara börja en ny omgång ({episode}) när den förra är avslutad "
+        "(avslut eller ej start).",
+        "en": "The participant can only begin a new episode ({episode}) once the previous one "
+        "is closed (exit or non-start).",
+    },
+    "domain.episode_before_close": {
+        "sv": "Den nya omgången börjar {date}, före den förra omgången avslutades ({closed}).",
+        "en": "The new episode begins on {date}, before the previous one closed ({closed}).",
+    },
+    "domain.episode_without_opening": {
+        "sv": "Omgång {episode} måste börja med en ansökan eller en start.",
+        "en": "Episode {episode} must begin with an application or a start.",
+    },
+    "domain.warn_step_same_day": {
+        "sv": "Obs: deltagaren har redan en stegförflyttning {date}. Makulera den ena om den "
+        "registrerades två gånger.",
+        "en": "Note: the participant already has a step on {date}. Retract one if it was "
+        "registered twice.",
+    },
+    "domain.warn_destination_level": {
+        "sv": "Obs: avslut till {destination} från nivå {level}; arbete eller studier brukar "
+        "nås från nivå {expected} eller högre. Kontrollera nivån och sysselsättningen.",
+        "en": "Note: exit to {destination} from level {level}; work or studies usually follow "
+        "level {expected} or higher. Check the level and the destination.",
     },
     "domain.level_missing": {
         "sv": "Ange en nivå på förflyttningstrappan.",
@@ -317,6 +373,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "domain.list.exit_kind": {"sv": "Avslutstyp", "en": "Type of exit"},
     "domain.list.non_start_reason": {"sv": "Orsak till ej start", "en": "Reason for not starting"},
     "domain.list.correction_reason": {"sv": "Orsak till rättelse", "en": "Reason for correction"},
+    "domain.list.follow_up_missed_reason": {
+        "sv": "Orsak till att uppföljningen inte genomfördes",
+        "en": "Reason the follow-up was not made",
+    },
     "domain.list.ladder": {"sv": "Förflyttningstrappa", "en": "Step ladder"},
     # --- keyfile --------------------------------------------------------------------------
     "keyfile.error": {
@@ -402,9 +462,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "keyfile.invalid_user_name": {
         "sv": "Användarnamnet {user} går inte att använda. Ett användarnamn har 1–32 tecken: "
-        "små bokstäver a–z, siffror 0–9, punkt, understreck eller bindestreck.",
+        "små bokstäver a–z, å, ä, ö, é, siffror 0–9, punkt, understreck eller bindestreck.",
         "en": "The user name {user} cannot be used. A user name has 1–32 characters: "
-        "lower-case letters a–z, digits 0–9, dot, underscore or hyphen.",
+        "lower-case letters a–z, å, ä, ö, é, digits 0–9, dot, underscore or hyphen.",
     },
     "keyfile.invalid_role": {
         "sv": "Rollen {role} finns inte. Välj en av: {roles}.",
@@ -459,9 +519,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Deltagaren {code} har ingen gällande händelse nummer {seq}.",
         "en": "Participant {code} has no current event number {seq}.",
     },
+    "service.returning_differs": {
+        "sv": "Deltagaren finns redan med {case}, inte {value}. En återkommande deltagare "
+        "behåller sina uppgifter; rätta dem i tidslinjen om de är fel.",
+        "en": "The participant is already registered with {case}, not {value}. A returning "
+        "participant keeps their details; correct them in the timeline if they are wrong.",
+    },
     "service.unknown_insats": {
         "sv": 'Insatsen "{insats}" finns inte i registret.',
         "en": 'The insats "{insats}" is not in the register.',
+    },
+    "service.gender_missing": {
+        "sv": "Välj kön: kvinna, man eller ej angivet.",
+        "en": "Choose the gender: woman, man or not stated.",
     },
     "service.unknown_gender": {
         "sv": 'Kön måste vara kvinna, man eller ej_angivet (inte "{gender}").',
@@ -675,8 +745,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Write it down and keep it locked away, apart from the computer. It opens the register if every passphrase is forgotten.",
     },
     "cli.demo_exists": {
-        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Ta bort den eller ange --db.",
-        "en": "There is already a file at {path}; the demo register never overwrites. Remove it or give --db.",
+        "sv": "Det finns redan en fil på {path}; demoregistret skrivs aldrig över. Öppna det med tracker demo --open, eller ta bort filen eller ange --db för ett nytt.",
+        "en": "There is already a file at {path}; the demo register never overwrites. Open it with tracker demo --open, or remove the file or give --db for a new one.",
+    },
+    "cli.demo_not_demo": {
+        "sv": "Filen på {path} är inte ett demoregister och öppnas inte som ett. Ange --db för ett nytt demoregister.",
+        "en": "The file at {path} is not a demo register and is not opened as one. Give --db for a new demo register.",
     },
     "cli.positive_count": {
         "sv": 'ska vara ett heltal från 1 och uppåt (inte "{value}")',
@@ -1103,6 +1177,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Nivån ska vara ett heltal, numret på en nivå på förflyttningstrappan.",
         "en": "The level must be a whole number, the number of a level on the step ladder.",
     },
+    "import.bad_corrects": {
+        "sv": "Rättar anges som händelsens nummer i tidslinjen (#12) eller dess datum "
+        "(ÅÅÅÅ-MM-DD).",
+        "en": "Corrects is given as the event's number in the timeline (#12) or its date "
+        "(YYYY-MM-DD).",
+    },
+    "import.reason_without_corrects": {
+        "sv": "En rättelseorsak hör till en rättelse: ange också vilken händelse som rättas.",
+        "en": "A correction reason belongs to a correction: also give the event it corrects.",
+    },
+    "import.corrects_nothing": {
+        "sv": "Deltagaren {code} har ingen sådan händelse att rätta i registret.",
+        "en": "Participant {code} has no such event to correct in the register.",
+    },
+    "import.corrects_ambiguous": {
+        "sv": "Deltagaren {code} har flera sådana händelser den dagen; ange numret (#12).",
+        "en": "Participant {code} has several such events that day; give the number (#12).",
+    },
+    "import.corrects_other_kind": {
+        "sv": "Händelsen är en {kind}; en rättelse behåller händelsens slag.",
+        "en": "The event is a {kind}; a correction keeps the event's kind.",
+    },
     "import.bad_handover": {
         "sv": "Ordinarie insats anges med ja eller nej.",
         "en": "Handover is given as ja or nej (yes or no).",
@@ -1143,6 +1239,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Provkörning av {path}: filen är felfri. {events} händelser från {rows} rader skulle importeras; ingenting har skrivits.",
         "en": "Dry run of {path}: the file has no problems. {events} events from {rows} rows would be imported; nothing was written.",
     },
+    "import.summary_corrections": {
+        "sv": "Rättelser: {count}",
+        "en": "Corrections: {count}",
+    },
     "import.summary_cases": {
         "sv": "Nya deltagare: {count}",
         "en": "New participants: {count}",
@@ -1159,6 +1259,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "import.already_present": {
         "sv": "{count} rader fanns redan (hoppades över)",
         "en": "{count} rows were already there (skipped)",
+    },
+    "import.warnings": {
+        "sv": "{count} varningar (raderna importerades ändå; kontrollera dem):",
+        "en": "{count} warnings (the rows were imported anyway; check them):",
     },
     "import.duplicates_in_file": {
         "sv": "{count} rader upprepade en tidigare rad i filen (hoppades över)",
@@ -1237,6 +1341,23 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Exits by destination",
     },
     "stats.metric.exits_by_kind": {"sv": "Avslutade per avslutstyp", "en": "Exits by kind"},
+    "stats.not_recorded": {"sv": "Ingen uppgift registrerad", "en": "Nothing recorded"},
+    "stats.metric.followup_6m_missing_by_reason": {
+        "sv": "Saknade uppföljningar 6 mån per orsak",
+        "en": "Missing 6-month follow-ups by reason",
+    },
+    "stats.metric.followup_18m_missing_by_reason": {
+        "sv": "Saknade uppföljningar 18 mån per orsak",
+        "en": "Missing 18-month follow-ups by reason",
+    },
+    "stats.metric.started_by_insats": {
+        "sv": "Uppföljning Finsam: nya under året per insats",
+        "en": "Uppföljning Finsam: new during the year per insats",
+    },
+    "stats.metric.enrolled_by_insats": {
+        "sv": "Uppföljning Finsam: aktiva under året per insats",
+        "en": "Uppföljning Finsam: active during the year per insats",
+    },
     "stats.metric.step_up_share": {
         "sv": "Andel avslut med stegförflyttning",
         "en": "Share of exits with a step up",
@@ -1290,7 +1411,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "stats.no_value": {"sv": "–", "en": "–"},
     # tracker goals
     "stats.goals_heading": {"sv": "Mål per insats", "en": "Goals per insats"},
-    "stats.goals_default": {"sv": "standard", "en": "default"},
+    "stats.goals_default": {
+        "sv": "standardmål (ej beslutat av styrelsen)",
+        "en": "default goal (not decided by the board)",
+    },
+    "stats.goals_how_to_set": {
+        "sv": 'Standardmål gäller tills en samordnare sätter styrelsens mål, till exempel: tracker goals set --insats "{insats}" --metric step_up_share --target "80 %"',
+        "en": 'Default goals apply until a coordinator sets the board\'s goals, for example: tracker goals set --insats "{insats}" --metric step_up_share --target "80 %"',
+    },
+    "stats.goal_line_default": {
+        "sv": "{metric} ≥ {target} (standardmål, ej beslutat av styrelsen): {value} — {verdict} (jämförelseperiod: {comparison})",
+        "en": "{metric} ≥ {target} (default goal, not decided by the board): {value} — {verdict} (comparison period: {comparison})",
+    },
     "stats.goals_set_done": {
         "sv": "Målet för {metric} i {insats} är nu {target}.",
         "en": "The goal for {metric} in {insats} is now {target}.",
@@ -1305,8 +1437,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "statistics for a period (every metric, by gender, with comparison period and goals)",
     },
     "stats.help_period": {
-        "sv": "perioden: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
-        "en": "the period: 2026H1, 2026H2, 2026, 2026Q1 … 2026Q4",
+        "sv": "perioden: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 or 2026-01-01..2026-03-31",
     },
     "stats.help_from": {
         "sv": "första dag (ÅÅÅÅ-MM-DD), med --to",
@@ -1369,6 +1501,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Command palette (light or dark theme, and more)",
     },
     "tui.demo_marker": {"sv": "DEMO", "en": "DEMO"},
+    # Textual's command palette (ctrl+p), its own entries
+    "tui.palette.placeholder": {"sv": "Sök kommando …", "en": "Search for commands …"},
+    "tui.palette.no_matches": {"sv": "Inget kommando passar", "en": "No matches found"},
+    "tui.palette.theme": {"sv": "Tema", "en": "Theme"},
+    "tui.palette.theme_help": {
+        "sv": "Byt färgtema (ljust, mörkt …); valet sparas",
+        "en": "Change the colour theme (light, dark …); the choice is kept",
+    },
+    "tui.palette.theme_placeholder": {"sv": "Sök tema …", "en": "Search for themes …"},
+    "tui.palette.help": {"sv": "Hjälp", "en": "Help"},
+    "tui.palette.help_help": {
+        "sv": "Alla tangenter på skärmen och vad trappans nivåer betyder (F1)",
+        "en": "Every key on the screen and what the ladder's levels mean (F1)",
+    },
+    "tui.palette.maximize": {"sv": "Förstora", "en": "Maximize"},
+    "tui.palette.maximize_help": {
+        "sv": "Visa det markerade fältet över hela skärmen",
+        "en": "Show the focused widget on the whole screen",
+    },
+    "tui.palette.minimize": {"sv": "Förminska", "en": "Minimize"},
+    "tui.palette.minimize_help": {
+        "sv": "Tillbaka till vanlig storlek",
+        "en": "Back to the normal size",
+    },
+    "tui.palette.quit": {"sv": "Avsluta", "en": "Quit"},
+    "tui.palette.quit_help": {
+        "sv": "Stäng programmet (Ctrl+Q)",
+        "en": "Close the program (Ctrl+Q)",
+    },
+    "tui.palette.no_screenshots": {
+        "sv": "Skärmbilder är avstängda: de skulle spara deltagaruppgifter okrypterat.",
+        "en": "Screenshots are off: they would store participant data unencrypted.",
+    },
     "tui.database_damaged": {
         "sv": "Databasfilen är skadad och kan inte läsas. Återställ från en säkerhetskopia och kör tracker audit verify.",
         "en": "The database file is damaged and cannot be read. Restore a backup and run tracker audit verify.",
@@ -1396,7 +1561,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Wait {seconds} s before the next try.",
     },
     "tui.retry_now": {"sv": "Du kan försöka igen.", "en": "You can try again."},
+    "tui.login_demo": {
+        "sv": "DEMO: registret har bara påhittade deltagare. Användare demo, lösenfras demo.",
+        "en": "DEMO: the register holds synthetic participants only. User demo, passphrase demo.",
+    },
     "tui.lock_title": {"sv": "Registret är låst", "en": "The register is locked"},
+    "tui.lock_wrong_passphrase": {
+        "sv": "Fel lösenfras. Skriv den igen.",
+        "en": "Wrong passphrase. Type it again.",
+    },
     "tui.lock_text": {
         "sv": "Användare: {user}. Skriv din lösenfras för att fortsätta där du var.",
         "en": "User: {user}. Enter your passphrase to continue where you were.",
@@ -1414,6 +1587,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.wizard_user": {
         "sv": "Ditt användarnamn (du blir samordnare), t.ex. anna",
         "en": "Your user name (you become coordinator), e.g. anna",
+    },
+    "tui.wizard_forbund": {
+        "sv": "Förbundets namn för rapporterna (valfritt)",
+        "en": "The förbund's name for the reports (optional)",
+    },
+    "tui.wizard_goals_hint": {
+        "sv": "Styrelsens mål sätter en samordnare senare med tracker goals set; till dess visar rapporterna standardmål, märkta som ej beslutade av styrelsen.",
+        "en": "A coordinator sets the board's goals later with tracker goals set; until then the reports show default goals, marked as not decided by the board.",
     },
     "tui.next": {"sv": "Nästa", "en": "Next"},
     "tui.back": {"sv": "Tillbaka", "en": "Back"},
@@ -1491,8 +1672,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.col_status": {"sv": "Status", "en": "Status"},
     "tui.cases.col_level": {"sv": "Nivå", "en": "Level"},
     "tui.cases.col_days": {"sv": "Dagar", "en": "Days"},
-    "tui.cases.col_last_event": {"sv": "Senast", "en": "Last event"},
-    "tui.cases.col_next_follow_up": {"sv": "Uppföljning", "en": "Follow-up"},
+    # Two-line column labels keep the dates' columns narrow at 80 columns.
+    "tui.cases.col_last_event": {"sv": "Senaste\nhändelse", "en": "Last\nevent"},
+    "tui.cases.col_next_follow_up": {"sv": "Uppföljning\nförfaller", "en": "Follow-up\ndue"},
     "tui.cases.status_empty": {"sv": "–", "en": "–"},
     "tui.cases.status_application": {"sv": "Ansökan", "en": "Application"},
     "tui.cases.status_active": {"sv": "Aktiv", "en": "Active"},
@@ -1515,6 +1697,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.cases.read_only": {
         "sv": "Du är granskare: du kan läsa men inte registrera.",
         "en": "You are a reviewer: you can read but not register.",
+    },
+    "tui.cases.first_steps": {
+        "sv": "Här finns inga deltagare ännu. Börja med a (ny ansökan): välj kön, datum och "
+        "remitterande part, så får deltagaren en kod. När deltagaren börjar i insatsen markerar "
+        "du raden och trycker t (start). Sedan loggar du steg med s. F1 visar alla tangenter.",
+        "en": "There are no participants yet. Start with a (new application): choose the gender, "
+        "date and referring party, and the participant gets a code. When the participant starts "
+        "in the insats, select the row and press t (start). Then log steps with s. F1 shows "
+        "every key.",
     },
     "tui.cases.no_selection": {
         "sv": "Välj först en deltagare i listan.",
@@ -1554,6 +1745,14 @@ CATALOG: dict[str, dict[str, str]] = {
     # Forms
     "tui.form_title_application": {"sv": "Ny ansökan", "en": "New application"},
     "tui.form_title_start": {"sv": "Start — {code}", "en": "Start — {code}"},
+    "tui.form_title_returning": {
+        "sv": "Ny ansökan, återkommande deltagare — {code}",
+        "en": "New application, returning participant — {code}",
+    },
+    "tui.form_saved_returning": {
+        "sv": "Ny ansökan sparad för {code} (omgång {episode})",
+        "en": "New application saved for {code} (episode {episode})",
+    },
     "tui.form_title_non_start": {"sv": "Ej start — {code}", "en": "Not started — {code}"},
     "tui.form_title_step": {"sv": "Logga steg — {code}", "en": "Log a step — {code}"},
     "tui.form_title_exit": {"sv": "Avslut — {code}", "en": "Exit — {code}"},
@@ -1575,9 +1774,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.form_no_level": {"sv": "Ingen nivå angiven", "en": "No level given"},
     "tui.form_current_level": {"sv": "nu", "en": "now"},
     "tui.form_blank": {"sv": "– välj –", "en": "– choose –"},
-    "tui.form_handover": {"sv": "Överlämnad till annan part", "en": "Handed over to another party"},
+    "tui.form_handover": {
+        "sv": "Till ordinarie insats hos en part",
+        "en": "Handed over to an ordinary intervention",
+    },
     "tui.form_months": {"sv": "Uppföljning efter", "en": "Follow-up after"},
     "tui.form_months_value": {"sv": "{months} månader", "en": "{months} months"},
+    "tui.form_follow_up_missed": {
+        "sv": "Ej genomförd, orsak (lämna tomt när uppföljningen gjordes)",
+        "en": "Not made, reason (leave empty when the follow-up was made)",
+    },
     "tui.form_help": {
         "sv": "Enter eller Ctrl+S sparar · Esc avbryter",
         "en": "Enter or Ctrl+S saves · Esc cancels",
@@ -1635,6 +1841,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{insats} · {gender} · {status} · level {level} · {days} days in the insats",
     },
     "tui.detail_chart_title": {"sv": "Nivå över tid", "en": "Level over time"},
+    "tui.detail_key_returning": {
+        "sv": "Ny ansökan (återkommande deltagare)",
+        "en": "New application (returning participant)",
+    },
+    "tui.detail_episode": {
+        "sv": "Omgång {number}: {opened} – {closed} · {status}",
+        "en": "Episode {number}: {opened} – {closed} · {status}",
+    },
     "tui.detail_chart_empty": {
         "sv": "Ingen nivå registrerad ännu.",
         "en": "No level registered yet.",
@@ -1643,14 +1857,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail_col_date": {"sv": "Datum", "en": "Date"},
     "tui.detail_col_kind": {"sv": "Händelse", "en": "Event"},
     "tui.detail_col_details": {"sv": "Uppgifter", "en": "Details"},
-    "tui.detail_col_user": {"sv": "Användare", "en": "User"},
     "tui.detail_col_recorded": {"sv": "Registrerad", "en": "Recorded"},
-    "tui.detail_col_state": {"sv": "Status", "en": "Status"},
     "tui.detail_replaced": {"sv": "ersatt", "en": "replaced"},
-    "tui.detail_retracted": {"sv": "återkallad", "en": "retracted"},
+    "tui.detail_retracted": {"sv": "makulerad", "en": "retracted"},
     "tui.detail_level": {"sv": "nivå {level}", "en": "level {level}"},
-    "tui.detail_handover": {"sv": "överlämnad", "en": "handed over"},
+    "tui.detail_handover": {"sv": "till ordinarie insats", "en": "to an ordinary intervention"},
     "tui.detail_months": {"sv": "{months} mån", "en": "{months} months"},
+    "tui.detail_not_made": {"sv": "ej genomförd: {reason}", "en": "not made: {reason}"},
     "tui.detail_corrects": {
         "sv": "rättar nr {seq} ({reason}): {details}",
         "en": "corrects no. {seq} ({reason}): {details}",
@@ -1660,24 +1873,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "retracts no. {seq} ({reason})",
     },
     # Follow-ups due
-    "tui.followups_title": {
-        "sv": "Att följa upp inom {days} dagar eller försenat",
-        "en": "Follow-ups due in {days} days or overdue",
-    },
+    "tui.followups_title": {"sv": "Att följa upp", "en": "Follow-ups due"},
     "tui.followups_col_code": {"sv": "Kod", "en": "Code"},
     "tui.followups_col_insats": {"sv": "Insats", "en": "Insats"},
     "tui.followups_col_exit": {"sv": "Avslut", "en": "Exit"},
     "tui.followups_col_months": {"sv": "Uppföljning", "en": "Follow-up"},
-    "tui.followups_col_due": {"sv": "Senast", "en": "Due"},
+    "tui.followups_col_due": {"sv": "Förfaller", "en": "Due"},
     "tui.followups_col_state": {"sv": "Läge", "en": "State"},
     "tui.followups_overdue": {"sv": "försenad {days} d", "en": "{days} d overdue"},
     "tui.followups_in_days": {"sv": "om {days} d", "en": "in {days} d"},
+    "tui.followups_from": {"sv": "från {date}", "en": "from {date}"},
     "tui.followups_today": {"sv": "idag", "en": "today"},
     "tui.followups_empty": {
         "sv": "Inga uppföljningar att göra de närmaste {days} dagarna.",
         "en": "No follow-ups due in the next {days} days.",
     },
-    "tui.followups_count": {"sv": "{count} att göra", "en": "{count} to do"},
+    "tui.followups_count": {
+        "sv": "{count} att göra: förfaller inom {days} dagar eller är försenade",
+        "en": "{count} to do: due in {days} days or overdue",
+    },
     # --- reports: suppression, bundle, verify (tracker report, tracker verify) -------------
     "report.threshold_invalid": {
         "sv": "Tröskeln måste vara ett heltal mellan {minimum} och {maximum}.",
@@ -1701,8 +1915,37 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Förbundets namn får vara högst {maximum} tecken.",
         "en": "The förbund's name can be at most {maximum} characters.",
     },
+    # --- reports: the förbund's name as a register setting (tracker forbund) ---
+    "report.forbund_formula": {
+        "sv": "Förbundets namn får inte börja med {sign} (ett kalkylprogram läser det som en formel).",
+        "en": "The förbund's name must not start with {sign} (a spreadsheet reads it as a formula).",
+    },
+    "report.forbund_show": {
+        "sv": "Förbundets namn i rapporterna: {forbund}",
+        "en": "The förbund's name in the reports: {forbund}",
+    },
+    "report.forbund_unset": {
+        "sv": 'Förbundets namn är inte satt. En samordnare sätter det med: tracker forbund set "NAMN"',
+        "en": 'The förbund\'s name is not set. A coordinator sets it with: tracker forbund set "NAME"',
+    },
+    "report.forbund_set_done": {
+        "sv": "Förbundets namn är nu {forbund}. Ändringen är loggad.",
+        "en": "The förbund's name is now {forbund}. The change is logged.",
+    },
+    "report.help_forbund_show": {
+        "sv": "visa förbundets namn som står i rapporterna; forbund set ändrar det",
+        "en": "show the förbund's name the reports carry; forbund set changes it",
+    },
+    "report.help_forbund_set": {
+        "sv": "sätt förbundets namn för rapporternas titelsida (bara samordnare; loggas)",
+        "en": "set the förbund's name for the reports' title page (coordinators only; logged)",
+    },
+    "report.help_forbund_name": {
+        "sv": 'förbundets namn, till exempel "Samordningsförbundet Västra Mälardalen"',
+        "en": 'the förbund\'s name, for example "Samordningsförbundet Västra Mälardalen"',
+    },
     "report.unsuppressed_refused": {
-        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd för små tal; det får bara "
+        "sv": "{user} ({role}) får inte ta ut en rapport utan skydd av små tal; det får bara "
         "samordnare och granskare.",
         "en": "{user} ({role}) may not export a report without small-count protection; only "
         "coordinators and reviewers may.",
@@ -1716,8 +1959,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "write a signed report bundle (.zip) for a period",
     },
     "report.help_period": {
-        "sv": "perioden: 2026, 2026H1, 2026Q1 eller 2026-01-01..2026-03-31",
-        "en": "the period: 2026, 2026H1, 2026Q1 or 2026-01-01..2026-03-31",
+        "sv": "perioden: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 eller 2026-01-01..2026-03-31",
+        "en": "the period: 2026, 2026H1/H2, 2026T1…T3 (tertial), 2026Q1…Q4 or 2026-01-01..2026-03-31",
     },
     "report.help_from": {
         "sv": "periodens första dag (ÅÅÅÅ-MM-DD), med --to",
@@ -1742,12 +1985,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "folder to write the bundle to (default: exports)",
     },
     "report.help_no_suppression": {
-        "sv": "utan skydd för små tal (INTERNT; bara samordnare och granskare; loggas)",
+        "sv": "utan skydd av små tal (INTERNT; bara samordnare och granskare; loggas)",
         "en": "without small-count protection (INTERNAL; coordinators and reviewers only; logged)",
     },
     "report.help_forbund": {
-        "sv": "förbundets namn på titelsidan (sparas till nästa rapport)",
-        "en": "the förbund's name for the title page (remembered for the next report)",
+        "sv": "förbundets namn på titelsidan, bara för denna rapport (standard: registrets, se tracker forbund)",
+        "en": "the förbund's name for the title page, for this report only (default: the register's, see tracker forbund)",
     },
     "report.progress": {"sv": "Rapport", "en": "Report"},
     "report.done": {
@@ -1755,7 +1998,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The report bundle is written: {path}",
     },
     "report.internal_warning": {
-        "sv": "INTERNT: paketet har inget skydd för små tal och är inte för styrelsen.",
+        "sv": "INTERNT: paketet har inget skydd av små tal och är inte för styrelsen.",
         "en": "INTERNAL: the bundle has no small-count protection and is not for the board.",
     },
     "report.bad_format_list": {
@@ -1764,7 +2007,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.help_suppression": {
         "sv": "visa tröskeln för skydd av små tal",
-        "en": "show the small-count suppression threshold",
+        "en": "show the small-count protection threshold",
     },
     "report.help_suppression_set": {
         "sv": "ändra tröskeln (bara samordnare; loggas)",
@@ -1775,9 +2018,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the new threshold (at least 3)",
     },
     "report.threshold_show": {
-        "sv": "Tröskel för skydd av små tal: {threshold} (tal från 1 till {below} visas som <{threshold}).",
-        "en": "Small-count suppression threshold: {threshold} (counts 1 to {below} are shown as "
-        "<{threshold}).",
+        "sv": "Tröskel för skydd av små tal: {threshold} (cellnyckelmetoden: antal från 1 till "
+        "{below} visas aldrig som sig själva).",
+        "en": "Small-count protection threshold: {threshold} (the cell-key method: counts 1 to "
+        "{below} never appear as themselves).",
     },
     "report.threshold_set_done": {
         "sv": "Tröskeln är nu {threshold}. Ändringen är loggad.",
@@ -1900,8 +2144,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Small-count protection: threshold {threshold}",
     },
     "verify.internal": {
-        "sv": "INTERNT: utan skydd för små tal, inte för styrelsen",
+        "sv": "INTERNT: utan skydd av små tal, inte för styrelsen",
         "en": "INTERNAL: without small-count protection, not for the board",
+    },
+    "verify.preliminary": {
+        "sv": "PRELIMINÄR: perioden var inte slut när paketet skapades",
+        "en": "PRELIMINARY: the period had not ended when the bundle was made",
     },
     "verify.generated": {"sv": "Skapad: {moment}", "en": "Created: {moment}"},
     "verify.files": {
@@ -1920,6 +2168,25 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.col.comparison_result": {
         "sv": "Jämförelseperiod {label}",
         "en": "Comparison period {label}",
+    },
+    # --- reports: whose goals (set by a coordinator, or the tool's defaults) ---
+    "tables.col.goal_source": {"sv": "Källa", "en": "Source"},
+    "tables.goal_source.set": {"sv": "styrelsens mål", "en": "the board's goal"},
+    "tables.goal_source.default": {
+        "sv": "standardmål (ej beslutat av styrelsen)",
+        "en": "default goal (not decided by the board)",
+    },
+    "tables.goals.title_default": {
+        "sv": "Standardmål (ej beslutade av styrelsen) och resultat",
+        "en": "Default goals (not decided by the board) and results",
+    },
+    "tables.goals.title_mixed": {
+        "sv": "Mål och resultat (styrelsens mål och standardmål)",
+        "en": "Goals and results (the board's goals and default goals)",
+    },
+    "tables.goal_row_default": {
+        "sv": "Standardmål (ej beslutat av styrelsen)",
+        "en": "Default goal (not decided by the board)",
     },
     "tables.flow.title": {"sv": "Periodens flöde", "en": "The period's flow"},
     "tables.flow.index": {"sv": "Mått", "en": "Metric"},
@@ -1996,11 +2263,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Median av antal dagar från start till avslut för deltagare som avslutades under perioden.",
         "en": "Median number of days from start to exit for participants who exited during the period.",
     },
-    "tables.goals.title": {"sv": "Mål och resultat", "en": "Goals and results"},
+    "tables.goals.title": {
+        "sv": "Styrelsens mål och resultat",
+        "en": "The board's goals and results",
+    },
     "tables.goals.index": {"sv": "Mått", "en": "Metric"},
     "tables.goals.definition": {
-        "sv": "Styrelsens mål för andelarna, periodens resultat, om målet nåddes och samma andel under jämförelseperioden (samma period ett år tidigare).",
-        "en": "The board's goals for the shares, the period's result, whether the goal was met and the same share in the comparison period (the same period one year earlier).",
+        "sv": "Målen för andelarna, periodens resultat, om målet nåddes, samma andel under jämförelseperioden (samma period ett år tidigare) och vem som satt målet: styrelsen (satt av en samordnare) eller programmets standardmål, som ingen har beslutat.",
+        "en": "The goals for the shares, the period's result, whether the goal was met, the same share in the comparison period (the same period one year earlier) and who set the goal: the board (set by a coordinator) or the tool's default, which nobody decided.",
     },
     "tables.comparison.title": {
         "sv": "Jämförelseperiod {label}",
@@ -2011,6 +2281,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Huvudtalen för samma period ett år tidigare, beräknade på samma sätt.",
         "en": "The main figures of the same period one year earlier, computed the same way.",
     },
+    # --- reports: Uppföljning Finsam (year bundles) ---
+    "tables.finsam.title": {
+        "sv": "Uppföljning Finsam: deltagare per insats och kön under året",
+        "en": "Uppföljning Finsam: participants per insats and gender during the year",
+    },
+    "tables.finsam.index": {"sv": "Insats och deltagare", "en": "Insats and participants"},
+    "tables.finsam.definition": {
+        "sv": "Per insats och kalenderår: nya deltagare (startade under året) och aktiva deltagare (inskrivna någon gång under året), per kön, som deltagaransvarig för in dem i Försäkringskassans nationella uppföljning av finansiell samordning. Skyddade som rapportens andra antal.",
+        "en": "Per insats and calendar year: new participants (started during the year) and active participants (enrolled at some time during the year), by gender, as a deltagaransvarig enters them in Försäkringskassan's national follow-up of financial coordination. Protected like the report's other counts.",
+    },
+    "tables.finsam.new": {"sv": "{insats}: nya under året", "en": "{insats}: new during the year"},
+    "tables.finsam.active": {
+        "sv": "{insats}: aktiva under året",
+        "en": "{insats}: active during the year",
+    },
+    "tables.finsam.new_all": {
+        "sv": "Alla insatser: nya under året",
+        "en": "All insatser: new during the year",
+    },
+    "tables.finsam.active_all": {
+        "sv": "Alla insatser: aktiva under året",
+        "en": "All insatser: active during the year",
+    },
+    "tables.finsam.sheet": {"sv": "Uppföljning Finsam", "en": "Uppföljning Finsam"},
     "tables.flow.sheet": {"sv": "Flöde", "en": "Flow"},
     "tables.step_up.sheet": {"sv": "Stegförflyttning", "en": "Step up"},
     "tables.exits_by_destination.sheet": {"sv": "Sysselsättning vid avslut", "en": "Destinations"},
@@ -2040,6 +2334,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "INTERNAL: small counts are not suppressed. Not for the board, not for publication.",
     },
     "tables.mark.internal_short": {"sv": "INTERNT", "en": "INTERNAL"},
+    "tables.mark.preliminary": {
+        "sv": "PRELIMINÄR: perioden slutar {last} och är inte slut; siffrorna kan ändras.",
+        "en": "PRELIMINARY: the period ends {last} and has not ended; the figures may change.",
+    },
+    "tables.mark.preliminary_short": {"sv": "PRELIMINÄR", "en": "PRELIMINARY"},
     # xlsx: charts
     "tables.chart.flow": {"sv": "Periodens flöde per kön", "en": "The period's flow by gender"},
     "tables.chart.destinations": {
@@ -2053,7 +2352,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.axis.people": {"sv": "Antal personer", "en": "Number of people"},
     "tables.axis.gender": {"sv": "Kön", "en": "Gender"},
     "tables.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
-    "tables.goal_row": {"sv": "Mål (gäller alla)", "en": "Goal (for everyone)"},
+    "tables.goal_row": {
+        "sv": "Styrelsens mål (gäller alla)",
+        "en": "The board's goal (for everyone)",
+    },
     # xlsx: the "Om rapporten" sheet
     "tables.about.sheet": {"sv": "Om rapporten", "en": "About the report"},
     "tables.about.title": {"sv": "Om rapporten", "en": "About the report"},
@@ -2067,13 +2369,21 @@ CATALOG: dict[str, dict[str, str]] = {
     "tables.about.comparison_period": {"sv": "Jämförelseperiod", "en": "Comparison period"},
     "tables.about.insatser": {"sv": "Insatser", "en": "Interventions"},
     "tables.about.generated_at": {"sv": "Skapad", "en": "Generated"},
-    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count suppression"},
-    "tables.about.threshold": {
-        "sv": "Tröskel {threshold}: antal mellan 1 och {largest} visas inte.",
-        "en": "Threshold {threshold}: counts from 1 to {largest} are not shown.",
+    "tables.about.suppression": {"sv": "Skydd av små tal", "en": "Small-count protection"},
+    # One sentence, the same in the PDF, the XLSX and the Reports screen's preview.
+    "report.protection": {
+        "sv": "Talen är avrundade och skyddade (cellnyckelmetoden, som hos SCB): varje antal "
+        "kan avvika högst ±{spread} från det verkliga, antal från 1 till {below} visas aldrig "
+        "som sig själva, andelar och mål räknas på de skyddade talen, och .. står där gruppen "
+        "är för liten (under {base}) för att delas upp.",
+        "en": "The figures are rounded and protected (the cell-key method, as at Statistics "
+        "Sweden): each count may differ by at most ±{spread} from the true one, counts from 1 "
+        "to {below} never appear as themselves, shares and goals are computed from the "
+        "protected counts, and .. stands where a group is too small (below {base}) to be "
+        "broken down.",
     },
     "tables.about.internal": {
-        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och revisorer.",
+        "sv": "INTERNT: inga tal är dolda. Endast för samordnare och granskare.",
         "en": "INTERNAL: no count is hidden. For coordinators and reviewers only.",
     },
     "tables.about.audit_head": {"sv": "Granskningspunkt", "en": "Audit log head"},
@@ -2094,13 +2404,13 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tables.about.marks": {"sv": "Tecken i tabellerna", "en": "Marks in the tables"},
     "tables.about.mark_zero": {"sv": "ingen person", "en": "no one"},
-    "tables.about.mark_primary": {
-        "sv": "mellan 1 och {largest} personer; dolt för att ingen ska kunna identifieras",
-        "en": "between 1 and {largest} people; hidden so that no one can be identified",
+    "tables.about.mark_zero_protected": {
+        "sv": "ingen, eller högst {largest} personer (skyddat värde)",
+        "en": "no one, or at most {largest} people (a protected value)",
     },
-    "tables.about.mark_secondary": {
-        "sv": "dolt för att ett dolt litet tal inte ska kunna räknas fram ur summorna",
-        "en": "hidden so that a hidden small count cannot be worked out from the totals",
+    "tables.about.mark_hidden": {
+        "sv": "visas inte: gruppen kan vara så liten att uppdelningen skulle beskriva enskilda",
+        "en": "not shown: the group may be so small that the breakdown would describe individuals",
     },
     "tables.about.mark_none": {
         "sv": "inget värde (till exempel en andel av noll avslut)",
@@ -2111,6 +2421,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.kind.half": {"sv": "Halvårsrapport", "en": "Half-year report"},
     "pdf.kind.year": {"sv": "Helårsrapport", "en": "Annual report"},
     "pdf.kind.quarter": {"sv": "Kvartalsrapport", "en": "Quarterly report"},
+    "pdf.kind.tertial": {"sv": "Tertialrapport", "en": "Four-month report"},
+    "pdf.banner.preliminary": {
+        "sv": "PRELIMINÄR – perioden slutar {last} och är inte slut; siffrorna kan ändras",
+        "en": "PRELIMINARY – the period ends {last} and has not ended; the figures may change",
+    },
     "pdf.kind.other": {"sv": "Rapport", "en": "Report"},
     "pdf.period": {"sv": "{label} ({first} – {last})", "en": "{label} ({first} – {last})"},
     "pdf.fact.insatser": {"sv": "Insatser", "en": "Interventions"},
@@ -2123,10 +2438,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "pdf.fact.suppression": {"sv": "Små tal", "en": "Small counts"},
     "pdf.suppression_on": {
-        "sv": "antal från 1 till {below} visas som <{threshold}; x = dolt så att ett litet tal "
-        "inte kan räknas fram",
-        "en": "counts from 1 to {below} are shown as <{threshold}; x = hidden so that a small "
-        "count cannot be worked out",
+        "sv": "skyddade med cellnyckelmetoden (tröskel {threshold}, högst ±{spread})",
+        "en": "protected by the cell-key method (threshold {threshold}, at most ±{spread})",
+    },
+    "pdf.protection_footer": {
+        "sv": "Avrundat och skyddat: varje antal kan avvika högst ±{spread} från det verkliga; "
+        ".. = gruppen för liten för att delas upp.",
+        "en": "Rounded and protected: each count may differ by at most ±{spread} from the "
+        "true one; .. = group too small to break down.",
     },
     "pdf.suppression_off": {
         "sv": "visas oskyddade (INTERNT, inte för styrelsen)",
@@ -2165,6 +2484,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Styrelsens mål mot resultatet {period} och samma period året innan ({comparison}).",
         "en": "The board's goals against the result for {period} and the same period a year "
         "earlier ({comparison}).",
+    },
+    "pdf.summary.intro_default": {
+        "sv": "Målen mot resultatet {period} och samma period året innan ({comparison}). Standardmål är programmets förval, inte beslutade av styrelsen; en samordnare sätter styrelsens mål med tracker goals set.",
+        "en": "The goals against the result for {period} and the same period a year earlier ({comparison}). Default goals are the tool's presets, not decided by the board; a coordinator sets the board's goals with tracker goals set.",
     },
     "pdf.summary.key_figures": {"sv": "Nyckeltal, totalt", "en": "Key figures, total"},
     "pdf.col.goal": {"sv": "Mål", "en": "Goal"},
@@ -2214,11 +2537,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "pdf.axis.share": {"sv": "Andel (%)", "en": "Share (%)"},
     "pdf.goal_line": {"sv": "Mål {target}", "en": "Goal {target}"},
     "pdf.goal_marker": {"sv": "Mål", "en": "Goal"},
+    "pdf.goal_line_default": {
+        "sv": "Standardmål {target} (ej beslutat av styrelsen)",
+        "en": "Default goal {target} (not decided by the board)",
+    },
+    "pdf.goal_marker_default": {
+        "sv": "Standardmål (ej beslutat av styrelsen)",
+        "en": "Default goal (not decided by the board)",
+    },
     "pdf.followup.6m": {"sv": "6 mån", "en": "6 months"},
     "pdf.followup.18m": {"sv": "18 mån", "en": "18 months"},
     "pdf.note.hidden": {
-        "sv": "x/{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
-        "en": "x/{mark} = hidden to protect individuals; hidden values are not drawn.",
+        "sv": "{mark} = dolt för att skydda enskilda; dolda värden ritas inte i diagrammet.",
+        "en": "{mark} = hidden to protect individuals; hidden values are not drawn.",
     },
     "pdf.note.empty": {
         "sv": "– = inget underlag (ingen i nämnaren); ingen stapel ritas.",
@@ -2251,7 +2582,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ids differ).",
     },
     "recount.report_unreadable": {
-        "sv": "report.json saknar period, insatser, granskningspunkt eller undertryckning "
+        "sv": "report.json saknar period, insatser, granskningspunkt eller skydd av små tal "
         "och kan inte räknas om.",
         "en": "report.json lacks its period, insatser, audit head or suppression and cannot "
         "be recounted.",
@@ -2283,6 +2614,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Comparison period {period}: {place}",
     },
     "recount.goal.target": {"sv": "målvärde", "en": "target"},
+    "recount.goal.source": {"sv": "vem som satt målet", "en": "who set the goal"},
     "recount.goal.value": {"sv": "utfall", "en": "result"},
     "recount.goal.num": {"sv": "täljare", "en": "numerator"},
     "recount.goal.den": {"sv": "nämnare", "en": "denominator"},
@@ -2316,12 +2648,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The audit chain is whole and holds the report's audit head (event {seq}, {hash}).",
     },
     "recount.suppressed": {
-        "sv": "Undertryckning av små tal: gräns {threshold}.",
-        "en": "Small-count suppression: threshold {threshold}.",
+        "sv": "Skydd av små tal: {method}, tröskel {threshold}.",
+        "en": "Small-count protection: {method}, threshold {threshold}.",
+    },
+    "recount.method.cell-key": {"sv": "cellnyckelmetoden", "en": "the cell-key method"},
+    "recount.method.threshold": {
+        "sv": "små tal under tröskeln dolda (äldre paket)",
+        "en": "threshold suppression (older bundles)",
     },
     "recount.unsuppressed": {
-        "sv": "Rapporten är utan undertryckning (INTERNT).",
-        "en": "The report is unsuppressed (INTERNAL).",
+        "sv": "Rapporten är utan skydd av små tal (INTERNT).",
+        "en": "The report is without small-count protection (INTERNAL).",
     },
     "recount.identical": {
         "sv": "Alla {count} celler i rapporten räknades om till samma värde per händelse {seq}.",
@@ -2346,8 +2683,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "{touching} of them can affect the period or the comparison period.",
     },
     "recount.later_changes": {
-        "sv": "Celler som ändras räknat i dag (utan undertryckning): {count}",
-        "en": "Cells that change when counted today (unsuppressed): {count}",
+        "sv": "Celler som ändras räknat i dag (utan skydd av små tal): {count}",
+        "en": "Cells that change when counted today (without small-count protection): {count}",
     },
     "recount.later_no_changes": {
         "sv": "Räknat i dag ändras ingen cell i rapporten.",
@@ -2436,6 +2773,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.reports.period_last_half": {"sv": "Förra halvåret", "en": "Last half-year"},
     "tui.reports.period_this_year": {"sv": "Detta år", "en": "This year"},
     "tui.reports.period_last_year": {"sv": "Förra året", "en": "Last year"},
+    "tui.reports.period_this_tertial": {"sv": "Detta tertial", "en": "This tertial"},
+    "tui.reports.period_last_tertial": {"sv": "Förra tertialet", "en": "Last tertial"},
+    "tui.reports.period_this_quarter": {"sv": "Detta kvartal", "en": "This quarter"},
+    "tui.reports.period_last_quarter": {"sv": "Förra kvartalet", "en": "Last quarter"},
     "tui.reports.period_custom": {"sv": "Egna datum", "en": "Custom dates"},
     "tui.reports.from": {"sv": "Från", "en": "From"},
     "tui.reports.to": {"sv": "Till", "en": "To"},
@@ -2451,13 +2792,27 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "report.json och det signerade manifestet ingår alltid.",
         "en": "report.json and the signed manifest are always included.",
     },
+    "tui.reports.forbund": {
+        "sv": "Förbundets namn (titelsidan)",
+        "en": "The förbund's name (title page)",
+    },
+    "tui.reports.forbund_save": {"sv": "Spara namnet", "en": "Save the name"},
+    "tui.reports.forbund_placeholder": {"sv": "inte satt", "en": "not set"},
+    "tui.reports.forbund_saved": {
+        "sv": "Förbundets namn är sparat: {forbund}. Ändringen är loggad.",
+        "en": "The förbund's name is saved: {forbund}. The change is logged.",
+    },
+    "tui.reports.forbund_unset": {
+        "sv": "Inte satt (en samordnare sätter det här eller med tracker forbund set).",
+        "en": "Not set (a coordinator sets it here or with tracker forbund set).",
+    },
     "tui.reports.suppression": {
-        "sv": "Dölj små tal (under {threshold})",
-        "en": "Hide small counts (below {threshold})",
+        "sv": "Skydd av små tal (under {threshold})",
+        "en": "Small-count protection (below {threshold})",
     },
     "tui.reports.unsuppressed_warning": {
-        "sv": "Utan döljning märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
-        "en": "Without hiding, the report is marked INTERNT and the export is logged. "
+        "sv": "Utan skydd av små tal märks rapporten INTERNT och exporten loggas. Inte för styrelsen.",
+        "en": "Without small-count protection, the report is marked INTERNT and the export is logged. "
         "Not for the board.",
     },
     "tui.reports.export_button": {"sv": "Exportera (Ctrl+E)", "en": "Export (Ctrl+E)"},
@@ -2471,22 +2826,35 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{label} ({first} – {last}) · {insatser} · up to event {seq}",
     },
     "tui.reports.preview_suppressed": {
-        "sv": "Som styrelsen ser den: tal under {threshold} visas som <{threshold}, "
-        "x döljer ett tal som annars kan räknas fram.",
-        "en": "As the board sees it: counts below {threshold} show as <{threshold}, "
-        "x hides a count that could otherwise be worked out.",
+        "sv": "Som styrelsen ser den. {protection}",
+        "en": "As the board sees it. {protection}",
     },
     "tui.reports.preview_internal": {
         "sv": "INTERNT: små tal visas som de är.",
         "en": "INTERNT: small counts are shown as they are.",
     },
-    "tui.reports.goal": {"sv": "Mål ≥ {target}", "en": "Goal ≥ {target}"},
+    "tui.reports.goal": {"sv": "Styrelsens mål ≥ {target}", "en": "Board's goal ≥ {target}"},
+    "tui.reports.goal_default": {
+        "sv": "Standardmål ≥ {target} (ej beslutat av styrelsen)",
+        "en": "Default goal ≥ {target} (not decided by the board)",
+    },
+    "tui.reports.goals_how_to_set": {
+        "sv": 'Standardmål är inte styrelsens beslut. En samordnare sätter styrelsens mål med: tracker goals set --insats NAMN --metric step_up_share --target "80 %"',
+        "en": "Default goals are not the board's decision. A coordinator sets the board's goals with: tracker goals set --insats NAME --metric step_up_share --target \"80 %\"",
+    },
     "tui.reports.chart_flow": {"sv": "Flödet under perioden", "en": "The period's flow"},
     "tui.reports.chart_step_up": {
         "sv": "Andel avslut med stegförflyttning",
         "en": "Share of exits with a step up",
     },
-    "tui.reports.chart_goal_legend": {"sv": "│ = målet {target}", "en": "│ = the goal {target}"},
+    "tui.reports.chart_goal_legend": {
+        "sv": "│ = styrelsens mål {target}",
+        "en": "│ = the board's goal {target}",
+    },
+    "tui.reports.chart_goal_legend_default": {
+        "sv": "│ = standardmål {target} (ej beslutat av styrelsen)",
+        "en": "│ = default goal {target} (not decided by the board)",
+    },
     "tui.reports.chart_destinations": {
         "sv": "Avslutade per destination",
         "en": "Exits by destination",

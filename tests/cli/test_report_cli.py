@@ -5,40 +5,30 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
-from bundle_support import add_colleagues
+from bundle_support import build_cli_demo, cli_env
 from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
-from tracker.services.demo import build_demo
 
 pytestmark = pytest.mark.slow
 
-TODAY = date(2026, 11, 20)
 RITA = "rita granskar allt noga"
 SAM = "sam skriver in händelser"
 
 
-def _as(user: str, passphrase: str) -> dict[str, str]:
-    return {"TRACKER_USER": user, "TRACKER_PASSPHRASE": passphrase, "TRACKER_DB": "demo.db"}
-
-
-DEMO = _as("demo", registers.DEMO_PASSPHRASE)
-REVIEWER = _as("rita", RITA)
-STAFF = _as("sam", SAM)
+DEMO = cli_env("demo", registers.DEMO_PASSPHRASE)
+REVIEWER = cli_env("rita", RITA)
+STAFF = cli_env("sam", SAM)
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report-cli")
-    build_demo(folder / "demo.db", participants=80, seed=3, today=TODAY)
-    with registers.open_session(
-        folder / "demo.db", user="demo", passphrase=registers.DEMO_PASSPHRASE
-    ) as session:
-        add_colleagues(session, [("rita", "reviewer", RITA), ("sam", "staff", SAM)])
+    colleagues = [("rita", "reviewer", RITA), ("sam", "staff", SAM)]
+    build_cli_demo(folder, colleagues, participants=80, seed=3)
     return folder
 
 
@@ -136,7 +126,7 @@ def test_no_suppression_is_for_reviewers_and_coordinators(folder: Path) -> None:
 
 
 def test_usage_and_login_errors(folder: Path) -> None:
-    wrong = _as("demo", "fel lösenfras helt")
+    wrong = cli_env("demo", "fel lösenfras helt")
     runs = run_side_by_side(
         folder,
         (["report", "--period", "2026H1"], wrong),

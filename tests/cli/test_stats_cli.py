@@ -74,6 +74,9 @@ def test_stats_table_json_empty_period_and_unknown_insats(register: Path) -> Non
     # Two of the three measurable exits moved up; the goal of 80 % is not reached.
     assert "67 % (2/3)" in out
     assert "ej uppnått" in out
+    # Nobody set a goal: each says it is a default, and how to set the board's.
+    assert "(standardmål, ej beslutat av styrelsen)" in out
+    assert 'tracker goals set --insats "Samordningsteam Sala"' in out
 
     code, out, err = as_json
     assert code == 0, err
@@ -116,7 +119,8 @@ def test_goals_are_shown_to_all_and_set_by_coordinators_only(register: Path) -> 
     assert err.strip() == "bo har rollen granskare och får inte göra detta."
     code, out, err = shown
     assert code == 0, err
-    assert "80 %" in out and "standard" in out and HEBY not in out
+    assert "80 %" in out and "standardmål (ej beslutat av styrelsen)" in out and HEBY not in out
+    assert 'tracker goals set --insats "Samordningsteam Sala" --metric step_up_share' in out
 
     (set_run,) = run_side_by_side(
         register,
@@ -139,4 +143,5 @@ def test_goals_are_shown_to_all_and_set_by_coordinators_only(register: Path) -> 
     assert listed[0] == 0 and "70 %" in listed[1] and "satt av samordnare" in listed[1]
     goal = next(g for g in json.loads(stats[1])["goals"] if g["metric"] == "step_up_share")
     assert goal["target"] == 0.7 and goal["met"] is False  # 2/3 is below 0.7
+    assert goal["source"] == "set"
     assert bad_target[0] == 1 and "mellan 0 och 1" in bad_target[2]

@@ -23,6 +23,7 @@ from tracker.domain import (
     Violation,
     check_case,
 )
+from tracker.domain.case import follow_up_earliest
 
 TODAY = date(2027, 6, 1)
 
@@ -359,8 +360,10 @@ def valid_cases(draw: st.DrawFn) -> tuple[list[CaseEvent], date]:
                 exit_kind=draw(codes("exit_kind")),
                 handover=draw(st.booleans()),
             )
+            exit_day = day
             for months in draw(st.sampled_from([(), (6,), (18,), (6, 18)])):
                 day += timedelta(days=draw(st.integers(1, 400)))
+                day = max(day, follow_up_earliest(exit_day, months))  # the window's first day
                 add(FOLLOW_UP, level=draw(LEVELS), months=months)
     today = day + timedelta(days=draw(st.integers(0, 30)))
     return events, today

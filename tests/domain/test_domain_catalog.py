@@ -29,6 +29,8 @@ def used_keys() -> set[str]:
     built |= {f"domain.kind.{k}" for k in (*CASE_KINDS, CORRECTION, RETRACTION)}
     built |= {f"domain.status.{s}" for s in STATUSES}
     built |= {f"domain.list.{name}" for name in (*DEFAULT_CODE_LISTS, "ladder")}
+    built |= {"domain.list.follow_up_missed_reason"}  # a default the session supplies
+    built |= {f"domain.follow_up_reason_{end}" for end in ("missing", "unknown")}
     return literal | built
 
 

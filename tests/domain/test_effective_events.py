@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from typing import Any
@@ -188,7 +189,7 @@ def test_payload_round_trip(event: CaseEvent, seq: int) -> None:
     payload = json.loads(json.dumps(event.to_payload()))
     assert "seq" not in payload and "kind" not in payload
     restored = CaseEvent.from_payload(event.kind, payload, seq=seq)
-    assert restored == CaseEvent(**{**event.__dict__, "seq": seq})
+    assert restored == dataclasses.replace(event, seq=seq)
 
 
 operations = st.lists(
@@ -205,13 +206,13 @@ def test_matches_a_simple_model(ops: list[tuple[str, CaseEvent, int]]) -> None:
     for seq, (op, event, pick) in enumerate(ops, start=1):
         if op == "add" or not live:
             raw.append((seq, event.kind, event.to_payload()))
-            live[seq] = CaseEvent(**{**event.__dict__, "seq": seq})
+            live[seq] = dataclasses.replace(event, seq=seq)
             continue
         target = sorted(live)[pick % len(live)]
         if op == "correct":
             raw.append((seq, CORRECTION, {"replaces": target, "event": event.to_payload()}))
             kind = live[target].kind  # a correction keeps the original's kind
-            live[target] = CaseEvent(**{**event.__dict__, "kind": kind, "seq": target})
+            live[target] = dataclasses.replace(event, kind=kind, seq=target)
         else:
             raw.append((seq, RETRACTION, {"retracts": target}))
             del live[target]

@@ -22,6 +22,9 @@ from tracker.domain import Period, RuleError
         (" 2026Q2 ", "2026Q2", date(2026, 4, 1), date(2026, 6, 30)),
         ("2026Q3", "2026Q3", date(2026, 7, 1), date(2026, 9, 30)),
         ("2026Q4", "2026Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026T1", "2026T1", date(2026, 1, 1), date(2026, 4, 30)),
+        ("2026t2", "2026T2", date(2026, 5, 1), date(2026, 8, 31)),
+        ("2026T3", "2026T3", date(2026, 9, 1), date(2026, 12, 31)),
         (
             "2026-01-15..2026-03-31",
             "2026-01-15..2026-03-31",
@@ -43,6 +46,8 @@ def test_parse(text: str, label: str, first: date, last: date) -> None:
         "2026H3",
         "2026Q0",
         "2026Q5",
+        "2026T0",
+        "2026T4",
         "H1",
         "2026-H1",
         "2026-02-30..2026-03-01",
@@ -123,3 +128,40 @@ def test_named_periods_properties(year: int, suffix: str, d: date) -> None:
     assert (c.first.year, c.last.year) == (year - 1, year - 1)
     assert (c.first.month, c.last.month, c.last.day) == (p.first.month, p.last.month, p.last.day)
     assert p.contains(d) == (p.first <= d <= p.last)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "comparison"),
+    [
+        ("2026", "year", "2025"),
+        ("2026H2", "half", "2025H2"),
+        ("2026T1", "tertial", "2025T1"),
+        ("2026T3", "tertial", "2025T3"),
+        ("2026Q2", "quarter", "2025Q2"),
+        ("2026-01-15..2026-03-31", "other", "2025-01-15..2025-03-31"),
+    ],
+)
+def test_kinds_and_comparison_one_year_earlier(text: str, kind: str, comparison: str) -> None:
+    period = Period.parse(text)
+    assert period.kind == kind
+    assert period.comparison() == Period.parse(comparison)
+
+
+def test_future_running_and_ended_periods() -> None:
+    today = date(2026, 5, 10)
+    ended, running, future = (Period.parse(p) for p in ("2026T1", "2026T2", "2026T3"))
+    assert ended.has_ended(today) and not ended.is_future(today)
+    assert not running.has_ended(today) and not running.is_future(today)
+    assert future.is_future(today) and not future.has_ended(today)
+    # The last day itself is still running; the first day is no longer the future.
+    assert not Period.parse("2026-01-01..2026-05-10").has_ended(today)
+    assert not Period.parse("2026-05-10..2026-05-31").is_future(today)
+    running.check_not_future(today)
+    with pytest.raises(RuleError) as caught:
+        future.check_not_future(today)
+    (violation,) = caught.value.violations
+    assert violation.key == "domain.period_future"
+    assert violation.message("sv") == (
+        "Perioden 2026T3 har inte börjat än (den börjar 2026-09-01, i dag är det 2026-05-10). "
+        "Det går inte att ta fram siffror för en period i framtiden."
+    )

@@ -82,7 +82,6 @@ async def test_case_list_with_5000_participants(db_path: Path) -> None:
             genders=lists.code_lists["gender"],
             today=TODAY,
             lang="sv",
-            level_width=20,
         )
 
     built_time = _best(build)

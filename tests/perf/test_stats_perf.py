@@ -3,7 +3,8 @@
     uv run pytest -m perf tests/perf/test_stats_perf.py -s
 
 The register (10 insatser, 20,000 participants, ``build_demo(seed=1)``) is built once, about
-three minutes, and kept in ``tmp/perf/`` (ignored by git) for later runs. Prints the figures;
+three minutes, and kept in ``tmp/perf/`` (ignored by git) for later runs
+(tests/county_support.py). Prints the figures;
 docs/performance.md ("Statistik") records them. Nothing here asserts a time.
 """
 
@@ -14,41 +15,26 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
+from county_support import COUNTY_PARTICIPANTS, COUNTY_TODAY, bare_scan, county_register
 
 from tracker.domain.periods import Period
 from tracker.services import registers
-from tracker.services.demo import DEMO_USER, build_demo
-from tracker.services.session import Session
+from tracker.services.demo import DEMO_USER
 from tracker.stats.report import build_report
 
 pytestmark = pytest.mark.perf
 
-CACHE = Path(__file__).resolve().parents[2] / "tmp" / "perf" / "county-20000-seed1.db"
-PARTICIPANTS = 20_000
-TODAY = date(2026, 11, 20)
+PARTICIPANTS = COUNTY_PARTICIPANTS
+TODAY = COUNTY_TODAY
 PERIOD = Period.parse("2026H1")
 ROUNDS = 5
 
 
 def _register() -> Path:
-    if not CACHE.exists():
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        build_demo(CACHE, participants=PARTICIPANTS, seed=1, today=TODAY)
-    return CACHE
-
-
-def _bare_scan(session: Session) -> int:
-    """The floor: every row and column of the event table, through the driver's own cursor."""
-    with session.read() as connection:
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute("SELECT * FROM events")
-        rows = cursor.fetchall()
-        cursor.close()
-    return len(rows)
+    return county_register()
 
 
 def _reset_peak_rss() -> bool:
@@ -75,7 +61,7 @@ def _time(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def test_half_year_stats_against_a_bare_scan() -> None:
+def test_half_year_stats_against_abare_scan() -> None:
     path = _register()
     with registers.open_session(
         path, user=DEMO_USER, passphrase=registers.DEMO_PASSPHRASE, today=lambda: TODAY
@@ -88,11 +74,11 @@ def test_half_year_stats_against_a_bare_scan() -> None:
         report = build_report(session, PERIOD)  # the first call also imports pandas' lazy parts
         cold = time.perf_counter() - started
         peak_rss = _peak_rss_mib()
-        events = _bare_scan(session)
+        events = bare_scan(session)
         # Interleaved rounds, so both see the same load on a shared machine.
         scans, stats = [], []
         for _ in range(ROUNDS):
-            scans.append(_time(lambda: _bare_scan(session)))
+            scans.append(_time(lambda: bare_scan(session)))
             stats.append(_time(lambda: build_report(session, PERIOD)))
         tracemalloc.start()
         build_report(session, PERIOD)

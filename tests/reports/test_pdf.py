@@ -19,9 +19,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from pypdf import PdfReader
+from tables_support import both_reports
 
 from tracker.domain.periods import Period
 from tracker.i18n import t
+from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
 from tracker.reports.pdf import (
     SECTION_TITLES,
@@ -31,12 +33,10 @@ from tracker.reports.pdf import (
     report_kind,
     write_pdf,
 )
-from tracker.reports.suppression import SECONDARY_MARK, suppress_report
 from tracker.reports.tables import report_tables
 from tracker.services import registers
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
-from tracker.stats.report import build_report
 from tracker.store import keyfile
 from tracker.store.keyfile import KdfParams
 
@@ -49,8 +49,9 @@ GENERATED = datetime(2026, 11, 20, 14, 3, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def raw_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The unsuppressed report of a real demo register (building it is the slow part)."""
+def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The unprotected and the protected report of a real demo register (building it is the
+    slow part)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keyfile, "DEFAULT_KDF", KdfParams(8, 1, 1))
         patch.setattr(keyfile, "KDF_FLOOR", KdfParams(8, 1, 1))
@@ -59,12 +60,17 @@ def raw_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         with registers.open_session(
             path, user="demo", passphrase=registers.DEMO_PASSPHRASE, today=lambda: TODAY
         ) as session:
-            return build_report(session, PERIOD)
+            return both_reports(session, PERIOD)
 
 
 @pytest.fixture(scope="module")
-def suppressed(raw_report: dict[str, Any]) -> dict[str, Any]:
-    return suppress_report(raw_report, THRESHOLD)
+def raw_report(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[0]
+
+
+@pytest.fixture(scope="module")
+def suppressed(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[1]
 
 
 def _info(
@@ -167,7 +173,14 @@ def test_the_title_page_states_the_facts(suppressed: dict[str, Any], suppressed_
     assert "Skapad 2026-11-20 14:03 UTC" in title
     for insats in suppressed["insatser"]:
         assert insats in title
-    assert f"<{THRESHOLD}" in title  # how small counts are shown
+    # How small counts are protected, and the sentence that says how far off a figure can be.
+    assert t("pdf.suppression_on", "sv", threshold=THRESHOLD, spread=THRESHOLD - 1) in title
+    assert _flat(protection_note(THRESHOLD, "sv")) in title
+
+
+def test_every_protected_page_says_how_far_a_figure_can_be_off(suppressed_pdf: bytes) -> None:
+    note = _flat(t("pdf.protection_footer", "sv", spread=THRESHOLD - 1))
+    assert all(note in _flat(page) for page in _pages(suppressed_pdf))
 
 
 def test_the_summary_compares_goals_results_and_the_comparison_period(
@@ -219,9 +232,9 @@ def test_suppressed_cells_show_their_marks_and_the_note(
     pages = [_flat(text) for text in _pages(suppressed_pdf)]
     flow = next(p for p in pages if t("pdf.chart.flow", "sv") in p)
     hidden = [c for c in suppressed["counts"]["exits"].values() if isinstance(c, str)]
-    assert hidden, "the demo's exits should have a hidden gender cell"
-    assert f"<{THRESHOLD}" in flow or SECONDARY_MARK in flow.split()
-    assert t("pdf.note.hidden", "sv", mark=f"<{THRESHOLD}") in " ".join(pages)
+    assert hidden, "the demo's exits should have a hidden gender cell (ej angivet)"
+    assert HIDDEN_MARK in flow.split()
+    assert t("pdf.note.hidden", "sv", mark=HIDDEN_MARK) in " ".join(pages)
     _assert_rows_printed(suppressed, suppressed_pdf, "flow")
     _assert_rows_printed(suppressed, suppressed_pdf, "step_up")
 
@@ -231,7 +244,7 @@ def test_an_unsuppressed_report_shows_every_count(
 ) -> None:
     text = " ".join(_pages(internal_pdf))
     assert f"<{THRESHOLD}" not in text
-    assert t("pdf.note.hidden", "sv", mark="x") not in _flat(text)
+    assert t("pdf.note.hidden", "sv", mark=HIDDEN_MARK) not in _flat(text)
     small = [v for row in raw_report["counts"].values() for v in row.values() if 0 < v < THRESHOLD]
     assert small, "the demo should have small counts"
     _assert_rows_printed(raw_report, internal_pdf, "flow")
@@ -401,12 +414,53 @@ def test_the_report_kind_follows_the_period(label: str, kind: str) -> None:
 
 
 def test_an_empty_register_gives_a_readable_report(session: Session) -> None:
-    """A new register: every count 0, every share "–", no goal reached or missed."""
-    report = suppress_report(build_report(session, PERIOD), THRESHOLD)
+    """A new register, protected: every count 0 (subsets of nothing hidden), every share and
+    goal result hidden (a base of 0 may be a protected small count), no goal reached or
+    missed; unprotected: every share "–" and no goal has data."""
+    raw, report = both_reports(session, PERIOD)
+    assert all(v in (0, HIDDEN_MARK) for row in report["counts"].values() for v in row.values())
+    assert all(goal["met"] is None for goal in report["goals"])
     tables = report_tables(report, "sv")
     figures = board_figures(report, tables, _info(demo=False), "sv")
     _assert_laid_out(figures)
     text = _flat(" ".join(_pages(write_pdf(report, tables, _info(demo=False), "sv"))))
+    assert t("pdf.note.hidden", "sv", mark=HIDDEN_MARK) in text
+    assert t("stats.goal_met", "sv") not in text.replace(t("stats.goal_not_met", "sv"), "")
+    internal = _info(demo=False, threshold=None)
+    text = _flat(" ".join(_pages(write_pdf(raw, report_tables(raw, "sv"), internal, "sv"))))
     assert t("stats.goal_no_data", "sv") in text
     assert t("pdf.note.empty", "sv") in text
-    assert t("pdf.note.hidden", "sv", mark=f"<{THRESHOLD}") not in text
+
+
+def _summary_texts(report: dict[str, Any]) -> list[Text]:
+    figures = board_figures(report, report_tables(report, "sv"), _info(), "sv")
+    return [text for text in figures[1].findobj(Text) if text.get_text()]
+
+
+def _with_goal_sources(report: dict[str, Any], source: str) -> dict[str, Any]:
+    changed = copy.deepcopy(report)
+    for goal in changed["goals"]:
+        goal["source"] = source
+    return changed
+
+
+def test_only_goals_a_coordinator_set_are_called_the_boards(suppressed: dict[str, Any]) -> None:
+    judged = [g for g in suppressed["goals"] if g["met"] is not None]
+    assert judged, "the demo should give at least one goal a verdict"
+    verdicts = {t("common.yes", "sv"), t("common.no", "sv")}
+
+    defaults = _summary_texts(suppressed)  # the demo sets no goal: all are defaults
+    words = " ".join(text.get_text() for text in defaults)
+    assert t("tables.goals.title_default", "sv") in words
+    assert "Styrelsens mål" not in words
+    assert "standardmål (ej beslutat av styrelsen)" in words
+    # A verdict against a default is printed in ink, never in the board's red or green.
+    coloured = [text for text in defaults if text.get_text() in verdicts]
+    assert coloured and all(text.get_color() == "#1a1a1a" for text in coloured)
+
+    decided = _summary_texts(_with_goal_sources(suppressed, "set"))
+    words = " ".join(text.get_text() for text in decided)
+    assert t("tables.goals.title", "sv") in words and "Styrelsens mål" in words
+    assert "ej beslutat av styrelsen" not in words
+    colours = {text.get_color() for text in decided if text.get_text() in verdicts}
+    assert colours and colours <= {"#c0392b", "#1e7b34"}

@@ -20,6 +20,7 @@ from support import PASSPHRASE
 from tracker.domain.periods import Period
 from tracker.i18n import set_language
 from tracker.reports.bundle import export_bundle, verify_bundle
+from tracker.reports.cellkey import protected_report
 from tracker.reports.recount import (
     MISSING,
     CellDifference,
@@ -30,9 +31,9 @@ from tracker.reports.recount import (
     recount_report,
 )
 from tracker.reports.suppression import suppress_report
-from tracker.services import cases, goals, registers
+from tracker.services import cases, goals, registers, reports
 from tracker.services.session import Session
-from tracker.stats.report import build_report
+from tracker.stats.report import build_report, load_facts
 from tracker.store.schema import events
 
 SALA = "Samordningsteam Sala"
@@ -73,12 +74,17 @@ def _populate(session: Session, exits: int = 6) -> list[str]:
 
 
 def _bundle_report(
-    session: Session, period: Period = H1, threshold: int | None = 5
+    session: Session, period: Period = H1, threshold: int | None = 5, *, legacy: bool = False
 ) -> dict[str, Any]:
-    """report.json of a bundle: suppressed (or not), through its JSON bytes and back."""
-    report = build_report(session, period)
-    if threshold is not None:
-        report = suppress_report(report, threshold)
+    """report.json of a bundle: protected by the cell-key method (``legacy``: by the threshold
+    suppression of bundles made before it), or not at all; through its JSON bytes and back."""
+    if threshold is None:
+        report = build_report(session, period)
+    elif legacy:
+        report = suppress_report(build_report(session, period), threshold)
+    else:
+        secret = reports.cell_key_secret(session)
+        report = protected_report(load_facts(session), period, None, secret, threshold)
     text = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return json.loads(text)
 
@@ -86,15 +92,21 @@ def _bundle_report(
 # --- an untouched register -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("threshold", [5, 3, None])
+@pytest.mark.parametrize(
+    ("threshold", "legacy"), [(5, False), (3, False), (None, False), (5, True)]
+)
 def test_an_untouched_register_recounts_every_cell_equal(
-    session: Session, threshold: int | None
+    session: Session, threshold: int | None, legacy: bool
 ) -> None:
     _populate(session)
-    report = _bundle_report(session, threshold=threshold)
+    report = _bundle_report(session, threshold=threshold, legacy=legacy)
     if threshold == 5:
-        # The suppressed report really hides something: the recount must reproduce the marks.
-        assert "<5" in json.dumps(report["counts"])
+        # The protected report really hides something: the recount must reproduce the marks.
+        assert ('"<5"' if legacy else '".."') in json.dumps(report["counts"])
+        raw = build_report(session, H1)
+        # ... and perturbs: the two women still active at Heby (2) are not published as 2.
+        assert legacy or report["counts"]["active_at_end"]["kvinna"] != 2
+        assert raw["counts"]["active_at_end"]["kvinna"] == 2
 
     result = recount_report(session, report)
 
@@ -105,6 +117,7 @@ def test_an_untouched_register_recounts_every_cell_equal(
     assert result.current_head == result.head
     assert result.later_events_total == 0 and result.later_changes == []
     assert result.threshold == threshold
+    assert result.method == (None if threshold is None else "threshold" if legacy else "cell-key")
 
 
 # --- a changed report ------------------------------------------------------------------------
@@ -137,7 +150,7 @@ def test_a_suppression_mark_changed_to_a_number_is_a_difference(session: Session
         (metric, column)
         for metric, row in report["counts"].items()
         for column, value in row.items()
-        if value == "<5"
+        if value == ".."
     ]
     metric, column = hidden[0]
     report["counts"][metric][column] = 2
@@ -145,8 +158,18 @@ def test_a_suppression_mark_changed_to_a_number_is_a_difference(session: Session
     result = recount_report(session, report)
 
     assert [(d.cell, d.before, d.after) for d in result.differences] == [
-        (("counts", metric, column), 2, "<5")
+        (("counts", metric, column), 2, "..")
     ]
+
+
+def test_a_bundle_claiming_the_other_method_differs(session: Session) -> None:
+    _populate(session)
+    report = _bundle_report(session, threshold=5)
+    report["suppression"] = {"threshold": 5}  # says threshold suppression; was perturbed
+
+    result = recount_report(session, report)
+
+    assert result.method == "threshold" and result.differences and not result.ok
 
 
 def test_a_report_with_another_threshold_differs(session: Session) -> None:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tables_support import THRESHOLD, demo_report
+from tables_support import THRESHOLD, demo_reports
 
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, CodeEntry, CodeList
 from tracker.i18n import CATALOG, t
-from tracker.reports.suppression import SECONDARY_MARK, primary_mark, suppress_report
+from tracker.reports.cellkey import HIDDEN_MARK
 from tracker.reports.tables import Table, gender_columns, is_share, report_tables, write_csv
 from tracker.stats.engine import COLUMNS
 
@@ -32,15 +32,25 @@ FLOW = (
 
 
 @pytest.fixture(scope="module")
-def raw_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return demo_report(tmp_path_factory.mktemp("tables"))
+def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    return demo_reports(tmp_path_factory.mktemp("tables"))
+
+
+@pytest.fixture(scope="module")
+def raw_report(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[0]
+
+
+@pytest.fixture(scope="module")
+def protected(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[1]
 
 
 @pytest.fixture(scope="module", params=["unsuppressed", "suppressed"])
-def report(request: pytest.FixtureRequest, raw_report: dict[str, Any]) -> dict[str, Any]:
-    if request.param == "suppressed":
-        return suppress_report(raw_report, THRESHOLD)
-    return raw_report
+def report(
+    request: pytest.FixtureRequest, raw_report: dict[str, Any], protected: dict[str, Any]
+) -> dict[str, Any]:
+    return protected if request.param == "suppressed" else raw_report
 
 
 def _by_slug(tables: list[Table]) -> dict[str, Table]:
@@ -52,7 +62,7 @@ def _row(table: Table, label: str) -> list[Any]:
 
 
 def _share_shown(share: dict[str, Any]) -> Any:
-    return SECONDARY_MARK if share.get("suppressed") else share["value"]
+    return HIDDEN_MARK if share.get("suppressed") else share["value"]
 
 
 def test_the_tables_come_in_reading_order_with_gender_columns(report: dict[str, Any]) -> None:
@@ -133,7 +143,7 @@ def test_shares_figures_and_goals_match_the_report(report: dict[str, Any]) -> No
         COLUMNS, _row(days, t("stats.metric.days_in_insats_median", "sv")), strict=True
     ):
         if isinstance(report["counts"]["exits"][column], str):
-            assert shown == SECONDARY_MARK  # hidden with its exits
+            assert shown == HIDDEN_MARK  # hidden with its exits
         else:
             assert shown == median[column]
         assert not is_share(days, shown)
@@ -142,10 +152,13 @@ def test_shares_figures_and_goals_match_the_report(report: dict[str, Any]) -> No
     assert len(goals) == len(report["goals"])
     for goal, (label, row) in zip(report["goals"], goals.iterrows(), strict=True):
         assert label == t(f"stats.metric.{goal['metric']}", "sv")
-        target, value, met, earlier = list(row)
+        target, value, met, earlier, source = list(row)
         assert target == goal["target"]
+        # Nobody set a goal in the demo: every one is a default, and says so.
+        assert goal["source"] == "default"
+        assert source == "standardmål (ej beslutat av styrelsen)"
         if report["shares"][goal["metric"]]["total"].get("suppressed"):
-            assert (value, met) == (SECONDARY_MARK, SECONDARY_MARK)
+            assert (value, met) == (HIDDEN_MARK, HIDDEN_MARK)
         else:
             assert value == goal["value"]
             verdict = {
@@ -155,18 +168,20 @@ def test_shares_figures_and_goals_match_the_report(report: dict[str, Any]) -> No
             }
             assert met == t(verdict[goal["met"]], "sv")
         hidden_earlier = report["comparison"]["shares"][goal["metric"]]["total"].get("suppressed")
-        assert earlier == (SECONDARY_MARK if hidden_earlier else goal["comparison_value"])
+        assert earlier == (HIDDEN_MARK if hidden_earlier else goal["comparison_value"])
 
 
-def test_a_suppressed_report_shows_no_small_count(raw_report: dict[str, Any]) -> None:
-    tables = report_tables(suppress_report(raw_report, THRESHOLD), "sv")
+def test_a_protected_report_shows_no_small_count(
+    raw_report: dict[str, Any], protected: dict[str, Any]
+) -> None:
+    tables = report_tables(protected, "sv")
     shown = [
         v for table in tables if table.kind == "counts" for v in table.frame.to_numpy().ravel()
     ]
     counts = [v for v in shown if isinstance(v, int)]
     assert counts and all(v == 0 or v >= THRESHOLD for v in counts)
-    # The demo's small groups are there, hidden: the test would pass vacuously without them.
-    assert primary_mark(THRESHOLD) in shown and SECONDARY_MARK in shown
+    # The demo's small groups are there, their breakdowns hidden: not a vacuous pass.
+    assert HIDDEN_MARK in shown
     unsuppressed = report_tables(raw_report, "sv")
     raw_counts = [
         v
@@ -230,7 +245,7 @@ def _parsed(value: Any) -> Any:
     """What pandas reads back for a cell written by write_csv."""
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9.]+", value):
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
         return float(value)
     if isinstance(value, float) and math.isnan(value):
         return None

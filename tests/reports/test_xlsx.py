@@ -9,24 +9,29 @@ from typing import Any
 
 import openpyxl
 import pytest
-from tables_support import THRESHOLD, demo_report, report_info
+from tables_support import THRESHOLD, demo_reports, report_info
 
 from tracker.i18n import t
+from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK, suppress_report
 from tracker.reports.tables import Table, is_share, report_tables, write_xlsx
 
 HEADER_ROW = 6  # title, definition, period, marks, a blank row, then the table
 
 
 @pytest.fixture(scope="module")
-def raw_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return demo_report(tmp_path_factory.mktemp("xlsx"))
+def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    return demo_reports(tmp_path_factory.mktemp("xlsx"))
 
 
 @pytest.fixture(scope="module")
-def suppressed(raw_report: dict[str, Any]) -> dict[str, Any]:
-    return suppress_report(raw_report, THRESHOLD)
+def raw_report(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[0]
+
+
+@pytest.fixture(scope="module")
+def suppressed(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[1]
 
 
 def _open(data: bytes) -> openpyxl.Workbook:
@@ -94,7 +99,7 @@ def test_cells_are_numbers_marks_are_text(
             for r in range(HEADER_ROW + 1, sheet.max_row + 1)
             for c in range(2, 6)
         }
-        assert {f"<{THRESHOLD}", SECONDARY_MARK} <= marks
+        assert HIDDEN_MARK in marks
 
 
 def _chart_texts(data: bytes) -> list[set[str]]:
@@ -125,8 +130,12 @@ def test_native_charts_with_titles(suppressed: dict[str, Any]) -> None:
     # The step-up chart plots the goal from the sheet, as the row under the table says.
     step_up = book[by_slug["step_up"]]
     goal = next(g for g in suppressed["goals"] if g["metric"] == "step_up_share")
+    # Nobody set it in the demo: the row says it is a default, not the board's goal.
+    assert goal["source"] == "default"
     goal_rows = [
-        row for row in step_up.iter_rows(values_only=True) if row[0] == t("tables.goal_row", "sv")
+        row
+        for row in step_up.iter_rows(values_only=True)
+        if row[0] == t("tables.goal_row_default", "sv")
     ]
     assert goal_rows and goal_rows[0][1:5] == (goal["target"],) * 4
 
@@ -145,7 +154,7 @@ def test_om_rapporten_holds_the_facts_and_definitions(suppressed: dict[str, Any]
         suppressed["period"]["first"],
         suppressed["comparison_period"]["label"],
         *suppressed["insatser"],
-        f"<{THRESHOLD}",
+        protection_note(THRESHOLD, "sv"),
         "2026-11-20 09:30",
     ):
         assert fact in text, fact

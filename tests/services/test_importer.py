@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import tempfile
 from collections.abc import Sequence
@@ -90,7 +91,7 @@ def rejected(session: Session, path: Path, **kwargs: bool) -> list[importer.Impo
 
 
 def facts(view: cases.CaseView) -> list[CaseEvent]:
-    return [CaseEvent(**{**e.__dict__, "seq": None}) for e in view.events]
+    return [dataclasses.replace(e, seq=None) for e in view.events]
 
 
 def assert_three_cases(session: Session) -> None:

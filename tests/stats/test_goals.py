@@ -137,3 +137,24 @@ def test_reports_use_the_goals_in_force_as_of_their_sequence_number(session: Ses
     assert (both["target"], both["value"], both["met"]) == (0.6, 0.5, False)
     then = step_goal(insatser=[SALA], as_of=before)
     assert (then["target"], then["met"]) == (0.8, True)
+
+
+def test_a_goal_is_the_boards_only_when_a_coordinator_set_it(session: Session) -> None:
+    period = Period.parse("2026H1")
+
+    def sources(**options: object) -> dict[str, tuple[float, str]]:
+        report = build_report(session, period, **options)  # type: ignore[arg-type]
+        return {g["metric"]: (g["target"], g["source"]) for g in report["goals"]}
+
+    # Nobody has set anything: every goal is metrics.md's default, and says so.
+    assert sources() == {metric: (target, "default") for metric, target in DEFAULT_GOALS.items()}
+    goals.set_goal(session, insats=SALA, metric="step_up_share", target=0.7)
+    # One insats decided: the board's goal (even below the default) holds for the report;
+    # a default does not outrank what a coordinator set.
+    assert sources()["step_up_share"] == (0.7, "set")
+    assert sources(insatser=[SALA])["step_up_share"] == (0.7, "set")
+    assert sources(insatser=[HEBY])["step_up_share"] == (0.8, "default")
+    assert sources()["followup_6m_share"] == (0.8, "default")
+    goals.set_goal(session, insats=HEBY, metric="handover_share", target=0.9)
+    assert sources()["handover_share"] == (0.9, "set")
+    assert "handover_share" not in sources(insatser=[SALA])  # no default for it

@@ -274,7 +274,7 @@ def test_follow_ups_held_and_missing(session: Session) -> None:
 def test_a_follow_up_recorded_before_the_due_date_is_not_missing(session: Session) -> None:
     early = _enrol(session, "2024-01-10", level=2)
     _exit(session, early, "2024-12-20", level=3)
-    _follow_up(session, early, "2026-05-01", 18, 3)  # due 2026-06-20, recorded early
+    _follow_up(session, early, "2026-05-25", 18, 3)  # due 2026-06-20, recorded early
     report = _report(session)
     assert _count(report, "followup_18m") == 1
     assert _count(report, "followup_18m_held") == 1
@@ -398,6 +398,7 @@ def test_the_comparison_period_is_the_same_period_a_year_earlier(session: Sessio
     assert goal == {
         "metric": "step_up_share",
         "target": 0.8,
+        "source": "default",  # nobody set it
         "value": 0.0,
         "num": 0,
         "den": 1,

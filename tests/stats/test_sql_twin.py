@@ -35,6 +35,7 @@ GENDERS = ("kvinna", "man", "ej_angivet")
 REASONS = ("atertagen", "uteblev", "ohalsa")
 DESTINATIONS = ("studier", "arbetssokande", "annan_insats", "forvarvsarbete")
 EXIT_KINDS = ("avslutad", "avbruten")
+MISSED_REASONS = ("kunde_inte_nas", "avbojde", "avliden_flyttat", "annat")
 NAMED_PERIODS = ("2024", "2024Q4", "2025H1", "2025H2", "2025Q2", "2026H1", "2026Q3", "2026")
 
 levels = st.one_of(st.none(), st.integers(1, 7))
@@ -57,9 +58,15 @@ case_plans = st.fixed_dictionaries(
             st.none(),
             st.tuples(st.integers(0, 300), levels, st.integers(0, 100)),
         ),
+        # level 0: the follow-up was closed as not made (with a reason, no level)
         "follow_ups": st.lists(
-            st.tuples(st.sampled_from([6, 18]), st.integers(-90, 120), st.integers(1, 7)),
+            st.tuples(st.sampled_from([6, 18]), st.integers(-90, 120), st.integers(0, 7)),
             max_size=2,
+        ),
+        # a returning participant: days after the exit, via a new application or a start,
+        # and whether the second episode exits too
+        "comeback": st.one_of(
+            st.none(), st.tuples(st.integers(-20, 300), st.booleans(), levels, st.booleans())
         ),
         "fixes": st.lists(
             st.tuples(
@@ -105,6 +112,8 @@ _DATE_COLUMNS = (
     "followup_18m",
     "due_6m",
     "due_18m",
+    "followup_6m_missed",
+    "followup_18m_missed",
 )
 
 
@@ -189,7 +198,37 @@ def _run_case(session: Session, plan: dict[str, Any]) -> str | None:
         exit_day = on
         for months, gap, level in plan["follow_ups"]:
             due = exit_day + timedelta(days=round(months * 30.4) + gap)
-            _attempt(cases.follow_up, session, code=code, on=due, months=months, level=level)
+            if level == 0:
+                reason = _pick(gap, MISSED_REASONS)
+                _attempt(cases.follow_up, session, code=code, on=due, months=months, reason=reason)
+            else:
+                _attempt(cases.follow_up, session, code=code, on=due, months=months, level=level)
+        if plan["comeback"] is not None:
+            gap, via_application, level, exits_again = plan["comeback"]
+            on = exit_day + timedelta(days=gap)
+            if via_application:
+                _attempt(
+                    cases.register_application,
+                    session,
+                    insats=insats,
+                    gender=gender,
+                    on=on,
+                    referrer="egen",
+                    code=code,
+                )
+                on += timedelta(days=10)
+            _attempt(cases.start, session, code=code, on=on, level=level)
+            if exits_again:
+                _attempt(
+                    cases.exit_case,
+                    session,
+                    code=code,
+                    on=on + timedelta(days=90),
+                    destination="studier",
+                    exit_kind="avslutad",
+                    handover=True,
+                    level=level,
+                )
     return code
 
 

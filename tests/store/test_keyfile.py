@@ -206,16 +206,29 @@ def test_slot_errors(keys: tuple[Path, bytearray, str]) -> None:
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("name", ["", "Anna", "anna lind", "åsa", "a" * 33, "anna/../x", "a:b"])
+@pytest.mark.parametrize(
+    "name", ["", "Anna", "Åsa", "anna lind", "ü", "a" * 33, "anna/../x", "a:b", "å" * 33]
+)
 def test_invalid_user_names(tmp_path: Path, name: str) -> None:
     with pytest.raises(kf.InvalidUserName):
         kf.create_keyfile(tmp_path / "k", DB_ID, kf.new_data_key(), name, "coordinator", "x")
     assert not (tmp_path / "k").exists()
 
 
-@pytest.mark.parametrize("name", ["a", "anna", "anna.lind", "a_b-c", "x" * 32, "007"])
+@pytest.mark.parametrize(
+    "name", ["a", "anna", "anna.lind", "a_b-c", "x" * 32, "007", "åsa", "örjan", "märta", "josé"]
+)
 def test_valid_user_names(name: str) -> None:
     assert kf.validate_user_name(name) == name
+
+
+def test_user_names_are_nfc_so_a_decomposed_å_is_the_same_name(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "åsa")
+    assert decomposed != "åsa" and len(decomposed) == 4
+    assert kf.validate_user_name(decomposed) == "åsa"
+    path = tmp_path / "k"
+    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "åsa", "coordinator", "åsas lösen")
+    assert kf.unlock(path, "åsa", "åsas lösen").user == "åsa"
 
 
 def test_last_coordinator_cannot_be_removed(keys: tuple[Path, bytearray, str]) -> None:

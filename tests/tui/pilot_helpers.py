@@ -92,7 +92,7 @@ async def working_day(pilot: Pilot) -> tuple[str, str]:
     await pilot.pause()
 
     await select_case(pilot, first)
-    for day, level in (("-200", "3"), ("-150", "4"), ("-100", "5")):
+    for day, level in (("-280", "3"), ("-250", "4"), ("-220", "5")):
         await pilot.press("s")
         await pilot.pause()
         await type_into(pilot, "#date", day)
@@ -104,7 +104,8 @@ async def working_day(pilot: Pilot) -> tuple[str, str]:
     await pilot.press("x")
     await pilot.pause()
     assert isinstance(app.screen, ExitForm)
-    await type_into(pilot, "#date", "-10")
+    # Long enough ago for today's 6-month follow-up (its window opens 5 months after).
+    await type_into(pilot, "#date", "-200")
     await choose(pilot, "#destination", 4)  # arbetssokande
     app.screen.query_one("#handover").focus()
     await pilot.press("space")
@@ -128,18 +129,18 @@ async def working_day(pilot: Pilot) -> tuple[str, str]:
     await pilot.press("home", *(["down"] * first_step), "r")
     await pilot.pause()
     assert isinstance(app.screen, CorrectForm)
-    await choose(pilot, "#reason", 3)  # fel_niva
+    await choose(pilot, "#correction_reason", 3)  # fel_niva
     app.screen.query_one("#level").focus()
     await pilot.press("4", "ctrl+s")
     await pilot.pause()
     assert app.screen is detail
     timeline = detail.query_one(DataTable)
     rows = [timeline.get_row_at(i) for i in range(timeline.row_count)]
-    kinds = [row[2] for row in rows]
+    kinds = [row[2].partition("\n")[0] for row in rows]
     assert kinds.count("Stegförflyttning") == 3 and kinds[-1] == "Rättelse"
     replaced = next(row for row in rows if row[0] == str(step_seq))
-    assert replaced[3] == "ersatt"
-    assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][4]
+    assert replaced[2] == "Stegförflyttning\nersatt"
+    assert f"rättar nr {step_seq} (Fel nivå): nivå 4" in rows[-1][3]
     assert "● " in str(detail.query_one("#chart", Static).render())
     return first, second
 

@@ -33,7 +33,7 @@ def test_literal_keys_exist() -> None:
 def test_composed_keys_exist() -> None:
     composed = {f"tui.cases.status_{status}" for status in STATUSES}
     composed |= {f"tui.cases.filter_{name}" for name in FILTERS}
-    composed |= {f"tui.{key.replace('col_', 'detail_col_')}" for key in TIMELINE_COLUMNS}
+    composed |= {f"tui.detail_{key}" for key in TIMELINE_COLUMNS}
     composed |= {f"tui.cases.{key}" for key in CASE_COLUMNS}
     composed |= {f"tui.followups_col_{key}" for key in DUE_COLUMNS}
     assert sorted(key for key in composed if key not in CATALOG) == []

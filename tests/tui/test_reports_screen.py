@@ -1,7 +1,7 @@
 """The Reports screen, driven with Pilot on a small demo register (a real encrypted file).
 
 The preview must show exactly the cells the board will see, so the tests compare it with
-``suppress_report(build_report(...))`` computed here, independently of the screen.
+``protected_report(...)`` computed here, independently of the screen.
 """
 
 from __future__ import annotations
@@ -31,13 +31,14 @@ from tui.pilot_helpers import log_in, type_into, wait_until
 import tracker.tui
 from tracker.domain.periods import Period
 from tracker.reports.bundle import read_bundle, verify_bundle
-from tracker.reports.suppression import DEFAULT_THRESHOLD, suppress_report
+from tracker.reports.cellkey import HIDDEN_MARK, protected_report
+from tracker.reports.suppression import DEFAULT_THRESHOLD
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
-from tracker.stats.report import build_report
+from tracker.stats.report import build_report, load_facts
 from tracker.store import keyfile
 from tracker.store.eventlog import iter_events
 from tracker.store.keyfile import KdfParams, keyfile_path
@@ -102,7 +103,9 @@ class DemoHost(HostApp):
 def _expected(path: Path, period: Period, insatser: list[str] | None = None) -> dict[str, Any]:
     with _open(path, "demo", registers.DEMO_PASSPHRASE) as session:
         threshold = report_service.suppression_threshold(session)
-        return suppress_report(build_report(session, period, insatser), threshold)
+        facts = load_facts(session, report_service.frozen_head(session, period, insatser))
+        secret = report_service.cell_key_secret(session)
+        return protected_report(facts, period, insatser, secret, threshold)
 
 
 async def _open_reports(pilot: Pilot[None]) -> ReportsScreen:
@@ -144,6 +147,17 @@ def test_named_periods_from_both_halves_of_the_year() -> None:
     assert named_period("last_year", spring).label == "2025"
 
 
+def test_named_tertials_and_quarters_seen_from_today() -> None:
+    autumn, winter = date(2026, 11, 20), date(2026, 2, 2)
+    assert named_period("this_tertial", autumn).label == "2026T3"
+    assert named_period("last_tertial", autumn).label == "2026T2"
+    assert named_period("this_tertial", winter).label == "2026T1"
+    assert named_period("last_tertial", winter).label == "2025T3"
+    assert named_period("this_quarter", autumn).label == "2026Q4"
+    assert named_period("last_quarter", winter).label == "2025Q4"
+    assert named_period("last_half", date(2026, 7, 1)).label == "2026H1"
+
+
 def test_custom_period_accepts_typed_dates_and_names_the_faulty_field() -> None:
     period = custom_period("2026-01-15", "-10", TODAY)
     assert (period.first, period.last) == (date(2026, 1, 15), date(2026, 11, 10))
@@ -174,14 +188,14 @@ async def test_the_preview_shows_what_the_board_will_see(demo: Path) -> None:
         for cell, column in zip(step_up, COLUMNS, strict=True):
             share = shares[column]
             if share.get("suppressed"):
-                assert cell == "x"
+                assert cell == HIDDEN_MARK
             elif share["value"] is None:
                 assert cell == "–"
             else:
                 assert cell == f"{round(share['value'] * 100)} %"
         # Some figure of a 40-person register is small enough to be hidden.
         published = [expected["counts"][m][c] for m in expected["counts"] for c in COLUMNS]
-        assert f"<{DEFAULT_THRESHOLD}" in published
+        assert HIDDEN_MARK in published
         charts = str(screen.query_one("#charts", Static).render())
         assert "█" in charts and "Flödet under perioden" in charts
 
@@ -241,6 +255,74 @@ async def test_a_custom_period_is_checked_with_swedish_messages(demo: Path) -> N
         assert screen.report == _expected(demo, custom)
 
 
+async def test_goals_tertials_future_and_running_periods(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        heading = str(screen.query_one("#preview-heading", Static).render())
+        # 2026H1 has ended; nobody set a goal, so the goal shown is a default and says so.
+        assert "PRELIMINÄR" not in heading
+        assert "tracker goals set" in heading
+        assert _cells(screen, "step_up_goal")[0].startswith("Standardmål ≥ 80 %")
+        charts = str(screen.query_one("#charts", Static).render())
+        assert "standardmål 80 % (ej beslutat av styrelsen)" in charts
+
+        # This tertial (2026T3 on 2026-11-20) is running: marked preliminary.
+        screen.query_one("#period").focus()
+        await pilot.press("enter", *["down"] * 5, "enter")
+        await _preview_ready(pilot, screen)
+        assert screen.shown is not None and screen.shown.period.label == "2026T3"
+        assert screen.report == _expected(demo, Period.parse("2026T3"))
+        heading = str(screen.query_one("#preview-heading", Static).render())
+        assert "PRELIMINÄR: perioden slutar 2026-12-31" in heading
+
+        # A custom period entirely in the future is refused in Swedish, nothing computed.
+        screen.query_one("#period").focus()
+        await pilot.press("enter", "end", "enter")
+        await type_into(pilot, "#from", "2027-01-01")
+        await type_into(pilot, "#to", "2027-03-31")
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(screen.query_one("#period-error", Static).render())
+        assert error.startswith("Perioden 2027-01-01..2027-03-31 har inte börjat än")
+        assert screen.report is None
+
+
+async def test_a_coordinator_sets_the_forbund_on_the_reports_screen(demo: Path) -> None:
+    app = DemoHost(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        status = screen.query_one("#forbund-status", Static)
+        await type_into(pilot, "#forbund", "@SUM(A1)")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert status.has_class("-error")
+        assert "får inte börja med @" in str(status.render())
+        await type_into(pilot, "#forbund", "Samordningsförbundet Sala-Heby")
+        await pilot.click("#save-forbund")
+        await pilot.pause()
+        assert not status.has_class("-error")
+        assert "Samordningsförbundet Sala-Heby" in str(status.render())
+        await _preview_ready(pilot, screen)
+        await _without_pdf_and_xlsx(pilot, screen)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: screen.bundle_path is not None, timeout=120)
+        assert screen.bundle_path is not None
+    assert read_bundle(screen.bundle_path).manifest["forbund"] == "Samordningsförbundet Sala-Heby"
+    with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
+        assert report_service.forbund(session) == "Samordningsförbundet Sala-Heby"
+        with session.read() as connection:
+            kinds = [e.kind for e in iter_events(connection)]
+    assert kinds.count(report_service.FORBUND_SET) == 1  # the refused name wrote nothing
+
+    staff = DemoHost(demo, user="sam")
+    async with staff.run_test(size=(120, 40)) as pilot:
+        screen = await _open_reports(pilot)
+        assert not screen.query("#forbund")  # shown, not editable
+        name = str(screen.query_one("#forbund-name", Static).render())
+        assert name == "Samordningsförbundet Sala-Heby"
+
+
 async def test_staff_never_see_the_suppression_switch(demo: Path) -> None:
     app = DemoHost(demo, user="sam")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -284,7 +366,7 @@ async def test_english(demo: Path) -> None:
     app = DemoHost(demo, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_reports(pilot)
-        assert screen.title == "Reports"
+        assert screen.title == "DEMO · Reports"  # a demo register says so on every screen
         table = screen.query_one("#figures", DataTable)
         headers = [str(column.label) for column in table.columns.values()]
         assert headers == ["Metric", "women", "men", "not stated", "total"]
@@ -322,7 +404,7 @@ async def test_the_threshold_is_the_registers(demo: Path) -> None:
         assert screen.threshold == 3
         assert "(under 3)" in str(screen.query_one("#suppression-label").render())
         assert screen.report == _expected(demo, LAST_HALF)
-        assert screen.report is not None and screen.report["suppression"] == {"threshold": 3}
+        assert screen.report is not None and screen.report["suppression"]["threshold"] == 3
 
 
 async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) -> None:
@@ -354,8 +436,9 @@ async def test_export_writes_a_bundle_that_verifies(demo: Path, tmp_path: Path) 
     assert not any(name.endswith((".pdf", ".xlsx")) for name in bundle.members)
     # The board's figures are the ones the preview showed (the audit head aside).
     assert previewed is not None
-    assert {**bundle.report, "as_of": None} == {**previewed, "as_of": None}
-    assert bundle.report["suppression"] == {"threshold": DEFAULT_THRESHOLD}
+    assert {**bundle.report, "as_of": None} == {**previewed, "as_of": None, "preliminary": False}
+    assert bundle.report["suppression"]["threshold"] == DEFAULT_THRESHOLD
+    assert bundle.report["suppression"]["method"] == "cell-key"
 
 
 async def test_an_unsuppressed_export_is_internal(demo: Path) -> None:
@@ -417,13 +500,13 @@ def test_snapshot_narrow_preview(snap_compare: Any, demo: Path) -> None:
 
 def test_charts_draw_no_bar_for_a_hidden_count(demo: Path) -> None:
     report = _expected(demo, LAST_HALF)
-    report["counts"]["exits"]["total"] = f"<{DEFAULT_THRESHOLD}"
+    report["counts"]["exits"]["total"] = HIDDEN_MARK
     report["counts"]["contacts"]["total"] = 40
     report["counts"]["started"]["total"] = 10
     with _open(demo, "demo", registers.DEMO_PASSPHRASE) as session:
         destinations = current_lists(session).code_lists["exit_destination"]
     lines = chart_text(report, destinations, "sv").plain.splitlines()
-    assert next(line for line in lines if line.startswith("Avslutade ")).endswith(" <5")
+    assert next(line for line in lines if line.startswith("Avslutade ")).endswith(" ..")
     assert "█" not in next(line for line in lines if line.startswith("Avslutade "))
     contacts = next(line for line in lines if line.startswith("Kontakter"))
     started = next(line for line in lines if line.startswith("Nya inskrivna"))

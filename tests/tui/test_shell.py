@@ -18,8 +18,9 @@ from tui.pilot_helpers import log_in, status, type_text, wait_until
 
 from tracker.domain.codelists import DEFAULT_LADDER
 from tracker.i18n import t
-from tracker.services import registers
+from tracker.services import registers, reports
 from tracker.store import keyfile
+from tracker.store.eventlog import iter_events
 from tracker.tui import login
 from tracker.tui.app import SessionLocked, TrackerApp
 from tracker.tui.help import HelpScreen
@@ -129,9 +130,47 @@ async def test_wizard_refuses_an_insats_that_looks_like_a_personnummer(
         await pilot.pause()
         app.screen.query_one("#insatser", TextArea).text = f"Team {synthetic_personnummer()}"
         app.screen.query_one("#user", Input).value = "anna"
-        await pilot.click("#next")
+        # Enter in a field of the first page goes on (at 80x24 the button is scrolled to).
+        app.screen.query_one("#user", Input).focus()
+        await pilot.press("enter")
         assert status(app, "#register-status") == t("domain.personnummer_refused")
         assert app.screen.query_one(ContentSwitcher).current == "page-register"
+
+
+async def test_wizard_takes_the_forbund_checked_like_every_other_text(
+    tmp_path: Path, cheap_kdf: keyfile.KdfParams
+) -> None:
+    db_path = tmp_path / "tracker.db"
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        wizard = app.screen
+        # How the board's goals get set is said on the first page.
+        texts = " ".join(str(widget.render()) for widget in wizard.query(Static))
+        assert "tracker goals set" in " ".join(texts.split())
+        wizard.query_one("#insatser", TextArea).text = "Samordningsteam Sala"
+        wizard.query_one("#user", Input).value = "anna"
+        wizard.query_one("#forbund", Input).value = '=HYPERLINK("http://x")'
+        wizard.query_one("#forbund", Input).focus()
+        await pilot.press("enter")
+        assert status(app, "#register-status") == t("report.forbund_formula", sign="=")
+        wizard.query_one("#forbund", Input).value = f"Förbund {synthetic_personnummer()}"
+        await pilot.press("enter")
+        assert status(app, "#register-status") == t("domain.personnummer_refused")
+        assert wizard.query_one(ContentSwitcher).current == "page-register"
+        wizard.query_one("#forbund", Input).value = "  Samordningsförbundet   Sala-Heby "
+        await pilot.press("enter")
+        assert wizard.query_one(ContentSwitcher).current == "page-passphrase"
+        await type_text(pilot, NEW_PASSPHRASE)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PASSPHRASE)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: wizard.recovery_key_shown)
+    with registers.open_session(db_path, user="anna", passphrase=NEW_PASSPHRASE) as session:
+        assert reports.forbund(session) == "Samordningsförbundet Sala-Heby"
+        with session.read() as connection:
+            (event,) = [e for e in iter_events(connection) if e.kind == reports.FORBUND_SET]
+        assert event.payload == {"forbund": "Samordningsförbundet Sala-Heby", "previous": None}
 
 
 # --- login ------------------------------------------------------------------------------------
@@ -315,12 +354,14 @@ async def test_ctrl_l_locks_at_once_and_nothing_reaches_beneath(
         await pilot.pause()
         assert form.marked == 1
         assert isinstance(app.screen, LockScreen)
-        # A wrong passphrase on the lock screen: one line, still locked.
+        # A wrong passphrase on the lock screen: one line about the passphrase (there is no
+        # user name field to blame), still locked.
         app.screen.query_one("#passphrase", Input).focus()
         await type_text(pilot, "fel lösenfras")
         await pilot.press("enter")
         await wait_until(pilot, lambda: not app.screen.busy)
-        assert status(app).startswith(t("keyfile.wrong_credentials"))
+        assert status(app).startswith(t("tui.lock_wrong_passphrase"))
+        assert "användarnamn" not in status(app)
         assert isinstance(app.screen, LockScreen)
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")

@@ -64,12 +64,13 @@ def test_settings_round_trip_and_damaged_files(tmp_path: Path) -> None:
     path = settings_path_for(tmp_path / "db" / "tracker.db")
     assert path == tmp_path / "db" / "tracker.db.settings.json"
     assert load_settings(path) == Settings()
-    save_settings(path, Settings(last_user="anna", idle_minutes=5))
-    assert load_settings(path) == Settings(last_user="anna", idle_minutes=5.0)
+    save_settings(path, Settings(last_user="anna", idle_minutes=5, demo=True))
+    assert load_settings(path) == Settings(last_user="anna", idle_minutes=5.0, demo=True)
     assert json.loads(path.read_text(encoding="utf-8")) == {
         "last_user": "anna",
         "idle_minutes": 5,
         "theme": "",
+        "demo": True,
     }
     for damaged in ("{not json", "[1, 2]", '{"last_user": 3, "idle_minutes": -1}'):
         path.write_text(damaged, encoding="utf-8")

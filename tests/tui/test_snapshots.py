@@ -72,3 +72,64 @@ def test_case_detail(snap_compare: Any, seeded: Seeded, size: tuple[int, int]) -
 def test_follow_ups_due(snap_compare: Any, seeded: Seeded, size: tuple[int, int]) -> None:
     db_path, codes = seeded
     assert snap_compare(HostApp(db_path), terminal_size=size, run_before=_then(codes, "f"))
+
+
+# --- 80×24 after a resize from 120×40 (issue 14): nothing clipped, the tables refitted ---------
+
+
+def _resized(
+    codes: dict[str, str], *keys: str, case: str = "active"
+) -> Callable[[Pilot], Awaitable[None]]:
+    """Start at 120×40, open the screen, then shrink the terminal to 80×24."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _then(codes, *keys, case=case)(pilot)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_case_list_resized_to_80x24(snap_compare: Any, seeded: Seeded) -> None:
+    db_path, codes = seeded
+    # The exited case's gender is "Ej angivet", the widest label: its dates still fit.
+    run_before = _resized(codes, case="exited")
+    assert snap_compare(HostApp(db_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_follow_ups_due_resized_to_80x24(snap_compare: Any, seeded: Seeded) -> None:
+    db_path, codes = seeded
+    run_before = _resized(codes, "f")
+    assert snap_compare(HostApp(db_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_timeline_resized_to_80x24(snap_compare: Any, seeded: Seeded) -> None:
+    db_path, codes = seeded
+    run_before = _resized(codes, "enter", case="exited")
+    assert snap_compare(HostApp(db_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_exit_form_with_open_choices_resized_to_80x24(snap_compare: Any, seeded: Seeded) -> None:
+    db_path, codes = seeded
+
+    async def run_before(pilot: Pilot) -> None:
+        await _resized(codes, "x")(pilot)
+        pilot.app.screen.query_one("#destination").focus()
+        await pilot.press("enter")  # the destinations unfold inside the form's border
+        await pilot.pause()
+
+    assert snap_compare(HostApp(db_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_application_form_with_open_choices_resized_to_80x24(
+    snap_compare: Any, seeded: Seeded
+) -> None:
+    db_path, codes = seeded
+
+    async def run_before(pilot: Pilot) -> None:
+        await _resized(codes, "a")(pilot)
+        pilot.app.screen.query_one("#referrer").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(HostApp(db_path), terminal_size=(120, 40), run_before=run_before)

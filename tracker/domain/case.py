@@ -31,6 +31,20 @@ CORRECTION = "correction"
 RETRACTION = "retraction"
 
 FOLLOW_UP_MONTHS: tuple[int, ...] = (6, 18)
+# A follow-up "after N months" may be registered from N - 1 calendar months after the exit
+# (metrics.md states the window); the due date stays exit + N months.
+FOLLOW_UP_EARLY_MONTHS = 1
+
+# No event of a Samordningsteam can predate the Finsam law (2003:1210, in force 2004-01-01):
+# an earlier date is a typing mistake (1900-01-01, 2206 for 2026, ...).
+DATE_FLOOR = date(2004, 1, 1)
+
+# The code list of reasons a follow-up was not made ("ej genomförd"); a follow-up carrying
+# one of them in ``reason`` closes that follow-up without a level.
+FOLLOW_UP_MISSED_LIST = "follow_up_missed_reason"
+# Exit destinations that mean work or studies: an exit to one of them from a level below the
+# ladder's second highest gets a warning (the level or the destination is probably wrong).
+WORK_DESTINATIONS = frozenset({"forvarvsarbete", "arbete_med_stod", "studier"})
 
 # Same-day events are ordered the way a case unfolds, so "start then step then exit" on one day
 # reads naturally and the summary's "latest" values are stable.
@@ -101,7 +115,7 @@ _PAYLOAD_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import holds one per file row
 class CaseEvent:
     """One effective event of a case. ``seq`` is the original event's sequence number."""
 
@@ -116,6 +130,14 @@ class CaseEvent:
     exit_kind: str | None = None
     handover: bool | None = None
     months: int | None = None
+    # A participant who comes back after an exit (or a non-start) opens episode 2, 3, ...
+    # under the same code; every event belongs to one episode. Stored only when above 1.
+    episode: int = 1
+
+    @property
+    def not_done(self) -> bool:
+        """A follow-up closed as "ej genomförd": it carries a reason and no level."""
+        return self.kind == FOLLOW_UP and self.reason is not None
 
     def to_payload(self) -> dict[str, Any]:
         """JSON-safe payload: ISO date and only the fields that are set (no kind, no seq)."""
@@ -124,6 +146,8 @@ class CaseEvent:
             value = getattr(self, name)
             if value is not None:
                 payload[name] = value
+        if self.episode != 1:
+            payload["episode"] = self.episode
         return payload
 
     @classmethod
@@ -133,18 +157,74 @@ class CaseEvent:
         """Build from a stored payload; unknown keys (case, insats, gender, …) are ignored."""
         raw_date = payload["date"]
         event_date = raw_date if isinstance(raw_date, date) else date.fromisoformat(raw_date)
-        values = {name: payload.get(name) for name in _PAYLOAD_FIELDS}
-        return cls(kind=kind, date=event_date, seq=seq, **values)
+        # Positional: _PAYLOAD_FIELDS are the fields after seq, in order (the audit and the
+        # statistics build one event per logged event, so this is a hot path); the episode
+        # follows them.
+        return cls(
+            kind,
+            event_date,
+            seq,
+            *map(payload.get, _PAYLOAD_FIELDS),
+            int(payload.get("episode") or 1),
+        )
 
 
-def _sort_key(event: CaseEvent) -> tuple[date, int, float]:
+def _sort_key(event: CaseEvent) -> tuple[date, int, int, float]:
     seq = math.inf if event.seq is None else event.seq
-    return (event.date, _KIND_ORDER.get(event.kind, len(_KIND_ORDER)), seq)
+    return (event.date, event.episode, _KIND_ORDER.get(event.kind, len(_KIND_ORDER)), seq)
 
 
 def sort_events(events: Iterable[CaseEvent]) -> list[CaseEvent]:
-    """Events in case order: date, then kind (application … follow_up), then seq."""
+    """Events in case order: date, then episode, then kind (application … follow_up), then seq."""
     return sorted(events, key=_sort_key)
+
+
+# --- episodes ------------------------------------------------------------------------------
+
+
+def episodes(events: Iterable[CaseEvent]) -> dict[int, list[CaseEvent]]:
+    """The case's events per episode number (ascending), each in case order."""
+    grouped: dict[int, list[CaseEvent]] = {}
+    for event in sort_events(events):
+        grouped.setdefault(event.episode, []).append(event)
+    return dict(sorted(grouped.items()))
+
+
+def _closed(events: Sequence[CaseEvent]) -> bool:
+    return any(e.kind in (EXIT, NON_START) for e in events)
+
+
+def episode_for(events: Sequence[CaseEvent], kind: str, months: int | None = None) -> int:
+    """The episode a new event of ``kind`` belongs to, given the case's effective events.
+
+    An application after the latest episode closed (exit or non-start), or a start after an
+    exit, opens the next episode; a follow-up belongs to the latest exited episode that still
+    lacks one of that length (else the latest exited one); everything else joins the latest
+    episode.
+    """
+    grouped = episodes(events)
+    if not grouped:
+        return 1
+    latest = max(grouped)
+    if kind == APPLICATION:
+        return latest + 1 if _closed(grouped[latest]) else latest
+    if kind == START:
+        # After a non-start a start is a mistake (start_and_non_start), not a return: a
+        # returning participant without a new application comes back after an exit.
+        exited = any(e.kind == EXIT for e in grouped[latest])
+        return latest + 1 if exited else latest
+    if kind == FOLLOW_UP:
+        exited = [n for n, evs in grouped.items() if any(e.kind == EXIT for e in evs)]
+        lacking = [
+            n
+            for n in exited
+            if not any(e.kind == FOLLOW_UP and e.months == months for e in grouped[n])
+        ]
+        if lacking:
+            return lacking[-1]
+        if exited:
+            return exited[-1]
+    return latest
 
 
 def effective_events(raw: Iterable[tuple[int, str, Mapping[str, Any]]]) -> list[CaseEvent]:
@@ -207,7 +287,11 @@ def check_case(
     lists: Mapping[str, CodeList],
     today: date,
 ) -> list[Violation]:
-    """Every rule of metrics.md that ``events`` break; an empty list means the case is valid."""
+    """Every rule of metrics.md that ``events`` break; an empty list means the case is valid.
+
+    Each episode is checked as a case of its own; an episode after the first must follow a
+    closed one (exit or non-start) and open with an application or a start on or after it.
+    """
     ordered = sort_events(events)
     found: list[Violation] = []
 
@@ -217,6 +301,50 @@ def check_case(
             params["seq"] = event.seq
         found.append(Violation(key, params, fld))
 
+    for event in ordered:
+        if event.date > today:
+            add("domain.date_in_future", event, "date", date=_iso(event.date), today=_iso(today))
+        elif event.date < DATE_FLOOR:
+            add(
+                "domain.date_too_early",
+                event,
+                "date",
+                date=_iso(event.date),
+                floor=_iso(DATE_FLOOR),
+            )
+
+    grouped = episodes(ordered)
+    for number, episode_events in grouped.items():
+        if number > 1:
+            _check_reopening(add, number, episode_events, grouped.get(number - 1))
+        _check_episode(add, episode_events, ladder, lists)
+    return found
+
+
+def _check_reopening(
+    add: Any, number: int, events: Sequence[CaseEvent], before: Sequence[CaseEvent] | None
+) -> None:
+    """Episode ``number`` (> 1) opens after the previous one closed, with an opening event."""
+    opening = next((e for e in events if e.kind in (APPLICATION, START)), None)
+    first = opening or events[0]
+    closing = next((e for e in (before or ()) if e.kind in (EXIT, NON_START)), None)
+    if closing is None:
+        add("domain.episode_not_closed", first, None, episode=number)
+    elif first.date < closing.date:
+        add(
+            "domain.episode_before_close",
+            first,
+            "date",
+            date=_iso(first.date),
+            closed=_iso(closing.date),
+        )
+    if opening is None:
+        add("domain.episode_without_opening", first, None, episode=number)
+
+
+def _check_episode(
+    add: Any, ordered: Sequence[CaseEvent], ladder: Ladder, lists: Mapping[str, CodeList]
+) -> None:
     by_kind: dict[str, list[CaseEvent]] = {kind: [] for kind in CASE_KINDS}
     for event in ordered:
         if event.kind not in by_kind:
@@ -233,10 +361,6 @@ def check_case(
     start = _first(by_kind[START])
     non_start = _first(by_kind[NON_START])
     exit_ = _first(by_kind[EXIT])
-
-    for event in ordered:
-        if event.date > today:
-            add("domain.date_in_future", event, "date", date=_iso(event.date), today=_iso(today))
 
     if application is not None:
         _check_code(add, application, "referrer", lists["referrer"], required=True)
@@ -315,6 +439,7 @@ def check_case(
 
     seen_months: dict[int, CaseEvent] = {}
     for event in by_kind[FOLLOW_UP]:
+        months = event.months
         if exit_ is None:
             add("domain.follow_up_without_exit", event)
         elif event.date <= exit_.date:
@@ -325,7 +450,19 @@ def check_case(
                 date=_iso(event.date),
                 exit=_iso(exit_.date),
             )
-        months = event.months
+        elif not event.not_done and months in FOLLOW_UP_MONTHS:
+            earliest = follow_up_earliest(exit_.date, months)
+            if event.date < earliest:
+                add(
+                    "domain.follow_up_too_early",
+                    event,
+                    "date",
+                    months=months,
+                    date=_iso(event.date),
+                    earliest=_iso(earliest),
+                    exit=_iso(exit_.date),
+                    early=months - FOLLOW_UP_EARLY_MONTHS,
+                )
         if months is None:
             add("domain.follow_up_months_missing", event, "months")
         elif isinstance(months, bool) or months not in FOLLOW_UP_MONTHS:
@@ -340,8 +477,52 @@ def check_case(
             )
         else:
             seen_months[months] = event
-        _check_level(add, event, ladder, required=True)
+        if event.not_done:
+            # Imported here because codelists imports Violation from this module.
+            from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON
 
+            missed = lists.get(FOLLOW_UP_MISSED_LIST, FOLLOW_UP_MISSED_REASON)
+            _check_code(add, event, "reason", missed, required=True, key="follow_up_reason")
+            if event.level is not None:
+                add("domain.follow_up_not_done_level", event, "level")
+        else:
+            _check_level(add, event, ladder, required=True)
+
+
+def follow_up_earliest(exit_date: date, months: int) -> date:
+    """The first day a follow-up after ``months`` may be registered: exit + (months - 1)."""
+    # Imported here because dates imports RuleError from this module.
+    from tracker.domain.dates import add_months
+
+    return add_months(exit_date, months - FOLLOW_UP_EARLY_MONTHS)
+
+
+def case_warnings(
+    events: Sequence[CaseEvent], new: CaseEvent, *, ladder: Ladder
+) -> list[Violation]:
+    """What looks wrong about ``new`` without breaking a rule: saved anyway, but said.
+
+    A second step on the same day (a double Enter), and an exit to work or studies from a
+    level well below it.
+    """
+    found: list[Violation] = []
+    others = [e for e in events if e.seq is None or e.seq != new.seq]
+    if new.kind == STEP and any(e.kind == STEP and e.date == new.date for e in others):
+        found.append(Violation("domain.warn_step_same_day", {"date": _iso(new.date)}, "date"))
+    if new.kind == EXIT and new.destination in WORK_DESTINATIONS:
+        level = new.level
+        if level is None:
+            levelled = [e for e in others if e.kind in (START, STEP) and e.level is not None]
+            level = sort_events(levelled)[-1].level if levelled else None
+        highest = ladder.highest if ladder.levels else None
+        if level is not None and highest is not None and level < highest - 1:
+            found.append(
+                Violation(
+                    "domain.warn_destination_level",
+                    {"destination": new.destination, "level": level, "expected": highest - 1},
+                    "destination",
+                )
+            )
     return found
 
 
@@ -374,12 +555,19 @@ def _check_level(add: Any, event: CaseEvent, ladder: Ladder, *, required: bool) 
 
 
 def _check_code(
-    add: Any, event: CaseEvent, fld: str, code_list: CodeList, *, required: bool
+    add: Any,
+    event: CaseEvent,
+    fld: str,
+    code_list: CodeList,
+    *,
+    required: bool,
+    key: str | None = None,
 ) -> None:
+    key = key or fld
     value = getattr(event, fld)
     if value is None or value == "":
         if required:
-            add(f"domain.{fld}_missing", event, fld)
+            add(f"domain.{key}_missing", event, fld)
         return
     if value in code_list:
         return  # listed codes are never personnummer-shaped (check_code_list refuses them)
@@ -390,7 +578,7 @@ def _check_code(
     if looks_like_personnummer(str(value)):
         add("domain.personnummer_refused", event, fld)
     else:
-        add(f"domain.{fld}_unknown", event, fld, code=value)
+        add(f"domain.{key}_unknown", event, fld, code=value)
 
 
 # --- summary -------------------------------------------------------------------------------
@@ -410,17 +598,26 @@ class CaseSummary:
     last_event_date: date | None = None
     next_follow_up_due: date | None = None
     days_in_insats: int | None = None
-    follow_up_months_done: tuple[int, ...] = ()
+    follow_up_months_done: tuple[int, ...] = ()  # of the latest exited episode
+    episode: int = 1  # the latest episode's number
 
 
 def summarize_case(events: Sequence[CaseEvent], today: date) -> CaseSummary:
-    """Summarise a (valid) case: status, key dates, levels and the next follow-up due."""
+    """Summarise a (valid) case: status, key dates, levels and the next follow-up due.
+
+    Status, dates and the start level are the latest episode's; the current level is the
+    latest recorded anywhere; the next follow-up due is the earliest one still open in any
+    exited episode (a follow-up closed as not made counts as closed).
+    """
     # Imported here because dates imports RuleError from this module.
     from tracker.domain.dates import add_months
 
     if not events:
         return CaseSummary(status=STATUS_EMPTY)
-    ordered = sort_events(events)
+    everything = sort_events(events)
+    grouped = episodes(everything)
+    latest_episode = max(grouped)
+    ordered = grouped[latest_episode]
 
     def first(kind: str) -> CaseEvent | None:
         return next((e for e in ordered if e.kind == kind), None)
@@ -442,19 +639,27 @@ def summarize_case(events: Sequence[CaseEvent], today: date) -> CaseSummary:
     # between events that have no seq yet.
     levelled = [
         (e.date, math.inf if e.seq is None else e.seq, _KIND_ORDER[e.kind], e.level)
-        for e in ordered
+        for e in everything
         if e.kind in (START, STEP, EXIT) and e.level is not None
     ]
     current_level = max(levelled)[3] if levelled else None
 
-    done = tuple(
-        sorted({e.months for e in ordered if e.kind == FOLLOW_UP and e.months is not None})
-    )
+    done: tuple[int, ...] = ()
     next_due = None
-    if exit_ is not None:
+    for episode_events in grouped.values():
+        episode_exit = next((e for e in episode_events if e.kind == EXIT), None)
+        if episode_exit is None:
+            continue
+        closed = tuple(
+            sorted(
+                {e.months for e in episode_events if e.kind == FOLLOW_UP and e.months is not None}
+            )
+        )
+        done = closed  # the latest exited episode's, in the end
         for months in FOLLOW_UP_MONTHS:
-            if months not in done:
-                next_due = add_months(exit_.date, months)
+            if months not in closed:
+                due = add_months(episode_exit.date, months)
+                next_due = due if next_due is None else min(next_due, due)
                 break
 
     days = None
@@ -470,8 +675,9 @@ def summarize_case(events: Sequence[CaseEvent], today: date) -> CaseSummary:
         exit_date=exit_.date if exit_ else None,
         start_level=start.level if start else None,
         current_level=current_level,
-        last_event_date=max(e.date for e in ordered),
+        last_event_date=max(e.date for e in everything),
         next_follow_up_due=next_due,
         days_in_insats=days,
         follow_up_months_done=done,
+        episode=latest_episode,
     )

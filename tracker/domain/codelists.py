@@ -365,6 +365,16 @@ CORRECTION_REASON = _list(
     ("annat", "Annat", "Other"),
 )
 
+# Not stored at register creation (registers made before it existed lack it): the session
+# falls back to this default until a coordinator publishes a version of it.
+FOLLOW_UP_MISSED_REASON = _list(
+    "follow_up_missed_reason",
+    ("kunde_inte_nas", "Kunde inte nås", "Could not be reached"),
+    ("avbojde", "Avböjde", "Declined"),
+    ("avliden_flyttat", "Avliden eller flyttat", "Deceased or moved away"),
+    ("annat", "Annat", "Other"),
+)
+
 DEFAULT_LADDER = Ladder(
     1,
     (

@@ -13,6 +13,9 @@ from tracker.domain.dates import add_months, last_day_of_month
 _YEAR = re.compile(r"([0-9]{4})")
 _HALF = re.compile(r"([0-9]{4})H([12])")
 _QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
+_TERTIAL = re.compile(r"([0-9]{4})T([1-3])")  # Jan–Apr, May–Aug, Sep–Dec (delårsrapporter)
+# The first letter of a named period's suffix → (its kind, months per part).
+_PARTS = {"H": ("half", 6), "T": ("tertial", 4), "Q": ("quarter", 3)}
 _BETWEEN = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2}-[0-9]{2})")
 # Every period needs a comparison period one year earlier, so year 1 is out; nobody reports
 # on the distant past or future either.
@@ -52,6 +55,42 @@ class Period:
         """True when [first, last] meets the period; ``last=None`` means still open."""
         return first <= self.last and (last is None or last >= self.first)
 
+    @property
+    def kind(self) -> str:
+        """``"year"``, ``"half"``, ``"tertial"``, ``"quarter"``, or ``"other"`` (a date range)."""
+        named = _parse_named(self.label)
+        if named is None:
+            return "other"
+        suffix = named[1]
+        return _PARTS[suffix[0]][0] if suffix else "year"
+
+    def is_future(self, today: date) -> bool:
+        """True when the whole period lies after ``today``: nothing in it can have happened."""
+        return self.first > today
+
+    def has_ended(self, today: date) -> bool:
+        """True when the period's last day is before ``today``; until then its figures are
+        preliminary (events of the days still to come are missing)."""
+        return self.last < today
+
+    def check_not_future(self, today: date) -> None:
+        """RuleError when the period lies entirely after ``today`` (a report of it says nothing
+        and would be signed as if it did)."""
+        if self.is_future(today):
+            raise RuleError(
+                [
+                    Violation(
+                        "domain.period_future",
+                        {
+                            "label": self.label,
+                            "first": self.first.isoformat(),
+                            "today": today.isoformat(),
+                        },
+                        "period",
+                    )
+                ]
+            )
+
     def comparison(self) -> Period:
         """The same period one year earlier (2022H1 → 2021H1)."""
         named = _parse_named(self.label)
@@ -76,7 +115,8 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``2026``, ``2026H1``/``H2``, ``2026Q1``…``Q4`` or ``2026-01-15..2026-03-31``."""
+        """``2026``, ``2026H1``/``H2``, ``2026T1``…``T3``, ``2026Q1``…``Q4`` or
+        ``2026-01-15..2026-03-31``."""
         cleaned = text.strip().upper()
         between = _BETWEEN.fullmatch(cleaned)
         if between:
@@ -93,12 +133,8 @@ class Period:
         year, suffix = named
         if suffix == "":
             return cls(cleaned, date(year, 1, 1), date(year, 12, 31))
-        if suffix[0] == "H":
-            first_month = 1 if suffix == "H1" else 7
-            months = 6
-        else:
-            first_month = 3 * (int(suffix[1]) - 1) + 1
-            months = 3
+        months = _PARTS[suffix[0]][1]
+        first_month = months * (int(suffix[1]) - 1) + 1
         last_month = first_month + months - 1
         return cls(
             cleaned,
@@ -108,8 +144,8 @@ class Period:
 
 
 def _parse_named(label: str) -> tuple[int, str] | None:
-    # (year, "" | "H1" | "Q3"), or None when ``label`` is not a named period.
-    for pattern in (_YEAR, _HALF, _QUARTER):
+    # (year, "" | "H1" | "T2" | "Q3"), or None when ``label`` is not a named period.
+    for pattern in (_YEAR, _HALF, _TERTIAL, _QUARTER):
         match = pattern.fullmatch(label)
         if match:
             year = int(match.group(1))

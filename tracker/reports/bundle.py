@@ -52,6 +52,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNATURE_ALGORITHM = "Ed25519"
 DEFAULT_OUT_DIR = Path("exports")
+PRELIMINARY_NAME = "preliminar"  # in the file name of a bundle whose period has not ended
 
 # A bundle is a few megabytes; anything far larger is not ours (and is not read into memory).
 MAX_BUNDLE_BYTES = 200 * 1024 * 1024
@@ -158,15 +159,27 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
-def bundle_name(period: Period, insatser: Sequence[str] | None, moment: datetime) -> str:
-    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``."""
+def bundle_name(
+    period: Period,
+    insatser: Sequence[str] | None,
+    moment: datetime,
+    *,
+    demo: bool = False,
+    preliminary: bool = False,
+) -> str:
+    """``<period>_<insats-slug>_<YYYYMMDDTHHMMSS>.zip`` (UTC); all insatser: ``alla``; a demo
+    register's bundle starts with ``DEMO_`` so it is never taken for a real one; a period that
+    has not ended: ``<period>_<insats-slug>_preliminar_<…>.zip``."""
     period_part = re.sub(r"[^A-Za-z0-9-]+", "-", period.label.replace("..", "--"))
     if insatser:
         insats_part = "+".join(_slug(name) for name in insatser)[:80].rstrip("+-")
     else:
         insats_part = "alla"
     stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{period_part}_{insats_part}_{stamp}.zip"
+    if preliminary:
+        insats_part = f"{insats_part}_{PRELIMINARY_NAME}"
+    name = f"{period_part}_{insats_part}_{stamp}.zip"
+    return f"DEMO_{name}" if demo else name
 
 
 def _free_path(out_dir: Path, name: str) -> Path:
@@ -202,11 +215,12 @@ def export_bundle(
     reviewers only. Every export is recorded in the audit log (``report_exported``) after the
     figures are computed, so the manifest's audit head is the one the figures came from; the
     record and the file are written together (a failed write records nothing).
-    ``forbund``: the förbund's name for the title page; remembered for the next report.
+    ``forbund``: the förbund's name for this report's title page, instead of the register's
+    setting (``tracker forbund set``), which it leaves as it is.
     """
-    from tracker.reports.suppression import suppress_report
+    from tracker.reports.cellkey import protect_report, report_cell_keys
     from tracker.reports.tables import report_tables
-    from tracker.stats.report import build_report
+    from tracker.stats.report import load_facts, report_from_facts
 
     lang = lang or get_language()
     chosen = check_formats(formats)
@@ -223,15 +237,27 @@ def export_bundle(
         if progress is not None:
             progress(done, total)
 
+    today = session.today()
+    period.check_not_future(today)  # nothing to report, and a signature would say otherwise
+    preliminary = not period.has_ended(today)
     if progress is not None:
         progress(0, total)
     generated_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    raw = build_report(session, period, names)
-    step()
     threshold = report_service.suppression_threshold(session) if suppression else None
-    report = suppress_report(raw, threshold) if threshold is not None else raw
+    # A closed period's board figures are frozen at its first board export (metrics.md).
+    frozen = report_service.frozen_head(session, period, names) if suppression else None
+    facts = load_facts(session, frozen)
+    raw = report_from_facts(facts, period, names)
+    step()
+    if threshold is not None:
+        keys = report_cell_keys(facts, period, names, report_service.cell_key_secret(session))
+        report = protect_report(raw, keys, threshold)
+    else:
+        report = raw
+    report = {**report, "preliminary": preliminary}
     public = report_service.public_key(session)
     info = ReportInfo(
+        preliminary=preliminary,
         forbund=forbund_name or report_service.forbund(session),
         generated_at=generated_at,
         signer_fingerprint=public.fingerprint,
@@ -255,6 +281,7 @@ def export_bundle(
         "comparison_period": report["comparison_period"],
         "insatser": report["insatser"],
         "threshold": threshold,
+        "protection": report["suppression"],
         "generated_at": generated_at.isoformat().replace("+00:00", "Z"),
         "tool_version": __version__,
         "database_id": info.database_id,
@@ -267,6 +294,7 @@ def export_bundle(
         },
         "forbund": info.forbund,
         "demo": info.demo,
+        "preliminary": preliminary,
         "formats": list(chosen),
         "lang": lang,
     }
@@ -277,11 +305,20 @@ def export_bundle(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = _free_path(out_dir, bundle_name(period, names and report["insatser"], generated_at))
+    name = bundle_name(
+        period,
+        names and report["insatser"],
+        generated_at,
+        demo=info.demo,
+        preliminary=preliminary,
+    )
+    path = _free_path(out_dir, name)
     payload = {
         "period": period.label,
         "insatser": report["insatser"],
         "threshold": threshold,
+        "selection": report_service.export_selection(names),
+        "frozen": frozen is not None,
         "bundle": path.name,
         "manifest_sha256": sha256(manifest_bytes),
         "formats": list(chosen),
@@ -296,7 +333,7 @@ def export_bundle(
         written = True
 
     try:
-        report_service.record_export(session, payload, write, forbund_name=forbund_name)
+        report_service.record_export(session, payload, write)
     except BaseException:
         if written:  # the record did not commit: no bundle without its audit entry
             path.unlink(missing_ok=True)
@@ -328,6 +365,7 @@ class ManifestFacts:
     demo: bool
     forbund: str | None
     file_count: int  # the files the manifest lists (manifest.json and .sig not counted)
+    preliminary: bool = False  # the period had not ended when the bundle was made
 
     @property
     def internal(self) -> bool:
@@ -388,6 +426,8 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
         demo=bool(manifest["demo"]),
         forbund=manifest.get("forbund"),
         file_count=len(manifest["files"]),
+        # Bundles made before the mark existed are final: their periods had ended.
+        preliminary=bool(manifest.get("preliminary", False)),
     )
 
 

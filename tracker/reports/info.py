@@ -19,6 +19,8 @@ class ReportInfo:
     threshold: int | None  # None: an unsuppressed report, marked INTERNT everywhere
     tool_version: str
     database_id: str
+    # The period had not ended when the report was made: every page and sheet says PRELIMINÄR.
+    preliminary: bool = False
 
     @property
     def internal(self) -> bool:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import textwrap
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,16 +36,20 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from tracker.domain.case import RuleError
+from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
+from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK, primary_mark
-from tracker.reports.tables import Table, is_share
+from tracker.reports.tables import Table, goal_source, is_share
 from tracker.stats.engine import COLUMNS
 
 # --- page geometry (inches) and style --------------------------------------------------------
@@ -70,6 +74,7 @@ WARNING = "#b00020"
 PERIOD_COLOUR = "#1f5f8b"
 COMPARISON_COLOUR = "#a9c6de"
 GOAL_COLOUR = "#c0392b"
+DEFAULT_GOAL_COLOUR = "#7f7f7f"  # a default goal: shown, never judged in the board's red
 MET_COLOUR = "#1e7b34"
 GENDER_COLOURS = {"kvinna": "#d55e00", "man": "#0072b2", "ej_angivet": "#8c8c8c", "total": "#333"}
 HIDDEN_COLOUR = "#8c8c8c"
@@ -78,6 +83,9 @@ _RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 42,  # embedded TrueType: the text can be searched and copied (fingerprint)
+    # The pdf backend sizes its font subsets by this setting: with 42, characters beyond
+    # Latin-1 (–, →) join the face's one subset instead of opening a second (see _FEATURES).
+    "ps.fonttype": 42,
     "axes.titlesize": 11,
     "axes.labelsize": 9,
     "xtick.labelsize": 8.5,
@@ -87,7 +95,10 @@ _RC = {
     "axes.spines.right": False,
 }
 
-_NAMED_PERIOD = re.compile(r"[0-9]{4}(H[12]|Q[1-4])?")
+# No ligatures in the PDF: the backend puts a ligature glyph (fi, fl) into a second subset of
+# its face, and embedding a subset costs a fontTools pass over the whole font (about a fifth of
+# a second each). One subset per face: DejaVu Sans, its bold and its oblique.
+_FEATURES = ("-liga",)
 
 
 def _points(size: float) -> float:
@@ -154,6 +165,51 @@ class _Measure:
         return lines
 
 
+# --- table cells ------------------------------------------------------------------------------
+
+
+class _CellText(Text):
+    """One line of a table cell, drawn straight onto its baseline.
+
+    A table is hundreds of such lines, and Text's own draw lays each one out again to find its
+    extent (a FreeType pass per line) before drawing it; that was most of the PDF's drawing
+    time. A cell line is a single line, left- or right-aligned on a known baseline, so only
+    its width is needed (once per distinct text and font on each renderer). Everything else a
+    Text is (its extent, its text, its colour) is unchanged: the layout checks see cells as
+    any other text."""
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.get_text():
+            return
+        text = self.get_text()
+        x, y = self.get_transform().transform((self._x, self._y))
+        prop = self.get_fontproperties()
+        if self.get_horizontalalignment() == "right":
+            x -= _rendered_width(renderer, text, prop)
+        if renderer.flipy():
+            y = renderer.get_canvas_width_height()[1] - y
+        gc = renderer.new_gc()
+        gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
+        gc.set_alpha(self.get_alpha())
+        renderer.draw_text(gc, x, y, text, prop, 0, ismath=False, mtext=self)
+        gc.restore()
+        self.stale = False
+
+
+_WIDTHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, str, str], float]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rendered_width(renderer: Any, text: str, prop: FontProperties) -> float:
+    """``text``'s width as ``renderer`` draws it (a table repeats its numbers and labels)."""
+    widths = _WIDTHS.setdefault(renderer, {})
+    key = (text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style())
+    if key not in widths:
+        widths[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+    return widths[key]
+
+
 # --- formatting cells ------------------------------------------------------------------------
 
 
@@ -205,14 +261,12 @@ def _period_text(period: Mapping[str, Any], lang: str) -> str:
 
 
 def report_kind(period_label: str, lang: str | None = None) -> str:
-    """Halvårsrapport / Helårsrapport / Kvartalsrapport, or Rapport for a custom range."""
-    match = _NAMED_PERIOD.fullmatch(period_label)
-    if match is None:
+    """Halvårsrapport / Helårsrapport / Tertialrapport / Kvartalsrapport, or Rapport for a
+    custom range."""
+    try:
+        kind = Period.parse(period_label).kind
+    except RuleError:
         kind = "other"
-    elif match.group(1) is None:
-        kind = "year"
-    else:
-        kind = "half" if match.group(1).startswith("H") else "quarter"
     return t(f"pdf.kind.{kind}", lang)
 
 
@@ -240,7 +294,7 @@ def _share_value(share: Mapping[str, Any] | None, lang: str) -> _Value:
         return _Value(None, t("stats.no_value", lang), empty=True)
     if share.get("suppressed"):
         # As the tables show it: a share is hidden because its numerator or denominator is.
-        return _Value(None, SECONDARY_MARK, hidden=True)
+        return _Value(None, HIDDEN_MARK, hidden=True)
     value = share.get("value")
     if value is None:
         return _Value(None, t("stats.no_value", lang), empty=True)
@@ -255,11 +309,24 @@ def _column_labels(lang: str, tables: Sequence[Table]) -> dict[str, str]:
     return {column: t(f"stats.col.{column}", lang) for column in COLUMNS}
 
 
+def _goal(report: Mapping[str, Any], metric: str) -> Mapping[str, Any] | None:
+    return next((g for g in report.get("goals", []) if g.get("metric") == metric), None)
+
+
 def _goal_target(report: Mapping[str, Any], metric: str) -> float | None:
-    for goal in report.get("goals", []):
-        if goal.get("metric") == metric:
-            return float(goal["target"])
-    return None
+    goal = _goal(report, metric)
+    return float(goal["target"]) if goal is not None else None
+
+
+def _goal_colour(report: Mapping[str, Any], metric: str) -> str:
+    """The board's goal is drawn red; a default nobody decided, grey."""
+    goal = _goal(report, metric)
+    return GOAL_COLOUR if goal is not None and goal_source(goal) == "set" else DEFAULT_GOAL_COLOUR
+
+
+def _summary_intro_key(report: Mapping[str, Any]) -> str:
+    sources = {goal_source(goal) for goal in report.get("goals", [])}
+    return "pdf.summary.intro" if sources == {"set"} else "pdf.summary.intro_default"
 
 
 # --- the page builder ------------------------------------------------------------------------
@@ -301,6 +368,22 @@ class _Pages:
         style.setdefault("color", INK)
         style.setdefault("va", "top")
         (figure or self.figure).text(x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style)
+
+    def cell_text(self, x: float, y: float, text: str, **style: Any) -> None:
+        """A table cell's line at baseline ``y`` (inches), a _CellText among the page's texts."""
+        figure = self.figure
+        artist = _CellText(
+            x / PAGE_WIDTH,
+            y / PAGE_HEIGHT,
+            text,
+            fontsize=TABLE_SIZE,
+            va="baseline",
+            transform=figure.transSubfigure,
+            **style,
+        )
+        artist.set_figure(figure)
+        figure.texts.append(artist)
+        artist._remove_method = figure.texts.remove  # type: ignore[attr-defined]
 
     def paragraph(
         self,
@@ -436,16 +519,14 @@ class _Pages:
         first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
         for column, (lines, width) in enumerate(zip(cells, widths, strict=True)):
             colour = (colours[column] if colours and column < len(colours) else None) or INK
-            # One Text per line on its baseline: every cell of a row then sits on the same
+            # One text per line on its baseline: every cell of a row then sits on the same
             # baseline whatever its letters, and the row height is exactly what was measured.
             for number, text in enumerate(lines):
-                self.text(
+                self.cell_text(
                     x + pad if column == 0 else x + width - pad,
                     first_baseline - number * line,
                     text,
-                    TABLE_SIZE,
                     weight=weight,
-                    va="baseline",
                     ha="left" if column == 0 else "right",
                     color=colour,
                 )
@@ -477,7 +558,7 @@ class _Pages:
         """Footers (now that the page count is known) and the DEMO/INTERNT marks."""
         total = len(self.figures)
         for number, figure in enumerate(self.figures, start=1):
-            self._marks(figure)
+            self._marks(figure, report)
             footer = t(
                 "pdf.footer",
                 self.lang,
@@ -496,15 +577,22 @@ class _Pages:
                 )
             )
             lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
+            if self.info.threshold is not None:
+                # Every page says its figures are protected and how far they may be off.
+                spread = perturbation_table(self.info.threshold).spread
+                note = t("pdf.protection_footer", self.lang, spread=spread)
+                lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
             self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
         return self.figures
 
-    def _marks(self, figure: Figure) -> None:
+    def _marks(self, figure: Figure, report: Mapping[str, Any]) -> None:
         banners = []
         if self.info.demo:
             banners.append(t("pdf.banner.demo", self.lang))
         if self.info.internal:
             banners.append(t("pdf.banner.internal", self.lang))
+        if self.info.preliminary:
+            banners.append(t("pdf.banner.preliminary", self.lang, last=report["period"]["last"]))
         if not banners:
             return
         text = " · ".join(banners)
@@ -537,6 +625,8 @@ class _Pages:
             words.append(t("pdf.watermark.demo", self.lang))
         if self.info.internal:
             words.append(t("pdf.watermark.internal", self.lang))
+        if not words:  # a preliminary report alone: the banner says it, no watermark
+            return
         figure.text(
             0.5,
             0.45,
@@ -698,11 +788,6 @@ class _Section:
         return min(7.0, self.height + extra)
 
 
-def _mark_of(report: Mapping[str, Any]) -> str:
-    suppression = report.get("suppression")
-    return primary_mark(suppression["threshold"]) if suppression else SECONDARY_MARK
-
-
 def _flow_chart(
     ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
@@ -758,14 +843,16 @@ def _step_up_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)  # room for the labels above a 100 % bar
     ax.set_yticks(range(0, 101, 20))
-    target = _goal_target(report, "step_up_share")
-    if target is not None:
+    goal = _goal(report, "step_up_share")
+    if goal is not None:
+        target = float(goal["target"])
+        line_key = "pdf.goal_line" if goal_source(goal) == "set" else "pdf.goal_line_default"
         ax.axhline(
             target * 100,
-            color=GOAL_COLOUR,
+            color=_goal_colour(report, "step_up_share"),
             linestyle="--",
             linewidth=1.4,
-            label=t("pdf.goal_line", lang, target=format_share(target, lang)),
+            label=t(line_key, lang, target=format_share(target, lang)),
         )
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
@@ -807,19 +894,23 @@ def _followups_chart(
     _percent_axis(ax, lang)
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
-    labelled = False
+    labelled: set[str] = set()
     for position, kind in enumerate(kinds):
-        target = _goal_target(report, kind)
-        if target is None:
+        goal = _goal(report, kind)
+        if goal is None:
             continue
+        target = float(goal["target"])
+        source = goal_source(goal)
+        colour = _goal_colour(report, kind)
+        marker_key = "pdf.goal_marker" if source == "set" else "pdf.goal_marker_default"
         ax.hlines(
             target * 100,
             position - 0.45,
             position + 0.45,
-            color=GOAL_COLOUR,
+            color=colour,
             linestyle="--",
             linewidth=1.4,
-            label=None if labelled else t("pdf.goal_marker", lang),
+            label=None if source in labelled else t(marker_key, lang),
         )
         ax.text(
             position + 0.46,
@@ -827,9 +918,9 @@ def _followups_chart(
             format_share(target, lang),
             va="center",
             fontsize=7.5,
-            color=GOAL_COLOUR,
+            color=colour,
         )
-        labelled = True
+        labelled.add(source)
     ax.set_xlim(-0.6, 1.75)
     _legend_below(ax, 0.3)
     ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
@@ -901,7 +992,12 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         (t("pdf.fact.as_of", lang), t("pdf.as_of", lang, seq=report["as_of"]["seq"])),
         (
             t("pdf.fact.suppression", lang),
-            t("pdf.suppression_on", lang, threshold=info.threshold, below=info.threshold - 1)
+            t(
+                "pdf.suppression_on",
+                lang,
+                threshold=info.threshold,
+                spread=perturbation_table(info.threshold).spread,
+            )
             if info.threshold is not None
             else t("pdf.suppression_off", lang),
         ),
@@ -922,6 +1018,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )
+    if info.threshold is not None:
+        pages.y -= 0.2
+        pages.paragraph(protection_note(info.threshold, lang), 9.5, color=MUTED)
     pages.y -= 0.4
     pages.paragraph(t("pdf.reading_guide_title", lang), 10.5, weight="bold", gap=0.06)
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
@@ -933,7 +1032,7 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
     pages.heading(t("pdf.summary.title", lang), 18)
     pages.paragraph(
         t(
-            "pdf.summary.intro",
+            _summary_intro_key(report),
             lang,
             period=_label(report["period"]),
             comparison=_label(report["comparison_period"]),
@@ -953,20 +1052,29 @@ def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str,
         ]
         rows, colours = [], []
         frame = goals.frame
-        verdicts = [goal.get("met") for goal in report.get("goals", [])]  # the table's order
+        listed = list(report.get("goals", []))  # the table's order
         for position, (label, values) in enumerate(
             zip(frame.index, frame.itertuples(index=False), strict=True)
         ):
-            cells = [str(label), *(format_cell(goals, v, lang) for v in values)]
-            met = verdicts[position] if position < len(verdicts) else None
+            goal = listed[position] if position < len(listed) else {}
+            # The source goes with the goal's name: a default must never read as decided.
+            name = str(label)
+            if goal_source(goal) != "set":
+                name = f"{name} – {t('tables.goal_source.default', lang)}"
+            # The goals table's columns but its last (the source, now beside the name).
+            cells = [name, *(format_cell(goals, v, lang) for v in values[: len(header) - 1])]
+            met = goal.get("met")
             if met is not None and len(cells) == len(header):
                 cells[3] = t("common.yes" if met else "common.no", lang)  # "Uppnått: ja/nej"
-            rows.append(cells)
-            colours.append(
-                [None, None, None, {True: MET_COLOUR, False: GOAL_COLOUR}.get(met), None]
+            # Green and red judge against the board's own goals only; a default nobody decided
+            # is reported, not held against anyone.
+            verdict_colour = (
+                {True: MET_COLOUR, False: GOAL_COLOUR}.get(met)
+                if goal_source(goal) == "set"
+                else None
             )
-        if len(frame.columns) != len(header) - 1:  # not the four columns expected: B's own
-            header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
+            rows.append(cells)
+            colours.append([None, None, None, verdict_colour, None])
         pages.table(goals.title, header, rows, label_width=2.3, colours=colours)
         pages.paragraph(goals.definition, 8.5, color=MUTED, style="italic", gap=0.3)
 
@@ -1016,7 +1124,7 @@ def _section_page(
     hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
-        notes.append(t("pdf.note.hidden", lang, mark=_mark_of(report)))
+        notes.append(t("pdf.note.hidden", lang, mark=HIDDEN_MARK))
     if empty:
         notes.append(t("pdf.note.empty", lang))
     for note in notes:
@@ -1083,6 +1191,8 @@ def write_pdf(
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), PdfPages(buffer, metadata=metadata) as pdf:
         for figure in figures:
+            for text in figure.findobj(Text):
+                text.set_fontfeatures(_FEATURES)
             pdf.savefig(figure)
     return buffer.getvalue()
 

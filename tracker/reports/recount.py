@@ -34,8 +34,11 @@ from tracker.domain.goals import GOALS_SET
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
 from tracker.reports.bundle import VerifyResult, read_bundle, verify_bundle
+from tracker.reports.cellkey import METHOD as CELL_KEY
+from tracker.reports.cellkey import protect_report, report_cell_keys
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
+from tracker.services import reports as report_service
 from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
@@ -46,7 +49,16 @@ from tracker.store.schema import events
 # Register-wide events that change what a report says: goal targets and code lists.
 REPORT_WIDE_KINDS = (GOALS_SET, CODE_LIST_SET)
 # Which goal fields a difference names, in the order a reader takes them in.
-GOAL_FIELDS = ("target", "value", "num", "den", "met", "comparison_value", "comparison_met")
+GOAL_FIELDS = (
+    "target",
+    "source",
+    "value",
+    "num",
+    "den",
+    "met",
+    "comparison_value",
+    "comparison_met",
+)
 PERCENT_FIELDS = ("target", "value", "comparison_value")
 VERDICT_FIELDS = ("met", "comparison_met")
 
@@ -126,6 +138,7 @@ class RecountResult:
     period: Period | None = None
     insatser: list[str] = field(default_factory=list)
     threshold: int | None = None  # None: an unsuppressed bundle
+    method: str | None = None  # "cell-key", or "threshold" (bundles made before it)
     head: Head | None = None  # the bundle's audit head
     signer_fingerprint: str | None = None
     cells_compared: int = 0  # how many cells the bundle's report holds
@@ -197,6 +210,8 @@ def recount_report(
         head,
         threshold,
     )
+    if threshold is not None:
+        result.method = protection_method(report)
 
     with session.read() as connection:
         result.problems.extend(chain_problems(connection, head))
@@ -209,7 +224,7 @@ def recount_report(
     except ServiceError as error:  # an insats the register did not have at the head
         result.problems.append(error.message())
         return result
-    published = suppress_report(recounted, threshold) if threshold is not None else recounted
+    published = _protected(session, report, then, recounted)
     names = cell_names(then, period)
     result.differences = compare_reports(report, published, names)
     result.cells_compared = len(report_cells(report))
@@ -224,6 +239,29 @@ def recount_report(
             total, touching = later_events(connection, head.seq, period, insatser, then, now)
         result.later_events_total, result.later_events = total, touching
     return result
+
+
+def _protected(
+    session: Session,
+    report: Mapping[str, Any],
+    facts: StatsFacts,
+    recounted: dict[str, Any],
+) -> dict[str, Any]:
+    """The recount protected the way the bundle says it was: the cell-key method with the
+    register's secret, or (bundles made before it) threshold suppression; or not at all."""
+    period, insatser, _head, threshold = report_inputs(report)
+    if threshold is None:
+        return recounted
+    if protection_method(report) != CELL_KEY:
+        return suppress_report(recounted, threshold)
+    keys = report_cell_keys(facts, period, insatser, report_service.cell_key_secret(session))
+    return protect_report(recounted, keys, threshold)
+
+
+def protection_method(report: Mapping[str, Any]) -> str:
+    """How a board report was protected: its own statement; none means threshold suppression
+    (every bundle before the cell-key method)."""
+    return str(report["suppression"].get("method", "threshold"))
 
 
 def report_inputs(report: Mapping[str, Any]) -> tuple[Period, list[str], Head, int | None]:
@@ -305,8 +343,17 @@ def compare_reports(
 ) -> list[CellDifference]:
     """The cells whose values differ, in the order of ``before`` (then cells only ``after`` has)."""
     old, new = report_cells(before), report_cells(after)
+    # A breakdown a bundle does not carry at all was added to the tool after it was made
+    # (the follow-ups missing by reason): not a difference in what the bundle published.
+    old_tables = {cell[: cell.index("breakdowns") + 2] for cell in old if "breakdowns" in cell}
     differences = []
     for cell in [*old, *(c for c in new if c not in old)]:
+        if (
+            cell not in old
+            and "breakdowns" in cell
+            and cell[: cell.index("breakdowns") + 2] not in old_tables
+        ):
+            continue
         a, b = old.get(cell, MISSING), new.get(cell, MISSING)
         if not _same(a, b):
             differences.append(CellDifference(cell, a, b, names or {}))
@@ -408,6 +455,8 @@ def format_value(cell: Cell, value: Any) -> str:
         return t("stats.goal_met") if value else t("stats.goal_not_met")
     if in_goals and field_name in PERCENT_FIELDS:
         return _percent(value)
+    if in_goals and field_name == "source" and f"tables.goal_source.{value}" in CATALOG:
+        return t(f"tables.goal_source.{value}")
     if isinstance(value, Mapping) and {"num", "den", "value"} <= set(value):
         return f"{_percent(value['value'])} ({value['num']}/{value['den']})"
     if isinstance(value, bool):

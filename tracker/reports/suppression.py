@@ -30,14 +30,18 @@ import copy
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.linalg import null_space
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tracker.services.reports import DEFAULT_SUPPRESSION_THRESHOLD, MIN_SUPPRESSION_THRESHOLD
 from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS, SHARES
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
+
+# scipy (HiGHS, the null space) is imported where a hidden cell is audited: a report with
+# nothing to hide, and every command that merely imports this module, never loads it.
 
 # The register's setting is checked by the service; these are the same rule, not a copy.
 DEFAULT_THRESHOLD = DEFAULT_SUPPRESSION_THRESHOLD
@@ -207,6 +211,8 @@ def _pinned_exactly(
     an integer program (HiGHS through scipy) looks for a solution with that cell below its true
     value, and one above; a cell with neither is pinned. This is the audit statistical offices
     run on suppressed tables, and it catches what interval reasoning alone misses."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     unknowns = sorted(unknown)
     if not unknowns:
         return set()
@@ -279,6 +285,8 @@ def _feasible(
     low: float,
     high: float,
 ) -> bool:
+    from scipy.optimize import Bounds, milp
+
     lows = np.array([r[0] for r in ranges], dtype=float)
     highs = np.array([r[1] for r in ranges], dtype=float)
     lows[i], highs[i] = low, high
@@ -300,6 +308,8 @@ def _pinned_jointly(
     matrix, _sums = _equations(values, groups, index)
     if not index or not len(matrix):
         return set()
+    from scipy.linalg import null_space
+
     # e_i lies in the row space exactly when every vector of the null space has x_i = 0.
     kernel = null_space(matrix)
     return {cell for cell, i in index.items() if np.allclose(kernel[i], 0, atol=1e-9)}

@@ -39,9 +39,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, GENDER, CodeList
 from tracker.i18n import get_language, t
+from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.suppression import SECONDARY_MARK
 from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS
+from tracker.stats.report import FINSAM_BREAKDOWNS
 
 KINDS = ("counts", "shares", "goals", "figures")
 
@@ -115,6 +116,9 @@ _LAYOUT: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
             ("share", "step_up_share"),
         ),
     ),
+    # Year bundles only: the figures a deltagaransvarig types into Försäkringskassan's
+    # national follow-up (Uppföljning Finsam), per insats.
+    ("finsam", "counts", (("finsam",),)),
 )
 # Breakdowns the engine does not list (yet) with the code list that labels their codes.
 _EXTRA_BREAKDOWN_LISTS = {"applications_by_referrer": "referrer"}
@@ -159,7 +163,7 @@ def _share_cell(share: Mapping[str, Any] | None) -> float | str | None:
     if share is None:
         return None
     if share.get("suppressed"):
-        return SECONDARY_MARK
+        return HIDDEN_MARK
     return share.get("value")
 
 
@@ -193,18 +197,42 @@ def _rows(
                     code = name[len(prefix) :]
                     labels.append(_code_label(lists, "exits_by_destination", code, lang))
                     cells.append([_share_cell(by_column[c]) for c in COLUMNS])
+        elif what == "finsam":
+            rows = _finsam_rows(part, lang)
+            if rows is None:  # not a calendar year's report
+                return None
+            labels += rows[0]
+            cells += rows[1]
         elif what == "figure":
             labels.append(t(f"stats.metric.{row[1]}", lang))
             exits = part["counts"]["exits"]
             # A median hidden with its exits shows the exits' mark, not "no value".
             cells.append(
                 [
-                    SECONDARY_MARK
+                    HIDDEN_MARK
                     if part["figures"][row[1]][c] is None and isinstance(exits[c], str)
                     else part["figures"][row[1]][c]
                     for c in COLUMNS
                 ]
             )
+    return labels, cells
+
+
+def _finsam_rows(part: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[Any]]] | None:
+    """Per insats, the new and the active participants; then the same for all of them."""
+    breakdowns = part.get("breakdowns", {})
+    if not all(name in breakdowns for name in FINSAM_BREAKDOWNS.values()):
+        return None
+    labels: list[str] = []
+    cells: list[list[Any]] = []
+    new, active = (breakdowns[FINSAM_BREAKDOWNS[kind]] for kind in ("new", "active"))
+    for insats in new:
+        for kind, table in (("new", new), ("active", active)):
+            labels.append(t(f"tables.finsam.{kind}", lang, insats=insats))
+            cells.append([table[insats][c] for c in COLUMNS])
+    for kind, metric in (("new", "started"), ("active", "enrolled")):
+        labels.append(t(f"tables.finsam.{kind}_all", lang))
+        cells.append([part["counts"][metric][c] for c in COLUMNS])
     return labels, cells
 
 
@@ -215,6 +243,7 @@ def _goal_frame(report: Mapping[str, Any], lang: str) -> pd.DataFrame:
         t("tables.col.result", lang, label=report["period"]["label"]),
         t("tables.col.met", lang),
         t("tables.col.comparison_result", lang, label=label),
+        t("tables.col.goal_source", lang),
     ]
     labels, cells = [], []
     for goal in report.get("goals", []):
@@ -223,17 +252,36 @@ def _goal_frame(report: Mapping[str, Any], lang: str) -> pd.DataFrame:
         earlier = report["comparison"]["shares"].get(metric, {}).get("total", {})
         # suppress_report blanks a hidden goal's value; the share it came from says why.
         if current.get("suppressed"):
-            value: Any = SECONDARY_MARK
-            met: Any = SECONDARY_MARK
+            value: Any = HIDDEN_MARK
+            met: Any = HIDDEN_MARK
         else:
             value = goal["value"]
             met = {True: t("stats.goal_met", lang), False: t("stats.goal_not_met", lang)}.get(
                 goal["met"], t("stats.goal_no_data", lang)
             )
-        earlier_value = SECONDARY_MARK if earlier.get("suppressed") else goal["comparison_value"]
+        earlier_value = HIDDEN_MARK if earlier.get("suppressed") else goal["comparison_value"]
         labels.append(t(f"stats.metric.{metric}", lang))
-        cells.append([float(goal["target"]), value, met, earlier_value])
+        source = t(f"tables.goal_source.{goal_source(goal)}", lang)
+        cells.append([float(goal["target"]), value, met, earlier_value, source])
     return _frame(labels, cells, columns, t("tables.goals.index", lang))
+
+
+def goal_source(goal: Mapping[str, Any]) -> str:
+    """``"set"`` (a coordinator set it: the board's goal) or ``"default"`` (nobody did).
+
+    A report written before goals carried their source says nothing about it, so it is read
+    as a default: a goal is only ever called the board's when the report says so."""
+    return "set" if goal.get("source") == "set" else "default"
+
+
+def goals_title_key(report: Mapping[str, Any]) -> str:
+    """The goals table's title: the board's goals, standard goals nobody decided, or both."""
+    sources = {goal_source(goal) for goal in report.get("goals", [])}
+    if sources == {"set"}:
+        return "tables.goals.title"
+    if sources == {"default"}:
+        return "tables.goals.title_default"
+    return "tables.goals.title_mixed"
 
 
 def _frame(
@@ -269,11 +317,12 @@ def report_tables(
             if rows is None:  # a breakdown this report does not carry
                 continue
             frame = _frame(*rows, columns, t(f"tables.{slug}.index", lang))
+        title_key = goals_title_key(report) if slug == "goals" else f"tables.{slug}.title"
         tables.append(
             Table(
                 slug=slug,
                 # Only the comparison's title names a period; format ignores the rest.
-                title=t(f"tables.{slug}.title", lang, label=comparison_label),
+                title=t(title_key, lang, label=comparison_label),
                 definition=t(f"tables.{slug}.definition", lang),
                 frame=frame,
                 kind=kind,
@@ -302,7 +351,7 @@ def write_csv(tables: Sequence[Table]) -> dict[str, bytes]:
 # --- xlsx ------------------------------------------------------------------------------------
 
 # Where a table sits on its sheet: title, definition, period, marks, a blank row, then the table.
-_TITLE_ROW, _DEFINITION_ROW, _PERIOD_ROW, _MARK_ROW, _HEADER_ROW = 1, 2, 3, 4, 6
+_TITLE_ROW, _DEFINITION_ROW, _PERIOD_ROW, _MARK_ROW, _PROTECTION_ROW, _HEADER_ROW = 1, 2, 3, 4, 5, 6
 _FIRST_DATA_ROW = _HEADER_ROW + 1
 _COUNT_FORMAT = "#,##0"
 _SHARE_FORMAT = "0.0%"
@@ -317,19 +366,24 @@ def _period_text(period: Mapping[str, Any]) -> str:
     return f"{period['label']} ({period['first']} – {period['last']})"
 
 
-def _warnings(info: ReportInfo, lang: str) -> list[str]:
-    """The DEMO / INTERNT statements every sheet carries."""
+def _warnings(report: Mapping[str, Any], info: ReportInfo, lang: str) -> list[str]:
+    """The DEMO / INTERNT / PRELIMINÄR statements every sheet carries."""
     found = []
     if info.demo:
         found.append(t("tables.mark.demo", lang))
     if info.internal:
         found.append(t("tables.mark.internal", lang))
+    if info.preliminary:
+        found.append(t("tables.mark.preliminary", lang, last=report["period"]["last"]))
     return found
 
 
-def _mark_sheet(sheet: Worksheet, row: int, info: ReportInfo, lang: str) -> None:
-    """DEMO / INTERNT in the sheet and in its printed header, so no page leaves without it."""
-    warnings = _warnings(info, lang)
+def _mark_sheet(
+    sheet: Worksheet, row: int, report: Mapping[str, Any], info: ReportInfo, lang: str
+) -> None:
+    """DEMO / INTERNT / PRELIMINÄR in the sheet and in its printed header, so no page leaves
+    without it."""
+    warnings = _warnings(report, info, lang)
     if not warnings:
         return
     cell = sheet.cell(row=row, column=1, value=" ".join(warnings))
@@ -339,6 +393,7 @@ def _mark_sheet(sheet: Worksheet, row: int, info: ReportInfo, lang: str) -> None
         for word, flag in (
             ("DEMO", info.demo),
             (t("tables.mark.internal_short", lang), info.internal),
+            (t("tables.mark.preliminary_short", lang), info.preliminary),
         )
         if flag
     )
@@ -391,7 +446,10 @@ def _table_sheet(
         insatser=", ".join(report.get("insatser", [])),
     )
     sheet.cell(row=_PERIOD_ROW, column=1, value=period)
-    _mark_sheet(sheet, _MARK_ROW, info, lang)
+    _mark_sheet(sheet, _MARK_ROW, report, info, lang)
+    if info.threshold is not None:  # every sheet says its figures are protected, and how
+        note = protection_note(info.threshold, lang)
+        sheet.cell(row=_PROTECTION_ROW, column=1, value=note).font = Font(italic=True, size=9)
 
     frame = table.frame
     header = [frame.index.name or "", *frame.columns]
@@ -474,13 +532,13 @@ def _step_up_chart(sheet: Worksheet, report: Mapping[str, Any], table: Table, la
     )
     categories = Reference(sheet, min_col=2, max_col=len(COLUMNS) + 1, min_row=_HEADER_ROW)
     chart.set_categories(categories)
-    target = next(
-        (g["target"] for g in report.get("goals", []) if g["metric"] == "step_up_share"), None
-    )
-    if target is not None:
+    goal = next((g for g in report.get("goals", []) if g["metric"] == "step_up_share"), None)
+    if goal is not None:
+        target = goal["target"]
         # The goal goes in the sheet (a chart plots cells), one row below the table.
         goal_row = share_row + 2
-        sheet.cell(row=goal_row, column=1, value=t("tables.goal_row", lang))
+        row_key = "tables.goal_row" if goal_source(goal) == "set" else "tables.goal_row_default"
+        sheet.cell(row=goal_row, column=1, value=t(row_key, lang))
         for column in range(2, len(COLUMNS) + 2):
             cell = sheet.cell(row=goal_row, column=column, value=float(target))
             cell.number_format = _SHARE_FORMAT
@@ -503,7 +561,7 @@ def _about_sheet(
     lang: str,
 ) -> None:
     sheet.cell(row=1, column=1, value=t("tables.about.title", lang)).font = Font(bold=True, size=14)
-    _mark_sheet(sheet, 2, info, lang)
+    _mark_sheet(sheet, 2, report, info, lang)
     threshold = info.threshold
     as_of = report.get("as_of") or {}
     facts: list[tuple[str, str]] = [
@@ -520,7 +578,7 @@ def _about_sheet(
             t("tables.about.suppression", lang),
             t("tables.about.internal", lang)
             if threshold is None
-            else t("tables.about.threshold", lang, threshold=threshold, largest=threshold - 1),
+            else protection_note(threshold, lang),
         ),
         (
             t("tables.about.audit_head", lang),
@@ -539,10 +597,13 @@ def _about_sheet(
 
     row += 1
     sheet.cell(row=row, column=1, value=t("tables.about.marks", lang)).font = Font(bold=True)
-    marks = [("0", t("tables.about.mark_zero", lang))]
-    if threshold is not None:
-        marks.append((f"<{threshold}", t("tables.about.mark_primary", lang, largest=threshold - 1)))
-        marks.append((SECONDARY_MARK, t("tables.about.mark_secondary", lang)))
+    if threshold is None:
+        marks = [("0", t("tables.about.mark_zero", lang))]
+    else:
+        marks = [
+            ("0", t("tables.about.mark_zero_protected", lang, largest=threshold - 1)),
+            (HIDDEN_MARK, t("tables.about.mark_hidden", lang)),
+        ]
     marks.append((t("stats.no_value", lang), t("tables.about.mark_none", lang)))
     for mark, meaning in marks:
         row += 1

@@ -28,17 +28,20 @@ def verify(session: Session) -> AuditReport:
     """Walk the whole chain, check every page, and rebuild the projections to compare."""
     problems = integrity_problems(session.register)
     chain: ChainReport | None = None
+    drifted: list[str] = []
     try:
-        with session.read() as connection:
-            chain = verify_chain(connection)
+        # One write snapshot for the walk and the rebuild, always rolled back: the events
+        # replayed are exactly the events verified, each read and parsed once.
+        with session.register.scratch() as connection:
+            replay = projections.Replay(session.today())
+            chain = verify_chain(connection, keep=replay.add)
+            if chain.ok and not problems:
+                stored = projections.snapshot(connection)
+                replay.write(connection)
+                del replay
+                rebuilt = projections.snapshot(connection)
+                drifted = [name for name in stored if stored[name] != rebuilt[name]]
     except DBAPIError:
         if not problems:  # damage the page checks did not see: not ours to explain away
             raise
-    drifted: list[str] = []
-    if chain is not None and chain.ok and not problems:
-        with session.register.scratch() as connection:
-            stored = projections.snapshot(connection)
-            projections.rebuild(connection, session.today())
-            rebuilt = projections.snapshot(connection)
-        drifted = [name for name in stored if stored[name] != rebuilt[name]]
     return AuditReport(chain, problems, drifted)

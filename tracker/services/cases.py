@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,13 +26,18 @@ from tracker.domain.case import (
     RETRACTION,
     START,
     STATUS_EXITED,
+    STATUS_NON_START,
     STEP,
     CaseEvent,
     CaseSummary,
     RuleError,
     Violation,
+    case_warnings,
     check_case,
     effective_events,
+    episode_for,
+    episodes,
+    follow_up_earliest,
     sort_events,
     summarize_case,
 )
@@ -70,6 +75,8 @@ class CaseView:
     summary: CaseSummary
     events: tuple[CaseEvent, ...]  # effective events, after corrections and retractions
     last_seq: int
+    # What looked wrong about the change just saved, without breaking a rule (saved anyway).
+    warnings: tuple[Violation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,8 @@ class FollowUpDue:
     due: date
     exit_level: int | None
     current_level: int | None
+    episode: int = 1
+    earliest: date | None = None  # the first day it may be registered (metrics.md's window)
 
 
 def follow_ups_due(
@@ -239,7 +248,8 @@ def follow_ups_due(
     query = (
         select(cases.c.code)
         .join(insatser, insatser.c.id == cases.c.insats_id)
-        .where(cases.c.status == STATUS_EXITED)
+        # Not only exited cases: a participant who came back still owes the earlier
+        # episode's follow-ups.
         .where(cases.c.next_follow_up_due.is_not(None))
         .where(cases.c.next_follow_up_due <= horizon.isoformat())
         .order_by(cases.c.code)
@@ -251,25 +261,32 @@ def follow_ups_due(
         names = {insats_id: name for name, insats_id in insats_ids(connection).items()}
         for code in connection.execute(query).scalars():
             view = _view(code, case_raw_events(connection, code), names, today)
-            if view is None or view.summary.exit_date is None:
+            if view is None:
                 continue
-            exit_event = next(e for e in view.events if e.kind == EXIT)
-            for months in FOLLOW_UP_MONTHS:
-                due_date = add_months(view.summary.exit_date, months)
-                if months in view.summary.follow_up_months_done or due_date > horizon:
+            # Every exited episode's open follow-ups; one closed as not made is closed.
+            for number, episode_events in episodes(view.events).items():
+                exit_event = next((e for e in episode_events if e.kind == EXIT), None)
+                if exit_event is None:
                     continue
-                due.append(
-                    FollowUpDue(
-                        code=code,
-                        insats=view.insats,
-                        gender=view.gender,
-                        exit_date=view.summary.exit_date,
-                        months=months,
-                        due=due_date,
-                        exit_level=exit_event.level,
-                        current_level=view.summary.current_level,
+                closed = {e.months for e in episode_events if e.kind == FOLLOW_UP}
+                for months in FOLLOW_UP_MONTHS:
+                    due_date = add_months(exit_event.date, months)
+                    if months in closed or due_date > horizon:
+                        continue
+                    due.append(
+                        FollowUpDue(
+                            code=code,
+                            insats=view.insats,
+                            gender=view.gender,
+                            exit_date=exit_event.date,
+                            months=months,
+                            due=due_date,
+                            exit_level=exit_event.level,
+                            current_level=view.summary.current_level,
+                            episode=number,
+                            earliest=follow_up_earliest(exit_event.date, months),
+                        )
                     )
-                )
     due.sort(key=lambda item: (item.due, item.code, item.months))
     return due
 
@@ -283,6 +300,20 @@ def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
         raise RuleError(violations)
 
 
+def _closed_on(tx: Transaction, insats_id: int, on: date) -> str | None:
+    """The insats's closing day when ``on`` is after it (no new case then), else None."""
+    closed = tx.insats_closed_on.get(insats_id)
+    return closed if closed is not None and on.isoformat() > closed else None
+
+
+def _refuse_closed_insats(tx: Transaction, insats: str, on: date) -> None:
+    ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
+    if insats in ids and (closed := _closed_on(tx, ids[insats], on)) is not None:
+        raise RuleError(
+            [Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")]
+        )
+
+
 def _open_case_attributes(
     tx: Transaction, insats: str | None, gender: str | None, on: date | None = None
 ) -> dict[str, Any]:
@@ -292,13 +323,15 @@ def _open_case_attributes(
     ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
     if insats is None or insats not in ids:
         problems.append(Violation("service.unknown_insats", {"insats": insats or ""}, "insats"))
-    elif on is not None and on.isoformat() > tx.insats_closed_on.get(ids[insats], "9999"):
-        closed = tx.insats_closed_on[ids[insats]]
+    elif on is not None and (closed := _closed_on(tx, ids[insats], on)) is not None:
         problems.append(
             Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")
         )
-    if gender is None or gender not in tx.lists.code_lists["gender"]:
-        problems.append(Violation("service.unknown_gender", {"gender": gender or ""}, "gender"))
+    if not gender:
+        # In words, the way a form offers them; a wrong code (an import) names the codes.
+        problems.append(Violation("service.gender_missing", {}, "gender"))
+    elif gender not in tx.lists.code_lists["gender"]:
+        problems.append(Violation("service.unknown_gender", {"gender": gender}, "gender"))
     if problems:
         raise RuleError(problems)
     return {"insats": ids[insats], "gender": gender}  # type: ignore[index]
@@ -326,8 +359,15 @@ def _existing(tx: Transaction, code: str) -> CaseView:
     return view
 
 
-def _add(tx: Transaction, view: CaseView, new: CaseEvent) -> CaseView:
+def _add(
+    tx: Transaction, view: CaseView, new: CaseEvent, *, episode: int | None = None
+) -> CaseView:
+    """Append ``new`` to the case, in ``episode`` or the one it belongs to (episode_for)."""
+    if episode is None:
+        episode = episode_for(view.events, new.kind, new.months)
+    new = dataclasses.replace(new, episode=episode)
     _check(tx, [*view.events, new])
+    warnings = case_warnings(view.events, new, ladder=tx.lists.ladder)
     appended = tx.append(new.kind, new.to_payload(), case_code=view.code)
     # A plain new event just joins the effective events: the new view follows from the old
     # one without re-reading every payload of the case (imports add thousands in a row).
@@ -341,7 +381,7 @@ def _add(tx: Transaction, view: CaseView, new: CaseEvent) -> CaseView:
         last_seq=appended.seq,
     )
     tx.case_memo[view.code] = (len(tx.case_events(view.code)), updated)
-    return updated
+    return dataclasses.replace(updated, warnings=tuple(warnings))
 
 
 def register_application(
@@ -354,15 +394,41 @@ def register_application(
     code: str | None = None,
     rng: random.Random | None = None,
 ) -> CaseView:
-    """A new application: generates the participant code unless one is given (imports)."""
+    """A new application: generates the participant code unless one is given (imports).
+
+    An existing code whose latest episode is closed (exit or non-start) is a returning
+    participant: the application opens the next episode under the same code, and the insats
+    and gender given must be the case's (a correction changes those).
+    """
     session.require_writer()
     with session.transaction() as tx:
+        if code is not None and tx.case_events(normalize_code(code)):
+            view = _existing(tx, code)
+            if view.summary.status not in (STATUS_EXITED, STATUS_NON_START):
+                raise ServiceError("service.case_exists", code=view.code)
+            _same_attributes(view, insats, gender)
+            _refuse_closed_insats(tx, view.insats, on)  # a new episode is a new case here
+            return _add(tx, view, CaseEvent(APPLICATION, on, referrer=referrer))
         attributes = _open_case_attributes(tx, insats, gender, on)
         new_code = _new_code(tx, code, rng)
         event = CaseEvent(APPLICATION, on, referrer=referrer)
         _check(tx, [event])
         tx.append(APPLICATION, {**event.to_payload(), **attributes}, case_code=new_code)
         return _tx_view(tx, new_code)  # type: ignore[return-value]
+
+
+def _same_attributes(view: CaseView, insats: str | None, gender: str | None) -> None:
+    problems = []
+    if insats is not None and insats != view.insats:
+        problems.append(
+            Violation("service.returning_differs", {"value": insats, "case": view.insats}, "insats")
+        )
+    if gender is not None and gender != view.gender:
+        problems.append(
+            Violation("service.returning_differs", {"value": gender, "case": view.gender}, "gender")
+        )
+    if problems:
+        raise RuleError(problems)
 
 
 def start(
@@ -375,12 +441,17 @@ def start(
     gender: str | None = None,
     rng: random.Random | None = None,
 ) -> CaseView:
-    """Enrol a participant: an existing application's case, or a new case opened at start."""
+    """Enrol a participant: an existing application's case, or a new case opened at start.
+
+    A start on a code whose latest episode is closed opens the next episode (re-enrolment).
+    """
     session.require_writer()
     event = CaseEvent(START, on, level=level)
     with session.transaction() as tx:
         if code is not None and tx.case_events(normalize_code(code)):
-            return _add(tx, _existing(tx, code), event)
+            view = _existing(tx, code)
+            _same_attributes(view, insats, gender)
+            return _add(tx, view, event)
         attributes = _open_case_attributes(tx, insats, gender, on)
         new_code = _new_code(tx, code, rng)
         _check(tx, [event])
@@ -420,14 +491,60 @@ def exit_case(
         return _add(tx, _existing(tx, code), event)
 
 
-def follow_up(session: Session, *, code: str, on: date, months: int, level: int) -> CaseView:
+def follow_up(
+    session: Session,
+    *,
+    code: str,
+    on: date,
+    months: int,
+    level: int | None = None,
+    reason: str | None = None,
+    episode: int | None = None,
+) -> CaseView:
+    """A follow-up made (with a level), or closed as not made (``reason``, no level).
+
+    ``episode``: which exited episode it follows up (default: the latest still lacking one).
+    """
     session.require_writer()
+    event = CaseEvent(FOLLOW_UP, on, level=level, months=months, reason=reason)
     with session.transaction() as tx:
-        return _add(tx, _existing(tx, code), CaseEvent(FOLLOW_UP, on, level=level, months=months))
+        return _add(tx, _existing(tx, code), event, episode=episode)
+
+
+def append_checked(
+    tx: Transaction,
+    code: str,
+    new_events: Iterable[CaseEvent],
+    *,
+    opening: tuple[str, str] | None = None,
+) -> int:
+    """Append events whose whole case the caller has already checked; returns how many.
+
+    For the importer: its plan runs ``check_case`` on each participant's complete case (the
+    register's events and the file's together) before anything is written, so checking each
+    event again against the case so far, and building a view after each, would only repeat
+    that work (quadratic in the case's length). The payloads are the ones the single-event
+    use cases write. ``opening`` (insats, gender) marks a new case: its first event must open
+    it (application, or start without one) and carries the attributes, checked here.
+    """
+    tx.session.require_writer()
+    count = 0
+    for event in new_events:
+        payload = event.to_payload()
+        if opening is not None:
+            if event.kind not in (APPLICATION, START):
+                raise NotFound("service.case_not_found", code=code)
+            # Checked against the opening day: a closed insats takes no case after its last.
+            payload.update(_open_case_attributes(tx, *opening, event.date))
+            opening = None
+        tx.append(event.kind, payload, case_code=code)
+        count += 1
+    return count
 
 
 # What a correction may change: the event's facts, never its identity or kind.
-_CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", "kind"}
+# The episode follows from the case's history, so it is not a fact to correct either.
+_CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", "kind", "episode"}
 
 
 def _check_reason(tx: Transaction, reason: str) -> None:
@@ -444,12 +561,24 @@ def _target(view: CaseView, seq: int) -> CaseEvent:
     raise NotFound("service.event_not_found", seq=seq, code=view.code)
 
 
-def correct(session: Session, *, code: str, seq: int, reason: str, **changes: Any) -> CaseView:
-    """Replace an event's facts (date, level, codes; insats/gender on the opening event).
+def correct(
+    session: Session,
+    *,
+    code: str,
+    seq: int,
+    reason: str,
+    changes: Mapping[str, Any] | None = None,
+    **more: Any,
+) -> CaseView:
+    """Replace an event's facts: any field of it (date, level, every code, handover, months;
+    insats and gender too), the whole case revalidated as it would be after the change.
 
-    The original stays in the log; a correction event points at it.
+    ``reason`` is why (the correction reason list); ``changes`` holds the new values by field
+    name, so the event's own ``reason`` (non-start, follow-up not made) fits there; ``more``
+    are the same as keywords. The original stays in the log; a correction event points at it.
     """
     session.require_writer()
+    changes = {**(changes or {}), **more}
     with session.transaction() as tx:
         _check_reason(tx, reason)
         view = _existing(tx, code)
@@ -492,6 +621,7 @@ __all__ = [
     "CaseView",
     "FollowUpDue",
     "TimelineEntry",
+    "append_checked",
     "case_timeline",
     "correct",
     "exit_case",

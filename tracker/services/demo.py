@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import hashlib
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from tracker.domain.codelists import DEFAULT_LADDER
 from tracker.domain.dates import add_months
 from tracker.services import cases
 from tracker.services.registers import DEMO_PASSPHRASE, create_register, open_session
+from tracker.services.reports import CELL_KEY_SECRET_META
 from tracker.services.session import Session
 from tracker.store.eventlog import head
 from tracker.store.keyfile import keyfile_path
@@ -488,6 +490,11 @@ def build_demo(
             db_path, user=DEMO_USER, passphrase=DEMO_PASSPHRASE, today=clock
         ) as session:
             _write(session, plans, rng, progress)
+            if seed is not None:
+                # A seeded demo is reproducible down to its published (perturbed) figures; an
+                # unseeded one gets a random secret on its first board report, like any register.
+                secret = hashlib.sha256(f"tracker demo cell key {seed}".encode()).hexdigest()
+                session.register.write_meta(CELL_KEY_SECRET_META, secret)
             # Fold the WAL into the file so the demo can be copied as one file right away.
             session.register.checkpoint()
             with session.read() as connection:

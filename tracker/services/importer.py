@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
+import functools
+import operator
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,8 +37,10 @@ from tracker.domain.case import (
     CaseEvent,
     RuleError,
     Violation,
+    case_warnings,
     check_case,
     effective_events,
+    episode_for,
 )
 from tracker.domain.codelists import CodeList
 from tracker.domain.participant_code import code_problem, normalize_code
@@ -53,7 +56,7 @@ from tracker.services.session import (
     insats_ids,
 )
 from tracker.store.eventlog import iter_events
-from tracker.store.projections import RawCaseEvent, case_attributes
+from tracker.store.projections import RawCaseEvent, case_attributes, cases_raw_events
 
 # --- the format ----------------------------------------------------------------------------
 
@@ -71,6 +74,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "exit_kind": ("avslutstyp", "exit_kind"),
     "handover": ("ordinarie_insats", "handover"),
     "months": ("månader", "months"),
+    # A correction row: the event it replaces (``#Nr`` as the timeline shows it, or the date
+    # of the event of this kind), and why; the rest of the row is the event as it should be.
+    "corrects": ("rättar", "corrects"),
+    "correction_reason": ("rättelseorsak", "correction_reason"),
 }
 REQUIRED_COLUMNS = ("participant", "event", "date")
 
@@ -94,7 +101,7 @@ _FACT_COLUMNS: dict[str, frozenset[str]] = {
     NON_START: frozenset({"reason"}),
     STEP: frozenset({"level", "meeting"}),
     EXIT: frozenset({"level", "reason", "exit_kind", "handover"}),
-    FOLLOW_UP: frozenset({"level", "months"}),
+    FOLLOW_UP: frozenset({"level", "months", "reason"}),  # reason: why it was not made
 }
 _ALL_FACT_COLUMNS = frozenset().union(*_FACT_COLUMNS.values())
 
@@ -109,6 +116,7 @@ _FIELD_COLUMN = {
     "handover": "handover",
     "months": "months",
     "date": "date",
+    "correction_reason": "correction_reason",
     "kind": "event",
     "code": "participant",
     "insats": "insats",
@@ -120,7 +128,9 @@ _NO = frozenset({"nej", "no", "n", "false", "0"})
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read as text
 # Any personnummer or samordningsnummer contains a run of six digits: only cells with one
 # need the (slower, exact) detector.
-_SIX_DIGITS = r"[0-9]{6}"
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+_EVENT_NUMBER = re.compile(r"#?([0-9]{1,12})")
+_DEFAULT_CORRECTION_REASON = "annat"
 _SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
 _PROGRESS_EVERY = 500
 
@@ -190,6 +200,9 @@ class ImportSummary:
     cases_created: int = 0
     events_by_kind: Counter[str] = field(default_factory=Counter)
     events_by_insats: Counter[str] = field(default_factory=Counter)
+    corrections: int = 0  # correction rows written (or, dry, to be written)
+    # What looked wrong without breaking a rule (imported anyway): (row, warning), row order.
+    warnings: list[tuple[int, Violation]] = field(default_factory=list)
     already_present: int = 0  # rows equal to an event the case already has
     duplicates_in_file: int = 0  # rows repeating an earlier row of the file
     dry_run: bool = False
@@ -207,7 +220,7 @@ class Table:
     """A sheet as text: the header cells and the data rows (row 2 onward, blank rows kept)."""
 
     header: list[str]
-    rows: list[list[str]]
+    rows: list[tuple[str, ...]]
 
 
 def read_table(path: Path) -> Table:
@@ -231,15 +244,35 @@ def read_table(path: Path) -> Table:
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
             raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+        frames: Iterable[pd.DataFrame] = [frame]
     elif suffix in (".csv", ".txt"):
-        frame = _read_csv(path)
+        frames = _read_csv(path)
     else:
         raise ServiceError("import.unsupported_format", path=str(path))
-    values = frame.to_numpy(dtype=object).tolist() if not frame.empty else []
-    if not values:
+    # Column by column into one tuple per row: a file's cells repeat (the same code, date,
+    # insats on many rows), so each distinct text is one string object shared by its cells.
+    # A CSV arrives in chunks, each dropped once its texts are taken.
+    columns: list[list[str]] = []
+    known: list[dict[Any, str]] = []
+    for chunk in frames:
+        if not columns:
+            columns = [[] for _ in chunk.columns]
+            known = [{} for _ in chunk.columns]
+        for position, name in enumerate(chunk.columns):
+            _texts(chunk[name].tolist(), known[position], columns[position])
+    if not columns or not columns[0]:
         raise ServiceError("import.empty_file", path=str(path))
-    header = [_text(cell) for cell in values[0]]
-    return Table(header, [[_text(cell) for cell in row] for row in values[1:]])
+    rows = list(zip(*columns, strict=True))
+    del columns, known
+    return Table(list(rows[0]), rows[1:])
+
+
+def _texts(cells: list[Any], known: dict[Any, str], texts: list[str]) -> None:
+    for cell in cells:
+        text = known.get(cell)
+        if text is None:
+            text = known[cell] = _text(cell)
+        texts.append(text)
 
 
 def _text(cell: Any) -> str:
@@ -247,7 +280,12 @@ def _text(cell: Any) -> str:
     return unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+# Rows per chunk of a CSV: pandas' frame of a chunk holds every cell as its own string, so a
+# whole 250,000-row file read at once would cost more memory than the rest of the import.
+_CSV_CHUNK_ROWS = 20_000
+
+
+def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -255,19 +293,27 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise ServiceError("import.empty_file", path=str(path))
     first_line = text.split("\n", 1)[0]
+    del text  # checked: pandas reads the file itself, without a second copy in memory
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return _csv_chunks(path, delimiter)
+
+
+def _csv_chunks(path: Path, delimiter: str) -> Iterator[pd.DataFrame]:
     try:
-        return pd.read_csv(
-            io.StringIO(text),
+        with pd.read_csv(
+            path,
+            encoding="utf-8-sig",
             sep=delimiter,
             header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-        )
+            chunksize=_CSV_CHUNK_ROWS,
+        ) as reader:
+            yield from reader
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         row = match.group(1) if match else "?"
@@ -277,13 +323,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
 # --- parsing rows --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     number: int  # as the spreadsheet shows it
     code: str
     event: CaseEvent  # seq: a stand-in pointing back at this row
     gender: str | None
     insats: str | None
+    corrects: tuple[str, Any] | None = None  # ("seq", n) or ("date", day): what it replaces
+    correction_reason: str | None = None
 
 
 class _Lookup:
@@ -302,6 +350,12 @@ class _Lookup:
         return self.by_text.get(_fold(text), text)
 
 
+@functools.lru_cache(maxsize=8192)  # a file repeats its dates: one object for each
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=8192)  # a file repeats its kinds, genders and codes row after row
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
@@ -323,6 +377,8 @@ class _Parser:
                 "exit_destination",
                 "exit_kind",
                 "non_start_reason",
+                "follow_up_missed_reason",
+                "correction_reason",
             )
         }
         self.insatser = {_fold(name): name for name in insats_names}
@@ -377,24 +433,32 @@ class _Parser:
     def refused_cells(self) -> set[tuple[int, int]]:
         """(row index, position) of every cell shaped like a personnummer, reported once each."""
         refused: set[tuple[int, int]] = set()
-        if not self.table.rows:
-            return refused
-        frame = pd.DataFrame(self.table.rows)
-        for position in frame.columns:
-            suspects = frame.index[frame[position].str.contains(_SIX_DIGITS, regex=True)]
-            for row_index in suspects:
-                violation = check_free_text(frame.at[row_index, position], "cell")
-                if violation is None:
-                    continue
-                refused.add((row_index, position))
-                header = self.table.header[position] if position < len(self.table.header) else ""
-                if check_free_text(header, "header") is not None:
-                    header = ""  # never name a column by a refused header
-                self.problems.append(
-                    ImportProblem(
-                        row_index + 2, header or column_letter(position), None, violation, True
+        width = max((len(row) for row in self.table.rows), default=0)
+        for position in range(width):
+            # Distinct texts first: a column repeats its values, the detector runs once each.
+            texts = {row[position] for row in self.table.rows if position < len(row)}
+            suspects = {
+                text: violation
+                for text in texts
+                if _SIX_DIGITS.search(text) and (violation := check_free_text(text, "cell"))
+            }
+            if not suspects:
+                continue
+            header = self.table.header[position] if position < len(self.table.header) else ""
+            if check_free_text(header, "header") is not None:
+                header = ""  # never name a column by a refused header
+            for row_index, row in enumerate(self.table.rows):
+                if position < len(row) and row[position] in suspects:
+                    refused.add((row_index, position))
+                    self.problems.append(
+                        ImportProblem(
+                            row_index + 2,
+                            header or column_letter(position),
+                            None,
+                            suspects[row[position]],
+                            True,
+                        )
                     )
-                )
         return refused
 
     def rows(self) -> tuple[list[_Row], set[int]]:
@@ -416,12 +480,13 @@ class _Parser:
                 parsed.append(row)
         return parsed, {index + 2 for index in bad_rows}
 
-    def cell(self, cells: list[str], column: str) -> str:
+    def cell(self, cells: Sequence[str], column: str) -> str:
         position = self.index.get(column)
         return cells[position] if position is not None and position < len(cells) else ""
 
-    def _row(self, number: int, cells: list[str]) -> _Row | None:
-        value = {column: self.cell(cells, column) for column in self.index}
+    def _row(self, number: int, cells: Sequence[str]) -> _Row | None:
+        # Every row is as long as the header (read_table), so each column's cell is there.
+        value = dict(zip(self.index, map(cells.__getitem__, self.index.values()), strict=True))
 
         def problem(column: str, key: str, **params: object) -> None:
             self.add(number, self.header_of(column), value.get(column), Violation(key, params))
@@ -447,7 +512,7 @@ class _Parser:
         if value["date"]:
             match = _DATE.fullmatch(value["date"])
             try:
-                on = date.fromisoformat(match.group(1)) if match else None
+                on = _date(match.group(1)) if match else None
             except ValueError:
                 on = None
             if on is None:
@@ -471,10 +536,36 @@ class _Parser:
                     problem(column, "import.not_applicable", kind=SWEDISH_KIND[kind])
             facts = self._facts(kind, value, problem)
 
+        corrects: tuple[str, Any] | None = None
+        if value.get("corrects"):
+            text = value["corrects"].strip()
+            as_number = _EVENT_NUMBER.fullmatch(text)
+            as_date = _DATE.fullmatch(text)
+            if as_number:
+                corrects = ("seq", int(as_number.group(1)))
+            elif as_date:
+                try:
+                    corrects = ("date", date.fromisoformat(as_date.group(1)))
+                except ValueError:
+                    problem("corrects", "import.bad_corrects")
+            else:
+                problem("corrects", "import.bad_corrects")
+        correction_reason = None
+        if value.get("correction_reason"):
+            correction_reason = self.lookups["correction_reason"](value["correction_reason"])
+            if correction_reason not in self.lookups["correction_reason"].by_text.values():
+                problem(
+                    "correction_reason",
+                    "service.unknown_correction_reason",
+                    reason=value["correction_reason"],
+                )
+            if corrects is None:
+                problem("correction_reason", "import.reason_without_corrects")
+
         if kind is None or on is None or not code:
             return None
         event = CaseEvent(kind, on, seq=_SEQ_BASE + number, **facts)
-        return _Row(number, code, event, gender, insats)
+        return _Row(number, code, event, gender, insats, corrects, correction_reason)
 
     def _facts(
         self, kind: str, value: Mapping[str, str], problem: Callable[..., None]
@@ -505,6 +596,8 @@ class _Parser:
                     facts["handover"] = False
                 else:
                     problem("handover", "import.bad_handover")
+        if kind == FOLLOW_UP and value.get("reason"):
+            facts["reason"] = self.lookups["follow_up_missed_reason"](value["reason"])
         if kind == FOLLOW_UP and value.get("months"):
             months = _integer(value["months"])
             if months is None:
@@ -535,6 +628,8 @@ class _CasePlan:
     insats: str
     gender: str
     rows: list[_Row]
+    # correction rows: (row, the seq it replaces, the changed fields)
+    fixes: list[tuple[_Row, int, dict[str, Any]]] = field(default_factory=list)
 
 
 def _plan_cases(
@@ -556,24 +651,114 @@ def _plan_cases(
         normalize_code(parser.cell(parser.table.rows[number - 2], "participant"))
         for number in bad_rows
     }
+    # The register's events for every code of the file, in one statement.
+    existing_by_code = cases_raw_events(
+        tx.connection, (c for c in by_code if c not in broken_codes)
+    )
     plans: list[_CasePlan] = []
     for code, code_rows in by_code.items():
         if code in broken_codes:
             continue
-        raw = tx.case_events(code)
-        plan = _check_participant(parser, code, code_rows, raw, tx, summary)
-        if plan is None or not plan.rows:
+        raw = existing_by_code[code]
+        fix_rows = [row for row in code_rows if row.corrects is not None]
+        fixed = _plan_fixes(parser, code, fix_rows, raw, tx, summary)
+        if fixed is None:
             continue
-        existing = effective_events(raw)
-        candidate = [*existing, *(row.event for row in plan.rows)]
+        candidate, fixes, after = fixed
+        plain_rows = [row for row in code_rows if row.corrects is None]
+        plan = _check_participant(parser, code, plain_rows, raw, tx, summary, after)
+        if plan is None or not (plan.rows or fixes):
+            continue
+        plan.fixes = fixes
+        # Each new row joins the episode it would join if staff typed it in case order: an
+        # application after an exit opens the next one (a returning participant).
+        placed = []
+        for row in plan.rows:
+            event = row.event
+            event = dataclasses.replace(
+                event, episode=episode_for(candidate, event.kind, event.months)
+            )
+            for warning in case_warnings(candidate, event, ladder=lists.ladder):
+                summary.warnings.append((row.number, warning))
+            candidate.append(event)
+            placed.append(dataclasses.replace(row, event=event))
+        plan.rows = placed
         violations = check_case(candidate, ladder=lists.ladder, lists=lists.code_lists, today=today)
         if violations:
             numbers = {row.event.seq: row for row in plan.rows}
+            numbers.update({seq: row for row, seq, _changes in fixes})
+            first_row = plan.rows[0] if plan.rows else fixes[0][0]
             for violation in violations:
-                _report_rule(parser, violation, numbers, plan.rows[0])
+                _report_rule(parser, violation, numbers, first_row)
             continue
         plans.append(plan)
+    # Writing appends to the planned cases without reading them again.
+    tx.preload_cases({plan.code: existing_by_code[plan.code] for plan in plans})
     return plans
+
+
+def _plan_fixes(
+    parser: _Parser,
+    code: str,
+    fix_rows: list[_Row],
+    raw: list[RawCaseEvent],
+    tx: Transaction,
+    summary: ImportSummary,
+) -> tuple[list[CaseEvent], list[tuple[_Row, int, dict[str, Any]]], dict[str, str]] | None:
+    """The case's effective events with the file's corrections applied, the corrections to
+    write, and the gender/insats they set; None when a correction row points at nothing."""
+    events = effective_events(raw)
+    attributes = case_attributes(raw) if raw else None
+    after: dict[str, str] = {}
+    if attributes is not None:
+        after = {"gender": attributes.gender, "insats": tx.insats_names[attributes.insats_id]}
+    fixes: list[tuple[_Row, int, dict[str, Any]]] = []
+    ok = True
+    for row in fix_rows:
+        target = _correction_target(parser, code, row, events)
+        if target is None:
+            ok = False
+            continue
+        corrected = dataclasses.replace(row.event, seq=target.seq, episode=target.episode)
+        changes = {
+            name: getattr(corrected, name)
+            for name in _FACT_FIELDS
+            if name != "kind" and getattr(corrected, name) != getattr(target, name)
+        }
+        for name in ("gender", "insats"):
+            value = getattr(row, name)
+            if value is not None and value != after.get(name):
+                changes[name] = after[name] = value
+        if not changes:
+            summary.already_present += 1
+            continue
+        events = [corrected if e.seq == target.seq else e for e in events]
+        fixes.append((row, target.seq, changes))  # type: ignore[arg-type]
+    return (events, fixes, after) if ok else None
+
+
+def _correction_target(
+    parser: _Parser, code: str, row: _Row, events: list[CaseEvent]
+) -> CaseEvent | None:
+    """The register's event a correction row replaces (by number, or by kind and date)."""
+    how, what = row.corrects  # type: ignore[misc]
+    if how == "seq":
+        found = [e for e in events if e.seq == what]
+    else:
+        found = [e for e in events if e.kind == row.event.kind and e.date == what]
+    header = parser.header_of("corrects")
+    cell = parser.cell(parser.table.rows[row.number - 2], "corrects")
+    if len(found) != 1:
+        key = "import.corrects_ambiguous" if found else "import.corrects_nothing"
+        parser.add(row.number, header, cell, Violation(key, {"code": code}))
+        return None
+    if found[0].kind != row.event.kind:
+        kind = SWEDISH_KIND[found[0].kind]
+        parser.add(
+            row.number, header, cell, Violation("import.corrects_other_kind", {"kind": kind})
+        )
+        return None
+    return found[0]
 
 
 def _check_participant(
@@ -583,12 +768,17 @@ def _check_participant(
     raw: list[RawCaseEvent],
     tx: Transaction,
     summary: ImportSummary,
+    corrected: Mapping[str, str] | None = None,
 ) -> _CasePlan | None:
-    """Agreement on gender and insats, and which rows are new; None when something disagrees."""
+    """Agreement on gender and insats, and which rows are new; None when something disagrees.
+
+    ``corrected``: the gender and insats after the file's corrections (they win).
+    """
     attributes = case_attributes(raw) if raw else None
     known: dict[str, str | None] = {"gender": None, "insats": None}
     if attributes is not None:
         known = {"gender": attributes.gender, "insats": tx.insats_names[attributes.insats_id]}
+    known.update(corrected or {})
     ok = True
     for column in ("gender", "insats"):
         first_row: _Row | None = None
@@ -637,12 +827,19 @@ def _check_participant(
     return _CasePlan(code, not raw, known["insats"] or "", known["gender"] or "", new_rows)
 
 
-_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(CaseEvent) if f.name != "seq")
+# The episode is where a row lands, not what it says: a row repeating an event of episode 2
+# is the same event.
+_FACT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(CaseEvent) if f.name not in ("seq", "episode")
+)
+
+
+_fact_values = operator.attrgetter(*_FACT_FIELDS)
 
 
 def _facts(event: CaseEvent) -> tuple[Any, ...]:
     """What makes two events the same: everything but the seq."""
-    return tuple(getattr(event, name) for name in _FACT_FIELDS)
+    return _fact_values(event)  # type: ignore[no-any-return]
 
 
 def _row_order(row: _Row) -> tuple[date, int, int]:
@@ -692,8 +889,12 @@ def import_file(
         plans = _plan_cases(parser, rows, bad_rows, tx, summary)
         if parser.problems:
             raise ImportRejected(parser.problems)
+        # Nothing is reported from here on: the file's cells and parsed rows can go.
+        del rows
+        table.rows.clear()
         for plan in plans:
             summary.cases_created += plan.new
+            summary.corrections += len(plan.fixes)
             for row in plan.rows:
                 summary.events_by_kind[row.event.kind] += 1
                 summary.events_by_insats[plan.insats] += 1
@@ -709,70 +910,47 @@ def _write(
     total: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Each planned event through its case service, inside the caller's batch."""
+    """Each planned case's new events, inside the caller's batch.
+
+    The plan has checked each participant's complete case, so the events go in through
+    ``cases.append_checked`` (the use cases' payloads, without checking each event again); the
+    batch writes them in chunks, and each plan is dropped once written.
+    """
     done = 0
     if progress:
         progress(0, total)
-    for plan in plans:
-        opened = not plan.new
-        for row in plan.rows:
+    plans.reverse()  # popped from the end: written in plan order, each forgotten after
+    with session.transaction() as tx:
+        while plans:
+            plan = plans.pop()
+            opening = (plan.insats, plan.gender) if plan.new else None
             try:
-                _apply(session, plan, row.event, opened)
+                for row, seq, changes in plan.fixes:
+                    # Before the new rows: each correction is checked on the case as it stands.
+                    cases.correct(
+                        session,
+                        code=plan.code,
+                        seq=seq,
+                        reason=row.correction_reason or _DEFAULT_CORRECTION_REASON,
+                        changes=changes,
+                    )
+                cases.append_checked(
+                    tx, plan.code, (row.event for row in plan.rows), opening=opening
+                )
             except (RuleError, ServiceError) as error:
-                # Validation above makes this unreachable; if it happens, name the row.
+                # Validation above makes this unreachable; if it happens, name the case's row.
                 violations = (
                     error.violations
                     if isinstance(error, RuleError)
                     else [Violation(error.key, error.params)]
                 )
+                first = plan.rows[0] if plan.rows else plan.fixes[0][0]
                 raise ImportRejected(
-                    ImportProblem(row.number, None, None, v) for v in violations
+                    ImportProblem(first.number, None, None, v) for v in violations
                 ) from error
-            opened = True
-            done += 1
-            if progress and (done % _PROGRESS_EVERY == 0 or done == total):
+            before, done = done, done + len(plan.rows)
+            if progress and (done // _PROGRESS_EVERY > before // _PROGRESS_EVERY or done == total):
                 progress(done, total)
-
-
-def _apply(session: Session, plan: _CasePlan, event: CaseEvent, opened: bool) -> None:
-    code, on = plan.code, event.date
-    if event.kind == APPLICATION:
-        cases.register_application(
-            session,
-            insats=plan.insats,
-            gender=plan.gender,
-            on=on,
-            referrer=event.referrer,  # type: ignore[arg-type]
-            code=code,
-        )
-    elif event.kind == START:
-        if opened:
-            cases.start(session, on=on, code=code, level=event.level)
-        else:  # a case opened at start, without an application
-            cases.start(
-                session,
-                on=on,
-                code=code,
-                level=event.level,
-                insats=plan.insats,
-                gender=plan.gender,
-            )
-    elif event.kind == NON_START:
-        cases.non_start(session, code=code, on=on, reason=event.reason)  # type: ignore[arg-type]
-    elif event.kind == STEP:
-        cases.log_step(session, code=code, on=on, level=event.level, meeting=event.meeting)  # type: ignore[arg-type]
-    elif event.kind == EXIT:
-        cases.exit_case(
-            session,
-            code=code,
-            on=on,
-            destination=event.destination,  # type: ignore[arg-type]
-            exit_kind=event.exit_kind,  # type: ignore[arg-type]
-            handover=event.handover,  # type: ignore[arg-type]
-            level=event.level,
-        )
-    elif event.kind == FOLLOW_UP:
-        cases.follow_up(session, code=code, on=on, months=event.months, level=event.level)  # type: ignore[arg-type]
 
 
 # --- export --------------------------------------------------------------------------------
@@ -811,7 +989,7 @@ def _export_row(code: str, insats: str, gender: str, event: CaseEvent) -> dict[s
         "händelse": SWEDISH_KIND[event.kind],
         "datum": event.date.isoformat(),
         "nivå": text(event.level),
-        "orsak": text(event.reason if event.kind == NON_START else event.destination),
+        "orsak": text(event.reason if event.kind in (NON_START, FOLLOW_UP) else event.destination),
         "part": text(event.referrer),
         "mötestyp": text(event.meeting),
         "avslutstyp": text(event.exit_kind),

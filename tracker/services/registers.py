@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from tracker import __version__
 from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
 from tracker.domain.personnummer import check_free_text, check_name
+from tracker.services import reports
 from tracker.services.session import (
     LADDER_LIST,
     ROLE_COORDINATOR,
@@ -75,19 +77,22 @@ def create_register(
     insatser: Sequence[str],
     demo: bool = False,
     today: Callable[[], date] = date.today,
+    forbund: str | None = None,
 ) -> str:
     """Create an encrypted register and its key file; returns the recovery key (shown once).
 
     The first user is a coordinator. The database is built in a temporary file and appears
-    at ``db_path`` only when complete.
+    at ``db_path`` only when complete. ``forbund``: the förbund's name for the reports, if
+    given (the same setting and event as ``tracker forbund set``).
     """
     if not demo:
         check_new_passphrase(passphrase)
-    keyfile.validate_user_name(user)  # before anything is created
+    user = keyfile.validate_user_name(user)  # before anything is created
     violation = check_free_text(user, "user")
     if violation:
         raise RuleError([violation])
     names = _check_names(insatser)
+    forbund_name = reports.check_forbund(forbund) if forbund is not None else None
     keys_path = keyfile_path(db_path)
     if db_path.exists() or keys_path.exists():
         raise ServiceError("service.register_exists", path=str(db_path))
@@ -119,6 +124,8 @@ def create_register(
                     },
                 )
                 _add_insatser(tx, names)
+                if forbund_name is not None:
+                    reports.record_forbund(tx, forbund_name, None)
                 tx.append(USER_ADDED, {"user": user, "role": ROLE_COORDINATOR})
                 private_raw, public = signing.generate()
                 event = tx.append(
@@ -149,6 +156,8 @@ def open_session(
     """Log in: unlock the user's key slot and open the register."""
     if not db_path.exists():
         raise ServiceError("service.no_register", path=str(db_path))
+    # The name as stored (NFC); a name that could never be valid simply finds no slot.
+    user = unicodedata.normalize("NFC", user)
     unlocked = keyfile.unlock(keyfile_path(db_path), user, passphrase)
     role = unlocked.role or ""
     return Session(_open(db_path, unlocked), Actor(user, role), db_path, today)
@@ -156,6 +165,18 @@ def open_session(
 
 def is_demo(session: Session) -> bool:
     return session.register.meta("demo") == "1"
+
+
+def opens_as_demo(db_path: Path) -> bool:
+    """True if the register at ``db_path`` is a demo: it opens with the demo login and says so.
+
+    The demo's passphrase is public, so trying it reveals nothing; any other register refuses.
+    """
+    try:
+        with open_session(db_path, user="demo", passphrase=DEMO_PASSPHRASE) as session:
+            return is_demo(session)
+    except keyfile.WrongCredentials:
+        return False
 
 
 @dataclass(frozen=True)
@@ -182,7 +203,7 @@ def add_user(
     session.require_role(ROLE_COORDINATOR)
     if role not in keyfile.ROLES:
         raise ServiceError("service.unknown_role", role=role)
-    keyfile.validate_user_name(user)
+    user = keyfile.validate_user_name(user)
     check_new_passphrase(new_passphrase)
     violation = check_free_text(user, "user")
     if violation:
@@ -198,6 +219,7 @@ def add_user(
 
 def remove_user(session: Session, *, passphrase: str, user: str) -> None:
     session.require_role(ROLE_COORDINATOR)
+    user = unicodedata.normalize("NFC", user)
     unlocked = _unlocked_for(session, passphrase)
     try:
         with session.transaction() as tx:

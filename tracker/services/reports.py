@@ -3,10 +3,16 @@ an export (the bundle itself is built in tracker.reports.bundle)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import select
+
 from tracker.domain.case import RuleError
+from tracker.domain.periods import Period
 from tracker.domain.personnummer import check_free_text
 from tracker.i18n import t
 from tracker.services.session import (
@@ -15,9 +21,11 @@ from tracker.services.session import (
     PermissionDenied,
     ServiceError,
     Session,
+    Transaction,
 )
 from tracker.store import signing
 from tracker.store.database import set_meta
+from tracker.store.schema import events, meta
 
 # metrics.md, "Small-count suppression": default 5, never below 3. The same values as
 # tracker.reports.suppression (a layer above, so not importable here; a test ties them).
@@ -29,9 +37,14 @@ MAX_FORBUND_LENGTH = 120
 
 THRESHOLD_META = "suppression_threshold"
 FORBUND_META = "forbund"
+# The cell-key method's secret (tracker.reports.cellkey): 32 random bytes, hex, made once.
+CELL_KEY_SECRET_META = "cell_key_secret"
 
 SUPPRESSION_THRESHOLD_SET = "suppression_threshold_set"
+FORBUND_SET = "forbund_set"  # {"forbund": name, "previous": name or null}
 REPORT_EXPORTED = "report_exported"
+# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…)).
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Who may export figures without suppression (metrics.md): never staff.
 UNSUPPRESSED_ROLES = (ROLE_COORDINATOR, ROLE_REVIEWER)
@@ -81,6 +94,9 @@ def forbund(session: Session) -> str | None:
 
 
 def check_forbund(name: str) -> str:
+    """The förbund's name with its spaces tidied, checked like every other text: not empty, not
+    too long, no personnummer, and no leading ``=``, ``+``, ``-`` or ``@`` (which a spreadsheet
+    would run as a formula on the board's XLSX)."""
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ServiceError("report.forbund_empty")
@@ -89,7 +105,82 @@ def check_forbund(name: str) -> str:
     violation = check_free_text(cleaned, "forbund")
     if violation:
         raise RuleError([violation])
+    if cleaned.startswith(FORMULA_STARTS):
+        raise ServiceError("report.forbund_formula", sign=cleaned[0])
     return cleaned
+
+
+def may_set_forbund(session: Session) -> bool:
+    """Whether the logged-in user may change the förbund's name (for hiding the field)."""
+    return session.actor.role == ROLE_COORDINATOR
+
+
+def set_forbund(session: Session, name: str) -> str:
+    """A coordinator sets the förbund's name for the reports' title pages (recorded in the log)."""
+    session.require_role(ROLE_COORDINATOR)
+    cleaned = check_forbund(name)
+    previous = forbund(session)
+    with session.transaction() as tx:
+        record_forbund(tx, cleaned, previous)
+    return cleaned
+
+
+def record_forbund(tx: Transaction, name: str, previous: str | None) -> None:
+    """The setting and its event, in the caller's transaction (also the first-run wizard's)."""
+    tx.append(FORBUND_SET, {"forbund": name, "previous": previous})
+    set_meta(tx.connection, FORBUND_META, name)
+
+
+def cell_key_secret(session: Session) -> bytes:
+    """The register's secret for the cell-key method's record keys, made on first use and
+    never changed: it lives only in the encrypted register, so the same participants get the
+    same record keys in every export, and a reviewer's recount reproduces every figure."""
+    stored = session.register.meta(CELL_KEY_SECRET_META)
+    if stored is None:
+        with session.register.write() as connection:
+            # Another process may have made it since we looked: the first one stays.
+            query = select(meta.c.value).where(meta.c.key == CELL_KEY_SECRET_META)
+            if connection.execute(query).scalar() is None:
+                set_meta(connection, CELL_KEY_SECRET_META, secrets.token_hex(32))
+        stored = session.register.meta(CELL_KEY_SECRET_META)
+    assert stored is not None
+    return bytes.fromhex(stored)
+
+
+def export_selection(insatser: Sequence[str] | None) -> list[str] | None:
+    """How an export's insats choice is recorded: the names sorted, or None for all."""
+    return sorted(insatser) if insatser else None
+
+
+def frozen_head(session: Session, period: Period, insatser: Sequence[str] | None) -> int | None:
+    """The audit head a closed period's board figures are frozen at: that of the first board
+    export of the same period and insats choice made after the period ended (its
+    ``report_exported`` event says so). None when the period has not ended (its figures are
+    preliminary) or has no such export yet: the figures are computed at the head.
+
+    So exporting a closed period again after late events re-issues the same figures (the late
+    events reach the next report's comparison period), and no re-export isolates one event."""
+    if session.today() <= period.last:
+        return None
+    selection = export_selection(insatser)
+    query = (
+        select(events.c.recorded_at, events.c.payload)
+        .where(events.c.kind == REPORT_EXPORTED)
+        .order_by(events.c.seq)
+    )
+    with session.read() as connection:
+        rows = list(connection.execute(query))
+    for recorded_at, text in rows:
+        payload = json.loads(text) if text else {}
+        if (
+            payload.get("period") == period.label
+            and payload.get("threshold") is not None
+            and "selection" in payload
+            and payload["selection"] == selection
+            and date.fromisoformat(str(recorded_at)[:10]) > period.last
+        ):
+            return int(payload["as_of"])
+    return None
 
 
 def may_export_unsuppressed(session: Session) -> bool:
@@ -119,39 +210,35 @@ def sign(session: Session, data: bytes) -> bytes:
         return signing.sign(connection, data)
 
 
-def record_export(
-    session: Session,
-    payload: Mapping[str, Any],
-    write: Callable[[], T],
-    *,
-    forbund_name: str | None = None,
-) -> T:
+def record_export(session: Session, payload: Mapping[str, Any], write: Callable[[], T]) -> T:
     """Record a report export in the audit log and run ``write`` (which writes the bundle) in
     the same transaction: if writing fails, no export is recorded; if recording fails, the
-    caller's ``write`` has not run or its file is the caller's to remove.
-
-    ``forbund_name``: remembered for later reports (register meta ``forbund``).
-    """
+    caller's ``write`` has not run or its file is the caller's to remove."""
     with session.transaction() as tx:
         tx.append(REPORT_EXPORTED, dict(payload))
-        if forbund_name is not None:
-            set_meta(tx.connection, FORBUND_META, forbund_name)
         return write()
 
 
 __all__ = [
     "DEFAULT_SUPPRESSION_THRESHOLD",
+    "FORBUND_SET",
     "MAX_SUPPRESSION_THRESHOLD",
     "MIN_SUPPRESSION_THRESHOLD",
     "REPORT_EXPORTED",
     "SUPPRESSION_THRESHOLD_SET",
+    "cell_key_secret",
     "check_forbund",
+    "export_selection",
     "forbund",
+    "frozen_head",
     "may_export_unsuppressed",
+    "may_set_forbund",
     "parse_threshold",
     "public_key",
     "record_export",
+    "record_forbund",
     "require_unsuppressed_allowed",
+    "set_forbund",
     "set_suppression_threshold",
     "sign",
     "suppression_threshold",

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tracker.domain.codelists import CodeList, Ladder
+from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
 from tracker.i18n import t
 from tracker.store import projections
 from tracker.store.database import Register
@@ -24,6 +24,11 @@ ROLE_COORDINATOR = "coordinator"
 ROLE_REVIEWER = "reviewer"
 WRITING_ROLES = frozenset((ROLE_STAFF, ROLE_COORDINATOR))
 LADDER_LIST = "ladder"
+# A batch writes what it holds back (event rows, its cases' projection rows) whenever this many
+# events are pending, inside its one transaction, and then forgets those cases' cached events:
+# a long batch (an import of 250,000 rows) runs in bounded memory and still commits or rolls
+# back as a whole.
+BATCH_FLUSH_EVENTS = 5_000
 
 
 class ServiceError(Exception):
@@ -95,6 +100,8 @@ class Transaction:
             case_raw.append((event.seq, event.kind, event.payload or {}))
         if self._batched and case_code is not None and kind in projections.CASE_EVENT_KINDS:
             self._stale_cases.add(case_code)
+            if self.writer.pending >= BATCH_FLUSH_EVENTS:
+                self.flush()
         else:
             self.writer.flush()  # projections may refer to the event's row
             projections.apply(self.connection, event, self.session.today(), case_raw)
@@ -110,11 +117,26 @@ class Transaction:
         return event
 
     def flush(self) -> None:
-        """Write what a batch holds back: its events' rows and its cases' projections."""
+        """Write what a batch holds back: its events' rows and its cases' projections.
+
+        The flushed cases' cached events and views are dropped: a later use case on one of
+        them reads it again (from this transaction, so it sees everything written so far).
+        """
         self.writer.flush()
-        stale = {code: self._case_events[code] for code in sorted(self._stale_cases)}
+        codes = sorted(self._stale_cases)
+        missing = [code for code in codes if code not in self._case_events]
+        if missing:
+            self._case_events.update(projections.cases_raw_events(self.connection, missing))
+        stale = {code: self._case_events.pop(code) for code in codes}
         projections.refresh_cases(self.connection, stale, self.session.today())
+        for code in codes:
+            self.case_memo.pop(code, None)
         self._stale_cases.clear()
+
+    def preload_cases(self, raw_by_code: Mapping[str, list[projections.RawCaseEvent]]) -> None:
+        """Seed the per-case cache with events the caller read in one query (the importer), so
+        appending to those cases reads nothing more; a code without events is a new case."""
+        self._case_events.update(raw_by_code)
 
     def case_events(self, code: str) -> list[projections.RawCaseEvent]:
         """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
@@ -152,7 +174,9 @@ def read_lists(connection: Connection) -> Lists:
     rows = connection.execute(select(code_lists.c.name, code_lists.c.content)).all()
     contents = {row.name: json.loads(row.content) for row in rows}
     ladder = Ladder.from_dict(contents.pop(LADDER_LIST))
-    return Lists({name: CodeList.from_dict(body) for name, body in contents.items()}, ladder)
+    lists = {name: CodeList.from_dict(body) for name, body in contents.items()}
+    lists.setdefault(FOLLOW_UP_MISSED_REASON.name, FOLLOW_UP_MISSED_REASON)
+    return Lists(lists, ladder)
 
 
 def insats_ids(connection: Connection) -> dict[str, int]:

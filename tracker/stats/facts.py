@@ -36,7 +36,7 @@ from tracker.domain.case import (
     STEP,
     effective_events,
 )
-from tracker.domain.codelists import CodeList
+from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList
 from tracker.domain.goals import GOALS_SET
 from tracker.services.session import LADDER_LIST, ServiceError
 from tracker.store.projections import (
@@ -48,16 +48,17 @@ from tracker.store.projections import (
 
 # Payload fields read by SQLite (->> gives SQL values: text, integer, 1/0 for true/false),
 # each only for the kinds that carry it: most events are steps, which need date and level.
-_FIELDS = ("date", "level", "reason", "destination", "exit_kind", "handover", "months")
+_FIELDS = ("date", "level", "reason", "destination", "exit_kind", "handover", "months", "episode")
 _ATTRIBUTES = ("insats", "gender")
 _KINDS_WITH: dict[str, tuple[str, ...]] = {
     "date": CASE_KINDS,
     "level": (START, STEP, EXIT, FOLLOW_UP),
-    "reason": (NON_START,),
+    "reason": (NON_START, FOLLOW_UP),  # a follow-up's: why it was not made
     "destination": (EXIT,),
     "exit_kind": (EXIT,),
     "handover": (EXIT,),
     "months": (FOLLOW_UP,),
+    "episode": CASE_KINDS,
     "insats": (APPLICATION, START),  # the opening event
     "gender": (APPLICATION, START),
 }
@@ -76,6 +77,7 @@ _CSV_TYPES = {
     "exit_kind": object,
     "handover": "float64",
     "months": "float64",
+    "episode": "float64",
     "insats": "float64",
     "gender": object,
 }
@@ -107,16 +109,22 @@ _LAST_SEQ = text("SELECT max(seq) FROM events")
 _PURGED_BEFORE = text("SELECT max(payload ->> '$.closed_before') FROM events WHERE kind = 'purge'")
 
 KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
+# A participant's episodes are counted as cases of their own (metrics.md): each gets the key
+# code_id * EPISODE_SPAN + episode - 1, and the label "CODE" for the first, "CODE#2", ... after.
+EPISODE_SPAN = 4096
 
 
 @dataclass
 class StatsFacts:
     """The register as of ``as_of``: one row per case, plus what reports name and compare.
 
-    ``cases`` (index: participant code) has ``insats`` (id), ``gender`` and, per case kind,
+    ``cases`` (index: participant code, ``CODE#2`` … for a returning participant's later
+    episodes, each counted as a case) has ``insats`` (id), ``gender`` and, per case kind,
     dates and fields: ``application``, ``start``/``start_level``, ``non_start``/``reason``,
     ``exit``/``exit_level``/``destination``/``exit_kind``/``handover``, ``due_6m``/``due_18m``
-    (exit + 6/18 calendar months), ``followup_6m``/``followup_6m_level`` and the same for 18.
+    (exit + 6/18 calendar months), ``followup_6m``/``followup_6m_level`` (a follow-up made),
+    ``followup_6m_missed``/``followup_6m_missed_reason`` (one closed as not made), and the
+    same for 18.
     ``levels`` holds every dated ladder level (start, step, exit) in case order.
     """
 
@@ -206,6 +214,11 @@ def build_facts(
         events = pd.concat([events, fixed_events], ignore_index=True)
         attributes = pd.concat([attributes, fixed_attributes])
 
+    # From here on a case is an episode: the key keeps the code's id and adds the episode.
+    episode = pd.to_numeric(events["episode"]).fillna(1).to_numpy(dtype=np.int64)
+    events = events.assign(case_id=events["case_id"].to_numpy() * EPISODE_SPAN + episode - 1)
+    keys = np.unique(events["case_id"].to_numpy())
+    attributes = attributes.reindex(keys // EPISODE_SPAN).set_axis(pd.Index(keys, name="case_id"))
     events = events[events["date"].notna()]
     events = events.assign(date=pd.to_datetime(events["date"], format="%Y-%m-%d"))
     order = np.lexsort(
@@ -219,7 +232,13 @@ def build_facts(
     events = events.iloc[order].reset_index(drop=True)
 
     cases = _case_table(events, attributes)
-    cases.index = pd.Index(case_codes[cases.index.to_numpy()], name="case_code")
+    key = cases.index.to_numpy()
+    labels = np.asarray(case_codes[key // EPISODE_SPAN], dtype=object)
+    later = key % EPISODE_SPAN > 0  # rare: only returning participants need a new label
+    if later.any():
+        numbers = (key[later] % EPISODE_SPAN + 1).astype(str).astype(object)
+        labels[later] = labels[later] + "#" + numbers
+    cases.index = pd.Index(labels, name="case_code", dtype=object)
     kept = np.isin(events["case_id"].to_numpy(), cases["case_id"].to_numpy())
     levels = events.loc[
         kept
@@ -246,6 +265,8 @@ def _system_state(
             code_lists[payload["name"]] = CodeList.from_dict(payload["content"])
         elif kind == GOALS_SET:
             goals[(int(payload["insats"]), payload["metric"])] = float(payload["target"])
+    # As the session does: the default until a coordinator publishes a version.
+    code_lists.setdefault(FOLLOW_UP_MISSED_REASON.name, FOLLOW_UP_MISSED_REASON)
     return insatser, code_lists, goals
 
 
@@ -293,6 +314,7 @@ def _apply_corrections(
                     event.exit_kind,
                     None if event.handover is None else int(event.handover),
                     event.months,
+                    event.episode,
                 )
             )
     events = pd.DataFrame(
@@ -306,6 +328,7 @@ def _apply_corrections(
             "level": "float64",
             "handover": "float64",
             "months": "float64",
+            "episode": "float64",
         }
     )
     attributes_frame = pd.DataFrame.from_dict(
@@ -317,7 +340,7 @@ def _apply_corrections(
 
 def _python_value(name: str, value: Any) -> Any:
     # The text form gives floats for numeric fields; the domain wants ints (and a bool).
-    if name in ("level", "months", "insats"):
+    if name in ("level", "months", "insats", "episode"):
         return int(value)
     if name == "handover":
         return bool(value)
@@ -349,12 +372,26 @@ def _case_table(events: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
         ),
     ]
     months = pd.to_numeric(events["months"]).to_numpy()
+    # A follow-up with a reason was closed as not made: it counts as missing, with its reason.
+    missed = events["reason"].notna().to_numpy() & (
+        events["kind_order"].to_numpy() == KIND_ORDER[FOLLOW_UP]
+    )
     for length in (6, 18):
         parts.append(
             _first_of(
-                events[months == length],
+                events[(months == length) & ~missed],
                 FOLLOW_UP,
                 {"date": f"followup_{length}m", "level": f"followup_{length}m_level"},
+            )
+        )
+        parts.append(
+            _first_of(
+                events[(months == length) & missed],
+                FOLLOW_UP,
+                {
+                    "date": f"followup_{length}m_missed",
+                    "reason": f"followup_{length}m_missed_reason",
+                },
             )
         )
     cases = attributes.join(parts, how="left")

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import pandas as pd
+
 from tracker.domain.goals import DEFAULT_GOALS, GOAL_METRICS
 from tracker.domain.periods import Period
 from tracker.services.session import ServiceError, Session
-from tracker.stats.engine import compute
+from tracker.stats.engine import INSATS_BREAKDOWNS, compute, key_sums
 from tracker.stats.facts import StatsFacts, read_facts
 
 SCHEMA = "tracker.report/1"
@@ -31,21 +33,29 @@ def load_facts(session: Session, as_of: int | None = None) -> StatsFacts:
         return read_facts(connection, as_of)
 
 
-def goal_targets(facts: StatsFacts, insats_ids: Sequence[int]) -> dict[str, float]:
-    """Each goal's target over the selected insatser, as of the facts' ``as_of``.
+GOAL_SET = "set"  # a coordinator set it: the board's goal
+GOAL_DEFAULT = "default"  # metrics.md's default: nobody decided it
 
-    A goal an insats has not set is metrics.md's default. Where selected insatser have
-    different targets, the report holds all of them to the strictest (the highest).
+
+def goal_targets(facts: StatsFacts, insats_ids: Sequence[int]) -> dict[str, tuple[float, str]]:
+    """Each goal's (target, source) over the selected insatser, as of the facts' ``as_of``.
+
+    The goals a coordinator set come first: where selected insatser have set different
+    targets, the report holds all of them to the strictest (the highest). Only when no selected
+    insats has set a goal for a share does metrics.md's default apply, and it says so
+    (source ``"default"``), so a default is never presented as the board's decision.
     """
-    targets: dict[str, float] = {}
+    targets: dict[str, tuple[float, str]] = {}
     for metric in GOAL_METRICS:
-        values = [
-            facts.goals.get((insats_id, metric), DEFAULT_GOALS.get(metric))
+        chosen = [
+            facts.goals[(insats_id, metric)]
             for insats_id in insats_ids
+            if (insats_id, metric) in facts.goals
         ]
-        present = [value for value in values if value is not None]
-        if present:
-            targets[metric] = max(present)
+        if chosen:
+            targets[metric] = (max(chosen), GOAL_SET)
+        elif metric in DEFAULT_GOALS and insats_ids:
+            targets[metric] = (DEFAULT_GOALS[metric], GOAL_DEFAULT)
     return targets
 
 
@@ -54,6 +64,26 @@ def _met(share: dict[str, Any], target: float) -> bool | None:
         return None
     # Exact: 4/5 meets 0.8 whatever floating point makes of 0.8.
     return Fraction(share["num"], share["den"]) >= Fraction(str(target))
+
+
+# Uppföljning Finsam (Försäkringskassan's national follow-up of financial coordination): per
+# insats and calendar year, the participants new in the year and those active during it, split
+# by gender: the engine's breakdowns of ``started`` and ``enrolled`` by insats. Being breakdowns
+# of the report's own counts, they are protected in a board bundle like every other breakdown.
+FINSAM_BREAKDOWNS: dict[str, str] = {
+    "new": "started_by_insats",  # started in the year
+    "active": "enrolled_by_insats",  # enrolled at some time during the year
+}
+assert set(FINSAM_BREAKDOWNS.values()) == set(INSATS_BREAKDOWNS)
+
+
+def is_calendar_year(period: Period) -> bool:
+    """True for ``2026`` and for ``2026-01-01..2026-12-31``: the Finsam follow-up's unit."""
+    return (
+        period.first.year == period.last.year
+        and (period.first.month, period.first.day) == (1, 1)
+        and (period.last.month, period.last.day) == (12, 31)
+    )
 
 
 def report_from_facts(
@@ -71,10 +101,11 @@ def report_from_facts(
             first=period.first.isoformat(),
             before=purged_before,
         )
-    current = compute(facts, period, insats_ids)
+    year = is_calendar_year(period)
+    current = compute(facts, period, insats_ids, by_insats=year)
     earlier = compute(facts, comparison_period, insats_ids)
     goals = []
-    for metric, target in goal_targets(facts, insats_ids).items():
+    for metric, (target, source) in goal_targets(facts, insats_ids).items():
         share, earlier_share = (
             current["shares"][metric]["total"],
             earlier["shares"][metric]["total"],
@@ -83,6 +114,7 @@ def report_from_facts(
             {
                 "metric": metric,
                 "target": target,
+                "source": source,
                 "value": share["value"],
                 "num": share["num"],
                 "den": share["den"],
@@ -95,6 +127,9 @@ def report_from_facts(
     if purged_before is not None and comparison_period.first.isoformat() < purged_before:
         # The period itself is whole; the one it is compared with has lost cases.
         marks["purged"] = {"before": purged_before, "comparison_incomplete": True}
+    finsam: dict[str, Any] = {}
+    if year:
+        finsam = {"finsam": {"year": period.first.year, "breakdowns": dict(FINSAM_BREAKDOWNS)}}
     return {
         **marks,
         "schema": SCHEMA,
@@ -107,6 +142,25 @@ def report_from_facts(
         **current,
         "goals": goals,
         "comparison": earlier,
+        **finsam,
+    }
+
+
+def report_key_sums(
+    facts: StatsFacts,
+    period: Period,
+    record_keys: pd.Series,
+    modulus: int,
+    insatser: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The cell keys of ``report_from_facts``'s counts and breakdowns, for the period and its
+    comparison period (``{"counts", "breakdowns", "comparison": {…}}``): each cell's sum of
+    its participants' record keys modulo ``modulus`` (tracker.reports.cellkey)."""
+    insats_ids = facts.insats_ids(list(insatser) if insatser is not None else None)
+    year = is_calendar_year(period)
+    return {
+        **key_sums(facts, period, insats_ids, record_keys, modulus, by_insats=year),
+        "comparison": key_sums(facts, period.comparison(), insats_ids, record_keys, modulus),
     }
 
 

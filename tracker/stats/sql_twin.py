@@ -12,6 +12,9 @@ Rules it encodes (architecture.md and metrics.md):
 - A ``retraction`` {"retracts": seq} removes an original event, or undoes one correction.
 - A case's insats and gender are the latest ones given on any of its events (the opening
   event, or a correction of it).
+- Each episode of a participant (``episode`` in the payload, 1 when absent) is a case.
+- A follow-up with a ``reason`` was closed as not made: it is no follow-up, and the missing
+  follow-up's reason is that reason when it is dated on or before the last day.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ event AS (
            json_extract(body, '$.exit_kind') AS exit_kind,
            json_extract(body, '$.handover') AS handover,
            json_extract(body, '$.months') AS months,
+           coalesce(json_extract(body, '$.episode'), 1) AS episode,
+           kind = 'follow_up' AND json_extract(body, '$.reason') IS NOT NULL AS not_made,
            CASE kind WHEN 'application' THEN 0 WHEN 'start' THEN 1 WHEN 'non_start' THEN 2
                      WHEN 'step' THEN 3 WHEN 'exit' THEN 4 ELSE 5 END AS kind_order
     FROM effective
@@ -77,7 +82,8 @@ event AS (
 first_event AS (
     SELECT * FROM (
         SELECT event.*, row_number() OVER (
-            PARTITION BY case_code, kind, coalesce(months, 0) ORDER BY day, seq
+            PARTITION BY case_code, episode, kind, coalesce(months, 0), not_made
+            ORDER BY day, seq
         ) AS n
         FROM event WHERE day IS NOT NULL
     ) WHERE n = 1
@@ -106,16 +112,16 @@ case_gender AS (
 ),
 -- latest ladder level dated on or before the period's last day (exit wins on its own day)
 latest_level AS (
-    SELECT case_code, level FROM (
-        SELECT case_code, level, row_number() OVER (
-            PARTITION BY case_code ORDER BY day DESC, kind_order DESC, seq DESC
+    SELECT case_code, episode, level FROM (
+        SELECT case_code, episode, level, row_number() OVER (
+            PARTITION BY case_code, episode ORDER BY day DESC, kind_order DESC, seq DESC
         ) AS n
         FROM event
         WHERE kind IN ('start', 'step', 'exit') AND level IS NOT NULL AND day <= :last
     ) WHERE n = 1
 ),
 case_row AS (
-    SELECT case_insats.case_code, case_gender.gender,
+    SELECT case_insats.case_code, first_event.episode, case_gender.gender,
         max(CASE WHEN kind = 'application' THEN day END) AS application,
         max(CASE WHEN kind = 'start' THEN day END) AS start,
         max(CASE WHEN kind = 'start' THEN level END) AS start_level,
@@ -126,15 +132,27 @@ case_row AS (
         max(CASE WHEN kind = 'exit' THEN destination END) AS destination,
         max(CASE WHEN kind = 'exit' THEN exit_kind END) AS exit_kind,
         max(CASE WHEN kind = 'exit' THEN handover END) AS handover,
-        max(CASE WHEN kind = 'follow_up' AND months = 6 THEN day END) AS followup_6m,
-        max(CASE WHEN kind = 'follow_up' AND months = 6 THEN level END) AS followup_6m_level,
-        max(CASE WHEN kind = 'follow_up' AND months = 18 THEN day END) AS followup_18m,
-        max(CASE WHEN kind = 'follow_up' AND months = 18 THEN level END) AS followup_18m_level
+        max(CASE WHEN kind = 'follow_up' AND months = 6 AND NOT not_made THEN day END)
+            AS followup_6m,
+        max(CASE WHEN kind = 'follow_up' AND months = 6 AND NOT not_made THEN level END)
+            AS followup_6m_level,
+        max(CASE WHEN kind = 'follow_up' AND months = 18 AND NOT not_made THEN day END)
+            AS followup_18m,
+        max(CASE WHEN kind = 'follow_up' AND months = 18 AND NOT not_made THEN level END)
+            AS followup_18m_level,
+        max(CASE WHEN kind = 'follow_up' AND months = 6 AND not_made THEN day END)
+            AS missed_6m,
+        max(CASE WHEN kind = 'follow_up' AND months = 6 AND not_made THEN reason END)
+            AS missed_6m_reason,
+        max(CASE WHEN kind = 'follow_up' AND months = 18 AND not_made THEN day END)
+            AS missed_18m,
+        max(CASE WHEN kind = 'follow_up' AND months = 18 AND not_made THEN reason END)
+            AS missed_18m_reason
     FROM case_insats
     JOIN case_gender ON case_gender.case_code = case_insats.case_code
     JOIN first_event ON first_event.case_code = case_insats.case_code
     WHERE case_insats.insats IN (SELECT value FROM json_each(:insats))
-    GROUP BY case_insats.case_code
+    GROUP BY case_insats.case_code, first_event.episode
 ),
 -- exit + N calendar months, clipped to the month's end (08-31 + 6 months = 02-28)
 fact AS (
@@ -145,7 +163,8 @@ fact AS (
         min(date(exit, 'start of month', '+18 months',
                  '+' || (CAST(strftime('%d', exit) AS INTEGER) - 1) || ' days'),
             date(exit, 'start of month', '+19 months', '-1 day')) AS due_18m
-    FROM case_row LEFT JOIN latest_level ON latest_level.case_code = case_row.case_code
+    FROM case_row LEFT JOIN latest_level
+        ON latest_level.case_code = case_row.case_code AND latest_level.episode = case_row.episode
     WHERE application IS NOT NULL OR start IS NOT NULL
 ),
 -- every case twice: once under its gender, once under 'total'
@@ -201,6 +220,16 @@ WHERE {_IN_P.format("exit")} GROUP BY destination, col
 UNION ALL
 SELECT 'exits_by_kind', exit_kind, col, count(*) FROM cell
 WHERE {_IN_P.format("exit")} GROUP BY exit_kind, col
+UNION ALL
+SELECT 'followup_6m_missing_by_reason',
+       CASE WHEN missed_6m <= :last THEN missed_6m_reason ELSE 'ej_registrerad' END AS code,
+       col, count(*) FROM cell
+WHERE {_CONDITIONS["followup_6m_missing"]} GROUP BY code, col
+UNION ALL
+SELECT 'followup_18m_missing_by_reason',
+       CASE WHEN missed_18m <= :last THEN missed_18m_reason ELSE 'ej_registrerad' END AS code,
+       col, count(*) FROM cell
+WHERE {_CONDITIONS["followup_18m_missing"]} GROUP BY code, col
 """
 )
 
@@ -224,6 +253,8 @@ def twin_counts(
         "not_started_by_reason": {},
         "exits_by_destination": {},
         "exits_by_kind": {},
+        "followup_6m_missing_by_reason": {},
+        "followup_18m_missing_by_reason": {},
     }
     for breakdown, code, col, n in connection.execute(_BREAKDOWNS, params):
         breakdowns[breakdown].setdefault(code, {})[col] = int(n)

@@ -52,7 +52,7 @@ _MAC_INFO = b"tracker keyfile mac"
 # from exhausting memory before we even look at it.
 _MAX_FILE_BYTES = 1024 * 1024
 
-_USER_RE = re.compile(r"[a-z0-9._-]{1,32}")
+_USER_RE = re.compile(r"[a-z0-9åäöé._-]{1,32}")
 _DATABASE_ID_RE = re.compile(r"[0-9a-f]{32}")
 _SLOT_ID_RE = re.compile(r"[0-9a-f]{8,64}")
 
@@ -356,10 +356,15 @@ def new_data_key() -> bytearray:
 
 
 def validate_user_name(user: str) -> str:
-    """Return ``user`` if it is 1-32 of a-z 0-9 . _ -; raise :class:`InvalidUserName` if not."""
-    if not isinstance(user, str) or not _USER_RE.fullmatch(user):
+    """``user`` in Unicode NFC if it is 1-32 of a-z å ä ö é 0-9 . _ -; else
+    :class:`InvalidUserName`. NFC, so "åsa" typed as a + ring (as some keyboards send it) is the
+    same name as the one-character å: store and look up the returned form."""
+    if not isinstance(user, str):
         raise InvalidUserName(str(user))
-    return user
+    composed = unicodedata.normalize("NFC", user)
+    if not _USER_RE.fullmatch(composed):
+        raise InvalidUserName(user)
+    return composed
 
 
 def validate_role(role: str) -> str:

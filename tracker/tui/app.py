@@ -8,20 +8,24 @@ same user and pops the lock screen, so the screens beneath keep whatever was typ
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 
+from tracker.i18n import t
 from tracker.services import registers
 from tracker.services.session import Session
-from tracker.tui.help import HelpScreen
+from tracker.tui.help import HelpScreen, help_bindings
 from tracker.tui.localise import localise_bindings, tr
 from tracker.tui.login import LockScreen, LoginScreen
+from tracker.tui.palette import TrackerPalette, system_commands, theme_palette
 from tracker.tui.settings import (
     Settings,
     idle_seconds,
@@ -47,8 +51,12 @@ class TrackerApp(App[None]):
         Binding("ctrl+l", "lock", "tui.key_lock", priority=True),
         Binding("f1", "help", "tui.key_help", key_display="F1", priority=True),
         # Not a priority binding: a "?" typed into a text field stays a "?" (F1 works there).
-        Binding("question_mark", "help", "tui.key_help", key_display="?"),
-        Binding("ctrl+q", "quit", "tui.key_quit", priority=True),
+        # The screens without text fields show it in their footer (widgets.HELP_KEY).
+        Binding("question_mark", "help", "tui.key_help", key_display="?", show=False),
+        # In the footer of the login screens only (widgets.QUIT_KEY, which a priority binding
+        # here would hide): at 80 columns the case list's footer keeps its room for the daily
+        # keys; F1 lists it everywhere.
+        Binding("ctrl+q", "quit", "tui.key_quit", show=False),
         # Textual's own palette binding, declared here so its word is in the user's language.
         Binding("ctrl+p", "command_palette", "tui.key_palette", show=False, priority=True),
     ]
@@ -61,6 +69,7 @@ class TrackerApp(App[None]):
         idle_timeout: float | None = None,
         today: Callable[[], date] = date.today,
         settings_path: Path | None = None,
+        demo: bool = False,
     ) -> None:
         self.lang = lang
         super().__init__()
@@ -68,6 +77,10 @@ class TrackerApp(App[None]):
         self.today = today
         self.settings_path = settings_path or settings_path_for(self.db_path)
         self.settings: Settings = load_settings(self.settings_path)
+        # Before login only a hint (the caller opened a demo, or it was one last time); the
+        # register's own mark decides once it is unlocked.
+        self.demo = demo or self.settings.demo
+        self._show_demo()
         # Never zero or less: the idle check would spin.
         self.idle_timeout = max(idle_seconds(self.settings, idle_timeout), MIN_IDLE_SECONDS)
         self.failed_attempts = 0
@@ -94,14 +107,21 @@ class TrackerApp(App[None]):
         self._session = session
         self.user = session.actor.user
         self._last_activity = time.monotonic()
+        self.demo = registers.is_demo(session)
         self.remember_user(self.user)
         role = tr(f"role.{session.actor.role}")
-        demo = f" · {tr('tui.demo_marker')}" if registers.is_demo(session) else ""
-        self.sub_title = f"{self.user} ({role}){demo}"
+        self.sub_title = f"{self.user} ({role})"
+        self._show_demo()
+
+    def _show_demo(self) -> None:
+        # Screens with their own title add the mark themselves (WritingScreen.set_heading).
+        marker = t("tui.demo_marker", self.lang)
+        self.title = f"{marker} · {self.TITLE}" if self.demo else self.TITLE
 
     def remember_user(self, user: str) -> None:
-        if self.settings.last_user != user:
+        if self.settings.last_user != user or self.settings.demo != self.demo:
             self.settings.last_user = user
+            self.settings.demo = self.demo
             save_settings(self.settings_path, self.settings)
 
     def _remember_theme(self, theme: object) -> None:
@@ -159,6 +179,8 @@ class TrackerApp(App[None]):
     def get_key_display(self, binding: Binding) -> str:
         # "Ctrl+L" rather than Textual's "^l": the way the keyboard and the user guide say it.
         shown = super().get_key_display(binding)
+        if shown == "⏎":
+            return "Enter"
         if shown.startswith("^") and len(shown) > 1:
             return "Ctrl+" + shown[1:].upper()
         if len(shown) > 1 and shown.isalnum():
@@ -184,6 +206,51 @@ class TrackerApp(App[None]):
 
         self.push_screen(BackupOnExitDialog(backup_status(session, self.lang)), chosen)
 
+    # --- the command palette (Textual's own entries in the user's language) ---------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return system_commands(
+            screen,
+            change_theme=self.action_change_theme,
+            show_help=self.action_help,
+            quit_app=self.action_quit,
+        )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(TrackerPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        self.push_screen(theme_palette())
+
+    # Screenshots would write what the screen shows (participant codes, levels, dates) to an
+    # unencrypted file; every way Textual offers to take one (the palette, an action, the
+    # TEXTUAL_SCREENSHOT variable, textual-serve's download) ends here and writes nothing.
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self._refuse_screenshot()
+
+    def save_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str:
+        self._refuse_screenshot()
+        return ""
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        self._refuse_screenshot()
+        return None
+
+    def _refuse_screenshot(self) -> None:
+        self.notify(tr("tui.palette.no_screenshots"), severity="warning")
+
     # --- help -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -198,7 +265,7 @@ class TrackerApp(App[None]):
                 ladder = current_lists(self._session).ladder
             except Exception:  # the help must open even if the register cannot be read
                 ladder = None
-        self.push_screen(HelpScreen(self.screen.active_bindings, ladder))
+        self.push_screen(HelpScreen(help_bindings(self.screen), ladder))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The lock screen already hides every screen beneath from key bindings; these app

@@ -36,7 +36,14 @@ from tracker.tui.forms import (
     StepForm,
 )
 from tracker.tui.reports import ReportsScreen
-from tracker.tui.widgets import WritingScreen, code_label, level_text
+from tracker.tui.widgets import (
+    HELP_KEY,
+    FitColumn,
+    FitTable,
+    WritingScreen,
+    code_label,
+    level_text,
+)
 
 FILTERS: tuple[str, ...] = ("all", "active", "applications", "exited", "follow_up")
 FOLLOW_UP_WINDOW_DAYS = 30
@@ -72,14 +79,12 @@ def build_rows(
     genders: CodeList,
     today: date,
     lang: str,
-    level_width: int,
 ) -> list[ListRow]:
-    """The cells of each case: code, gender, status, level, days, last event, next follow-up."""
+    """The cells of each case: code, gender, status, level, days, last event, next follow-up.
+    Full texts: the table shortens the level to the width there is (and again on resize)."""
     built = []
     for row in rows:
         level = level_text(ladder, row.current_level, lang)
-        if len(level) > level_width:
-            level = level[: level_width - 1] + "…"
         days = ""
         if row.start_date is not None:
             days = str(((row.exit_date or today) - row.start_date).days)
@@ -116,7 +121,7 @@ def filter_rows(rows: list[ListRow], kind: str, search: str, today: date) -> lis
     return kept
 
 
-class CaseTable(DataTable[str]):
+class CaseTable(FitTable):
     """The case list's table: the arrow keys run on past a page's end into the next page."""
 
     class PageEdge(Message):
@@ -167,20 +172,31 @@ class CaseListScreen(WritingScreen):
     CaseListScreen #notice.-shown {
         display: block;
     }
+    CaseListScreen #first-steps {
+        height: auto;
+        padding: 1 2;
+        border: round $primary;
+        display: none;
+    }
+    CaseListScreen #first-steps.-shown {
+        display: block;
+    }
     CaseListScreen DataTable {
         height: 1fr;
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer fits 80 columns in both languages: the daily keys, then reports, help
+        # and (the app's) lock. The rest are in the help (F1) and the command palette.
         Binding("s", "step", "tui.cases.key_step"),
         Binding("a", "application", "tui.cases.key_application"),
-        Binding("t", "start", "tui.cases.key_start"),
-        Binding("e", "non_start", "tui.cases.key_non_start"),
         Binding("x", "exit", "tui.cases.key_exit"),
-        Binding("u", "follow_up", "tui.cases.key_follow_up"),
         Binding("f", "follow_ups_due", "tui.cases.key_follow_ups_due"),
-        # Not in the footer (full at 80 columns); in the help and the command palette.
-        Binding("r", "reports", "tui.reports.key_reports", show=False),
+        Binding("r", "reports", "tui.reports.key_reports"),
+        HELP_KEY,
+        Binding("t", "start", "tui.cases.key_start", show=False),
+        Binding("e", "non_start", "tui.cases.key_non_start", show=False),
+        Binding("u", "follow_up", "tui.cases.key_follow_up", show=False),
         Binding("b", "register", "tui.register.key_open", show=False),
         Binding("slash", "search", "tui.cases.key_search", key_display="/", show=False),
         Binding("i", "choose_insats", "tui.cases.key_insats", show=False),
@@ -192,7 +208,9 @@ class CaseListScreen(WritingScreen):
         Binding("3", "filter('exited')", "tui.cases.key_filter_exited", show=False),
         Binding("4", "filter('follow_up')", "tui.cases.key_filter_follow_up", show=False),
     ]
-    PALETTE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"reports"})
+    PALETTE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"start", "non_start", "follow_up", "search", "choose_insats", "detail"}
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -226,17 +244,21 @@ class CaseListScreen(WritingScreen):
             yield Static("", id="count", markup=False)
         yield Static("", id="filters")
         yield Static("", id="notice", markup=False)
+        yield Static(self.tr("tui.cases.first_steps"), id="first-steps", markup=False)
         table = CaseTable(cursor_type="row", zebra_stripes=True, id="cases")
         yield table
         # The palette (ctrl+p) still works; its footer hint would push actions off 80 columns.
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.cases.title")
-        self.sub_title = self.insats or ""
-        table = self.query_one(DataTable)
-        for key in CASE_COLUMNS:
-            table.add_column(self.tr(f"tui.cases.{key}"), key=key)
+        self.set_heading(self.tr("tui.cases.title"), self.insats or "")
+        table = self.query_one(CaseTable)
+        table.set_columns(
+            [
+                FitColumn(key, self.tr(f"tui.cases.{key}"), "cut" if key == "col_level" else None)
+                for key in CASE_COLUMNS
+            ]
+        )
         self.reload()
         if not cases.may_write(self.session):
             self._notice(self.tr("tui.cases.read_only"))
@@ -247,14 +269,12 @@ class CaseListScreen(WritingScreen):
     def _build(self, rows: list[cases.CaseRow]) -> list[ListRow]:
         session = self.session
         lists = current_lists(session)
-        width = max(60, self.app.size.width)
         return build_rows(
             rows,
             ladder=lists.ladder,
             genders=lists.code_lists["gender"],
             today=session.today(),
             lang=self.lang,
-            level_width=max(12, width - 66),
         )
 
     def reload(self, select: str | None = None) -> None:
@@ -282,11 +302,7 @@ class CaseListScreen(WritingScreen):
         # A DataTable measures every cell it is given, so it gets one page, not 5,000 rows.
         self.page = page
         self._shown = self._filtered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        table = self.query_one(CaseTable)
-        table.clear()
-        table.add_rows(row.cells for row in self._shown)
-        if self._shown:
-            table.move_cursor(row=min(row, len(self._shown) - 1), animate=False, scroll=True)
+        self.query_one(CaseTable).set_rows([row.cells for row in self._shown], cursor_row=row)
         self._update_labels()
 
     def on_case_table_page_edge(self, event: CaseTable.PageEdge) -> None:
@@ -309,6 +325,8 @@ class CaseListScreen(WritingScreen):
                 "tui.cases.rows", first=first, last=first + len(self._shown) - 1
             )
         self.query_one("#count", Static).update(count)
+        # An empty insats (a new register): say what to do first instead of an empty table.
+        self.query_one("#first-steps").set_class(not self._all, "-shown")
         bar = Text()
         for number, name in enumerate(FILTERS):
             label = f" {number} {self.tr(f'tui.cases.filter_{name}')} "

@@ -18,17 +18,20 @@ from tracker.domain.case import (
     CORRECTION,
     EXIT,
     FOLLOW_UP,
+    FOLLOW_UP_MISSED_LIST,
     RETRACTION,
     START,
     STEP,
     CaseEvent,
+    episodes,
     kind_label,
+    summarize_case,
 )
 from tracker.services import cases
 from tracker.services.codelists import current_lists
 from tracker.services.session import Lists
-from tracker.tui.forms import CorrectForm, RetractForm
-from tracker.tui.widgets import LevelChart, WritingScreen, code_label
+from tracker.tui.forms import CorrectForm, RetractForm, ReturningApplicationForm
+from tracker.tui.widgets import HELP_KEY, FitColumn, FitTable, LevelChart, WritingScreen, code_label
 
 # Which code list each payload field's codes come from.
 _FIELD_LISTS = {
@@ -38,16 +41,11 @@ _FIELD_LISTS = {
     "destination": "exit_destination",
     "exit_kind": "exit_kind",
 }
-# The state (replaced, retracted) sits next to the kind so it shows at 80 columns.
-TIMELINE_COLUMNS = (
-    "col_seq",
-    "col_date",
-    "col_kind",
-    "col_state",
-    "col_details",
-    "col_user",
-    "col_recorded",
-)
+# Five columns, so the details have room at 80 columns: the state (replaced, retracted) is a
+# second line under the kind, and who recorded an event stands after when.
+TIMELINE_COLUMNS = ("col_seq", "col_date", "col_kind", "col_details", "col_recorded")
+# At 80 columns the details and "recorded" continue on a second line, never cut.
+_FLEX_COLUMNS = {"col_details": "wrap", "col_recorded": "wrap"}
 
 
 def local_time(recorded_at: str) -> str:
@@ -65,6 +63,15 @@ class CaseDetailScreen(WritingScreen):
         height: auto;
         padding: 0 1;
     }
+    CaseDetailScreen #episodes {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+        display: none;
+    }
+    CaseDetailScreen #episodes.-shown {
+        display: block;
+    }
     CaseDetailScreen #chart-box {
         height: auto;
         padding: 0 1;
@@ -81,6 +88,9 @@ class CaseDetailScreen(WritingScreen):
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("r", "correct", "tui.cases.key_correct"),
         Binding("m", "retract", "tui.cases.key_retract"),
+        # A participant who comes back after an exit or a non-start: a new episode.
+        Binding("a", "application", "tui.detail_key_returning", show=False),
+        HELP_KEY,
     ]
 
     def __init__(self, code: str) -> None:
@@ -91,18 +101,22 @@ class CaseDetailScreen(WritingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="info", markup=False)
+        yield Static("", id="episodes", markup=False)
         with Vertical(id="chart-box"):
             yield Static(self.tr("tui.detail_chart_title"), classes="heading", markup=False)
             yield LevelChart("", id="chart", markup=False)
-        timeline: DataTable[str] = DataTable(cursor_type="row", id="timeline")
-        yield timeline
+        yield FitTable(cursor_type="row", id="timeline")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.detail_title", code=self.code)
-        table = self.query_one(DataTable)
-        for key in TIMELINE_COLUMNS:
-            table.add_column(self.tr(f"tui.{key.replace('col_', 'detail_col_')}"), key=key)
+        self.set_heading(self.tr("tui.detail_title", code=self.code))
+        table = self.query_one(FitTable)
+        table.set_columns(
+            [
+                FitColumn(key, self.tr(f"tui.detail_{key}"), _FLEX_COLUMNS.get(key))
+                for key in TIMELINE_COLUMNS
+            ]
+        )
         self.refresh_case()
         table.focus()
 
@@ -123,18 +137,40 @@ class CaseDetailScreen(WritingScreen):
                 days="–" if summary.days_in_insats is None else summary.days_in_insats,
             )
         )
+        episodes_line = self.query_one("#episodes", Static)
+        episodes_text = self._episodes_text(view)
+        episodes_line.update(episodes_text)
+        episodes_line.set_class(bool(episodes_text), "-shown")  # no room taken for one
         points = [
             (e.date, e.level)
             for e in view.events
             if e.kind in (START, STEP, EXIT, FOLLOW_UP) and e.level is not None
         ]
         self.query_one(LevelChart).show(lists.ladder, points, self.lang)  # type: ignore[arg-type]
-        table = self.query_one(DataTable)
-        row = table.cursor_row if keep_row is None else keep_row
-        table.clear()
-        table.add_rows(self._cells(entry, lists) for entry in self._entries)
-        if self._entries:
-            table.move_cursor(row=min(max(row, 0), len(self._entries) - 1), animate=False)
+        table = self.query_one(FitTable)
+        table.set_rows([self._cells(entry, lists) for entry in self._entries], keep_row)
+
+    def _episodes_text(self, view: cases.CaseView) -> str:
+        """One line per episode when the participant came back; nothing for a single one."""
+        grouped = episodes(view.events)
+        if len(grouped) < 2:
+            return ""
+        today = self.session.today()
+        lines = []
+        for number, events in grouped.items():
+            summary = summarize_case(events, today)
+            opened = summary.application_date or summary.start_date
+            closed = summary.exit_date or summary.non_start_date
+            lines.append(
+                self.tr(
+                    "tui.detail_episode",
+                    number=number,
+                    opened=opened.isoformat() if opened else "",
+                    closed=closed.isoformat() if closed else "",
+                    status=self.tr(f"tui.cases.status_{summary.status}"),
+                )
+            )
+        return "\n".join(lines)
 
     def _cells(self, entry: cases.TimelineEntry, lists: Lists) -> tuple[str, ...]:
         payload = entry.payload
@@ -154,7 +190,7 @@ class CaseDetailScreen(WritingScreen):
                 "tui.detail_corrects",
                 seq=payload["replaces"],
                 reason=code_label(reasons, payload.get("reason"), self.lang),
-                details=self._details(event, lists),
+                details=self._details(event, lists, body.get("gender")),
             )
             day = event.date.isoformat()
         elif entry.kind == RETRACTION:
@@ -166,25 +202,37 @@ class CaseDetailScreen(WritingScreen):
             day = ""
         else:
             event = CaseEvent.from_payload(entry.kind, payload)
-            details = self._details(event, lists)
+            # The opening event's gender only once it was corrected: then old and new show.
+            gender_corrected = any(
+                e.kind == CORRECTION and "gender" in e.payload.get("event", {})
+                for e in self._entries
+            )
+            details = self._details(
+                event, lists, payload.get("gender") if gender_corrected else None
+            )
             day = event.date.isoformat()
+        kind = kind_label(entry.kind, self.lang)
         return (
             str(entry.seq),
             day,
-            kind_label(entry.kind, self.lang),
-            state,
+            f"{kind}\n{state}" if state else kind,
             details,
-            entry.user,
-            local_time(entry.recorded_at),
+            f"{local_time(entry.recorded_at)} {entry.user}",
         )
 
-    def _details(self, event: CaseEvent, lists: Lists) -> str:
+    def _details(self, event: CaseEvent, lists: Lists, gender: str | None = None) -> str:
         parts = []
+        if gender is not None:  # the opening event, or a correction of the gender
+            parts.append(code_label(lists.code_lists["gender"], gender, self.lang))
         if event.level is not None:
             parts.append(self.tr("tui.detail_level", level=event.level))
         for field_name, list_name in _FIELD_LISTS.items():
             value = getattr(event, field_name)
             if value:
+                if field_name == "reason" and event.kind == FOLLOW_UP:
+                    missed = code_label(lists.code_lists[FOLLOW_UP_MISSED_LIST], value, self.lang)
+                    parts.append(self.tr("tui.detail_not_made", reason=missed))
+                    continue
                 if field_name == "reason" and event.kind != "non_start":
                     continue
                 parts.append(code_label(lists.code_lists[list_name], value, self.lang))
@@ -232,6 +280,9 @@ class CaseDetailScreen(WritingScreen):
         seq = self._selected_target()
         if seq is not None:
             self.open_form(lambda: RetractForm(self.code, seq), self._after)
+
+    def action_application(self) -> None:
+        self.open_form(lambda: ReturningApplicationForm(self.code), self._after)
 
     def action_back(self) -> None:
         self.dismiss(None)

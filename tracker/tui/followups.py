@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.services import cases
 from tracker.tui.forms import FollowUpForm
-from tracker.tui.widgets import WritingScreen
+from tracker.tui.widgets import HELP_KEY, FitColumn, FitTable, WritingScreen
 
 WINDOW_DAYS = 30
 DUE_COLUMNS = ("code", "insats", "exit", "months", "due", "state")
@@ -29,8 +29,10 @@ class FollowUpsDueScreen(WritingScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
-        Binding("enter", "follow_up", "tui.cases.key_follow_up"),
-        Binding("u", "follow_up", "tui.cases.key_follow_up", show=False),
+        # Enter on the table opens the form too (the table's own Enter hides this key from the
+        # footer), so the footer shows u.
+        Binding("u", "follow_up", "tui.cases.key_follow_up"),
+        HELP_KEY,
     ]
 
     def __init__(self, insats: str | None = None) -> None:
@@ -41,16 +43,21 @@ class FollowUpsDueScreen(WritingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="heading", markup=False)
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="due")
-        yield table
+        yield FitTable(cursor_type="row", zebra_stripes=True, id="due")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.followups_title", days=WINDOW_DAYS)
-        self.sub_title = self.insats or ""
-        table = self.query_one(DataTable)
-        for key in DUE_COLUMNS:
-            table.add_column(self.tr(f"tui.followups_col_{key}"), key=key)
+        self.set_heading(self.tr("tui.followups_title"), self.insats or "")
+        table = self.query_one(FitTable)
+        # The insats is the one column that may be shortened: the header names it too.
+        table.set_columns(
+            [
+                FitColumn(
+                    key, self.tr(f"tui.followups_col_{key}"), "cut" if key == "insats" else None
+                )
+                for key in DUE_COLUMNS
+            ]
+        )
         self.refresh_due()
         table.focus()
 
@@ -58,28 +65,32 @@ class FollowUpsDueScreen(WritingScreen):
         session = self.session
         today = session.today()
         self._due = cases.follow_ups_due(session, within_days=WINDOW_DAYS, insats=self.insats)
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+        table = self.query_one(FitTable)
+        rows = []
         for item in self._due:
             days = (item.due - today).days
-            if days < 0:
+            if item.earliest is not None and today < item.earliest:
+                # Listed 30 days ahead, but the window may open a few days later (February).
+                state = self.tr("tui.followups_from", date=item.earliest.isoformat())
+            elif days < 0:
                 state = self.tr("tui.followups_overdue", days=-days)
             elif days == 0:
                 state = self.tr("tui.followups_today")
             else:
                 state = self.tr("tui.followups_in_days", days=days)
-            table.add_row(
-                item.code,
-                item.insats,
-                item.exit_date.isoformat(),
-                self.tr("tui.form_months_value", months=item.months),
-                item.due.isoformat(),
-                state,
+            rows.append(
+                (
+                    item.code,
+                    item.insats,
+                    item.exit_date.isoformat(),
+                    self.tr("tui.form_months_value", months=item.months),
+                    item.due.isoformat(),
+                    state,
+                )
             )
+        table.set_rows(rows)
         if self._due:
-            table.move_cursor(row=min(row, len(self._due) - 1), animate=False)
-            heading = self.tr("tui.followups_count", count=len(self._due))
+            heading = self.tr("tui.followups_count", count=len(self._due), days=WINDOW_DAYS)
         else:
             heading = self.tr("tui.followups_empty", days=WINDOW_DAYS)
         self.query_one("#heading", Static).update(heading)
@@ -96,7 +107,7 @@ class FollowUpsDueScreen(WritingScreen):
             self.notify(self.tr("tui.cases.no_selection"), severity="warning")
             return
         item = self._due[row]
-        self.open_form(lambda: FollowUpForm(item.code, item.months), self._after)
+        self.open_form(lambda: FollowUpForm(item.code, item.months, item.episode), self._after)
 
     def _after(self, result: Any) -> None:
         if result is not None:

@@ -19,9 +19,12 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from tracker.domain.case import (
+    APPLICATION,
     EXIT,
     FOLLOW_UP,
+    FOLLOW_UP_MISSED_LIST,
     FOLLOW_UP_MONTHS,
+    NON_START,
     START,
     STEP,
     CaseEvent,
@@ -86,6 +89,12 @@ class FormScreen(ModalScreen[Any]):
     }
     FormScreen LevelList {
         height: auto;
+        max-height: 10;
+    }
+    /* An open choice list unfolds inside the form (which scrolls), not over its border. */
+    FormScreen Select > SelectOverlay {
+        overlay: none;
+        constrain: none none;
         max-height: 10;
     }
     """
@@ -224,6 +233,9 @@ class FormScreen(ModalScreen[Any]):
             self._show("general", [refused.message(self.lang)])
             return
         self.app.notify(self.saved_message(result))
+        # Saved, but something looks wrong (a second step today, an exit to work from level 4).
+        for warning in getattr(result, "warnings", ()):
+            self.app.notify(warning.message(self.lang), severity="warning", timeout=12)
         self.dismiss(result)
 
     def action_cancel(self) -> None:
@@ -232,6 +244,24 @@ class FormScreen(ModalScreen[Any]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    # A field's message goes as soon as the field changes: it was about the old value.
+
+    def _field_changed(self, widget: Widget) -> None:
+        if widget.id and widget.id in self.FIELDS:
+            self.query_one(f"#error-{widget.id}", Static).remove_class("-shown")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._field_changed(event.input)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._field_changed(event.select)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._field_changed(event.checkbox)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._field_changed(event.option_list)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -276,6 +306,34 @@ class ApplicationForm(FormScreen):
 
     def saved_message(self, result: cases.CaseView) -> str:
         return self.tr("tui.form_saved_application", code=result.code)
+
+
+class ReturningApplicationForm(FormScreen):
+    """A new application for a participant who comes back: same code, a new episode."""
+
+    FIELDS = ("date", "referrer", "insats", "gender")
+    FOCUS = "#referrer"
+
+    def title_text(self) -> str:
+        return self.tr("tui.form_title_returning", code=self.code)
+
+    def fields(self) -> Iterable[Widget]:
+        yield from self.date_field()
+        yield from self.select_field("referrer", self.lists.code_lists["referrer"], None)
+
+    def submit(self) -> cases.CaseView:
+        assert self.view is not None
+        return cases.register_application(
+            self.session,
+            insats=self.view.insats,
+            gender=self.view.gender,
+            on=self.read_date(),
+            referrer=self.read_select("referrer") or "",
+            code=self.code,
+        )
+
+    def saved_message(self, result: cases.CaseView) -> str:
+        return self.tr("tui.form_saved_returning", code=result.code, episode=result.summary.episode)
 
 
 class StartForm(FormScreen):
@@ -388,12 +446,15 @@ class ExitForm(FormScreen):
 
 
 class FollowUpForm(FormScreen):
-    FIELDS = ("date", "months", "level")
+    """A follow-up made (a level), or closed as not made: a reason and no level."""
+
+    FIELDS = ("date", "months", "level", "reason")
     FOCUS = "#level"
 
-    def __init__(self, code: str, months: int | None = None) -> None:
+    def __init__(self, code: str, months: int | None = None, episode: int | None = None) -> None:
         super().__init__(code)
         assert self.view is not None
+        self.episode = episode
         done = self.view.summary.follow_up_months_done
         missing = [m for m in FOLLOW_UP_MONTHS if m not in done]
         self.months = months or (missing[0] if missing else FOLLOW_UP_MONTHS[0])
@@ -413,16 +474,25 @@ class FollowUpForm(FormScreen):
         )
         yield from self.labelled("months", self.tr("tui.form_months"), months)
         yield from self.level_field(highlight=self.view.summary.current_level)
+        yield from self.select_field(
+            "reason",
+            self.lists.code_lists[FOLLOW_UP_MISSED_LIST],
+            None,
+            title=self.tr("tui.form_follow_up_missed"),
+        )
 
     def submit(self) -> cases.CaseView:
         on = self.read_date()
         months = self.query_one("#months", Select).value
+        reason = self.read_select("reason")
         return cases.follow_up(
             self.session,
             code=self.code or "",
             on=on,
             months=int(months),  # type: ignore[arg-type]
-            level=self.read_level(),  # type: ignore[arg-type]
+            level=None if reason else self.read_level(),
+            reason=reason,
+            episode=self.episode,
         )
 
     def saved_message(self, result: cases.CaseView) -> str:
@@ -450,8 +520,30 @@ class _EventForm(FormScreen):
 
 
 class CorrectForm(_EventForm):
-    FIELDS = ("reason", "date", "level")
-    FOCUS = "#date"
+    """Every field of the event, filled in with its current values; what differs is saved as
+    one correction (the original stays in the timeline, shown as replaced)."""
+
+    FIELDS = (
+        "correction_reason",
+        "date",
+        "gender",
+        "referrer",
+        "reason",
+        "meeting",
+        "destination",
+        "exit_kind",
+        "handover",
+        "months",
+        "level",
+    )
+    FOCUS = "#correction_reason"
+
+    def __init__(self, code: str, seq: int) -> None:
+        super().__init__(code, seq)
+        assert self.view is not None
+        opening = next((e for e in self.view.events if e.kind in (APPLICATION, START)), None)
+        # Gender belongs to the participant; it is corrected on the event that opened the case.
+        self.opening = opening is not None and opening.seq == seq
 
     def title_text(self) -> str:
         return self.tr(
@@ -459,28 +551,99 @@ class CorrectForm(_EventForm):
         )
 
     def fields(self) -> Iterable[Widget]:
-        yield from self.select_field("reason", self.lists.code_lists["correction_reason"], None)
-        yield from self.date_field(self.event.date.isoformat())
-        if self.event.kind in _LEVELLED:
-            optional = self.event.kind in (START, EXIT)
-            yield from self.level_field(highlight=self.event.level, allow_none=optional)
+        assert self.view is not None
+        code_lists = self.lists.code_lists
+        event, kind = self.event, self.event.kind
+        yield from self.select_field("correction_reason", code_lists["correction_reason"], None)
+        yield from self.date_field(event.date.isoformat())
+        if self.opening:
+            yield from self.select_field("gender", code_lists["gender"], self.view.gender)
+        if kind == APPLICATION:
+            yield from self.select_field("referrer", code_lists["referrer"], event.referrer)
+        if kind == NON_START:
+            yield from self.select_field("reason", code_lists["non_start_reason"], event.reason)
+        if kind == STEP:
+            yield from self.select_field("meeting", code_lists["meeting_type"], event.meeting)
+        if kind == EXIT:
+            yield from self.select_field(
+                "destination", code_lists["exit_destination"], event.destination
+            )
+            yield from self.select_field("exit_kind", code_lists["exit_kind"], event.exit_kind)
+            handover = Checkbox(
+                self.tr("tui.form_handover"), value=bool(event.handover), id="handover"
+            )
+            handover.compact = True
+            yield handover
+            yield Static("", id="error-handover", classes="error", markup=False)
+        if kind == FOLLOW_UP:
+            months: Select[int] = Select(
+                [(self.tr("tui.form_months_value", months=m), m) for m in FOLLOW_UP_MONTHS],
+                value=event.months if event.months in FOLLOW_UP_MONTHS else FOLLOW_UP_MONTHS[0],
+                allow_blank=False,
+                id="months",
+                compact=True,
+            )
+            yield from self.labelled("months", self.tr("tui.form_months"), months)
+            yield from self.select_field(
+                "reason",
+                code_lists[FOLLOW_UP_MISSED_LIST],
+                event.reason,
+                title=self.tr("tui.form_follow_up_missed"),
+            )
+        if kind in _LEVELLED:
+            optional = kind in (START, EXIT, FOLLOW_UP)
+            yield from self.level_field(highlight=event.level, allow_none=optional)
+
+    def read_changes(self) -> dict[str, Any]:
+        """The fields whose value differs from the event's (gender: from the case's)."""
+        assert self.view is not None
+        event, kind = self.event, self.event.kind
+        values: dict[str, Any] = {"date": self.read_date()}
+        if self.opening:
+            values["gender"] = self.read_select("gender")
+        for name, kinds in (
+            ("referrer", (APPLICATION,)),
+            ("reason", (NON_START, FOLLOW_UP)),
+            ("meeting", (STEP,)),
+            ("destination", (EXIT,)),
+            ("exit_kind", (EXIT,)),
+        ):
+            if kind in kinds:
+                values[name] = self.read_select(name)
+        if kind == EXIT:
+            values["handover"] = self.query_one("#handover", Checkbox).value
+        if kind == FOLLOW_UP:
+            values["months"] = int(self.query_one("#months", Select).value)  # type: ignore[arg-type]
+        if kind in _LEVELLED:
+            values["level"] = self.read_level()
+        if kind == FOLLOW_UP and values["reason"]:
+            values["level"] = None  # not made: nothing was measured
+        current = {"gender": self.view.gender}
+        return {
+            name: value
+            for name, value in values.items()
+            if value != current.get(name, getattr(event, name, None))
+        }
 
     def submit(self) -> cases.CaseView:
-        changes: dict[str, Any] = {}
-        on = self.read_date()
-        if on != self.event.date:
-            changes["date"] = on
-        if self.event.kind in _LEVELLED:
-            level = self.read_level()
-            if level != self.event.level:
-                changes["level"] = level
+        changes = self.read_changes()
         return cases.correct(
             self.session,
             code=self.code or "",
             seq=self.seq,
-            reason=self.read_select("reason") or "",
-            **changes,
+            reason=self.read_select("correction_reason") or "",
+            changes=changes,
         )
+
+    def show_violations(self, violations: list[Violation]) -> None:
+        # The service names the correction's own reason "reason"; here that is the event's.
+        moved = [
+            Violation(v.key, v.params, "correction_reason")
+            if v.key == "service.unknown_correction_reason"
+            else v
+            for v in violations
+        ]
+        super().show_violations(moved)
 
     def saved_message(self, result: cases.CaseView) -> str:
         return self.tr("tui.form_saved_correct", seq=self.seq)

@@ -39,7 +39,7 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
     A widget's internal keys (cursor movement in a text field and the like) are left out
     unless the widget shows them in the footer; a screen's and the app's keys are all listed.
     """
-    grouped: dict[tuple[int, str], tuple[list[str], str]] = {}
+    grouped: dict[str, tuple[list[str], str]] = {}
     for active in bindings.values():
         binding: Binding = active.binding
         description = (
@@ -51,11 +51,28 @@ def key_rows(app: App[object], bindings: dict[str, ActiveBinding]) -> list[tuple
             continue
         if not (binding.show or isinstance(active.node, Screen | App)):
             continue
-        keys, description = grouped.setdefault((id(active.node), binding.action), ([], description))
+        # One row per action: a screen's "?" and the app's F1 both open this help.
+        action = binding.action.removeprefix("app.")
+        keys, description = grouped.setdefault(action, ([], description))
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)
     return [(", ".join(keys), description) for keys, description in grouped.values()]
+
+
+def help_bindings(screen: Screen[object]) -> dict[str, ActiveBinding]:
+    """The screen's active bindings, and its own keys that a focused widget's hidden binding of
+    the same key shadows (Enter on the case list: the table's "select" is the screen's "open")."""
+    bindings = dict(screen.active_bindings)
+    for key, own in screen._bindings.key_to_bindings.items():
+        active = bindings.get(key)
+        if (
+            active is not None
+            and not isinstance(active.node, Screen | App)
+            and not active.binding.show
+        ):
+            bindings[key] = ActiveBinding(screen, own[0], active.enabled, own[0].tooltip)
+    return bindings
 
 
 def help_markdown(rows: list[tuple[str, str]], ladder: Ladder) -> str:

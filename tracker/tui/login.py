@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
@@ -20,6 +21,7 @@ from tracker.services import errors, registers
 from tracker.services.session import Session
 from tracker.tui.errors import describe
 from tracker.tui.localise import localise_bindings, tr
+from tracker.tui.widgets import QUIT_KEY
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -40,6 +42,7 @@ class UnlockScreen(Screen[None]):
     """A passphrase form whose key derivation runs in a worker; subclasses say what follows."""
 
     AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [QUIT_KEY]
 
     def __init__(self, user: str = "") -> None:
         super().__init__()
@@ -139,10 +142,15 @@ class UnlockScreen(Screen[None]):
     def unlocked(self, session: Session) -> None:
         raise NotImplementedError
 
+    def wrong_credentials_text(self, text: str) -> str:
+        """The one line for a refused login (the lock screen has no user field to blame)."""
+        return text
+
     def failed(self, error: BaseException) -> None:
         app = self.tracker
         text = describe(error)
         if errors.is_wrong_credentials(error):
+            text = self.wrong_credentials_text(text)
             app.failed_attempts += 1
             self.retry_delay = failure_delay(app.failed_attempts)
             if self.retry_delay:
@@ -190,6 +198,8 @@ class LoginScreen(UnlockScreen):
 
     def compose_user(self) -> ComposeResult:
         yield Static(tr("tui.login_register", path=str(self.tracker.db_path)), classes="hint")
+        if self.tracker.demo:
+            yield Static(tr("tui.login_demo"), id="demo-hint", classes="hint -warning")
         yield Label(tr("tui.user"))
         yield Input(value=self.user, id="user")
 
@@ -219,6 +229,9 @@ class LockScreen(UnlockScreen):
 
     def compose_user(self) -> ComposeResult:
         yield Static(tr("tui.lock_text", user=self.user), id="lock-user")
+
+    def wrong_credentials_text(self, text: str) -> str:
+        return tr("tui.lock_wrong_passphrase")
 
     def unlocked(self, session: Session) -> None:
         self.tracker.session_opened(session)

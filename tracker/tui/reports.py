@@ -40,16 +40,30 @@ from tracker.domain.dates import parse_user_date
 from tracker.domain.periods import Period
 from tracker.i18n import t
 from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle
-from tracker.reports.suppression import DEFAULT_THRESHOLD, SECONDARY_MARK, suppress_report
+from tracker.reports.cellkey import HIDDEN_MARK, protect_report, protection_note, report_cell_keys
+from tracker.reports.suppression import DEFAULT_THRESHOLD
+from tracker.reports.tables import goal_source
 from tracker.services import cases
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
-from tracker.tui.widgets import WritingScreen, code_label
+from tracker.tui.widgets import HELP_KEY, WritingScreen, code_label
 
-PERIOD_CHOICES: tuple[str, ...] = ("last_half", "this_half", "last_year", "this_year", "custom")
+PERIOD_CHOICES: tuple[str, ...] = (
+    "last_half",
+    "this_half",
+    "last_year",
+    "this_year",
+    "last_tertial",
+    "this_tertial",
+    "last_quarter",
+    "this_quarter",
+    "custom",
+)
+# Named parts of a year: the label's letter and how many months each part has.
+_PARTS = {"half": ("H", 6), "tertial": ("T", 4), "quarter": ("Q", 3)}
 # The formats a user may pick; report.json and the manifest are always in the bundle.
 OPTIONAL_FORMATS: tuple[str, ...] = ("pdf", "xlsx", "csv")
 COLUMNS: tuple[str, ...] = ("kvinna", "man", "ej_angivet", "total")
@@ -62,17 +76,19 @@ ROW_LABEL_WIDTH = 30  # the figure table's labels: the four columns must fit bes
 
 
 def named_period(choice: str, today: date) -> Period:
-    """The half-year or year a choice of PERIOD_CHOICES (but "custom") names, seen from today."""
-    half = 1 if today.month <= 6 else 2
-    if choice == "this_half":
-        return Period.parse(f"{today.year}H{half}")
-    if choice == "last_half":
-        return Period.parse(f"{today.year}H1" if half == 2 else f"{today.year - 1}H2")
-    if choice == "this_year":
-        return Period.parse(str(today.year))
-    if choice == "last_year":
-        return Period.parse(str(today.year - 1))
-    raise ValueError(f"not a named period: {choice}")
+    """The year, half-year, tertial or quarter a choice of PERIOD_CHOICES (but "custom")
+    names, seen from today: "this_…" holds today, "last_…" is the one before it."""
+    which, _, kind = choice.partition("_")
+    if which not in ("this", "last") or kind not in ("year", *_PARTS):
+        raise ValueError(f"not a named period: {choice}")
+    back = 1 if which == "last" else 0
+    if kind == "year":
+        return Period.parse(str(today.year - back))
+    letter, months = _PARTS[kind]
+    count = 12 // months
+    index = (today.month - 1) // months - back  # 0-based part of the year, maybe -1
+    year = today.year + index // count
+    return Period.parse(f"{year}{letter}{index % count + 1}")
 
 
 def custom_period(first_text: str, last_text: str, today: date) -> Period:
@@ -114,7 +130,7 @@ def count_text(value: object) -> str:
 
 def share_text(share: Mapping[str, Any], lang: str) -> str:
     if share.get("suppressed"):
-        return SECONDARY_MARK
+        return HIDDEN_MARK
     return percent(share.get("value"), lang)
 
 
@@ -150,7 +166,10 @@ def preview_rows(report: Mapping[str, Any], destinations: CodeList, lang: str) -
             else ("stats.goal_met" if goal["met"] else "stats.goal_not_met"),
             lang,
         )
-        label = t("tui.reports.goal", lang, target=percent(goal["target"], lang))
+        if report["shares"]["step_up_share"]["total"].get("suppressed"):
+            verdict = HIDDEN_MARK  # hidden with its share (a small base), not "no data"
+        label_key = "tui.reports.goal" if goal_source(goal) == "set" else "tui.reports.goal_default"
+        label = t(label_key, lang, target=percent(goal["target"], lang))
         rows.append(PreviewRow("step_up_goal", label, ("", "", "", verdict)))
     for code, row in report["breakdowns"]["exits_by_destination"].items():
         label = "  " + code_label(destinations, code, lang)
@@ -211,8 +230,13 @@ def chart_text(report: Mapping[str, Any], destinations: CodeList, lang: str) -> 
     line.append(f" {share_text(share, lang)}")
     out.append_text(line)
     out.append("\n")
-    if target is not None:
-        legend = t("tui.reports.chart_goal_legend", lang, target=percent(target, lang))
+    if goal is not None and target is not None:
+        legend_key = (
+            "tui.reports.chart_goal_legend"
+            if goal_source(goal) == "set"
+            else "tui.reports.chart_goal_legend_default"
+        )
+        legend = t(legend_key, lang, target=percent(target, lang))
         out.append(f"{'':<{LABEL_WIDTH}} {legend}\n", style="dim")
 
     out.append("\n" + t("tui.reports.chart_destinations", lang) + "\n", style="bold")
@@ -253,6 +277,7 @@ class ReportsScreen(WritingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.cases.key_back"),
         Binding("ctrl+e", "export", "tui.reports.key_export", key_display="Ctrl+E"),
+        HELP_KEY,
     ]
 
     def __init__(self, out_dir: Path = DEFAULT_OUT_DIR) -> None:
@@ -261,6 +286,8 @@ class ReportsScreen(WritingScreen):
         self.insatser: list[str] = []
         self.threshold = DEFAULT_THRESHOLD
         self.may_unsuppress = False
+        self.may_set_forbund = False
+        self.forbund: str | None = None  # the register's setting, for the title page
         self.choice: Choice | None = None  # the choice on screen, None while it is not valid
         self.shown: Choice | None = None  # the choice the preview shows
         self.report: dict[str, Any] | None = None  # the previewed (suppressed) report
@@ -277,6 +304,8 @@ class ReportsScreen(WritingScreen):
         self.insatser = cases.insats_names(session)
         self.threshold = report_service.suppression_threshold(session)
         self.may_unsuppress = report_service.may_export_unsuppressed(session)
+        self.may_set_forbund = report_service.may_set_forbund(session)
+        self.forbund = report_service.forbund(session)
         self._destinations = current_lists(session).code_lists["exit_destination"]
         periods = []
         for choice in PERIOD_CHOICES:
@@ -308,6 +337,25 @@ class ReportsScreen(WritingScreen):
                     compact=True,
                 )
                 yield Static(self.tr("tui.reports.json_always"), classes="hint", markup=False)
+                yield Label(self.tr("tui.reports.forbund"), classes="field-label")
+                if self.may_set_forbund:
+                    with Horizontal(id="forbund-row"):
+                        yield Input(
+                            self.forbund or "",
+                            placeholder=self.tr("tui.reports.forbund_placeholder"),
+                            id="forbund",
+                            compact=True,
+                        )
+                        yield Button(
+                            self.tr("tui.reports.forbund_save"), id="save-forbund", compact=True
+                        )
+                else:
+                    yield Static(
+                        self.forbund or self.tr("tui.reports.forbund_unset"),
+                        id="forbund-name",
+                        markup=False,
+                    )
+                yield Static("", id="forbund-status", classes="status", markup=False)
                 if self.may_unsuppress:
                     with Horizontal(id="suppression-row"):
                         yield Switch(value=True, id="suppression")
@@ -331,8 +379,7 @@ class ReportsScreen(WritingScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.title = self.tr("tui.reports.title")
-        self.sub_title = ""
+        self.set_heading(self.tr("tui.reports.title"), "")
         table = self.query_one("#figures", DataTable)
         table.add_column(self.tr("stats.col_metric"), key="metric")
         for column in COLUMNS:
@@ -357,6 +404,7 @@ class ReportsScreen(WritingScreen):
                 )
             else:
                 period = named_period(period_choice, self.session.today())
+            period.check_not_future(self.session.today())
         except RuleError as refused:
             if explain:
                 error.update("\n".join(self._violation_text(v) for v in refused.violations))
@@ -419,11 +467,37 @@ class ReportsScreen(WritingScreen):
         if event.input.id in ("from", "to"):
             event.stop()
             self.refresh_preview(explain=True)
+        elif event.input.id == "forbund":
+            event.stop()
+            self.save_forbund()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export":
             event.stop()
             self.action_export()
+        elif event.button.id == "save-forbund":
+            event.stop()
+            self.save_forbund()
+
+    def save_forbund(self) -> None:
+        """A coordinator sets the förbund's name (a logged register setting) for every report."""
+        status = self.query_one("#forbund-status", Static)
+        field = self.query_one("#forbund", Input)
+        try:
+            self.forbund = report_service.set_forbund(self.session, field.value)
+        except ServiceError as refused:
+            message = refused.message(self.lang)
+        except RuleError as refused:
+            message = " ".join(v.message(self.lang) for v in refused.violations)
+        else:
+            field.value = self.forbund
+            status.remove_class("-error")
+            status.update(self.tr("tui.reports.forbund_saved", forbund=self.forbund))
+            self._facts = None  # the setting added an event: the preview reads afresh
+            return
+        status.add_class("-error")
+        status.update(message)
+        field.focus()
 
     def refresh_preview(self, *, explain: bool = True) -> None:
         """Recompute the preview for the choice on screen (in a worker)."""
@@ -446,9 +520,17 @@ class ReportsScreen(WritingScreen):
         try:
             if self._facts is None:
                 self._facts = load_facts(self.session)
-            report = report_from_facts(self._facts, choice.period, choice.insatser)
+            facts = self._facts
             if choice.suppression:
-                report = suppress_report(report, self.threshold)
+                # As the export will: a closed period's figures frozen at its first export.
+                frozen = report_service.frozen_head(self.session, choice.period, choice.insatser)
+                if frozen is not None:
+                    facts = load_facts(self.session, frozen)
+            report = report_from_facts(facts, choice.period, choice.insatser)
+            if choice.suppression:
+                secret = report_service.cell_key_secret(self.session)
+                keys = report_cell_keys(facts, choice.period, choice.insatser, secret)
+                report = protect_report(report, keys, self.threshold)
         except ServiceError as refused:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._preview_failed, refused.message(self.lang))
@@ -479,9 +561,17 @@ class ReportsScreen(WritingScreen):
             seq=report["as_of"]["seq"],
         )
         if choice.suppression:
-            note = self.tr("tui.reports.preview_suppressed", threshold=self.threshold)
+            note = self.tr(
+                "tui.reports.preview_suppressed",
+                protection=protection_note(self.threshold, self.lang),
+            )
         else:
             note = self.tr("tui.reports.preview_internal")
+        if not choice.period.has_ended(self.session.today()):
+            preliminary = self.tr("tables.mark.preliminary", last=period["last"])
+            note = f"{preliminary}\n{note}"
+        if any(goal_source(goal) != "set" for goal in report.get("goals", ())):
+            note = f"{note}\n{self.tr('tui.reports.goals_how_to_set')}"
         self.query_one("#preview-heading", Static).update(f"{heading}\n{note}")
         table = self.query_one("#figures", DataTable)
         table.clear()

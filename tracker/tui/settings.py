@@ -23,6 +23,7 @@ class Settings:
     last_user: str = ""
     idle_minutes: float = DEFAULT_IDLE_MINUTES
     theme: str = ""  # a Textual theme name chosen in the command palette; empty: the default
+    demo: bool = False  # the register was a demo at the last login: the login screen says DEMO
 
 
 def settings_path_for(db_path: Path) -> Path:
@@ -41,6 +42,8 @@ def load_settings(path: Path) -> Settings:
         settings.last_user = content["last_user"]
     if isinstance(content.get("theme"), str):
         settings.theme = content["theme"]
+    if isinstance(content.get("demo"), bool):
+        settings.demo = content["demo"]
     minutes = content.get("idle_minutes")
     if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0:
         settings.idle_minutes = float(minutes)

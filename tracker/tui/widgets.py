@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker.domain.codelists import CodeList, Ladder
 from tracker.i18n import t
-from tracker.services import cases
+from tracker.services import cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.tui.localise import current_language, localise_bindings
 
@@ -67,6 +70,104 @@ class ScreenActions(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+@dataclass(frozen=True)
+class FitColumn:
+    """A column of a FitTable. ``flex`` columns share the width the others leave: ``"cut"``
+    ends a long text with "…" (one line per row), ``"wrap"`` continues it on more lines."""
+
+    key: str
+    label: str
+    flex: str | None = None
+    min_width: int = 8
+
+
+def _widest(text: str) -> int:
+    return max(cell_len(line) for line in text.split("\n"))
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` within ``width`` terminal cells, ending in "…" when cut."""
+    if cell_len(text) <= width:
+        return text
+    cut = Text(text)
+    cut.truncate(max(width, 1), overflow="ellipsis")
+    return cut.plain
+
+
+class FitTable(DataTable[str]):
+    """A table that fits its width, at 80 columns and after every resize: the fixed columns
+    (dates, codes, states) are as wide as their widest cell and never cut; the flex columns
+    share the rest. Labels may have two lines ("Senaste\nhändelse")."""
+
+    DEFAULT_CSS = """
+    FitTable {
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._specs: list[FitColumn] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._fitted_width = -1
+
+    def set_columns(self, columns: Sequence[FitColumn]) -> None:
+        self._specs = list(columns)
+        self.clear(columns=True)
+        for spec in self._specs:
+            self.add_column(spec.label, key=spec.key, width=cell_len(spec.label))
+        self.header_height = max(spec.label.count("\n") + 1 for spec in self._specs)
+
+    def set_rows(self, rows: Iterable[Sequence[str]], cursor_row: int | None = None) -> None:
+        """Show ``rows`` (full texts: the table cuts or wraps the flex columns itself)."""
+        self._cells = [tuple(row) for row in rows]
+        self._fit(cursor_row)
+
+    def _widths(self, total: int) -> list[int]:
+        """Fixed columns at their widest line; the flex columns share the rest, the narrowest
+        first, each at least its ``min_width`` and at most its widest line."""
+        widths = [
+            max([_widest(spec.label), *(_widest(row[index]) for row in self._cells)])
+            for index, spec in enumerate(self._specs)
+        ]
+        fixed = sum(w for w, spec in zip(widths, self._specs, strict=True) if not spec.flex)
+        # The scrollbar's width is kept free, so a growing list never pushes a column out.
+        padding = 2 * self.cell_padding * len(self._specs)
+        left = total - fixed - padding - self.styles.scrollbar_size_vertical
+        flexible = sorted(
+            (i for i, spec in enumerate(self._specs) if spec.flex), key=widths.__getitem__
+        )
+        for number, index in enumerate(flexible):
+            share = left // (len(flexible) - number)
+            least = max(self._specs[index].min_width, _widest(self._specs[index].label))
+            widths[index] = max(min(widths[index], share), least)
+            left -= widths[index]
+        return widths
+
+    def _fit(self, cursor_row: int | None = None) -> None:
+        row = self.cursor_row if cursor_row is None else cursor_row
+        total = self.size.width or self.app.size.width
+        self._fitted_width = total
+        widths = self._widths(total)
+        for column, width in zip(self.columns.values(), widths, strict=True):
+            column.width = width
+            column.auto_width = False
+        wraps = any(spec.flex == "wrap" for spec in self._specs)
+        self.clear()
+        for cells in self._cells:
+            shown = tuple(
+                shorten(cell, width) if spec.flex == "cut" else cell
+                for cell, width, spec in zip(cells, widths, self._specs, strict=True)
+            )
+            self.add_row(*shown, height=None if wraps else 1)
+        if self._cells:
+            self.move_cursor(row=min(max(row, 0), len(self._cells) - 1), animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._fitted_width and self._specs:
+            self._fit()
 
 
 def code_label(code_list: CodeList, code: str | None, lang: str) -> str:
@@ -166,6 +267,12 @@ class LevelChart(Static):
         return "\n".join(lines)
 
 
+# The help key as a screen's own binding: in the footer it stands before the app's F1, which the
+# footer then leaves out (one key per action), so "? Hjälp" fits at 80 columns.
+HELP_KEY = Binding("question_mark", "help", "tui.key_help", key_display="?")
+# Quit, shown in the footer of the screens before login (the app's own binding is not shown).
+QUIT_KEY = Binding("ctrl+q", "app.quit", "tui.key_quit")
+
 # Actions that write: unavailable to reviewers (shown dimmed, and refused with a reason).
 WRITING_ACTIONS = frozenset(
     {"application", "start", "non_start", "step", "exit", "follow_up", "correct", "retract"}
@@ -181,10 +288,22 @@ class WritingScreen(Screen):
         super().__init__()
         localise_bindings(self)
         self.lang = current_language()
+        self._demo: bool | None = None
 
     @property
     def session(self) -> Session:
         return self.app.session  # type: ignore[attr-defined,no-any-return]
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
+
+    def set_heading(self, title: str, sub_title: str | None = None) -> None:
+        """The header's words; in a demo register every screen says DEMO first."""
+        if self._demo is None:
+            self._demo = registers.is_demo(self.session)
+        self.title = f"{self.tr('tui.demo_marker')} · {title}" if self._demo else title
+        if sub_title is not None:
+            self.sub_title = sub_title
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)

@@ -1,6 +1,7 @@
 """The first-run wizard: with no register at the path, create one.
 
-Three pages: the insatser and the first user (a coordinator); the passphrase, twice, with a
+Three pages: the insatser, the first user (a coordinator) and, optionally, the förbund's name
+for the reports; the passphrase, twice, with a
 plain-words strength hint; then the recovery key, shown this once, which the user must confirm
 they have stored before going on to the login screen.
 """
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
@@ -29,10 +31,11 @@ from textual.widgets import (
 
 from tracker.domain.case import RuleError
 from tracker.domain.personnummer import check_free_text
-from tracker.services import errors, locations, registers
+from tracker.services import errors, locations, registers, reports
 from tracker.services.session import ServiceError
 from tracker.tui.errors import describe
 from tracker.tui.localise import localise_bindings, tr
+from tracker.tui.widgets import QUIT_KEY
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -67,12 +70,14 @@ def _hint_text(key: str) -> str:
 
 class WizardScreen(Screen[None]):
     AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [QUIT_KEY]
 
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
         self.insatser: list[str] = []
         self.user = ""
+        self.forbund: str | None = None  # optional: the reports' title page
         self.recovery_key_shown = False
         localise_bindings(self)
 
@@ -94,6 +99,9 @@ class WizardScreen(Screen[None]):
                 yield TextArea(id="insatser", show_line_numbers=False)
                 yield Label(tr("tui.wizard_user"))
                 yield Input(id="user")
+                yield Label(tr("tui.wizard_forbund"))
+                yield Input(id="forbund")
+                yield Static(tr("tui.wizard_goals_hint"), classes="hint")
                 yield Static("", id="register-status", classes="status -error")
                 with Horizontal(classes="buttons"):
                     yield Button(tr("tui.next"), id="next", variant="primary")
@@ -133,7 +141,8 @@ class WizardScreen(Screen[None]):
             if line.strip()
         ]
         user = self.query_one("#user", Input).value.strip()
-        self.insatser, self.user = names, user
+        forbund = self.query_one("#forbund", Input).value.strip()
+        self.insatser, self.user, self.forbund = names, user, forbund or None
         if not names:
             return tr("service.no_insats")
         if len(set(names)) != len(names):
@@ -145,6 +154,11 @@ class WizardScreen(Screen[None]):
             violation = check_free_text(text, field)
             if violation:
                 return violation.message(self.tracker.lang)
+        if self.forbund is not None:
+            try:
+                reports.check_forbund(self.forbund)
+            except (RuleError, ServiceError) as refused:
+                return describe(refused)
         return None
 
     def _show_page(self, page: str) -> None:
@@ -175,7 +189,7 @@ class WizardScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "user":
+        if event.input.id in ("user", "forbund"):  # the förbund is optional: Enter goes on
             self._next()
         elif event.input.id == "new-passphrase":
             self.query_one("#repeat-passphrase", Input).focus()
@@ -221,6 +235,7 @@ class WizardScreen(Screen[None]):
                 passphrase=passphrase,
                 insatser=self.insatser,
                 today=app.today,
+                forbund=self.forbund,
             )
         except Exception as error:
             self._set_busy(False)
