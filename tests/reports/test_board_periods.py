@@ -48,7 +48,7 @@ def test_a_running_tertial_is_marked_preliminary_everywhere(
     with demo.login() as session:
         path = export_bundle(session, Period.parse("2026T3"), out_dir=tmp_path, now=NOW)
         ended = export_bundle(session, Period.parse("2026T1"), formats=["json"], out_dir=tmp_path)
-    assert path.name == "2026T3_alla_preliminar_20261120T093015.zip"
+    assert path.name == "DEMO_2026T3_alla_preliminar_20261120T093015.zip"
     assert verify_bundle(path).ok
     bundle = read_bundle(path)
     assert bundle.report["preliminary"] is True and bundle.manifest["preliminary"] is True

@@ -61,7 +61,8 @@ def _events(demo: DemoRegister, kind: str) -> list[Any]:
 def test_the_bundle_holds_every_format_and_the_manifest_hashes_them(
     demo: DemoRegister, full_bundle: Path
 ) -> None:
-    assert re.fullmatch(r"2026H1_alla_20261120T093015\.zip", full_bundle.name)
+    # A demo register's bundle says so in its name.
+    assert re.fullmatch(r"DEMO_2026H1_alla_20261120T093015\.zip", full_bundle.name)
     bundle = read_bundle(full_bundle)
     with demo.login() as session:
         public = registers.public_key(session)
@@ -145,7 +146,7 @@ def test_every_export_is_recorded_after_its_figures(demo: DemoRegister, tmp_path
     }
     # The figures come from the head before the record of their export.
     assert bundle.manifest["audit_head"]["seq"] < event.seq
-    assert path.name.startswith("2026H1_samordningsteam-sala_")
+    assert path.name.startswith("DEMO_2026H1_samordningsteam-sala_")
     assert set(bundle.manifest["files"]) == {REPORT, *(n for n in bundle.members if "csv/" in n)}
 
 
@@ -352,8 +353,8 @@ def test_the_same_second_never_overwrites(demo: DemoRegister, tmp_path: Path) ->
             )
             for _ in range(2)
         ]
-    assert paths[0].name == "2026H1_alla_20261120T093015.zip"
-    assert paths[1].name == "2026H1_alla_20261120T093015-2.zip"
+    assert paths[0].name == "DEMO_2026H1_alla_20261120T093015.zip"
+    assert paths[1].name == "DEMO_2026H1_alla_20261120T093015-2.zip"
     assert all(verify_bundle(path).ok for path in paths)
 
 
