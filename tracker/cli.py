@@ -129,6 +129,9 @@ def _out(text: str = "") -> None:
 
 
 def _require_terminal() -> None:
+    # Under `tracker serve` textual-serve runs the TUI on pipes with its web driver named.
+    if os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver"):
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("tui.needs_terminal")
 
@@ -145,6 +148,30 @@ def _run_tui(path: Path, *, demo: bool = False) -> int:
 
 def cmd_none(args: argparse.Namespace) -> int:
     return _run_tui(_db_path(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The TUI in web browsers; loopback by default, anything else needs TLS or --insecure."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("serve.tls_pair", EXIT_USAGE)
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError("service.no_register", path=str(path))
+    from tracker.tui import serve
+
+    if not args.tls_cert and not serve.is_loopback(args.host):
+        if not args.insecure:
+            raise CliError("serve.needs_tls", EXIT_USAGE, host=args.host)
+        print(t("serve.insecure_warning", host=args.host), file=sys.stderr)
+    context = None
+    if args.tls_cert:
+        try:
+            context = serve.tls_context(Path(args.tls_cert), Path(args.tls_key))
+        except (OSError, ValueError) as error:
+            raise CliError("serve.tls_unreadable", cert=args.tls_cert, key=args.tls_key) from error
+    command = serve.tracker_command(path, get_language())
+    serve.TrackerServer(command, args.host, args.port, ssl_context=context).serve()
+    return EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -1006,6 +1033,14 @@ def build_parser() -> argparse.ArgumentParser:
     command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
     recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
     recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
+
+    # --- serve ---
+    serve_parser = command("serve", cmd_serve, "serve.help")
+    serve_parser.add_argument("--host", default="127.0.0.1", help=t("serve.help_host"))
+    serve_parser.add_argument("--port", type=int, default=8000, help=t("serve.help_port"))
+    serve_parser.add_argument("--tls-cert", metavar="FILE", help=t("serve.help_tls_cert"))
+    serve_parser.add_argument("--tls-key", metavar="FILE", help=t("serve.help_tls_key"))
+    serve_parser.add_argument("--insecure", action="store_true", help=t("serve.help_insecure"))
 
     # --- import ---
     import_parser = command("import", cmd_import, "import.help")
