@@ -1166,6 +1166,7 @@ def _report(error: Exception) -> int:
     from tracker.store import keyfile
     from tracker.store.database import NotATrackerDatabase
     from tracker.store.engine import WrongDataKey
+    from tracker.store.filesystem import NetworkFileSystemError
 
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
@@ -1177,7 +1178,7 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_CREDENTIALS)  # well formed, but not this register's
     if isinstance(error, keyfile.KeyFileTampered):
         return _fail(error.message(), EXIT_VERIFICATION)
-    if isinstance(error, keyfile.KeyFileError | ServiceError):
+    if isinstance(error, keyfile.KeyFileError | ServiceError | NetworkFileSystemError):
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tracker.store.atomic import fsync_directory
 from tracker.store.engine import make_engine, read_transaction, write_transaction
+from tracker.store.filesystem import refuse_network_file_system
 from tracker.store.schema import meta
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -73,6 +74,7 @@ class Register:
 
     def __init__(self, path: Path, data_key: bytes | bytearray) -> None:
         self.path = path
+        refuse_network_file_system(path)  # before SQLite touches the file (WAL, see there)
         # Our own copy, zeroed on close; every new connection is keyed from it.
         self._data_key = bytearray(data_key)
         self.engine = make_engine(path, self._data_key)
