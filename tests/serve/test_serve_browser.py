@@ -27,29 +27,21 @@ DEMO_ENV = {"TRACKER_USER": "demo", "TRACKER_PASSPHRASE": "demo"}
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-            pytest.skip("Chromium is missing and only root with apt-get installs it here")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium"],
-            env=env,
-            timeout=900,
-            check=False,
-            capture_output=True,
-        )
-        if not Path(CHROMIUM).exists():
+    """Debian's chromium; installed with apt-get when missing and we are root (CI)."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("Chromium is missing and only root with apt-get installs it here")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # First from the package lists as they are; if that fails, refresh them once and retry.
+    for refresh in (False, True):
+        if refresh:
             subprocess.run(["apt-get", "update", "-q"], env=env, timeout=600, capture_output=True)
-            subprocess.run(
-                ["apt-get", "install", "-y", "-q", "chromium"],
-                env=env,
-                timeout=900,
-                check=False,
-                capture_output=True,
-            )
-        if not Path(CHROMIUM).exists():
-            pytest.skip("apt-get could not install chromium")
-    return CHROMIUM
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        subprocess.run(install, env=env, timeout=900, check=False, capture_output=True)
+        if Path(CHROMIUM).exists():
+            return CHROMIUM
+    pytest.skip("apt-get could not install chromium")
 
 
 @pytest.fixture
