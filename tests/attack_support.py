@@ -36,7 +36,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
 from tracker.reports.cellkey import BASES, HIDDEN_MARK, perturbation_table
-from tracker.stats.engine import BREAKDOWNS, COLUMNS, GENDERS
+from tracker.stats.engine import COLUMNS, GENDERS, breakdown_base
 
 TOTAL = "total"
 # Counts that add up over consecutive periods (dated events in P); the "missing" follow-ups
@@ -131,6 +131,7 @@ class Model:
     truth: list[int] = field(default_factory=list)
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     skipped: int = 0  # relations that did not hold in the register (never used)
+    skipped_rows: list[dict[tuple[PartKey, Cell], float]] = field(default_factory=list)
 
     def variable(self, part: PartKey, cell: Cell, truth: int) -> int:
         key = (part, cell)
@@ -155,6 +156,12 @@ class Model:
             self.rows.append((row, low, high))
         else:
             self.skipped += 1
+            names = {i: key for key, i in self.index.items()}
+            self.skipped_rows.append({names[i]: c for i, c in row.items()})
+
+
+def _breakdowns(part: Part) -> list[str]:
+    return sorted({cell[1] for cell in part.published if cell[0] == "breakdowns"})
 
 
 def build_model(parts: Sequence[Part], bounds_of) -> Model:
@@ -178,7 +185,8 @@ def build_model(parts: Sequence[Part], bounds_of) -> Model:
         metrics = {c[1] for c in part.published if c[0] == "counts"}
         for metric in metrics:
             equal(key, ("counts", metric, TOTAL), [("counts", metric, g) for g in GENDERS])
-        for name, (_list, _column, parent) in BREAKDOWNS.items():
+        for name in _breakdowns(part):
+            parent = breakdown_base(name)
             codes = sorted({c[2] for c in part.published if c[0] == "breakdowns" and c[1] == name})
             for code in codes:
                 equal(
@@ -272,7 +280,8 @@ def _period_relations(model: Model, keys: list[PartKey], by_key: Mapping[PartKey
             ]
             for other in rest:
                 for cell in by_key[key].published:
-                    flow = cell[1] in FLOWS or (cell[0] == "breakdowns")
+                    counted = breakdown_base(cell[1]) if cell[0] == "breakdowns" else cell[1]
+                    flow = counted in FLOWS
                     ids = [index.get((k, cell)) for k in (key, piece, other)]
                     if flow and None not in ids:
                         model.relation([(ids[0], -1), (ids[1], 1), (ids[2], 1)], 0, 0)
@@ -380,7 +389,8 @@ def single_code_breakdowns(parts: Sequence[Part], threshold: int) -> list[tuple[
     non-zero code: everyone in the group is seen to share that code."""
     found = []
     for part in parts:
-        for name, (_list, _column, parent) in BREAKDOWNS.items():
+        for name in _breakdowns(part):
+            parent = breakdown_base(name)
             for column in COLUMNS:
                 base = part.truth.get(("counts", parent, column), 0)
                 if not 0 < base < threshold:

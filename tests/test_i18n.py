@@ -56,4 +56,4 @@ def test_every_key_used_in_the_code_exists() -> None:
 
 
 def test_placeholders_may_share_names_with_the_parameters_of_t() -> None:
-    assert t("cli.public_key", "en", key="QUJD") == "Public signing key (Ed25519): QUJD"
+    assert t("cli.public_key", "en", key="QUJD") == "Register key, public half (Ed25519): QUJD"

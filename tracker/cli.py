@@ -1,7 +1,9 @@
 """The command line (interfaces.md): parses, prompts, prints, exits with the documented codes.
 
 Exit codes: 0 success · 1 error (one clear line, no traceback unless --debug) · 2 usage ·
-3 wrong user or passphrase · 4 a verification found a difference.
+3 wrong user or passphrase · 4 a verification found a difference (or the register is damaged) ·
+5 the register is busy (another write held it past the wait limit) · 6 the disk is full ·
+7 the register cannot be written (read-only file system or permissions).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,9 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CREDENTIALS = 3
 EXIT_VERIFICATION = 4
+EXIT_BUSY = 5
+EXIT_DISK_FULL = 6
+EXIT_READ_ONLY = 7
 
 DEFAULT_DB = Path("db") / "tracker.db"
 DEFAULT_DEMO_DB = Path("db") / "demo.db"
@@ -64,13 +69,24 @@ def _login_user() -> str:
     raise CliError("cli.no_login")
 
 
+def _utf8_passphrase(value: str, source: str) -> str:
+    """``value`` unless it holds bytes that were not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CliError("cli.passphrase_not_utf8", source=source) from None
+    return value
+
+
 def _login_passphrase() -> str:
     if "TRACKER_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_PASSPHRASE"], "TRACKER_PASSPHRASE")
     passphrase_file = os.environ.get("TRACKER_PASSPHRASE_FILE")
     if passphrase_file:
         try:
             return Path(passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise CliError("cli.passphrase_not_utf8", source=passphrase_file) from None
         except OSError as error:
             raise CliError("cli.passphrase_file_unreadable", path=passphrase_file) from error
     if _interactive():
@@ -88,7 +104,7 @@ def _new_passphrase() -> str:
             raise CliError("cli.passphrases_differ")
         return first
     if "TRACKER_NEW_PASSPHRASE" in os.environ:
-        return os.environ["TRACKER_NEW_PASSPHRASE"]
+        return _utf8_passphrase(os.environ["TRACKER_NEW_PASSPHRASE"], "TRACKER_NEW_PASSPHRASE")
     raise CliError("cli.no_new_passphrase")
 
 
@@ -101,28 +117,63 @@ def _recovery_key() -> str:
 
 
 def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
+    """--db, else $TRACKER_DB, else the settings file's ``db`` (for the register, not the
+    demo), else ``default`` under the current folder."""
+    from tracker.services import locations
+
     if args.db:
         return Path(args.db)
     if os.environ.get("TRACKER_DB"):
         return Path(os.environ["TRACKER_DB"])
+    if default == DEFAULT_DB:
+        configured = locations.configured_db()
+        if configured is not None:
+            return configured
     return default
 
 
-def _login(args: argparse.Namespace) -> tuple[Session, str]:
+def _login(args: argparse.Namespace, *, read_only: bool = False) -> tuple[Session, str]:
     """Open a session for the user from the environment or the prompt; also returns the
-    passphrase for commands that must re-derive the key to change the key file."""
-    from tracker.services import registers
+    passphrase for commands that must re-derive the key to change the key file.
 
+    ``read_only`` for commands that only read: the register is opened without any write."""
+    from tracker.services import registers
+    from tracker.store import engine
+
+    engine.busy_listener = _show_busy_wait
     path = _db_path(args)
     if not path.exists():
         raise CliError("service.no_register", path=str(path))
     user = _login_user()
     passphrase = _login_passphrase()
-    return registers.open_session(path, user=user, passphrase=passphrase), passphrase
+    session = registers.open_session(path, user=user, passphrase=passphrase, read_only=read_only)
+    return session, passphrase
+
+
+_BUSY_LINE_EVERY = 5  # seconds
+_busy_lines_shown: set[int] = set()
+
+
+def _show_busy_wait(waited: float, limit: float) -> None:
+    """The progress line while a write waits for another process's lock (every 5 s)."""
+    step = int(waited) // _BUSY_LINE_EVERY
+    if step not in _busy_lines_shown:
+        _busy_lines_shown.add(step)
+        print(t("store.busy_waiting", waited=int(waited), limit=int(limit)), file=sys.stderr)
 
 
 def _out(text: str = "") -> None:
     print(text)
+
+
+def _printable(text: str) -> str:
+    """``text`` with terminal control characters (escape sequences, bells) shown as "?"."""
+    return "".join(char if char.isprintable() or char == "\n" else "?" for char in str(text))
+
+
+def _safe_out(text: str = "") -> None:
+    """Print what came from a file (a bundle's manifest): never a terminal escape sequence."""
+    print(_printable(text))
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -136,18 +187,19 @@ def _require_terminal() -> None:
         raise CliError("tui.needs_terminal")
 
 
-def _run_tui(path: Path, *, demo: bool = False) -> int:
+def _run_tui(path: Path, *, demo: bool = False, debug: bool = False) -> int:
     """The terminal UI on ``path`` (login, or the first-run wizard when there is no register);
-    ``demo`` marks the login screen DEMO before anyone has logged in."""
+    ``demo`` marks the login screen DEMO before anyone has logged in; ``debug`` lets a crash
+    print Textual's traceback (with local variables)."""
     _require_terminal()
     from tracker.tui.app import TrackerApp  # Textual loads only when the TUI is asked for
 
-    TrackerApp(path, lang=get_language(), demo=demo).run()
+    TrackerApp(path, lang=get_language(), demo=demo, debug=debug).run()
     return EXIT_OK
 
 
 def cmd_none(args: argparse.Namespace) -> int:
-    return _run_tui(_db_path(args))
+    return _run_tui(_db_path(args), debug=args.debug)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -176,20 +228,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from tracker.services import registers
-    from tracker.store import keyfile
 
     path = _db_path(args)
-    if path.exists() or keyfile.keyfile_path(path).exists():
-        raise CliError("service.register_exists", path=str(path))
+    registers.check_no_register(path)  # before asking for a passphrase
     passphrase = _new_passphrase()
     recovery_key = registers.create_register(
         path, user=args.user, passphrase=passphrase, insatser=args.insats, forbund=args.forbund
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
-    _out()
-    _out(t("cli.recovery_key_heading"))
-    _out(f"    {recovery_key}")
-    _out(t("cli.recovery_key_advice"))
+    _show_recovery_key(recovery_key)
     return EXIT_OK
 
 
@@ -219,7 +266,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError("cli.demo_exists", path=str(path))
         if not (path.exists() and registers.opens_as_demo(path)):
             raise CliError("cli.demo_not_demo", path=str(path))
-        return _run_tui(path, demo=True)
+        return _run_tui(path, demo=True, debug=args.debug)
     if args.open:
         _require_terminal()  # before building, not after
     summary = demo.build_demo(
@@ -239,14 +286,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _out(t("cli.demo_login", user="demo", passphrase=registers.DEMO_PASSPHRASE))
     if args.open:
-        return _run_tui(path, demo=True)
+        return _run_tui(path, demo=True, debug=args.debug)
     return EXIT_OK
 
 
 def cmd_key_list(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         users = registers.list_users(session)
     header = (t("cli.col_user"), t("cli.col_role"), t("cli.col_created"))
@@ -275,13 +322,62 @@ def cmd_key_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_recovery_key(recovery_key: str) -> None:
+    _out()
+    _out(t("cli.recovery_key_heading"))
+    _out(f"    {recovery_key}")
+    _out(t("cli.recovery_key_advice"))
+
+
+def _rekey(session: Session, passphrase: str, reason: str) -> str:
+    from tracker.services.rekey import rekey
+
+    return rekey(session, passphrase=passphrase, reason=reason)
+
+
 def cmd_key_remove(args: argparse.Namespace) -> int:
     from tracker.services import registers
+    from tracker.services.session import ServiceError
+    from tracker.store.database import RegisterInUse
 
     session, passphrase = _login(args)
     with session:
         registers.remove_user(session, passphrase=passphrase, user=args.user)
-    _out(t("cli.key_removed", user=args.user))
+        if args.no_rekey:
+            why = t("cli.no_rekey_asked")
+        else:
+            try:
+                recovery_key = _rekey(session, passphrase, "user_removed")
+            except (ServiceError, RegisterInUse) as error:
+                why = (
+                    error.message()
+                    if isinstance(error, ServiceError)
+                    else t("store.register_in_use")
+                )
+            else:
+                _out(t("cli.key_removed", user=args.user))
+                _show_recovery_key(recovery_key)
+                return EXIT_OK
+    print(t("cli.key_removed_not_rekeyed", user=args.user, reason=why), file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_key_role(args: argparse.Namespace) -> int:
+    from tracker.services import registers
+
+    session, passphrase = _login(args)
+    with session:
+        registers.change_role(session, passphrase=passphrase, user=args.user, role=args.role)
+    _out(t("cli.role_changed", user=args.user, role=t(f"role.{args.role}")))
+    return EXIT_OK
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    session, passphrase = _login(args)
+    with session:
+        recovery_key = _rekey(session, passphrase, "rekey")
+    _out(t("cli.rekey_done", path=str(_db_path(args))))
+    _show_recovery_key(recovery_key)
     return EXIT_OK
 
 
@@ -300,7 +396,7 @@ def cmd_key_passwd(args: argparse.Namespace) -> int:
 def cmd_key_public(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         public = registers.public_key(session)
     _out(t("cli.public_key", key=public.base64))
@@ -325,9 +421,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from tracker.services import audit, registers
 
-    session, _ = _login(args)
+    expected = audit.parse_expectation(args.expect) if args.expect else None
+    session, _ = _login(args, read_only=True)
     with session:
-        report = audit.verify(session)
+        report = audit.verify(session, expected)
         demo = registers.is_demo(session)
     for problem in report.integrity_problems:
         print(t("cli.audit_integrity", problem=problem), file=sys.stderr)
@@ -340,9 +437,30 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    signatures = report.signatures
+    if signatures is not None and not signatures.ok:
+        print(
+            t(
+                "cli.audit_signature_broken",
+                seq=signatures.first_bad_seq,
+                problem=t(
+                    signatures.problem or "trust.bad_signature", user=signatures.problem_user
+                ),
+            ),
+            file=sys.stderr,
+        )
+    if report.expected is not None and not report.expectation_met:
+        if report.expected_found is None:
+            last = report.chain.head.seq if report.chain is not None else 0
+            print(
+                t("cli.audit_expect_missing", seq=report.expected.seq, last=last),
+                file=sys.stderr,
+            )
+        else:
+            print(t("cli.audit_expect_changed", seq=report.expected.seq), file=sys.stderr)
     for table in report.drifted_tables:
         print(t("cli.audit_projection_drift", table=table), file=sys.stderr)
-    if not report.ok:
+    if not report.ok or report.chain is None:
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
@@ -354,6 +472,223 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             hash=report.chain.head.hash,
         )
     )
+    return EXIT_OK
+
+
+# --- backup and restore ----------------------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _warn(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _location_warnings(db_path: Path, folder: Path) -> None:
+    from tracker.services import locations
+
+    if locations.inside_program_folder(db_path):
+        _warn(t("backup.inside_program_folder", path=str(db_path)))
+    elif locations.inside_program_folder(folder):
+        _warn(t("backup.inside_program_folder", path=str(folder)))
+    elif locations.same_disk(db_path, folder):
+        _warn(t("backup.beside_register"))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
+    session, _ = _login(args)
+    with session:
+        result = backups.make_backup(session, Path(args.out) if args.out else None)
+    header = result.backup.header
+    _out(t("backup.done", path=str(result.backup.path)))
+    _out(
+        t("backup.head", seq=header.head_seq, hash=header.head_hash, size=_size(result.backup.size))
+    )
+    if result.removed:
+        _out(
+            t(
+                "backup.rotated",
+                count=len(result.removed),
+                keep_last=result.settings.keep_last,
+                keep_monthly=result.settings.keep_monthly,
+            )
+        )
+    _location_warnings(session.db_path, result.backup.path.parent)
+    return EXIT_OK
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
+    session, _ = _login(args)
+    with session:
+        found, unreadable, folder = backups.register_backups(
+            session, Path(args.out) if args.out else None
+        )
+        last = backups.last_backup(session)
+    if not found:
+        _out(t("backup.list_empty", folder=str(folder)))
+    else:
+        _out(t("backup.list_heading", folder=str(folder)))
+        for backup in found:
+            header = backup.header
+            row = t(
+                "backup.list_row",
+                time=_local_time(header.created),
+                seq=header.head_seq,
+                hash=header.head_hash[:12],
+                size=_size(backup.size),
+                name=backup.path.name,
+            )
+            _out(f"  {row}")
+    for path in unreadable:
+        _warn(t("backup.list_unreadable", path=str(path)))
+    if last is None:
+        _out(t("backup.never"))
+    else:
+        _out(t("backup.last", time=_local_time(last.at), seq=last.seq))
+    return EXIT_OK
+
+
+def cmd_backup_settings(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+
+    session, _ = _login(args)
+    with session:
+        settings = backups.set_backup_settings(
+            session,
+            folder=Path(args.folder) if args.folder else None,
+            keep_last=args.keep_last,
+            keep_monthly=args.keep_monthly,
+            remind_days=args.remind_days,
+        )
+    _out(t("backup.settings_folder", folder=str(settings.folder)))
+    _out(
+        t(
+            "backup.settings_rotation",
+            keep_last=settings.keep_last,
+            keep_monthly=settings.keep_monthly,
+        )
+    )
+    _out(t("backup.settings_remind", days=settings.remind_days))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tracker.services import backups
+    from tracker.store.database import SCHEMA_HEAD
+
+    backup_file = Path(args.file)
+    if not backup_file.is_file():
+        raise CliError("restore.no_file", path=str(backup_file))
+    # Only an explicit --db replaces a register; otherwise a register already at the usual
+    # place stays untouched and the backup is restored beside it.
+    target = _db_path(args)
+    user = _login_user()
+    passphrase = _login_passphrase()
+    result = backups.restore(
+        backup_file,
+        target,
+        user=user,
+        passphrase=passphrase,
+        force=args.force,
+        keep_existing=not args.db,
+    )
+    _out(t("restore.done", path=str(result.path)))
+    _out(
+        t("restore.head", seq=result.head.seq, hash=result.head.hash, time=_local_time(result.made))
+    )
+    if result.path != target:
+        _out(t("restore.beside", existing=str(target), path=str(result.path)))
+    for path in result.replaced:
+        _out(t("restore.replaced_kept", path=str(path)))
+    if result.migrated_from != SCHEMA_HEAD:
+        _out(t("restore.migrated", schema=result.migrated_from))
+    return EXIT_OK
+
+
+# --- insatser over time ----------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("stats.date_format")) from None
+
+
+def cmd_insats_list(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        found = insatser.list_insatser(session)
+    for insats in found:
+        if insats.closed_on is None:
+            _out(t("insats.row_open", name=insats.name))
+        else:
+            _out(t("insats.row_closed", name=insats.name, on=insats.closed_on.isoformat()))
+    return EXIT_OK
+
+
+def cmd_insats_add(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        added = insatser.add_insats(session, args.name)
+    _out(t("insats.added", name=added.name))
+    return EXIT_OK
+
+
+def cmd_insats_rename(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        renamed = insatser.rename_insats(session, args.name, args.new_name)
+    _out(t("insats.renamed", previous=args.name, name=renamed.name))
+    return EXIT_OK
+
+
+def cmd_insats_close(args: argparse.Namespace) -> int:
+    from tracker.services import insatser
+
+    session, _ = _login(args)
+    with session:
+        closed = insatser.close_insats(session, args.name, args.on or session.today())
+    _out(t("insats.closed", name=closed.name, on=str(closed.closed_on)))
+    return EXIT_OK
+
+
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    from tracker.services import audit
+    from tracker.store.atomic import write_atomic
+
+    session, _ = _login(args)
+    with session:
+        head = audit.signed_head(session)
+    data = (json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    if args.out:
+        target = Path(args.out)
+        if target.exists():
+            raise CliError("audit.head_exists", path=str(target))
+        write_atomic(target, data, mode=0o644)
+        _out(t("cli.audit_head_written", path=str(target), seq=head["seq"], hash=head["hash"]))
+    else:
+        sys.stdout.write(data.decode())
     return EXIT_OK
 
 
@@ -569,7 +904,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tracker.stats.report import build_report
 
     period = _stats_period(args)
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         today = session.today()
         period.check_not_future(today)
@@ -608,7 +943,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_goals(args: argparse.Namespace) -> int:
     from tracker.services import goals
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         listed = goals.list_goals(session, args.insats)
     header = (
@@ -753,6 +1088,10 @@ def _recount_lines(result: RecountResult) -> list[str]:
         if result.later_changes or result.later_events:
             lines.append(t("recount.later_note"))
     lines.append("")
+    if result.member_problems:
+        lines.append(t("recount.members_heading", count=len(result.member_problems)))
+        lines += _shown(result.member_problems)
+        lines.append("")
     lines.append(t("recount.verdict_ok" if result.ok else "recount.verdict_differs"))
     return lines
 
@@ -764,19 +1103,19 @@ def cmd_audit_recount(args: argparse.Namespace) -> int:
     path = Path(args.bundle)
     if not path.is_file():
         raise CliError("recount.no_file", path=str(path))
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         result = recount(session, path)
         demo = registers.is_demo(session)
     if not result.verified:
         print(t("recount.failed"), file=sys.stderr)
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+        for problem in [*result.problems, *result.member_problems]:
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
     for line in _recount_lines(result):
-        _out(line)
+        _safe_out(line)
     return EXIT_OK if result.ok else EXIT_VERIFICATION
 
 
@@ -845,34 +1184,36 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not result.ok or result.facts is None:
         print(t("verify.failed", count=len(result.problems), path=args.bundle), file=sys.stderr)
         for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {_printable(problem)}", file=sys.stderr)
         return EXIT_VERIFICATION
     facts = result.facts
     if facts.demo:
-        _out(t("cli.demo_marker"))
-    _out(t("verify.ok", path=args.bundle))
+        _safe_out(t("cli.demo_marker"))
+    _safe_out(t("verify.ok", path=args.bundle))
     if facts.preliminary:
-        _out(f"  {t('verify.preliminary')}")
+        _safe_out(f"  {t('verify.preliminary')}")
     signer_key = "verify.signer_pinned" if args.key else "verify.signer"
-    _out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
-    _out(f"  {t('verify.period', **facts.period)}")
-    _out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
+    if result.rotated:
+        signer_key = "verify.signer_rotated"
+    _safe_out(f"  {t(signer_key, fingerprint=facts.signer_fingerprint)}")
+    _safe_out(f"  {t('verify.period', **facts.period)}")
+    _safe_out(f"  {t('verify.insatser', insatser=', '.join(facts.insatser))}")
     if facts.forbund:
-        _out(f"  {t('verify.forbund', forbund=facts.forbund)}")
-    _out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
+        _safe_out(f"  {t('verify.forbund', forbund=facts.forbund)}")
+    _safe_out(f"  {t('verify.audit_head', seq=facts.audit_seq, hash=facts.audit_hash)}")
     if facts.threshold is None:
-        _out(f"  {t('verify.internal')}")
+        _safe_out(f"  {t('verify.internal')}")
     else:
-        _out(f"  {t('verify.threshold', threshold=facts.threshold)}")
-    _out(f"  {t('verify.generated', moment=facts.generated_at)}")
-    _out(f"  {t('verify.files', count=facts.file_count)}")
+        _safe_out(f"  {t('verify.threshold', threshold=facts.threshold)}")
+    _safe_out(f"  {t('verify.generated', moment=facts.generated_at)}")
+    _safe_out(f"  {t('verify.files', count=facts.file_count)}")
     return EXIT_OK
 
 
 def cmd_suppression(args: argparse.Namespace) -> int:
     from tracker.services import reports
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         threshold = reports.suppression_threshold(session)
     _out(t("report.threshold_show", threshold=threshold, below=threshold - 1))
@@ -893,7 +1234,7 @@ def cmd_suppression_set(args: argparse.Namespace) -> int:
 def cmd_forbund(args: argparse.Namespace) -> int:
     from tracker.services import reports
 
-    session, _ = _login(args)
+    session, _ = _login(args, read_only=True)
     with session:
         name = reports.forbund(session)
     _out(t("report.forbund_show", forbund=name) if name else t("report.forbund_unset"))
@@ -1020,6 +1361,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, type=_role, metavar="ROLE", help=t("cli.help_role"))
     remove = command("remove", cmd_key_remove, "cli.help_key_remove", key_commands)
     remove.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    remove.add_argument("--no-rekey", action="store_true", help=t("cli.help_no_rekey"))
+    role = command("role", cmd_key_role, "cli.help_key_role", key_commands)
+    role.add_argument("--user", required=True, help=t("cli.help_key_user"))
+    role.add_argument("--role", required=True, type=_role, metavar="ROLE", help=t("cli.help_role"))
+    command("rekey", cmd_rekey, "cli.help_rekey")
     command("passwd", cmd_key_passwd, "cli.help_key_passwd", key_commands)
     command("public", cmd_key_public, "cli.help_key_public", key_commands)
 
@@ -1030,7 +1376,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit_parser.add_subparsers(
         title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser, required=True
     )
-    command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    audit_verify = command("verify", cmd_audit_verify, "cli.help_audit_verify", audit_commands)
+    audit_verify.add_argument("--expect", metavar="SEQ:HASH", help=t("cli.help_expect"))
+    audit_head = command("head", cmd_audit_head, "cli.help_audit_head", audit_commands)
+    audit_head.add_argument("--out", metavar="FILE", help=t("cli.help_audit_head_out"))
     recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
     recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
 
@@ -1100,6 +1449,40 @@ def build_parser() -> argparse.ArgumentParser:
     forbund_set = command("set", cmd_forbund_set, "report.help_forbund_set", forbund_commands)
     forbund_set.add_argument("name", metavar="NAME", help=t("report.help_forbund_name"))
 
+    # --- backup and restore ---
+    backup_parser = command("backup", cmd_backup, "backup.help")
+    backup_parser.add_argument("--out", metavar="DIR", help=t("backup.help_out"))
+    backup_commands = backup_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    backup_list = command("list", cmd_backup_list, "backup.help_list", backup_commands)
+    backup_list.add_argument("--out", metavar="DIR", help=t("backup.help_out"))
+    backup_settings = command(
+        "settings", cmd_backup_settings, "backup.help_settings", backup_commands
+    )
+    backup_settings.add_argument("--folder", metavar="DIR", help=t("backup.help_folder"))
+    backup_settings.add_argument("--keep-last", metavar="N", help=t("backup.help_keep_last"))
+    backup_settings.add_argument("--keep-monthly", metavar="N", help=t("backup.help_keep_monthly"))
+    backup_settings.add_argument("--remind-days", metavar="N", help=t("backup.help_remind_days"))
+    restore_parser = command("restore", cmd_restore, "restore.help")
+    restore_parser.add_argument("file", metavar="FILE", help=t("restore.help_file"))
+    restore_parser.add_argument("--force", action="store_true", help=t("restore.help_force"))
+
+    # --- insatser over time ---
+    insats_parser = command("insats", cmd_insats_list, "insats.help")
+    insats_commands = insats_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    command("list", cmd_insats_list, "insats.help_list", insats_commands)
+    insats_add = command("add", cmd_insats_add, "insats.help_add", insats_commands)
+    insats_add.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename = command("rename", cmd_insats_rename, "insats.help_rename", insats_commands)
+    insats_rename.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_rename.add_argument("new_name", metavar="NEW_NAME", help=t("insats.help_new_name"))
+    insats_close = command("close", cmd_insats_close, "insats.help_close", insats_commands)
+    insats_close.add_argument("name", metavar="NAME", help=t("insats.help_name"))
+    insats_close.add_argument("--on", type=_iso_date, metavar="DATE", help=t("insats.help_on"))
+
     return parser
 
 
@@ -1142,7 +1525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        return _report(error)
+        return _report(error, _db_path(args))
     except KeyboardInterrupt:
         return _fail(t("cli.interrupted"), 130)
 
@@ -1156,7 +1539,7 @@ def _reader_gone() -> int:
     return EXIT_ERROR
 
 
-def _report(error: Exception) -> int:
+def _report(error: Exception, db_path: Path) -> int:
     """One clear line (or one per broken rule) on stderr, and the documented exit code."""
     # Imported here, not at start-up: only a failed command pays for them.
     from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
@@ -1164,8 +1547,10 @@ def _report(error: Exception) -> int:
     from tracker.domain.case import RuleError
     from tracker.services.session import ServiceError
     from tracker.store import keyfile
-    from tracker.store.database import NotATrackerDatabase
+    from tracker.store.backup import BackupDamaged
+    from tracker.store.database import NotATrackerDatabase, RegisterInUse
     from tracker.store.engine import WrongDataKey
+    from tracker.store.errors import classify
     from tracker.store.filesystem import NetworkFileSystemError
 
     if isinstance(error, CliError):
@@ -1178,10 +1563,18 @@ def _report(error: Exception) -> int:
         return _fail(error.message(), EXIT_CREDENTIALS)  # well formed, but not this register's
     if isinstance(error, keyfile.KeyFileTampered):
         return _fail(error.message(), EXIT_VERIFICATION)
+    if isinstance(error, BackupDamaged):
+        return _fail(t(error.key, **error.params), EXIT_VERIFICATION)
     if isinstance(error, keyfile.KeyFileError | ServiceError | NetworkFileSystemError):
         return _fail(error.message(), EXIT_ERROR)
+    if isinstance(error, RegisterInUse):
+        return _fail(t("store.register_in_use"), EXIT_ERROR)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return _fail(t("store.database_key_mismatch"), EXIT_VERIFICATION)
+    store_error = classify(error, db_path)
+    if store_error is not None:
+        # Busy, disk full, read-only, I/O and damage each have their own message and exit code.
+        return _fail(store_error.message(), store_error.exit_code)
     if isinstance(error, SQLAlchemyDatabaseError):
         return _fail(t("cli.database_damaged"), EXIT_VERIFICATION)
     if isinstance(error, OSError):

@@ -52,9 +52,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The value looks like a Swedish personal identity number or coordination number "
         "and is not saved. The register may only hold participant codes.",
     },
+    "domain.name_empty": {
+        "sv": "Namnet får inte vara tomt.",
+        "en": "The name may not be empty.",
+    },
+    "domain.name_formula": {
+        "sv": "Namnet får inte börja med {first} (tecknen =, +, - och @ blir formler i kalkylark).",
+        "en": "The name may not start with {first} (=, +, - and @ become formulas in spreadsheets).",
+    },
+    "domain.name_shape": {
+        "sv": "Namnet får ha högst {maximum} tecken och inga radbrytningar eller styrtecken.",
+        "en": "The name may have at most {maximum} characters and no line breaks or control characters.",
+    },
     "domain.code_format": {
         "sv": "Deltagarkoden ska vara 3–20 tecken och får bara innehålla A–Z, 0–9 och bindestreck.",
         "en": "A participant code has 3–20 characters and may only contain A–Z, 0–9 and hyphens.",
+    },
+    "domain.code_needs_letter": {
+        "sv": "En deltagarkod måste innehålla minst en bokstav (A–Z), så att den aldrig kan läsas som ett datum eller personnummer.",
+        "en": "A participant code must contain at least one letter (A–Z), so it can never be read as a date or a personnummer.",
     },
     "domain.code_check": {
         "sv": "Kontrolltecknet stämmer inte — kontrollera koden.",
@@ -462,10 +478,63 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Lösenfrasen får inte vara tom.",
         "en": "The passphrase must not be empty.",
     },
+    # --- keyfile: what the log backs ---
+    "keyfile.not_backed_file": {
+        "sv": "Nyckelfilen {path} är inte den som registrets logg senast godkände (till exempel "
+        "en äldre kopia som lagts tillbaka). Ingen kan logga in med den. Lägg tillbaka den "
+        "senaste nyckelfilen från en säkerhetskopia och meddela den som ansvarar för registret.",
+        "en": "The key file {path} is not the one the register's log last accepted (for "
+        "example an older copy put back). Nobody can log in with it. Restore the newest key "
+        "file from a backup and tell the person responsible for the register.",
+    },
+    "keyfile.not_backed_user": {
+        "sv": "Användaren {user} finns inte (längre) i registrets logg. Inloggningen nekas.",
+        "en": "The user {user} is not (or no longer) in the register's log. Login refused.",
+    },
+    "keyfile.not_backed_role": {
+        "sv": "Rollen för {user} i nyckelfilen {path} är inte den som registrets logg ger. "
+        "Inloggningen nekas. Meddela den som ansvarar för registret.",
+        "en": "The role of {user} in the key file {path} is not the one the register's log "
+        "gives. Login refused. Tell the person responsible for the register.",
+    },
+    "keyfile.not_backed_log": {
+        "sv": "Registrets logg har ändrats vid händelse #{seq}, och det som ger {user} tillgång "
+        "håller därför inte. Inloggningen nekas. En samordnare kör tracker audit verify och "
+        "jämför med en säkerhetskopia.",
+        "en": "The register's log was changed at event #{seq}, so what gives {user} access "
+        "does not hold. Login refused. A coordinator runs tracker audit verify and compares "
+        "with a backup.",
+    },
+    "keyfile.not_backed_keys": {
+        "sv": "Nycklarna för {user} i nyckelfilen {path} är inte de som registrets logg "
+        "känner. Inloggningen nekas. Meddela den som ansvarar för registret.",
+        "en": "The keys of {user} in the key file {path} are not the ones the register's log "
+        "knows. Login refused. Tell the person responsible for the register.",
+    },
     # --- store ----------------------------------------------------------------------------
     "role.staff": {"sv": "personal", "en": "staff"},
     "role.coordinator": {"sv": "samordnare", "en": "coordinator"},
     "role.reviewer": {"sv": "granskare", "en": "reviewer"},
+    # --- store: signed events ---
+    "trust.bad_signature": {
+        "sv": "signaturen av {user} stämmer inte: händelsen eller historiken före den har ändrats",
+        "en": "the signature by {user} does not match: the event or the history before it "
+        "was changed",
+    },
+    "trust.unsigned": {
+        "sv": "händelsen av {user} saknar signatur",
+        "en": "the event by {user} has no signature",
+    },
+    "trust.not_allowed": {
+        "sv": "{user} fick inte göra den här ändringen (bara en samordnare får ändra användare "
+        "och roller)",
+        "en": "{user} was not allowed to make this change (only a coordinator may change users "
+        "and roles)",
+    },
+    "trust.unknown_author": {
+        "sv": "händelsen är skriven av {user}, som inte är användare i registret",
+        "en": "the event is written by {user}, who is not a user of the register",
+    },
     "store.chain_missing": {
         "sv": "händelsen saknas (raderad ur loggen)",
         "en": "the event is missing (deleted from the log)",
@@ -482,9 +551,62 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "kedjans länk stämmer inte (händelsen eller en tidigare har ändrats)",
         "en": "the chain link does not match (this or an earlier event was altered)",
     },
+    "store.chain_payload_missing": {
+        "sv": "händelsens innehåll saknas utan att någon gallring har tagit bort det (raderat)",
+        "en": "the event's content is missing without a purge that removed it (erased)",
+    },
     "store.database_key_mismatch": {
         "sv": "Databasen går inte att öppna med nyckelfilens nyckel: filen är skadad eller utbytt.",
         "en": "The database cannot be opened with the key file's key: it is damaged or replaced.",
+    },
+    # --- store: file faults (busy, disk full, read-only, damaged) --------------------------
+    "store.busy": {
+        "sv": "Registret används av någon annan, försök igen. (En annan skrivning pågick fortfarande efter {seconds} s; inget har ändrats.)",
+        "en": "The register is in use by someone else, try again. (Another write was still going on after {seconds} s; nothing was changed.)",
+    },
+    "store.busy_waiting": {
+        "sv": "Registret används av någon annan; väntar ({waited} av högst {limit} s) …",
+        "en": "The register is in use by someone else; waiting ({waited} of at most {limit} s) …",
+    },
+    "store.disk_full": {
+        "sv": "Det gick inte att skriva till {path}: disken är full (eller en gräns för filstorlek nåddes). Inget har ändrats och registret är oskadat; frigör utrymme och försök igen.",
+        "en": "Could not write to {path}: the disk is full (or a file size limit was reached). Nothing was changed and the register is unharmed; free some space and try again.",
+    },
+    "store.read_only": {
+        "sv": "Det går inte att skriva till {path}: filen eller mappen är skrivskyddad eller saknar behörighet. Inget har ändrats och registret är oskadat.",
+        "en": "Cannot write to {path}: the file or its folder is read-only or lacks permission. Nothing was changed and the register is unharmed.",
+    },
+    "store.io_error": {
+        "sv": "Det gick inte att läsa eller skriva {path} (ett fel från disken eller operativsystemet). Inget har ändrats; försök igen.",
+        "en": "Could not read or write {path} (an error from the disk or the operating system). Nothing was changed; try again.",
+    },
+    "store.damaged": {
+        "sv": "Databasfilen {path} är skadad och kan inte läsas helt. Återställ från en säkerhetskopia och kör tracker audit verify.",
+        "en": "The database file {path} is damaged and cannot be read in full. Restore a backup and run tracker audit verify.",
+    },
+    "store.not_a_register": {
+        "sv": "{path} är inte ett register (filen är tom, avkortad eller något annat). Inget har skrivits till den. Om den var ert register: återställ från en säkerhetskopia.",
+        "en": "{path} is not a register (the file is empty, cut short or something else). Nothing was written to it. If it was your register: restore a backup.",
+    },
+    "store.wal_damaged": {
+        "sv": "Registrets skrivlogg {wal} är skadad, så de senaste ändringarna går inte att läsa säkert. Inget har skrivits och loggen är orörd; en kopia finns i {copy}. Återställ från en säkerhetskopia, eller flytta bort {wal} för att öppna registret utan de ändringar som bara fanns i loggen.",
+        "en": "The register's write-ahead log {wal} is damaged, so the latest changes cannot be read safely. Nothing was written and the log is untouched; a copy is in {copy}. Restore a backup, or move {wal} away to open the register without the changes that were only in the log.",
+    },
+    "store.schema_behind": {
+        "sv": "Registret {path} har ett äldre format som måste uppgraderas först: öppna det en gång med ett kommando som skriver (t.ex. tracker, programmet i terminalen) och försök igen.",
+        "en": "The register {path} has an older format that must be upgraded first: open it once with a command that writes (e.g. tracker, the terminal app) and try again.",
+    },
+    "store.init_locked": {
+        "sv": "Ett annat tracker init skapar redan ett register i {path}; vänta tills det är klart.",
+        "en": "Another tracker init is already creating a register at {path}; wait until it is done.",
+    },
+    "store.half_created": {
+        "sv": "I {path} finns en nyckelfil ({keys}) men ingen databas: ett avbrutet tracker init, eller en flyttad databas. Flytta tillbaka databasen, eller flytta bort nyckelfilen och kör tracker init igen.",
+        "en": "At {path} there is a key file ({keys}) but no database: an interrupted tracker init, or a moved database. Move the database back, or move the key file away and run tracker init again.",
+    },
+    "store.database_without_keys": {
+        "sv": "{path} finns men inte dess nyckelfil {keys}: utan den kan registret inte öppnas. Flytta tillbaka nyckelfilen, eller återställ från en säkerhetskopia.",
+        "en": "{path} exists but not its key file {keys}: without it the register cannot be opened. Move the key file back, or restore a backup.",
     },
     # --- service --------------------------------------------------------------------------
     "service.role_refused": {
@@ -533,6 +655,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Rättelsen ändrar ingenting.",
         "en": "The correction changes nothing.",
     },
+    "service.passphrase_too_simple": {
+        "sv": "Lösenfrasen är för lätt att gissa (bara siffror, samma tecken om och om igen eller en vanlig fras). Välj några ord som bara ni vet, gärna tre eller fyra med mellanslag.",
+        "en": "The passphrase is too easy to guess (digits only, the same characters over and over, or a common phrase). Choose a few words only you know, ideally three or four with spaces.",
+    },
     "service.passphrase_too_short": {
         "sv": "Lösenfrasen måste ha minst {minimum} tecken. Några vanliga ord i följd är lätta att minnas.",
         "en": "The passphrase must have at least {minimum} characters. A few ordinary words in a row are easy to remember.",
@@ -549,6 +675,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Samma insats är angiven två gånger.",
         "en": "The same insats is given twice.",
     },
+    "service.insats_closed": {
+        "sv": 'Insatsen "{insats}" är avslutad sedan {closed} och tar inte emot nya deltagare efter det.',
+        "en": 'The insats "{insats}" closed on {closed} and takes no new participants after that.',
+    },
+    "insats.already_closed": {
+        "sv": 'Insatsen "{insats}" är redan avslutad ({on}).',
+        "en": 'The insats "{insats}" is already closed ({on}).',
+    },
     "service.insats_exists": {
         "sv": 'Insatsen "{insats}" finns redan.',
         "en": 'The insats "{insats}" already exists.',
@@ -564,6 +698,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "service.unknown_user": {
         "sv": "Användaren {user} finns inte i nyckelfilen.",
         "en": "The user {user} is not in the key file.",
+    },
+    "service.no_authority": {
+        "sv": "Registret har ingen registernyckel ännu. En samordnare skapar den genom att "
+        "logga in.",
+        "en": "The register has no register key yet. A coordinator creates it by logging in.",
     },
     "service.unknown_code_list": {
         "sv": 'Det finns ingen kodlista som heter "{name}".',
@@ -655,8 +794,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "cli.help_key_passwd": {"sv": "byt din lösenfras", "en": "change your passphrase"},
     "cli.help_key_public": {
-        "sv": "visa registrets publika signeringsnyckel och dess fingeravtryck",
-        "en": "print the register's public signing key and its fingerprint",
+        "sv": "visa registernyckelns publika del och dess fingeravtryck (det granskare sparar)",
+        "en": "print the register key's public half and its fingerprint (what reviewers pin)",
     },
     "cli.help_key_user": {"sv": "användarnamn", "en": "user name"},
     "cli.help_role": {
@@ -695,6 +834,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.passphrase_file_unreadable": {
         "sv": "Filen med lösenfrasen går inte att läsa: {path}",
         "en": "The passphrase file cannot be read: {path}",
+    },
+    "cli.passphrase_not_utf8": {
+        "sv": "Lösenfrasen från {source} är inte giltig UTF-8-text. Spara den som UTF-8 (eller skriv den vid frågan) och försök igen.",
+        "en": "The passphrase from {source} is not valid UTF-8 text. Save it as UTF-8 (or type it at the prompt) and try again.",
     },
     "cli.no_new_passphrase": {
         "sv": "Ingen ny lösenfras: ange TRACKER_NEW_PASSPHRASE eller kör i en terminal.",
@@ -753,16 +896,73 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The user {user} ({role}) is added.",
     },
     "cli.key_removed": {
-        "sv": "Användaren {user} är borttagen och kan inte längre öppna registret.",
-        "en": "The user {user} is removed and can no longer open the register.",
+        "sv": "Användaren {user} är borttagen och registret har fått en ny datanyckel: inga "
+        "gamla kopior av nyckelfilen eller datanyckeln öppnar det längre.",
+        "en": "The user {user} is removed and the register has a new data key: no old copy of "
+        "the key file or of the data key opens it any more.",
+    },
+    "cli.key_removed_not_rekeyed": {
+        "sv": "VARNING: {user} är borttagen ur nyckelfilen men registret har INTE fått en ny "
+        "datanyckel ({reason}). Den som sparat en kopia av den gamla nyckelfilen eller "
+        "datanyckeln kan fortfarande läsa registret. Kör tracker rekey så snart som möjligt.",
+        "en": "WARNING: {user} is removed from the key file but the register has NOT got a new "
+        "data key ({reason}). Whoever kept a copy of the old key file or of the data key can "
+        "still read the register. Run tracker rekey as soon as possible.",
+    },
+    "cli.no_rekey_asked": {
+        "sv": "du bad om --no-rekey",
+        "en": "you asked for --no-rekey",
+    },
+    "cli.rekey_done": {
+        "sv": "Registret {path} har en ny datanyckel. Alla användare loggar in som förut; gamla "
+        "kopior av nyckelfilen och den gamla återställningsnyckeln öppnar det inte längre.",
+        "en": "The register {path} has a new data key. Every user logs in as before; old "
+        "copies of the key file and the old recovery key no longer open it.",
+    },
+    "cli.role_changed": {
+        "sv": "{user} har nu rollen {role}.",
+        "en": "{user} now has the role {role}.",
+    },
+    "cli.help_rekey": {
+        "sv": "ge registret en ny datanyckel (samordnare; när någon slutar)",
+        "en": "give the register a new data key (coordinators; when someone leaves)",
+    },
+    "cli.help_no_rekey": {
+        "sv": "ge inte registret en ny datanyckel (avrådes: den borttagna kan läsa vidare)",
+        "en": "do not give the register a new data key (not advised: the removed user can "
+        "still read)",
+    },
+    "cli.help_key_role": {
+        "sv": "ändra en användares roll (samordnare)",
+        "en": "change a user's role (coordinators)",
+    },
+    "rekey.legacy_slots": {
+        "sv": "Användarna {users} har nycklar av det gamla slaget och måste logga in en gång "
+        "innan registret kan få en ny datanyckel (deras nycklar byts då automatiskt). Ta bort "
+        "den som inte ska logga in igen med tracker key remove.",
+        "en": "The users {users} have keys of the old kind and must log in once before the "
+        "register can get a new data key (their keys are replaced automatically then). Remove "
+        "anyone who will not log in again with tracker key remove.",
+    },
+    "rekey.busy": {
+        "sv": "Någon skrev i registret medan den nya datanyckeln gjordes. Inget har ändrats; "
+        "försök igen.",
+        "en": "Someone wrote to the register while the new data key was being made. Nothing "
+        "was changed; try again.",
+    },
+    "store.register_in_use": {
+        "sv": "Registret är öppet hos någon annan (eller i ett annat fönster). Be alla logga ut "
+        "och försök igen. Inget har ändrats.",
+        "en": "The register is open elsewhere (or in another window). Ask everyone to log out "
+        "and try again. Nothing was changed.",
     },
     "cli.passphrase_changed": {
         "sv": "Lösenfrasen för {user} är bytt.",
         "en": "The passphrase of {user} is changed.",
     },
     "cli.public_key": {
-        "sv": "Publik signeringsnyckel (Ed25519): {key}",
-        "en": "Public signing key (Ed25519): {key}",
+        "sv": "Registernyckel, publik del (Ed25519): {key}",
+        "en": "Register key, public half (Ed25519): {key}",
     },
     "cli.fingerprint": {"sv": "Fingeravtryck: {fingerprint}", "en": "Fingerprint: {fingerprint}"},
     "cli.recovered": {
@@ -776,6 +976,64 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.audit_chain_broken": {
         "sv": "Händelsekedjan är bruten vid händelse #{seq}: {problem}.",
         "en": "The event chain is broken at event #{seq}: {problem}.",
+    },
+    "cli.audit_signature_broken": {
+        "sv": "Signaturerna håller inte vid händelse #{seq}: {problem}.",
+        "en": "The signatures do not hold at event #{seq}: {problem}.",
+    },
+    "cli.audit_expect_missing": {
+        "sv": "Granskningspunkten #{seq} finns inte längre i loggen (loggen slutar vid #{last}): "
+        "händelser har tagits bort.",
+        "en": "The review point #{seq} is no longer in the log (the log ends at #{last}): "
+        "events were removed.",
+    },
+    "cli.audit_expect_changed": {
+        "sv": "Händelse #{seq} har inte längre kedjehashen från granskningspunkten: historiken "
+        "fram till den har ändrats.",
+        "en": "Event #{seq} no longer has the chain hash of the review point: the history up "
+        "to it was changed.",
+    },
+    "audit.expect_invalid": {
+        "sv": "{value} är ingen granskningspunkt. Skriv den som NUMMER:HASH, till exempel "
+        "1234:9f2c… (64 hexadecimala tecken), så som tracker audit verify skriver den.",
+        "en": "{value} is not a review point. Write it as NUMBER:HASH, for example 1234:9f2c… "
+        "(64 hexadecimal characters), as tracker audit verify prints it.",
+    },
+    "cli.help_expect": {
+        "sv": "en granskningspunkt (NUMMER:HASH eller en fil från tracker audit head) som "
+        "loggen fortfarande måste innehålla",
+        "en": "a review point (NUMBER:HASH or a file from tracker audit head) the log must "
+        "still hold",
+    },
+    "cli.help_audit_head": {
+        "sv": "skriv en signerad granskningspunkt att spara efter en granskning",
+        "en": "write a signed review point to keep after a review",
+    },
+    "cli.help_audit_head_out": {
+        "sv": "filen att skriva (annars skrivs den ut)",
+        "en": "the file to write (printed otherwise)",
+    },
+    "cli.audit_head_written": {
+        "sv": "Granskningspunkten #{seq} {hash} är signerad och sparad i {path}. Spara filen "
+        "utanför registrets dator; kontrollera senare med tracker audit verify --expect {path}.",
+        "en": "The review point #{seq} {hash} is signed and saved in {path}. Keep the file off "
+        "the register's computer; check later with tracker audit verify --expect {path}.",
+    },
+    "audit.head_exists": {
+        "sv": "Filen {path} finns redan och skrivs inte över.",
+        "en": "The file {path} already exists and is not overwritten.",
+    },
+    "audit.head_refused": {
+        "sv": "Registret klarar inte granskningen (kör tracker audit verify): ingen "
+        "granskningspunkt skrivs.",
+        "en": "The register does not pass the audit (run tracker audit verify): no review "
+        "point is written.",
+    },
+    "audit.head_file_invalid": {
+        "sv": "{path} är ingen giltig signerad granskningspunkt (fel format eller signaturen "
+        "stämmer inte).",
+        "en": "{path} is not a valid signed review point (wrong format or the signature does "
+        "not match).",
     },
     "cli.audit_integrity": {
         "sv": "Databasfilen är skadad: {problem}",
@@ -882,6 +1140,205 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Registret {path} ligger på en nätverksenhet ({fs_type}). Där kan databasen skadas eller ändringar gå förlorade, så tracker öppnar den inte. Flytta registret till en lokal disk på en dator och låt teamet använda det med tracker serve (se docs/dela-registret.md).",
         "en": "The register {path} is on a network drive ({fs_type}). There the database can be damaged or changes lost, so tracker does not open it. Move the register to a local disk on one computer and let the team use it with tracker serve (see docs/dela-registret.md).",
     },
+    # --- insatser over time (tracker insats) -----------------------------------------------
+    "insats.help": {
+        "sv": "insatser över tid: lägg till, byt namn, avsluta (samordnare); utan kommando en lista",
+        "en": "insatser over time: add, rename, close (coordinators); without a command a list",
+    },
+    "insats.help_list": {"sv": "visar registrets insatser", "en": "lists the register's insatser"},
+    "insats.help_add": {"sv": "lägger till en insats", "en": "adds an insats"},
+    "insats.help_rename": {"sv": "byter namn på en insats", "en": "renames an insats"},
+    "insats.help_close": {
+        "sv": "avslutar en insats: inga nya deltagare efter dagen, men den finns kvar i rapporterna",
+        "en": "closes an insats: no new participants after the day, but it stays in reports",
+    },
+    "insats.help_name": {"sv": "insatsens namn", "en": "the insats's name"},
+    "insats.help_new_name": {"sv": "det nya namnet", "en": "the new name"},
+    "insats.help_on": {
+        "sv": "insatsens sista dag, ÅÅÅÅ-MM-DD (standard: i dag)",
+        "en": "the insats's last day, YYYY-MM-DD (default: today)",
+    },
+    "insats.row_open": {"sv": "{name}", "en": "{name}"},
+    "insats.row_closed": {"sv": "{name} (avslutad {on})", "en": "{name} (closed {on})"},
+    "insats.added": {"sv": 'Insatsen "{name}" är tillagd.', "en": 'The insats "{name}" is added.'},
+    "insats.renamed": {
+        "sv": 'Insatsen "{previous}" heter nu "{name}".',
+        "en": 'The insats "{previous}" is now called "{name}".',
+    },
+    "insats.closed": {
+        "sv": 'Insatsen "{name}" är avslutad från och med {on}; den finns kvar i rapporterna för perioder då den var aktiv.',
+        "en": 'The insats "{name}" is closed as of {on}; it stays in reports of the periods it was active.',
+    },
+    # --- backup and restore (tracker backup, tracker restore) -----------------------------
+    "backup.help": {
+        "sv": "gör en krypterad, kontrollerad säkerhetskopia av registret (även medan det används)",
+        "en": "make an encrypted, verified backup of the register (also while it is in use)",
+    },
+    "locations.config_unreadable": {
+        "sv": 'Inställningsfilen {path} går inte att läsa. Den ska innehålla en rad som db = "C:/Register/tracker.db".',
+        "en": 'The settings file {path} cannot be read. It should hold a line like db = "C:/Register/tracker.db".',
+    },
+    "backup.help_out": {
+        "sv": "mapp för säkerhetskopian (standard: registrets mapp för säkerhetskopior)",
+        "en": "folder for the backup (default: the register's backup folder)",
+    },
+    "backup.help_list": {
+        "sv": "visar registrets säkerhetskopior med deras granskningspunkter",
+        "en": "lists the register's backups with their audit heads",
+    },
+    "backup.help_settings": {
+        "sv": "visar eller ändrar mapp och rotation för säkerhetskopior (samordnare)",
+        "en": "shows or changes the backup folder and rotation (coordinators)",
+    },
+    "backup.help_folder": {
+        "sv": "mapp för säkerhetskopior, helst på en annan disk än registret",
+        "en": "folder for backups, preferably on another disk than the register",
+    },
+    "backup.help_keep_last": {
+        "sv": "så många av de senaste säkerhetskopiorna behålls (standard 7)",
+        "en": "how many of the newest backups are kept (default 7)",
+    },
+    "backup.help_keep_monthly": {
+        "sv": "den senaste säkerhetskopian per månad behålls så många månader (standard 12)",
+        "en": "the newest backup of each month is kept for this many months (default 12)",
+    },
+    "backup.help_remind_days": {
+        "sv": "påminn när senaste säkerhetskopian är äldre än så många dagar (standard 7)",
+        "en": "remind when the newest backup is older than this many days (default 7)",
+    },
+    "backup.done": {
+        "sv": "Säkerhetskopian är sparad och kontrollerad: {path}",
+        "en": "The backup is saved and verified: {path}",
+    },
+    "backup.head": {
+        "sv": "Granskningspunkt #{seq} {hash} · {size}",
+        "en": "Audit head #{seq} {hash} · {size}",
+    },
+    "backup.rotated": {
+        "sv": "Rotationen tog bort {count} äldre säkerhetskopior (behåller de {keep_last} senaste och den senaste per månad i {keep_monthly} månader).",
+        "en": "Rotation removed {count} older backups (keeps the newest {keep_last} and the newest of each month for {keep_monthly} months).",
+    },
+    "backup.inside_program_folder": {
+        "sv": "Varning: {path} ligger i programmets mapp. Tas mappen bort, klonas om eller rensas med git clean försvinner registret och dess säkerhetskopior utan fråga. Flytta dem enligt docs/sakerhetskopior.md.",
+        "en": "Warning: {path} is inside the program's folder. If that folder is deleted, cloned again or cleaned with git clean, the register and its backups are gone without a question. Move them as docs/sakerhetskopior.md describes.",
+    },
+    "backup.beside_register": {
+        "sv": "Tips: säkerhetskopiorna ligger på samma disk som registret. Välj en annan disk eller en nätverksmapp med tracker backup settings --folder.",
+        "en": "Tip: the backups are on the same disk as the register. Choose another disk or a network folder with tracker backup settings --folder.",
+    },
+    "backup.list_heading": {
+        "sv": "Säkerhetskopior i {folder}:",
+        "en": "Backups in {folder}:",
+    },
+    "backup.list_row": {
+        "sv": "{time}  #{seq}  {hash}  {size}  {name}",
+        "en": "{time}  #{seq}  {hash}  {size}  {name}",
+    },
+    "backup.list_empty": {
+        "sv": "Det finns inga säkerhetskopior av det här registret i {folder}.",
+        "en": "There are no backups of this register in {folder}.",
+    },
+    "backup.list_unreadable": {
+        "sv": "Kan inte läsas (skadad eller inte en säkerhetskopia): {path}",
+        "en": "Cannot be read (damaged or not a backup): {path}",
+    },
+    "backup.last": {
+        "sv": "Senaste säkerhetskopia: {time} (granskningspunkt #{seq}).",
+        "en": "Newest backup: {time} (audit head #{seq}).",
+    },
+    "backup.never": {
+        "sv": "Registret har aldrig säkerhetskopierats.",
+        "en": "The register has never been backed up.",
+    },
+    "backup.settings_folder": {
+        "sv": "Mapp för säkerhetskopior: {folder}",
+        "en": "Backup folder: {folder}",
+    },
+    "backup.settings_rotation": {
+        "sv": "Rotation: de {keep_last} senaste behålls, och den senaste per månad i {keep_monthly} månader.",
+        "en": "Rotation: the newest {keep_last} are kept, and the newest of each month for {keep_monthly} months.",
+    },
+    "backup.settings_remind": {
+        "sv": "Påminnelse när senaste säkerhetskopian är äldre än {days} dagar.",
+        "en": "Reminder when the newest backup is older than {days} days.",
+    },
+    "backup.setting_out_of_range": {
+        "sv": "Värdet {value} går inte: ange ett heltal från {low} till {high}.",
+        "en": "The value {value} is not possible: give a whole number from {low} to {high}.",
+    },
+    "backup.not_a_backup": {
+        "sv": "{path} är ingen säkerhetskopia från tracker, eller så är den skadad. Inget har ändrats.",
+        "en": "{path} is not a tracker backup, or it is damaged. Nothing was changed.",
+    },
+    "backup.content_differs": {
+        "sv": "Säkerhetskopian {path} är skadad eller ändrad (innehållet stämmer inte med dess kontrollsummor) och används inte. Inget har ändrats.",
+        "en": "The backup {path} is damaged or altered (its content does not match its checksums) and is not used. Nothing was changed.",
+    },
+    "backup.pages_damaged": {
+        "sv": "Kopian av registret är skadad ({detail}). Inget har ändrats.",
+        "en": "The register's copy is damaged ({detail}). Nothing was changed.",
+    },
+    "backup.chain_broken": {
+        "sv": "Kopians händelsekedja är bruten vid händelse #{seq}. Inget har ändrats.",
+        "en": "The copy's event chain is broken at event #{seq}. Nothing was changed.",
+    },
+    "backup.head_differs": {
+        "sv": "Säkerhetskopian {path} innehåller inte den granskningspunkt som dess huvud anger. Inget har ändrats.",
+        "en": "The backup {path} does not hold the audit head its header names. Nothing was changed.",
+    },
+    "backup.keys_differ": {
+        "sv": "Nyckelfilen i säkerhetskopian {path} hör till ett annat register. Inget har ändrats.",
+        "en": "The key file in the backup {path} belongs to another register. Nothing was changed.",
+    },
+    "backup.audit_failed": {
+        "sv": "Registret i säkerhetskopian {path} klarar inte granskningen (sidor, kedja eller tabeller). Inget har ändrats.",
+        "en": "The register in the backup {path} fails the audit (pages, chain or tables). Nothing was changed.",
+    },
+    "restore.help": {
+        "sv": "kontrollerar en säkerhetskopia och återställer registret ur den",
+        "en": "verifies a backup and restores the register from it",
+    },
+    "restore.help_file": {"sv": "säkerhetskopians fil", "en": "the backup file"},
+    "restore.no_file": {
+        "sv": "Säkerhetskopian {path} finns inte.",
+        "en": "The backup {path} does not exist.",
+    },
+    "restore.help_force": {
+        "sv": "ersätt även ett register som har kommit längre än säkerhetskopian (det gamla sparas bredvid)",
+        "en": "also replace a register that is further ahead than the backup (the old one is kept beside it)",
+    },
+    "restore.done": {
+        "sv": "Registret är återställt och granskat: {path}",
+        "en": "The register is restored and audited: {path}",
+    },
+    "restore.head": {
+        "sv": "Granskningspunkt #{seq} {hash} (säkerhetskopian gjordes {time}).",
+        "en": "Audit head #{seq} {hash} (the backup was made {time}).",
+    },
+    "restore.beside": {
+        "sv": "Det fanns redan ett register på {existing}; det är orört. Öppna det återställda med --db {path}, eller ange --db {existing} för att ersätta det.",
+        "en": "There was already a register at {existing}; it is untouched. Open the restored one with --db {path}, or give --db {existing} to replace it.",
+    },
+    "restore.replaced_kept": {
+        "sv": "Det ersatta registret finns kvar bredvid: {path}",
+        "en": "The replaced register is kept beside it: {path}",
+    },
+    "restore.migrated": {
+        "sv": "Säkerhetskopian var från en äldre version (schema {schema}) och har uppgraderats.",
+        "en": "The backup came from an older version (schema {schema}) and has been upgraded.",
+    },
+    "restore.register_newer": {
+        "sv": "Registret på {path} har kommit längre (#{register_seq}) än säkerhetskopian (#{backup_seq}); en återställning skulle ta bort senare händelser. Inget har ändrats. Använd --force om det är meningen (det nuvarande registret sparas bredvid).",
+        "en": "The register at {path} is further ahead (#{register_seq}) than the backup (#{backup_seq}); restoring would remove later events. Nothing was changed. Use --force if that is intended (the current register is kept beside it).",
+    },
+    "restore.existing_unreadable": {
+        "sv": "Registret på {path} går inte att öppna med dina uppgifter, så det går inte att se om det är nyare än säkerhetskopian. Inget har ändrats. Använd --force för att ersätta det (det sparas bredvid).",
+        "en": "The register at {path} cannot be opened with your login, so whether it is newer than the backup is unknown. Nothing was changed. Use --force to replace it (it is kept beside it).",
+    },
+    "restore.other_register": {
+        "sv": "Registret på {path} är ett annat register än säkerhetskopians. Inget har ändrats. Använd --force för att ersätta det (det sparas bredvid), eller återställ till en annan plats med --db.",
+        "en": "The register at {path} is another register than the backup's. Nothing was changed. Use --force to replace it (it is kept beside it), or restore elsewhere with --db.",
+    },
     # --- demo -----------------------------------------------------------------------------
     # --- import (tracker import) -----------------------------------------------------------
     "import.help": {
@@ -924,6 +1381,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "import.empty_file": {
         "sv": "Filen {path} är tom: den behöver en rubrikrad och minst en rad med en händelse.",
         "en": "The file {path} is empty: it needs a header row and at least one row with an event.",
+    },
+    "import.too_large": {
+        "sv": "Filen {path} är större än {limit} MB, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} is larger than {limit} MB, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_rows": {
+        "sv": "Filen {path} har fler än {limit} rader, mer än en import kan hantera. Dela upp den i flera filer.",
+        "en": "The file {path} has more than {limit} rows, more than an import can handle. Split it into several files.",
+    },
+    "import.too_many_columns": {
+        "sv": "Filen {path} har fler än {limit} kolumner; importformatet har tolv. Kontrollera att det är rätt blad eller fil.",
+        "en": "The file {path} has more than {limit} columns; the import format has twelve. Check that it is the right sheet or file.",
     },
     "import.problem_value": {
         "sv": 'Rad {row}, kolumn {column}, värde "{value}": {reason}',
@@ -1338,6 +1807,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.unexpected": {
         "sv": "Ett oväntat fel inträffade ({kind}). Inget halvfärdigt har sparats.",
         "en": "An unexpected error occurred ({kind}). Nothing half-done was saved.",
+    },
+    "tui.crashed": {
+        "sv": "Programmet stängdes av ett oväntat fel ({kind}). Inget halvfärdigt har sparats. Starta med --debug för detaljer.",
+        "en": "The program closed after an unexpected error ({kind}). Nothing half-done was saved. Start with --debug for details.",
     },
     # Login and lock
     "tui.login_title": {"sv": "Logga in", "en": "Log in"},
@@ -1854,6 +2327,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Zip-filens struktur är skadad: paketet kan inte läsas.",
         "en": "The zip file's structure is damaged: the bundle cannot be read.",
     },
+    "verify.zip_overlapping": {
+        "sv": "Zip-filens delar överlappar varandra eller är större än filen: paketet är manipulerat och kontrolleras inte.",
+        "en": "The zip file's members overlap or claim more than the file holds: the bundle was tampered with and is not checked.",
+    },
     "verify.member_duplicate": {
         "sv": "{member}: finns två gånger i paketet.",
         "en": "{member}: appears twice in the bundle.",
@@ -1920,6 +2397,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "verify.signer": {
         "sv": "Signerad av nyckel: {fingerprint}",
         "en": "Signed by key: {fingerprint}",
+    },
+    "verify.signer_rotated": {
+        "sv": "Signerad av nyckel: {fingerprint}, efterträdare till den angivna (registernyckeln "
+        "har bytts när en samordnare slutade; varje byte är signerat av nyckeln före). Spara "
+        "det nya fingeravtrycket.",
+        "en": "Signed by key: {fingerprint}, successor of the given one (the register key was "
+        "replaced when a coordinator left; each hand-over is signed by the key before). Pin "
+        "the new fingerprint.",
     },
     "verify.signer_pinned": {
         "sv": "Signerad av nyckel: {fingerprint} (den angivna nyckeln)",
@@ -2371,6 +2856,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "fingeravtryck: {fingerprint}).",
         "en": "The report bundle is not signed with this register's key (the register's "
         "fingerprint: {fingerprint}).",
+    },
+    "recount.members_heading": {
+        "sv": "Det styrelsen läser stämmer inte med report.json eller registrets logg ({count}):",
+        "en": "What the board reads does not match report.json or the register's log ({count}):",
+    },
+    "recount.not_exported": {
+        "sv": "Registret har ingen loggad export av just det här rapportpaketet ({member} "
+        "finns inte bland registrets exporter): paketet är inte gjort av tracker ur det här "
+        "registret.",
+        "en": "The register has no logged export of this very report bundle ({member} is not "
+        "among the register's exports): the bundle was not made by tracker from this "
+        "register.",
+    },
+    "recount.member_differs": {
+        "sv": "{member} säger inte samma sak som report.json (omritad ur report.json blir den "
+        "en annan): det styrelsen läser har ändrats.",
+        "en": "{member} does not say what report.json says (rendered again from report.json "
+        "it comes out different): what the board reads was changed.",
+    },
+    "recount.other_version": {
+        "sv": "Rapportpaketet gjordes med tracker {version}; filerna kan bara ritas om och "
+        "jämföras med samma version. Räkna om med tracker {version}.",
+        "en": "The report bundle was made with tracker {version}; its files can only be "
+        "rendered again and compared with the same version. Recount with tracker {version}.",
     },
     "recount.other_database": {
         "sv": "Rapportpaketet kommer från en annan databas än den här (databas-id skiljer sig).",

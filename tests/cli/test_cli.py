@@ -450,10 +450,10 @@ def test_two_users_open_list_and_only_coordinators_add(two_users: Path) -> None:
     line = assert_one_line_failure(staff_add, 1)
     assert "bo" in line and t("role.staff", "sv") in line  # refused for the role
     assert sha256(keys) == keys_before
-    assert [u for u, _, _ in keyfile.load_keyfile(keys).users()] == ["anna", "bo"]
+    assert keyfile.load_keyfile(keys).users() == ["anna", "bo"]
 
 
-def test_key_public_prints_the_signing_key_and_fingerprint(base: Initialised) -> None:
+def test_key_public_prints_the_register_authority_and_fingerprint(base: Initialised) -> None:
     public = cli("key", "public", cwd=base.cwd, env=login("anna", ANNA_PASSPHRASE))
     assert public.code == 0, public
     key_b64 = re.search(r"([A-Za-z0-9+/]{43}=)", public.out)
@@ -463,12 +463,12 @@ def test_key_public_prints_the_signing_key_and_fingerprint(base: Initialised) ->
     connection = engine.connect(base.db, base.data_key)
     try:
         (payload,) = connection.execute(
-            "SELECT payload FROM events WHERE kind = 'signing_key_created'"
+            "SELECT payload FROM events WHERE kind = 'authority_set'"
         ).fetchone()
     finally:
         connection.close()
     assert json.loads(payload) == {
-        "public_key": key_b64.group(1),
+        "authority": key_b64.group(1),
         "fingerprint": fingerprint.group(1),
     }
 
@@ -490,7 +490,7 @@ def test_remove_user_and_last_coordinator(two_users: Path, tmp_path: Path) -> No
     assert "anna" in line
     assert anna.code == 0, anna
     assert sha256(keys) == keys_before
-    assert [u for u, _, _ in keyfile.load_keyfile(keys).users()] == ["anna"]
+    assert keyfile.load_keyfile(keys).users() == ["anna"]
 
 
 def test_passwd_replaces_the_passphrase(base: Initialised, tmp_path: Path) -> None:
@@ -564,22 +564,23 @@ def _edit_keyfile(db: Path, edit: object) -> None:
     keys.write_text(text, encoding="utf-8")
 
 
-def test_edited_role_is_tampering_for_everyone(two_users: Path, tmp_path: Path) -> None:
+def test_edited_key_file_is_refused_for_everyone(two_users: Path, tmp_path: Path) -> None:
+    """Any edit makes the file one the log never recorded (roles are not in it at all)."""
     db = copy_register(two_users, tmp_path)
 
-    def promote_bo(document: dict) -> None:  # type: ignore[type-arg]
+    def backdate_bo(document: dict) -> None:  # type: ignore[type-arg]
         (slot,) = [s for s in document["slots"] if s["user"] == "bo"]
-        assert slot["role"] == "staff"
-        slot["role"] = "coordinator"
+        assert "role" not in slot
+        slot["created"] = "2001-01-01T00:00:00Z"
 
-    _edit_keyfile(db, promote_bo)
+    _edit_keyfile(db, backdate_bo)
     before = snapshot(tmp_path)
     bo, anna = cli_parallel(
         tmp_path,
         (["audit", "verify"], login("bo", BO_PASSPHRASE)),
         (["audit", "verify"], login("anna", ANNA_PASSPHRASE)),
     )
-    assert "bo" in assert_one_line_failure(bo, 4)
+    assert "registrets logg" in assert_one_line_failure(bo, 4)
     assert_one_line_failure(anna, 4)
     assert snapshot(tmp_path) == before
 
@@ -598,8 +599,8 @@ def test_slot_copied_from_another_register_is_detected(
         (["audit", "verify"], login("anna", ANNA_PASSPHRASE)),
     )
     # The copied slot is bound to the other register's id, so it opens nothing here: to its
-    # holder that is indistinguishable from a wrong passphrase (3). Everybody else sees the
-    # file's MAC fail (4).
+    # holder that is indistinguishable from a wrong passphrase (3). Everybody else sees a key
+    # file the log never recorded (4).
     assert_one_line_failure(intruder, 3)
     assert_one_line_failure(anna, 4)
     assert snapshot(tmp_path) == before

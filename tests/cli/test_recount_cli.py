@@ -188,8 +188,10 @@ def test_a_rewritten_history_exits_4(folder: Path) -> None:
 
     code, out, err = run_cli("audit", "recount", bundle, cwd=folder, env=REVIEWER)
 
+    # The rewrite breaks the signature on rita's own user_added event: her access is what no
+    # longer holds, and she is told so (a coordinator sees the rewritten seq in audit verify).
     assert code == 4 and out == ""
-    assert "Historiken har skrivits om" in err and "Traceback" not in err
+    assert "Registrets logg har ändrats" in err and "Traceback" not in err
 
 
 def test_figures_changed_before_signing_are_listed_and_exit_4(folder: Path) -> None:
@@ -209,8 +211,10 @@ def test_figures_changed_before_signing_are_listed_and_exit_4(folder: Path) -> N
     assert "Celler som skiljer sig från en omräkning per händelse" in out
     assert "händelse " in out and ": 2\n" in out
     assert "Till ordinarie insats vid avslut, man: rapporten 9, omräknat" in out
-    # The recount is the protected (perturbed) value, whatever it is: not the forged 12.
+    # The recount is the protected value (perturbed, or ".." under a small base): not 12.
     assert re.search(
-        r"Jämförelseperioden 2025H1: Nya ansökningar, totalt: rapporten 12, omräknat (\d+)\n", out
+        r"Jämförelseperioden 2025H1: Nya ansökningar, totalt: rapporten 12, omräknat "
+        r"(\d+|\.\.)\n",
+        out,
     )
     assert out.rstrip().endswith("Resultat: rapporten stämmer INTE med registret.")

@@ -74,10 +74,33 @@ def test_leap_day_in_a_common_year_is_rejected() -> None:
     assert looks_like_personnummer(render(century, yymmdd, last4, "short-"))
 
 
-def test_wrong_luhn_digit_is_not_found() -> None:
-    number = synthetic_personnummer(date(1990, 1, 1), 123, form="short-")
+def test_wrong_luhn_digit_is_found_only_where_the_shape_says_personnummer() -> None:
+    """Ten bare digits need the Luhn digit; with the serial set apart (YYMMDD-NNNN) a mistyped
+    check digit is still a personnummer (issue 13)."""
+    number = synthetic_personnummer(date(1990, 1, 1), 123, form="short")
     wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
     assert find_personnummer(wrong) is None
+    assert find_personnummer(f"{wrong[:6]}-{wrong[6:]}") == f"{wrong[:6]}-{wrong[6:]}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "121212/1212",
+        "１２１２１２-１２１２",  # full-width digits
+        "121212\u20101212",  # Unicode hyphen
+        "12 12 12-1212",
+        "121212.1212",
+        "121212_1212",
+        "19121212121",  # twelve digits with the check digit dropped
+        "121212-121",  # the check digit dropped
+        "121212-1213",  # a mistyped check digit
+        "anna121212.1212",
+    ],
+)
+def test_personnummer_in_disguise_is_found(text: str) -> None:
+    assert find_personnummer(text) is not None
+    assert check_free_text(text, "user") is not None
 
 
 @pytest.mark.parametrize(
@@ -163,6 +186,6 @@ def test_generated_participant_codes_are_never_detected(seed: int) -> None:
 
 @given(st.text(alphabet=ALPHABET + "-", min_size=1, max_size=9))
 def test_code_alphabet_strings_without_digit_runs_are_not_detected(text: str) -> None:
-    # Fewer than ten digits can never form a number.
-    if sum(ch.isdigit() for ch in text) < 10:
+    # Fewer than nine digits can never form a number (nine: YYMMDD-NNN, check digit dropped).
+    if sum(ch.isdigit() for ch in text) < 9:
         assert not looks_like_personnummer(text)

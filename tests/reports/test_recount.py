@@ -427,6 +427,11 @@ def test_a_bundle_altered_and_re_signed_with_another_key_is_refused(
         "Rapportpaketet är inte signerat med det här registrets nyckel (registrets "
         f"fingeravtryck: {own})."
     ]
+    assert result.member_problems == [
+        "Registret har ingen loggad export av just det här rapportpaketet (manifest.json "
+        "finns inte bland registrets exporter): paketet är inte gjort av tracker ur det här "
+        "registret."
+    ]
     assert result.differences == []  # nothing is recounted from an untrusted bundle
 
 

@@ -1,4 +1,5 @@
-"""Key file: slots, recovery key, tamper detection and atomic writes, on real files."""
+"""Key file (tracker.keys/2): per-user key pairs, the data key wrapped to each, the recovery
+key, version 1 files, the pending-file protocol and atomic writes, on real files."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from legacy_support import write_v1_keyfile
 
 import tracker.store.atomic as atomic
 import tracker.store.keyfile as kf
@@ -35,11 +37,11 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def keys(tmp_path: Path) -> tuple[Path, bytearray, str]:
-    """A key file for anna (coordinator); returns (path, data key, recovery key)."""
+    """A key file for anna; returns (path, data key, recovery key)."""
     path = tmp_path / "register.db.keys"
     data_key = kf.new_data_key()
-    recovery = kf.create_keyfile(path, DB_ID, data_key, "anna", "coordinator", "anna lösen")
-    return path, data_key, recovery
+    built = kf.create_keyfile(path, DB_ID, data_key, "anna", "anna lösen")
+    return path, data_key, built.recovery_key
 
 
 def _doc(path: Path) -> dict:
@@ -54,6 +56,20 @@ def _slot(doc: dict, user: str) -> dict:
     return next(s for s in doc["slots"] if s["user"] == user)
 
 
+def _store(keyfile: kf.KeyFile) -> None:
+    keyfile.path.write_bytes(keyfile.encode())
+
+
+def _add(path: Path, user: str, passphrase: str, authority: bool = False) -> kf.Identity:
+    """Add ``user`` to the file at ``path`` the way a coordinator does (anna's data key)."""
+    anna = kf.unlock(path, "anna", "anna lösen")
+    new, identity = kf.with_user(
+        anna.keyfile, anna.data_key, user, passphrase, anna.authority if authority else None
+    )
+    _store(new)
+    return identity
+
+
 # --- create and unlock -------------------------------------------------------------------------
 
 
@@ -61,25 +77,27 @@ def test_create_then_unlock(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, _ = keys
     unlocked = kf.unlock(path, "anna", "anna lösen")
     assert unlocked.data_key == data_key
-    assert (unlocked.user, unlocked.role) == ("anna", "coordinator")
+    assert unlocked.user == "anna"
+    assert unlocked.authority is not None and unlocked.identity is not None
     assert unlocked.keyfile.database_id == DB_ID
     doc = _doc(path)
-    assert doc["format"] == "tracker.keys/1"
+    assert doc["format"] == "tracker.keys/2"
     assert [s["kind"] for s in doc["slots"]] == ["user", "recovery"]
+    assert "role" not in _slot(doc, "anna")  # roles live in the log
     assert _slot(doc, "anna")["kdf"]["name"] == "argon2id"
+    assert kf.digest(path.read_bytes()) == unlocked.keyfile.digest
 
 
 def test_users_listed_without_unlocking(keys: tuple[Path, bytearray, str]) -> None:
     path, _, _ = keys
-    users = kf.load_keyfile(path).users()
-    assert [(u, r) for u, r, _ in users] == [("anna", "coordinator")]
+    assert kf.load_keyfile(path).users() == ["anna"]
 
 
 def test_create_refuses_existing_file(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, _ = keys
     before = path.read_bytes()
     with pytest.raises(kf.KeyFileExists):
-        kf.create_keyfile(path, DB_ID, data_key, "bo", "coordinator", "x")
+        kf.create_keyfile(path, DB_ID, data_key, "bo", "x")
     assert path.read_bytes() == before
 
 
@@ -104,7 +122,7 @@ def test_passphrase_is_nfc_normalised(tmp_path: Path) -> None:
     composed = "gåsö"
     decomposed = unicodedata.normalize("NFD", composed)
     assert composed != decomposed
-    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "anna", "coordinator", composed)
+    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "anna", composed)
     assert kf.unlock(path, "anna", decomposed).user == "anna"
 
 
@@ -113,33 +131,41 @@ def test_file_mode_is_0600(keys: tuple[Path, bytearray, str]) -> None:
         pytest.skip("POSIX permissions")
     path, _, _ = keys
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    unlocked = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, unlocked, "bo", "staff", "bo lösen")
+    anna = kf.unlock(path, "anna", "anna lösen")
+    new, _ = kf.with_user(anna.keyfile, anna.data_key, "bo", "bo lösen")
+    kf.write_pending(path, new.encode())
+    kf.apply_pending(path, kf.digest(new.encode()))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_no_key_material_in_clear(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, recovery = keys
+    anna = kf.unlock(path, "anna", "anna lösen")
     raw = path.read_bytes()
-    key = bytes(data_key)
-    for form in (
-        key,
-        key.hex().encode(),
-        key.hex().upper().encode(),
-        base64.b64encode(key),
-        base64.urlsafe_b64encode(key),
-        base64.b64encode(key).rstrip(b"="),
-        "anna lösen".encode(),
-        recovery.encode(),
-        recovery.replace("-", "").encode(),
-    ):
+    secrets_ = [
+        bytes(data_key),
+        anna.identity.x25519.private_bytes_raw(),
+        anna.identity.ed25519.private_bytes_raw(),
+        anna.authority.private_bytes_raw(),
+    ]
+    for key in secrets_:
+        for form in (
+            key,
+            key.hex().encode(),
+            key.hex().upper().encode(),
+            base64.b64encode(key),
+            base64.urlsafe_b64encode(key),
+            base64.b64encode(key).rstrip(b"="),
+        ):
+            assert form not in raw
+    for form in ("anna lösen".encode(), recovery.encode(), recovery.replace("-", "").encode()):
         assert form not in raw
 
 
 def test_secrets_hidden_from_repr_and_messages(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, _ = keys
     unlocked = kf.unlock(path, "anna", "anna lösen")
-    shown = repr(unlocked) + str(unlocked)
+    shown = repr(unlocked) + str(unlocked) + repr(unlocked.identity) + repr(unlocked.keyfile)
     assert data_key.hex() not in shown
     assert "data_key=<hidden>" in shown
     assert repr(bytes(data_key)) not in shown
@@ -155,8 +181,6 @@ def test_wipe_zeroes_key_in_place(keys: tuple[Path, bytearray, str]) -> None:
         buffer = unlocked.data_key
         assert any(buffer)
     assert buffer == bytearray(32)
-    with pytest.raises(ValueError):
-        kf.add_slot(path, unlocked, "bo", "staff", "x")
 
 
 # --- slots -------------------------------------------------------------------------------------
@@ -164,46 +188,45 @@ def test_wipe_zeroes_key_in_place(keys: tuple[Path, bytearray, str]) -> None:
 
 def test_add_remove_and_change_passphrase(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, _ = keys
-    anna = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, anna, "bo", "staff", "bo lösen")
-    kf.add_slot(path, anna, "cecilia", "reviewer", "cecilia lösen")
-    assert [u for u, _, _ in anna.keyfile.users()] == ["anna", "bo", "cecilia"]
+    bo_identity = _add(path, "bo", "bo lösen")
+    _add(path, "cecilia", "cecilia lösen", authority=True)
+    assert kf.load_keyfile(path).users() == ["anna", "bo", "cecilia"]
 
     bo = kf.unlock(path, "bo", "bo lösen")
-    assert (bo.role, bo.data_key) == ("staff", data_key)
+    assert bo.data_key == data_key and bo.authority is None
+    assert bo.identity.ed25519_public == bo_identity.ed25519_public
+    cecilia = kf.unlock(path, "cecilia", "cecilia lösen")
+    anna = kf.unlock(path, "anna", "anna lösen")
+    assert cecilia.authority.private_bytes_raw() == anna.authority.private_bytes_raw()
 
     old_slot = _slot(_doc(path), "bo")
-    kf.change_passphrase(path, bo, "bo", "nytt lösen")
+    _store(kf.with_passphrase(kf.load_keyfile(path), bo, "nytt lösen"))
     new_slot = _slot(_doc(path), "bo")
     assert new_slot["id"] == old_slot["id"]
+    assert new_slot["public"] == old_slot["public"]  # the same key pairs
     assert new_slot["kdf"]["salt"] != old_slot["kdf"]["salt"]
-    assert new_slot["nonce"] != old_slot["nonce"]
+    assert new_slot["data_key"] == old_slot["data_key"]
     with pytest.raises(kf.WrongCredentials):
         kf.unlock(path, "bo", "bo lösen")
     assert kf.unlock(path, "bo", "nytt lösen").data_key == data_key
 
-    kf.remove_slot(path, anna, "bo")
+    _store(kf.without_user(kf.load_keyfile(path), "bo"))
     with pytest.raises(kf.WrongCredentials):
         kf.unlock(path, "bo", "nytt lösen")
-    assert kf.unlock(path, "cecilia", "cecilia lösen").role == "reviewer"
     assert kf.unlock(path, "anna", "anna lösen").data_key == data_key
 
 
 def test_slot_errors(keys: tuple[Path, bytearray, str]) -> None:
     path, _, _ = keys
     anna = kf.unlock(path, "anna", "anna lösen")
-    before = path.read_bytes()
     with pytest.raises(kf.SlotExists):
-        kf.add_slot(path, anna, "anna", "staff", "x")
+        kf.with_user(anna.keyfile, anna.data_key, "anna", "x")
     with pytest.raises(kf.SlotNotFound):
-        kf.remove_slot(path, anna, "bo")
+        kf.without_user(anna.keyfile, "bo")
     with pytest.raises(kf.SlotNotFound):
-        kf.change_passphrase(path, anna, "bo", "x")
-    with pytest.raises(kf.InvalidRole):
-        kf.add_slot(path, anna, "bo", "admin", "x")
+        kf.with_user(anna.keyfile, anna.data_key, "bo", "x", replacing=True)
     with pytest.raises(kf.EmptyPassphrase):
-        kf.add_slot(path, anna, "bo", "staff", "")
-    assert path.read_bytes() == before
+        kf.with_user(anna.keyfile, anna.data_key, "bo", "")
 
 
 @pytest.mark.parametrize(
@@ -211,7 +234,7 @@ def test_slot_errors(keys: tuple[Path, bytearray, str]) -> None:
 )
 def test_invalid_user_names(tmp_path: Path, name: str) -> None:
     with pytest.raises(kf.InvalidUserName):
-        kf.create_keyfile(tmp_path / "k", DB_ID, kf.new_data_key(), name, "coordinator", "x")
+        kf.create_keyfile(tmp_path / "k", DB_ID, kf.new_data_key(), name, "x")
     assert not (tmp_path / "k").exists()
 
 
@@ -227,36 +250,36 @@ def test_user_names_are_nfc_so_a_decomposed_å_is_the_same_name(tmp_path: Path) 
     assert decomposed != "åsa" and len(decomposed) == 4
     assert kf.validate_user_name(decomposed) == "åsa"
     path = tmp_path / "k"
-    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "åsa", "coordinator", "åsas lösen")
+    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "åsa", "åsas lösen")
     assert kf.unlock(path, "åsa", "åsas lösen").user == "åsa"
 
 
-def test_last_coordinator_cannot_be_removed(keys: tuple[Path, bytearray, str]) -> None:
-    path, _, _ = keys
+def test_authority_follows_the_coordinators(keys: tuple[Path, bytearray, str]) -> None:
+    path, _, recovery = keys
+    _add(path, "bo", "bo lösen")
     anna = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, anna, "bo", "staff", "bo lösen")
-    with pytest.raises(kf.LastCoordinator):
-        kf.remove_slot(path, anna, "anna")
-    kf.add_slot(path, anna, "david", "coordinator", "david lösen")
-    kf.remove_slot(path, anna, "anna")  # no longer the last one
-    david = kf.unlock(path, "david", "david lösen")
-    with pytest.raises(kf.LastCoordinator):
-        kf.remove_slot(path, david, "david")
-    kf.remove_slot(path, david, "bo")  # staff can always go
+    _store(kf.with_authority(anna.keyfile, {"bo"}, anna.authority))
+    assert kf.unlock(path, "bo", "bo lösen").authority is not None
+    assert kf.unlock(path, "anna", "anna lösen").authority is None
+    assert kf.unlock_with_recovery(path, recovery).authority is not None
 
 
 # --- recovery ----------------------------------------------------------------------------------
 
 
-def test_recovery_unlock_and_passphrase_reset(keys: tuple[Path, bytearray, str]) -> None:
+def test_recovery_unlock_gives_new_keys_for_a_user(keys: tuple[Path, bytearray, str]) -> None:
     path, data_key, recovery = keys
+    old = kf.unlock(path, "anna", "anna lösen").identity.ed25519_public
     rescued = kf.unlock_with_recovery(path, recovery)
-    assert (rescued.user, rescued.role, rescued.data_key) == (None, None, data_key)
-    kf.change_passphrase(path, rescued, "anna", "nytt efter glömt")
+    assert (rescued.user, rescued.data_key) == (None, data_key)
+    new, identity = kf.with_user(
+        rescued.keyfile, rescued.data_key, "anna", "nytt efter glömt", replacing=True
+    )
+    _store(new)
     with pytest.raises(kf.WrongCredentials):
         kf.unlock(path, "anna", "anna lösen")
     anna = kf.unlock(path, "anna", "nytt efter glömt")
-    assert anna.role == "coordinator"
+    assert anna.identity.ed25519_public == identity.ed25519_public != old
     # The recovery slot is untouched and still works.
     assert kf.unlock_with_recovery(path, recovery).data_key == data_key
 
@@ -359,6 +382,26 @@ def test_recovery_key_wrong_length_or_wrong_key(keys: tuple[Path, bytearray, str
     assert path.read_bytes() == before
 
 
+# --- rekey -------------------------------------------------------------------------------------
+
+
+def test_rekeyed_file_wraps_the_new_key_to_everyone_without_their_passphrase(
+    keys: tuple[Path, bytearray, str],
+) -> None:
+    path, old_key, old_recovery = keys
+    _add(path, "bo", "bo lösen")
+    anna = kf.unlock(path, "anna", "anna lösen")
+    new_key = kf.new_data_key()
+    new, recovery, _ = kf.rekeyed(anna.keyfile, new_key, anna.authority)
+    _store(new)
+    assert kf.unlock(path, "bo", "bo lösen").data_key == new_key
+    assert kf.unlock(path, "anna", "anna lösen").data_key == new_key
+    assert kf.unlock_with_recovery(path, recovery).data_key == new_key
+    with pytest.raises(kf.InvalidRecoveryKey):
+        kf.unlock_with_recovery(path, old_recovery)
+    assert new_key != old_key
+
+
 # --- KDF parameters ----------------------------------------------------------------------------
 
 
@@ -379,7 +422,7 @@ def test_weak_slot_is_refused(
     with pytest.raises(kf.WeakKdfError):
         kf.unlock_with_recovery(path, recovery)
     with pytest.raises(kf.WeakKdfError):
-        kf.create_keyfile(tmp_path / "new.keys", DB_ID, kf.new_data_key(), "a", "staff", "x")
+        kf.create_keyfile(tmp_path / "new.keys", DB_ID, kf.new_data_key(), "a", "x")
     assert not (tmp_path / "new.keys").exists()
 
 
@@ -395,51 +438,26 @@ def test_floor_applies_to_every_dimension(
         kf.unlock(path, "anna", "anna lösen")
 
 
-# --- tampering ---------------------------------------------------------------------------------
+# --- tampering (the log catches the rest: tests/services/test_trust.py) ------------------------
 
 
-def test_edited_role_on_own_slot_is_tampering(keys: tuple[Path, bytearray, str]) -> None:
-    path, _, _ = keys
-    anna = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, anna, "bo", "staff", "bo lösen")
-    doc = _doc(path)
-    _slot(doc, "bo")["role"] = "coordinator"  # bo promotes himself
-    _save(path, doc)
-    with pytest.raises(kf.KeyFileTampered) as info:
-        kf.unlock(path, "bo", "bo lösen")
-    assert info.value.params["user"] == "bo"
-    assert info.value.key == "keyfile.tampered_slot"
-    # With the wrong passphrase it is still only "wrong credentials": nothing to learn.
-    with pytest.raises(kf.WrongCredentials):
-        kf.unlock(path, "bo", "guess")
-
-
-def test_edited_role_of_another_slot_is_caught_by_the_mac(
-    keys: tuple[Path, bytearray, str],
-) -> None:
-    path, _, _ = keys
-    anna = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, anna, "bo", "staff", "bo lösen")
-    doc = _doc(path)
-    _slot(doc, "bo")["role"] = "reviewer"
-    _save(path, doc)
-    with pytest.raises(kf.KeyFileTampered) as info:
-        kf.unlock(path, "anna", "anna lösen")
-    assert info.value.key == "keyfile.tampered"
-    # And a change on top of a tampered file is refused, not sealed.
-    before = path.read_bytes()
-    with pytest.raises(kf.KeyFileTampered):
-        kf.add_slot(path, anna, "cecilia", "staff", "x")
-    assert path.read_bytes() == before
-
-
-def test_edited_creation_time_is_caught_by_the_mac(keys: tuple[Path, bytearray, str]) -> None:
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda slot: slot["public"].update(ed25519=slot["public"]["x25519"]),
+        lambda slot: slot["kdf"].update(iterations=2),
+        lambda slot: slot.update(user="eve"),
+        lambda slot: slot["data_key"].update(nonce=slot["nonce"]),
+    ],
+)
+def test_edited_slot_does_not_open(keys: tuple[Path, bytearray, str], edit) -> None:
     path, _, _ = keys
     doc = _doc(path)
-    doc["created"] = "2001-01-01T00:00:00Z"
+    edit(_slot(doc, "anna"))
     _save(path, doc)
-    with pytest.raises(kf.KeyFileTampered):
-        kf.unlock(path, "anna", "anna lösen")
+    user = "eve" if _doc(path)["slots"][0]["user"] == "eve" else "anna"
+    with pytest.raises((kf.WrongCredentials, kf.KeyFileTampered)):
+        kf.unlock(path, user, "anna lösen")
 
 
 def test_edited_database_id_breaks_every_slot(keys: tuple[Path, bytearray, str]) -> None:
@@ -453,36 +471,12 @@ def test_edited_database_id_breaks_every_slot(keys: tuple[Path, bytearray, str])
         kf.unlock_with_recovery(path, recovery)
 
 
-def test_edited_kdf_parameter_breaks_the_slot(keys: tuple[Path, bytearray, str]) -> None:
-    path, _, _ = keys
-    doc = _doc(path)
-    _slot(doc, "anna")["kdf"]["iterations"] = 2
-    _save(path, doc)
-    with pytest.raises(kf.WrongCredentials):
-        kf.unlock(path, "anna", "anna lösen")
-
-
-def test_slot_copied_from_another_key_file(tmp_path: Path) -> None:
-    ours, theirs = tmp_path / "ours.keys", tmp_path / "theirs.keys"
-    kf.create_keyfile(ours, DB_ID, kf.new_data_key(), "anna", "coordinator", "anna lösen")
-    kf.create_keyfile(theirs, OTHER_DB_ID, kf.new_data_key(), "eve", "coordinator", "eve lösen")
-    doc = _doc(ours)
-    doc["slots"].append(_slot(_doc(theirs), "eve"))
-    _save(ours, doc)
-    # Eve's slot is bound to the other database id: it does not open here...
-    with pytest.raises(kf.WrongCredentials):
-        kf.unlock(ours, "eve", "eve lösen")
-    # ...and the slot list no longer matches the MAC, which anna's unlock notices.
-    with pytest.raises(kf.KeyFileTampered):
-        kf.unlock(ours, "anna", "anna lösen")
-
-
 def test_slot_moved_to_another_database(tmp_path: Path) -> None:
     """Even the same data key under another database id must not open a copied slot."""
     data_key = kf.new_data_key()
     ours, theirs = tmp_path / "ours.keys", tmp_path / "theirs.keys"
-    kf.create_keyfile(ours, DB_ID, data_key, "anna", "coordinator", "anna lösen")
-    kf.create_keyfile(theirs, OTHER_DB_ID, data_key, "bo", "coordinator", "bo lösen")
+    kf.create_keyfile(ours, DB_ID, data_key, "anna", "anna lösen")
+    kf.create_keyfile(theirs, OTHER_DB_ID, data_key, "bo", "bo lösen")
     doc = _doc(ours)
     doc["slots"].append(_slot(_doc(theirs), "bo"))
     _save(ours, doc)
@@ -490,15 +484,104 @@ def test_slot_moved_to_another_database(tmp_path: Path) -> None:
         kf.unlock(ours, "bo", "bo lösen")
 
 
-def test_removed_slot_is_caught_by_the_mac(keys: tuple[Path, bytearray, str]) -> None:
-    path, _, _ = keys
-    anna = kf.unlock(path, "anna", "anna lösen")
-    kf.add_slot(path, anna, "bo", "coordinator", "bo lösen")
+def test_data_key_swapped_in_from_another_slot_is_tampering(tmp_path: Path) -> None:
+    """Wrapping is bound to the slot: another slot's wrapped data key does not fit."""
+    path = tmp_path / "db.keys"
+    kf.create_keyfile(path, DB_ID, kf.new_data_key(), "anna", "anna lösen")
+    _add(path, "bo", "bo lösen")
     doc = _doc(path)
-    doc["slots"] = [s for s in doc["slots"] if s["user"] != "anna"]
+    _slot(doc, "bo")["data_key"] = _slot(doc, "anna")["data_key"]
     _save(path, doc)
     with pytest.raises(kf.KeyFileTampered):
         kf.unlock(path, "bo", "bo lösen")
+
+
+# --- version 1 files ---------------------------------------------------------------------------
+
+
+def test_version_1_file_opens_and_offers_its_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "db.keys"
+    data_key = kf.new_data_key()
+    recovery_raw, recovery_text = kf.generate_recovery_key()
+    write_v1_keyfile(
+        path, DB_ID, data_key, [("anna", "coordinator", "anna lösen"), ("bo", "staff", "bo l")],
+        recovery_raw,
+    )  # fmt: skip
+    loaded = kf.load_keyfile(path)
+    assert loaded.version == 1 and loaded.users() == ["anna", "bo"]
+    anna = kf.unlock(path, "anna", "anna lösen")
+    assert anna.data_key == data_key and anna.role == "coordinator"
+    assert anna.upgraded is not None
+    _store(anna.upgraded)
+    upgraded = kf.load_keyfile(path)
+    assert upgraded.version == 2
+    assert [s.user for s in upgraded.slots] == ["anna"]
+    assert [s.user for s in upgraded.legacy] == ["bo", None]
+    again = kf.unlock(path, "anna", "anna lösen")  # same passphrase, now a version 2 slot
+    assert again.identity.ed25519_public == anna.identity.ed25519_public
+    assert again.upgraded is None
+    bo = kf.unlock(path, "bo", "bo l")  # a legacy slot keeps working until bo logs in
+    assert bo.data_key == data_key and bo.role == "staff"
+    assert kf.unlock_with_recovery(path, recovery_text).data_key == data_key
+
+
+def test_version_1_mac_still_catches_edits(tmp_path: Path) -> None:
+    path = tmp_path / "db.keys"
+    write_v1_keyfile(
+        path, DB_ID, kf.new_data_key(), [("anna", "coordinator", "anna lösen")],
+        kf.generate_recovery_key()[0],
+    )  # fmt: skip
+    doc = _doc(path)
+    doc["created"] = "2001-01-01T00:00:00Z"
+    _save(path, doc)
+    with pytest.raises(kf.KeyFileTampered):
+        kf.unlock(path, "anna", "anna lösen")
+
+
+def test_version_1_role_edited_on_own_slot_is_tampering(tmp_path: Path) -> None:
+    path = tmp_path / "db.keys"
+    write_v1_keyfile(
+        path, DB_ID, kf.new_data_key(),
+        [("anna", "coordinator", "anna lösen"), ("rita", "reviewer", "rita lösen")],
+        kf.generate_recovery_key()[0],
+    )  # fmt: skip
+    doc = _doc(path)
+    _slot(doc, "rita")["role"] = "coordinator"
+    _save(path, doc)
+    with pytest.raises(kf.KeyFileTampered):
+        kf.unlock(path, "rita", "rita lösen")
+
+
+# --- the pending file --------------------------------------------------------------------------
+
+
+def test_pending_file_is_applied_only_when_recorded(keys: tuple[Path, bytearray, str]) -> None:
+    path, data_key, _ = keys
+    before = path.read_bytes()
+    anna = kf.unlock(path, "anna", "anna lösen")
+    new, _ = kf.with_user(anna.keyfile, data_key, "bo", "bo lösen")
+    data = new.encode()
+    kf.write_pending(path, data)
+    (path.parent / f".{path.name}.0123abcd.tmp").write_bytes(b"half")
+    # Not recorded: the pending file and the temporary file go, the key file stays.
+    assert kf.settle_pending(path, {"0" * 64}) is False
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == [path.name]
+    # Recorded: it goes into place.
+    kf.write_pending(path, data)
+    assert kf.settle_pending(path, {kf.digest(data)}) is True
+    assert path.read_bytes() == data
+    assert sorted(os.listdir(path.parent)) == [path.name]
+
+
+def test_apply_pending_after_another_process_applied_it(keys: tuple[Path, bytearray, str]) -> None:
+    path, data_key, _ = keys
+    anna = kf.unlock(path, "anna", "anna lösen")
+    data = kf.with_user(anna.keyfile, data_key, "bo", "bo lösen")[0].encode()
+    kf.write_pending(path, data)
+    kf.settle_pending(path, {kf.digest(data)})
+    kf.apply_pending(path, kf.digest(data))  # nothing left to do, and no error
+    assert path.read_bytes() == data
 
 
 # --- damaged files -----------------------------------------------------------------------------
@@ -520,6 +603,8 @@ def test_missing_file(tmp_path: Path) -> None:
         b"[]",
         b"null",
         b'{"format": "tracker.keys/2"}',
+        b'{"format": "tracker.keys/3"}',
+        b"[" * 100_000,
     ],
 )
 def test_corrupt_file(tmp_path: Path, content: bytes) -> None:
@@ -530,7 +615,7 @@ def test_corrupt_file(tmp_path: Path, content: bytes) -> None:
 
 
 def _corrupt_wrong_format(doc: dict) -> None:
-    doc["format"] = "tracker.keys/2"
+    doc["format"] = "tracker.keys/9"
 
 
 def _corrupt_memory_type(doc: dict) -> None:
@@ -545,16 +630,20 @@ def _corrupt_nonce(doc: dict) -> None:
     doc["slots"][0]["nonce"] = "not base64!"
 
 
-def _corrupt_role(doc: dict) -> None:
-    doc["slots"][0]["role"] = "admin"
+def _corrupt_public(doc: dict) -> None:
+    doc["slots"][0]["public"]["x25519"] = "AAAA"
 
 
 def _corrupt_extra_field(doc: dict) -> None:
     doc["slots"][0]["note"] = "hi"
 
 
-def _corrupt_missing_mac(doc: dict) -> None:
-    del doc["mac"]
+def _corrupt_role_field(doc: dict) -> None:
+    doc["slots"][0]["role"] = "coordinator"
+
+
+def _corrupt_missing_legacy(doc: dict) -> None:
+    del doc["legacy_slots"]
 
 
 def _corrupt_no_recovery(doc: dict) -> None:
@@ -576,9 +665,10 @@ def _corrupt_huge_memory(doc: dict) -> None:
         _corrupt_memory_type,
         _corrupt_lanes_bool,
         _corrupt_nonce,
-        _corrupt_role,
+        _corrupt_public,
         _corrupt_extra_field,
-        _corrupt_missing_mac,
+        _corrupt_role_field,
+        _corrupt_missing_legacy,
         _corrupt_no_recovery,
         _corrupt_duplicate_user,
         _corrupt_huge_memory,
@@ -596,7 +686,7 @@ def test_structurally_wrong_file_is_corrupt(keys: tuple[Path, bytearray, str], c
 def test_duplicate_json_keys_are_corrupt(keys: tuple[Path, bytearray, str]) -> None:
     path, _, _ = keys
     text = path.read_text("utf-8")
-    path.write_text(text.replace('"role": "coordinator"', '"role": "staff", "role": "coordinator"'))
+    path.write_text(text.replace('"kind": "user"', '"kind": "user", "kind": "user"'))
     with pytest.raises(kf.KeyFileCorrupt):
         kf.load_keyfile(path)
 
@@ -632,24 +722,6 @@ def test_write_atomic_failure_keeps_old_file(
         atomic.write_atomic(target, b"new content")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["file"]
-
-
-def test_keyfile_change_failing_midway_keeps_old_file(
-    keys: tuple[Path, bytearray, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path, _, _ = keys
-    anna = kf.unlock(path, "anna", "anna lösen")
-    before = path.read_bytes()
-
-    def boom(*args: object) -> None:
-        raise OSError(5, "Input/output error")
-
-    with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(atomic.os, "replace", boom)
-        kf.add_slot(path, anna, "bo", "staff", "bo lösen")
-    assert path.read_bytes() == before
-    assert os.listdir(path.parent) == [path.name]
-    assert kf.unlock(path, "anna", "anna lösen").user == "anna"
 
 
 @pytest.mark.skipif(
@@ -688,6 +760,11 @@ def test_keyfile_messages_exist_in_both_languages() -> None:
         kf.KeyFileCorrupt(Path("x.keys"), "detail"),
         kf.KeyFileTampered(Path("x.keys")),
         kf.KeyFileTampered(Path("x.keys"), user="anna"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "file"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "user"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "role"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "keys"),
+        kf.KeyFileNotBacked(Path("x.keys"), "anna", "log", 12),
         kf.WeakKdfError(CHEAP, REAL_KDF_FLOOR),
         kf.InvalidRecoveryKey(group=3),
         kf.InvalidRecoveryKey(),

@@ -70,6 +70,10 @@ def code_problem(code: str) -> Violation | None:
         return Violation("domain.personnummer_refused", {}, "code")
     if not CODE_PATTERN.fullmatch(code):
         return Violation("domain.code_format", {}, "code")
+    if not any(char.isalpha() for char in code):
+        # Digits and dashes only could be a date or a mistyped personnummer: a code that
+        # cannot be read as one always has a letter (as every generated code has).
+        return Violation("domain.code_needs_letter", {}, "code")
     if GENERATED_PATTERN.fullmatch(code) and not has_valid_check(code):
         return Violation("domain.code_check", {}, "code")
     return None

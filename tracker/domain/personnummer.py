@@ -8,18 +8,18 @@ of refusing: a valid date (or samordningsnummer day) plus a valid Luhn digit is 
 from __future__ import annotations
 
 import re
-import string
+import unicodedata
 from datetime import date
 
 from tracker.domain.case import Violation
 
-# One pattern per length; the lookahead keeps a match from being the head of a longer digit run
-# and the caller checks that no digit precedes it.
-_LONG = re.compile(r"([0-9]{8})[-+ ]?([0-9]{4})(?![0-9])")  # YYYYMMDD-NNNN
-_SHORT = re.compile(r"([0-9]{6})[-+ ]?([0-9]{4})(?![0-9])")  # YYMMDD-NNNN
-_DIGITS = frozenset(string.digits)
-# Both shapes hold six digits in a row; text without such a run (nearly all) is cleared in C.
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
+# Separators people put between the parts (after NFKC, which turns full-width digits and
+# punctuation into ASCII): any dash (Unicode category Pd), the minus sign, "/", ".", "_", "+"
+# and any white space. Digits joined by single separators form one candidate chain.
+_SEPARATORS = frozenset("/._+\u2212")
+# Cheap pre-filter in C: nine digits with at most one character between neighbours. Text
+# without such a run (nearly all) cannot hold any of the shapes below.
+_CANDIDATE = re.compile(r"\d(?:\D?\d){8}")
 _CENTURIES = (18, 19, 20)
 _SAMORDNING_OFFSET = 60
 
@@ -44,7 +44,8 @@ def _valid_date(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _is_number(date_part: str, serial: str) -> bool:
+def _valid_date_part(date_part: str) -> bool:
+    """YYMMDD or CCYYMMDD (century 18, 19 or 20) naming a real day (or samordningsnummer day)."""
     if len(date_part) == 8:
         century, yy = int(date_part[:2]), int(date_part[2:4])
         if century not in _CENTURIES:
@@ -57,22 +58,77 @@ def _is_number(date_part: str, serial: str) -> bool:
         years = tuple(c * 100 + yy for c in _CENTURIES)
         short = date_part
     month, day = int(short[2:4]), int(short[4:6])
-    if not any(_valid_date(year, month, day) for year in years):
-        return False
-    return luhn_ok(short + serial)
+    return any(_valid_date(year, month, day) for year in years)
+
+
+def _is_separator(char: str) -> bool:
+    return char in _SEPARATORS or char.isspace() or unicodedata.category(char) == "Pd"
+
+
+def _chains(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of ASCII digits as (start, end) spans, grouped into chains of runs joined by
+    exactly one separator."""
+    chains: list[list[tuple[int, int]]] = []
+    index, length = 0, len(text)
+    while index < length:
+        if not ("0" <= text[index] <= "9"):
+            index += 1
+            continue
+        start = index
+        while index < length and "0" <= text[index] <= "9":
+            index += 1
+        run = (start, index)
+        joined = chains and chains[-1][-1][1] == start - 1 and _is_separator(text[start - 1])
+        if joined:
+            chains[-1].append(run)
+        else:
+            chains.append([run])
+    return chains
+
+
+def _shaped(digits: str, serial_run: int, separated: bool) -> bool:
+    """Whether ``digits`` (date part then serial) is a personnummer shape.
+
+    - 10 or 12 digits with a valid date and a valid Luhn digit, separated or not;
+    - 10 or 12 digits with a valid date whose last four digits stand apart (YYMMDD-NNNN): a
+      mistyped check digit;
+    - 9 or 11 digits with a valid date whose last three stand apart (YYMMDD-NNN): the check
+      digit dropped; 11 digits with a century (CCYYMMDDNNN) also without a separator.
+    """
+    count = len(digits)
+    if count in (10, 12):
+        date_part = digits[: count - 4]
+        if not _valid_date_part(date_part):
+            return False
+        return luhn_ok(digits[-10:]) or (separated and serial_run == 4)
+    if count in (9, 11):
+        date_part = digits[: count - 3]
+        if not _valid_date_part(date_part):
+            return False
+        return (separated and serial_run == 3) or count == 11
+    return False
 
 
 def find_personnummer(text: str) -> str | None:
-    """The first substring of ``text`` shaped like a personnummer or samordningsnummer."""
-    if not _SIX_DIGITS.search(text):
+    """The first substring of ``text`` shaped like a personnummer or samordningsnummer.
+
+    The text is NFKC-normalised first (full-width digits, odd dashes), and any dash, slash,
+    dot, underscore, plus or space may separate the parts: ``121212-1212``, ``12 12 12-1212``,
+    ``121212/1212`` and ``１２１２１２‐１２１２`` are all found. Detection errs on the side of
+    refusing: a shaped number with a mistyped or dropped check digit is refused too.
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    if not _CANDIDATE.search(normal):
         return None
-    for i, ch in enumerate(text):
-        if ch not in _DIGITS or (i > 0 and text[i - 1] in _DIGITS):
-            continue
-        for pattern in (_LONG, _SHORT):
-            match = pattern.match(text, i)
-            if match and _is_number(match.group(1), match.group(2)):
-                return match.group(0)
+    for chain in _chains(normal):
+        for first in range(len(chain)):
+            for last in range(first, len(chain)):
+                digits = "".join(normal[a:b] for a, b in chain[first : last + 1])
+                if len(digits) > 12:
+                    break
+                serial_run = chain[last][1] - chain[last][0]
+                if len(digits) >= 9 and _shaped(digits, serial_run, separated=last > first):
+                    return normal[chain[first][0] : chain[last][1]]
     return None
 
 
@@ -87,3 +143,21 @@ def check_free_text(text: str, field: str) -> Violation | None:
         # The number itself is deliberately left out of the violation: it must not be echoed.
         return Violation("domain.personnummer_refused", {}, field)
     return None
+
+
+# A cell starting with one of these is a formula in Excel and LibreOffice (CSV/XLSX injection);
+# names end up in exported spreadsheets, so they may not start with one.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_NAME_LENGTH = 80
+
+
+def check_name(text: str, field: str) -> Violation | None:
+    """A refusal for a name (an insats, a team) that could be personal data or a formula."""
+    stripped = text.strip()
+    if not stripped:
+        return Violation("domain.name_empty", {}, field)
+    if stripped.startswith(FORMULA_PREFIXES):
+        return Violation("domain.name_formula", {"first": stripped[0]}, field)
+    if len(stripped) > MAX_NAME_LENGTH or any(not char.isprintable() for char in stripped):
+        return Violation("domain.name_shape", {"maximum": MAX_NAME_LENGTH}, field)
+    return check_free_text(stripped, field)

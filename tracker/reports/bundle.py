@@ -32,12 +32,18 @@ from tracker import __version__
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.info import FORMATS, ReportInfo
-from tracker.reports.signature import BadPublicKey, decode_public_key, matches_pin, signature_valid
+from tracker.reports.signature import (
+    BadPublicKey,
+    decode_public_key,
+    follows_rotation,
+    matches_pin,
+    signature_valid,
+)
 from tracker.services import registers
 from tracker.services import reports as report_service
 from tracker.services.codelists import current_lists
 from tracker.services.session import ServiceError, Session
-from tracker.store.atomic import write_atomic
+from tracker.store.atomic import make_private_directory, write_atomic
 from tracker.store.signing import PublicKey
 
 if TYPE_CHECKING:
@@ -85,6 +91,10 @@ class _Content:
     tables: Sequence[Table]
     info: ReportInfo
     lang: str
+
+
+# What the writers take, for rendering a bundle's members again (tracker audit recount).
+RenderInput = _Content
 
 
 def _json_files(content: _Content) -> dict[str, bytes]:
@@ -291,6 +301,11 @@ def export_bundle(
             "algorithm": SIGNATURE_ALGORITHM,
             "public_key": public.base64,
             "fingerprint": public.fingerprint,
+            # How this key took over from earlier register authorities (empty for a staff or
+            # reviewer export, which is signed with the user's own key).
+            "rotations": registers.authority_rotations(session)
+            if public == registers.public_key(session)
+            else [],
         },
         "forbund": info.forbund,
         "demo": info.demo,
@@ -304,7 +319,7 @@ def export_bundle(
     data = canonical_zip(members, generated_at)
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_directory(out_dir)  # bundles of a register: owner only, whatever the umask
     name = bundle_name(
         period,
         names and report["insatser"],
@@ -365,6 +380,7 @@ class ManifestFacts:
     demo: bool
     forbund: str | None
     file_count: int  # the files the manifest lists (manifest.json and .sig not counted)
+    rotations: list[dict[str, Any]] = field(default_factory=list)
     preliminary: bool = False  # the period had not ended when the bundle was made
 
     @property
@@ -397,6 +413,7 @@ class Bundle:
 class VerifyResult:
     problems: list[str] = field(default_factory=list)  # translated, each naming its member
     facts: ManifestFacts | None = None  # what the manifest states (trust it only when ok)
+    rotated: bool = False  # signed by a successor of the pinned key (a rotated authority)
 
     @property
     def ok(self) -> bool:
@@ -426,6 +443,7 @@ def _facts(manifest: Mapping[str, Any]) -> ManifestFacts:
         demo=bool(manifest["demo"]),
         forbund=manifest.get("forbund"),
         file_count=len(manifest["files"]),
+        rotations=[dict(r) for r in signer.get("rotations") or [] if isinstance(r, dict)],
         # Bundles made before the mark existed are final: their periods had ended.
         preliminary=bool(manifest.get("preliminary", False)),
     )
@@ -471,6 +489,11 @@ def _open_members(
         if len(infos) > MAX_MEMBERS:
             problems.append(t("verify.zip_damaged"))
             return None
+        if _overlapping(infos, len(data)):
+            # Members that share bytes (or claim more than the file holds) would make each
+            # read repeat the same data: a 4 MB zip could then cost gigabytes to check.
+            problems.append(t("verify.zip_overlapping"))
+            return None
         for info in infos:
             name = info.filename
             if name in members:
@@ -489,8 +512,26 @@ def _open_members(
     return members
 
 
+def _overlapping(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
+    """True when members' stored bytes overlap or together exceed the archive itself."""
+    if sum(info.compress_size for info in infos) > archive_size:
+        return True
+    end = 0
+    for info in sorted(infos, key=lambda member: member.header_offset):
+        if info.header_offset < end:
+            return True
+        # The local header: 30 fixed bytes, the name and the extra field (at least as in the
+        # central directory; the check only needs a lower bound).
+        end = info.header_offset + 30 + len(info.orig_filename.encode()) + info.compress_size
+    return end > archive_size
+
+
 def _load_json(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
+    """Parsed JSON; a document nested too deeply to parse is a ValueError like any bad one."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def read_bundle(path: Path) -> Bundle:
@@ -564,9 +605,12 @@ def verify_bundle(path: Path, expected_public_key: str | None = None) -> VerifyR
     if public.fingerprint != facts.signer_fingerprint:
         result.problems.append(t("verify.manifest_invalid", member=MANIFEST))
     if expected_public_key is not None and not matches_pin(public, expected_public_key):
-        result.problems.append(
-            t("verify.key_mismatch", fingerprint=public.fingerprint, member=SIGNATURE)
-        )
+        if follows_rotation(expected_public_key, public, facts.rotations, facts.database_id):
+            result.rotated = True
+        else:
+            result.problems.append(
+                t("verify.key_mismatch", fingerprint=public.fingerprint, member=SIGNATURE)
+            )
 
     listed: dict[str, Any] = manifest["files"]
     for name, digest in sorted(listed.items()):
@@ -617,6 +661,7 @@ __all__ = [
     "Bundle",
     "BundleError",
     "ManifestFacts",
+    "RenderInput",
     "VerifyResult",
     "bundle_name",
     "canonical_json",

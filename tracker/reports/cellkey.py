@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 
 from tracker.domain.periods import Period
 from tracker.i18n import t
+from tracker.services.reports import MIN_SUPPRESSION_THRESHOLD
 from tracker.stats.engine import SHARE_DECIMALS, SHARES, breakdown_base
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import report_from_facts, report_key_sums
@@ -231,7 +232,8 @@ def report_cell_keys(
 ) -> dict[str, Any]:
     """The cell keys of every count and breakdown cell of the report ``report_from_facts``
     makes of the same arguments; the comparison period's under "comparison"."""
-    keys = record_keys(secret, facts.cases.index)
+    # Unique codes: one record key per participant, however many cases (episodes) they have.
+    keys = record_keys(secret, facts.cases.index.unique())
     return report_key_sums(facts, period, keys, MODULUS, insatser)
 
 
@@ -269,8 +271,9 @@ def protect_report(
 
 
 def check_threshold(threshold: int) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 3:
-        raise ValueError("the threshold must be an integer ≥ 3")
+    minimum = MIN_SUPPRESSION_THRESHOLD
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < minimum:
+        raise ValueError(f"the threshold must be an integer ≥ {minimum}")
     return threshold
 
 

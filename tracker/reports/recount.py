@@ -22,23 +22,35 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from tracker import __version__
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, kind_label
 from tracker.domain.goals import GOALS_SET
 from tracker.domain.periods import Period
 from tracker.i18n import CATALOG, get_language, t
-from tracker.reports.bundle import VerifyResult, read_bundle, verify_bundle
+from tracker.reports.bundle import (
+    MANIFEST,
+    WRITERS,
+    Bundle,
+    RenderInput,
+    VerifyResult,
+    read_bundle,
+    sha256,
+    verify_bundle,
+)
 from tracker.reports.cellkey import METHOD as CELL_KEY
 from tracker.reports.cellkey import protect_report, report_cell_keys
+from tracker.reports.info import ReportInfo
 from tracker.reports.suppression import check_threshold, suppress_report
 from tracker.services import registers
 from tracker.services import reports as report_service
+from tracker.services.reports import REPORT_EXPORTED
 from tracker.services.session import ServiceError, Session
 from tracker.stats.facts import StatsFacts
 from tracker.stats.report import load_facts, report_from_facts
@@ -135,6 +147,9 @@ class RecountResult:
 
     bundle: Path | None
     problems: list[str] = field(default_factory=list)  # why the bundle or chain failed (step 1–2)
+    # Members that do not say what report.json says, and a manifest the register never logged
+    # as exported: the figures are still recounted, the verdict is "differs".
+    member_problems: list[str] = field(default_factory=list)
     period: Period | None = None
     insatser: list[str] = field(default_factory=list)
     threshold: int | None = None  # None: an unsuppressed bundle
@@ -160,7 +175,7 @@ class RecountResult:
 
     @property
     def ok(self) -> bool:
-        return self.identical
+        return self.identical and not self.member_problems
 
 
 # --- the recount -----------------------------------------------------------------------------
@@ -175,23 +190,121 @@ def recount(session: Session, path: Path) -> RecountResult:
     verified = verify_bundle(path)
     if verified.facts is not None:
         result.signer_fingerprint = verified.facts.signer_fingerprint
-    result.problems = bundle_problems(session, verified)
+    exported = None
+    if verified.ok:
+        bundle = read_bundle(path)
+        exported = export_seq(session, bundle)
+        result.member_problems = rendering_problems(session, bundle)
+        if exported is None:
+            result.member_problems.append(t("recount.not_exported", member=MANIFEST))
+    result.problems = bundle_problems(session, verified, exported)
     if result.problems:
         return result
     return recount_report(session, read_bundle(path).report, result)
 
 
-def bundle_problems(session: Session, verified: VerifyResult) -> list[str]:
-    """Step 1: why a verified bundle cannot be trusted by this register (empty when it can)."""
+def bundle_problems(
+    session: Session, verified: VerifyResult, exported: int | None = None
+) -> list[str]:
+    """Step 1: why a verified bundle cannot be trusted by this register (empty when it can):
+    it must be signed by the key that was the register authority when the export was logged
+    (``exported``, its seq; the newest authority when there is no such event), for this
+    database. A retired authority (a departed coordinator may keep it) signs nothing after its
+    hand-over."""
     if not verified.ok or verified.facts is None:
         return list(verified.problems) or [t("recount.bundle_invalid")]
     problems = []
-    own_key = registers.public_key(session)
-    if verified.facts.public_key != own_key.base64:
+    with session.read() as connection:
+        newest = connection.execute(select(events.c.seq).order_by(events.c.seq.desc())).scalar()
+    at = exported if exported is not None else int(newest or 0)
+    if verified.facts.public_key != registers.authority_at(session, at):
+        own_key = registers.public_key(session)
         problems.append(t("recount.other_key", fingerprint=own_key.fingerprint))
     if verified.facts.database_id != session.register.meta("database_id"):
         problems.append(t("recount.other_database"))
     return problems
+
+
+def export_seq(session: Session, bundle: Bundle) -> int | None:
+    """The seq of the ``report_exported`` event that logged exactly this manifest (its SHA-256):
+    a bundle assembled outside tracker has none."""
+    digest = sha256(bundle.members[MANIFEST])
+    with session.read() as connection:
+        rows = connection.execute(
+            select(events.c.seq, events.c.payload).where(events.c.kind == REPORT_EXPORTED)
+        )
+        for seq, text in rows:
+            if _payload(text).get("manifest_sha256") == digest:
+                return int(seq)
+    return None
+
+
+def render_members(
+    session: Session, bundle: Bundle, report: Mapping[str, Any] | None = None
+) -> dict[str, bytes]:
+    """The members tracker writes for ``report`` (default: the bundle's report.json), with the
+    code lists as of the bundle's head and the manifest's facts, in the manifest's formats."""
+    from tracker.reports.tables import report_tables
+
+    manifest, facts = bundle.manifest, bundle.facts
+    period, insatser, head, _ = report_inputs(bundle.report)
+    then = load_facts(session, head.seq)
+    # report.json is stored with sorted keys; the writers follow the order the statistics give
+    # (code-list order), so the values are laid out in the order of a recount at the head.
+    try:
+        recounted = report_from_facts(then, period, insatser)
+    except ServiceError as error:
+        raise RecountRefused(error.message()) from error
+    template = _protected(session, bundle.report, then, recounted)
+    report = _ordered_like(bundle.report if report is None else report, template)
+    lang = str(manifest.get("lang") or get_language())
+    info = ReportInfo(
+        forbund=facts.forbund,
+        generated_at=datetime.fromisoformat(facts.generated_at),
+        signer_fingerprint=facts.signer_fingerprint,
+        demo=facts.demo,
+        threshold=facts.threshold,
+        tool_version=str(manifest["tool_version"]),
+        database_id=facts.database_id,
+    )
+    content = RenderInput(
+        report, report_tables(report, lang, code_lists=then.code_lists), info, lang
+    )
+    members: dict[str, bytes] = {}
+    for name in manifest.get("formats") or []:
+        writer = WRITERS.get(str(name))
+        if writer is not None:
+            members.update(writer(content))
+    return members
+
+
+def _ordered_like(value: Any, template: Any) -> Any:
+    """``value`` with every mapping's keys in ``template``'s order (keys it lacks after)."""
+    if isinstance(value, Mapping):
+        order = list(template) if isinstance(template, Mapping) else []
+        keys = [k for k in order if k in value] + [k for k in value if k not in order]
+        inner = template if isinstance(template, Mapping) else {}
+        return {k: _ordered_like(value[k], inner.get(k)) for k in keys}
+    if isinstance(value, list):
+        items = template if isinstance(template, list) else []
+        return [_ordered_like(v, items[i] if i < len(items) else None) for i, v in enumerate(value)]
+    return value
+
+
+def rendering_problems(session: Session, bundle: Bundle) -> list[str]:
+    """What the board reads must say what report.json says: every CSV, the XLSX and the PDF are
+    rendered again from report.json and compared byte for byte with the bundle's members."""
+    if bundle.manifest.get("tool_version") != __version__:
+        return [t("recount.other_version", version=str(bundle.manifest.get("tool_version")))]
+    try:
+        rendered = render_members(session, bundle)
+    except RecountRefused as refused:
+        return [refused.message]
+    return [
+        t("recount.member_differs", member=member)
+        for member, data in sorted(rendered.items())
+        if bundle.members.get(member) != data
+    ]
 
 
 def recount_report(

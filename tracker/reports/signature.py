@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from tracker.store.signing import PublicKey
+from tracker.store.signing import PublicKey, rotation_valid
 
 PUBLIC_KEY_LENGTH = 32
 SIGNATURE_LENGTH = 64
@@ -47,6 +49,29 @@ def matches_pin(public: PublicKey, pin: str) -> bool:
     return decode_public_key(pin).raw == public.raw
 
 
+def follows_rotation(
+    pin: str, public: PublicKey, rotations: Sequence[Mapping[str, Any]], database_id: str
+) -> bool:
+    """Whether ``public`` is the pinned key's successor: an unbroken chain of hand-overs, each
+    signed by the key before it (TUF's root rotation), leads from the pin to ``public``."""
+    current: str | None = None
+    for rotation in rotations:
+        try:
+            previous = decode_public_key(str(rotation["previous"]))
+        except (BadPublicKey, KeyError):
+            return False
+        if current is None and not matches_pin(previous, pin):
+            continue
+        if (current is not None and previous.base64 != current) or not rotation_valid(
+            database_id, dict(rotation)
+        ):
+            return False
+        current = str(rotation["authority"])
+        if current == public.base64:
+            return True
+    return False
+
+
 def signature_valid(public: PublicKey, data: bytes, signature: bytes) -> bool:
     """True when ``signature`` (64 raw bytes) is ``public``'s Ed25519 signature over ``data``."""
     if len(signature) != SIGNATURE_LENGTH or len(public.raw) != PUBLIC_KEY_LENGTH:
@@ -61,6 +86,7 @@ def signature_valid(public: PublicKey, data: bytes, signature: bytes) -> bool:
 __all__ = [
     "BadPublicKey",
     "decode_public_key",
+    "follows_rotation",
     "is_fingerprint",
     "matches_pin",
     "signature_valid",

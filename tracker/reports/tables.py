@@ -645,6 +645,17 @@ def _deterministic_zip(data: bytes, moment: datetime) -> bytes:
     return out.getvalue()
 
 
+def _as_text(workbook: Workbook) -> None:
+    """Every cell as the value it shows: the report writes no formulas, so a name typed by a
+    user that starts with "=" (a förbund or insats called "=HYPERLINK(…)") stays text instead
+    of becoming a live formula that Excel runs when the board opens the file."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def write_xlsx(
     report: Mapping[str, Any],
     tables: Sequence[Table],
@@ -678,6 +689,7 @@ def write_xlsx(
     workbook.properties.creator = f"tracker {info.tool_version}"
     workbook.properties.lastModifiedBy = None
     workbook.properties.title = t("tables.about.what", lang)
+    _as_text(workbook)
     buffer = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _deterministic_zip(buffer.getvalue(), moment)

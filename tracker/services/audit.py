@@ -1,15 +1,31 @@
-"""Audit use cases: verify the chain, the file's integrity and the projections."""
+"""Audit use cases: verify the chain, its signatures, the file's integrity and the projections."""
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import sqlcipher3
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from tracker.services.session import Session
-from tracker.store import projections
+from tracker.services.session import ServiceError, Session
+from tracker.store import projections, trust
 from tracker.store.database import integrity_problems
-from tracker.store.eventlog import ChainReport, verify_chain
+from tracker.store.eventlog import (
+    GENESIS_HASH,
+    ChainReport,
+    Head,
+    canonical_json,
+    utc_now,
+    verify_chain,
+)
+from tracker.store.schema import events
 
 
 @dataclass(frozen=True)
@@ -17,17 +33,98 @@ class AuditReport:
     chain: ChainReport | None  # None when damaged pages stopped the walk
     integrity_problems: list[str]
     drifted_tables: list[str]  # projections that differ from a rebuild from the events
+    signatures: trust.Membership | None = None  # None when the chain did not verify
+    expected: Head | None = None  # the head the caller kept (--expect)
+    expected_found: str | None = None  # the chain hash the log now has at expected.seq
+
+    @property
+    def expectation_met(self) -> bool:
+        return self.expected is None or self.expected_found == self.expected.hash
 
     @property
     def ok(self) -> bool:
         chain_ok = self.chain is not None and self.chain.ok
-        return chain_ok and not self.integrity_problems and not self.drifted_tables
+        signatures_ok = self.signatures is not None and self.signatures.ok
+        return (
+            chain_ok
+            and signatures_ok
+            and self.expectation_met
+            and not self.integrity_problems
+            and not self.drifted_tables
+        )
 
 
-def verify(session: Session) -> AuditReport:
-    """Walk the whole chain, check every page, and rebuild the projections to compare."""
+HEAD_KIND = "tracker.head/1"
+MAX_HEAD_FILE_BYTES = 16 * 1024
+
+
+def signed_head(session: Session) -> dict[str, Any]:
+    """A granskningspunkt to keep: the verified head, signed with the user's own Ed25519 key
+    (Certificate Transparency's signed tree head). Refused when the log does not verify."""
+    report = verify(session)
+    if not report.ok or report.chain is None or session.signer is None:
+        raise ServiceError("audit.head_refused")
+    statement = {
+        "kind": HEAD_KIND,
+        "database_id": session.register.meta("database_id") or "",
+        "seq": report.chain.head.seq,
+        "hash": report.chain.head.hash,
+        "user": session.actor.user,
+        "signed_at": utc_now(),
+        "public_key": base64.b64encode(session.signer.public_key().public_bytes_raw()).decode(),
+    }
+    signature = session.signer.sign(canonical_json(statement))
+    return {**statement, "signature": base64.b64encode(signature).decode()}
+
+
+def _head_from_file(path: Path) -> Head:
+    """The head a signed head file states, once its signature checks."""
+    try:
+        raw = path.read_bytes()[: MAX_HEAD_FILE_BYTES + 1]
+        if len(raw) > MAX_HEAD_FILE_BYTES:
+            raise ValueError("too large")
+        document = json.loads(raw.decode("utf-8"))
+        statement = {k: v for k, v in document.items() if k != "signature"}
+        if statement.get("kind") != HEAD_KIND:
+            raise ValueError("kind")
+        Ed25519PublicKey.from_public_bytes(
+            base64.b64decode(statement["public_key"], validate=True)
+        ).verify(base64.b64decode(document["signature"], validate=True), canonical_json(statement))
+        return Head(int(statement["seq"]), str(statement["hash"]))
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        InvalidSignature,
+    ):
+        raise ServiceError("audit.head_file_invalid", path=str(path)) from None
+
+
+def parse_expectation(text: str) -> Head:
+    """``SEQ:HASH`` as ``audit verify`` prints it (a granskningspunkt), or a signed head file
+    (``tracker audit head``)."""
+    if Path(text).is_file():
+        return _head_from_file(Path(text))
+    seq_text, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    try:
+        seq = int(seq_text)
+    except ValueError:
+        seq = -1
+    if seq < 0 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ServiceError("audit.expect_invalid", value=text[:80])
+    return Head(seq, digest)
+
+
+def verify(session: Session, expected: Head | None = None) -> AuditReport:
+    """Walk the whole chain and its signatures, check every page, rebuild the projections to
+    compare, and (``expected``) check the log still holds a head kept from earlier."""
     problems = integrity_problems(session.register)
     chain: ChainReport | None = None
+    signatures: trust.Membership | None = None
+    found: str | None = None
     drifted: list[str] = []
     try:
         # One write snapshot for the walk and the rebuild, always rolled back: the events
@@ -35,13 +132,24 @@ def verify(session: Session) -> AuditReport:
         with session.register.scratch() as connection:
             replay = projections.Replay(session.today())
             chain = verify_chain(connection, keep=replay.add)
+            if chain.ok:
+                signatures = trust.verify_log(connection)
+            if expected is not None:
+                found = (
+                    GENESIS_HASH
+                    if expected.seq == 0
+                    else connection.execute(
+                        select(events.c.chain_hash).where(events.c.seq == expected.seq)
+                    ).scalar_one_or_none()
+                )
             if chain.ok and not problems:
                 stored = projections.snapshot(connection)
                 replay.write(connection)
                 del replay
                 rebuilt = projections.snapshot(connection)
                 drifted = [name for name in stored if stored[name] != rebuilt[name]]
-    except DBAPIError:
+    except (DBAPIError, sqlcipher3.DatabaseError):
+        # The chain walk reads through the driver's own cursor, whose errors are the driver's.
         if not problems:  # damage the page checks did not see: not ours to explain away
             raise
-    return AuditReport(chain, problems, drifted)
+    return AuditReport(chain, problems, drifted, signatures, expected, found)

@@ -301,13 +301,19 @@ def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
 
 
 def _open_case_attributes(
-    tx: Transaction, insats: str | None, gender: str | None
+    tx: Transaction, insats: str | None, gender: str | None, on: date | None = None
 ) -> dict[str, Any]:
-    """Validate the insats and gender of a new case; returns them as payload fields."""
+    """Validate the insats and gender of a new case (opened ``on``, when given: a closed
+    insats takes no case after its closing day); returns them as payload fields."""
     problems: list[Violation] = []
     ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
     if insats is None or insats not in ids:
         problems.append(Violation("service.unknown_insats", {"insats": insats or ""}, "insats"))
+    elif on is not None and on.isoformat() > tx.insats_closed_on.get(ids[insats], "9999"):
+        closed = tx.insats_closed_on[ids[insats]]
+        problems.append(
+            Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")
+        )
     if not gender:
         # In words, the way a form offers them; a wrong code (an import) names the codes.
         problems.append(Violation("service.gender_missing", {}, "gender"))
@@ -389,7 +395,7 @@ def register_application(
                 raise ServiceError("service.case_exists", code=view.code)
             _same_attributes(view, insats, gender)
             return _add(tx, view, CaseEvent(APPLICATION, on, referrer=referrer))
-        attributes = _open_case_attributes(tx, insats, gender)
+        attributes = _open_case_attributes(tx, insats, gender, on)
         new_code = _new_code(tx, code, rng)
         event = CaseEvent(APPLICATION, on, referrer=referrer)
         _check(tx, [event])
@@ -432,7 +438,7 @@ def start(
             view = _existing(tx, code)
             _same_attributes(view, insats, gender)
             return _add(tx, view, event)
-        attributes = _open_case_attributes(tx, insats, gender)
+        attributes = _open_case_attributes(tx, insats, gender, on)
         new_code = _new_code(tx, code, rng)
         _check(tx, [event])
         tx.append(START, {**event.to_payload(), **attributes}, case_code=new_code)

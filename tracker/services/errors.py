@@ -6,14 +6,13 @@ or a damaged database. These helpers classify an exception and give its one-line
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-
 from tracker.domain.case import RuleError
 from tracker.i18n import t
 from tracker.services.session import ServiceError
 from tracker.store import keyfile
 from tracker.store.database import NotATrackerDatabase
 from tracker.store.engine import WrongDataKey
+from tracker.store.errors import RegisterBusy, RegisterDamaged, StoreError, classify
 from tracker.store.filesystem import NetworkFileSystemError
 
 
@@ -23,8 +22,24 @@ def is_wrong_credentials(error: BaseException) -> bool:
 
 
 def is_damaged_database(error: BaseException) -> bool:
-    """The database file cannot be read: damaged pages, or not this key file's register."""
-    return isinstance(error, WrongDataKey | NotATrackerDatabase | SQLAlchemyDatabaseError)
+    """The database file cannot be read: damaged pages, or not this key file's register.
+
+    Busy, full, read-only and I/O failures are not damage (their own messages say what to do).
+    """
+    if isinstance(error, WrongDataKey | NotATrackerDatabase):
+        return True
+    return isinstance(classify(error), RegisterDamaged)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Another process holds the register's write lock (worth trying again shortly)."""
+    return isinstance(classify(error), RegisterBusy)
+
+
+def store_error(error: BaseException) -> StoreError | None:
+    """The file or database failure ``error`` stands for (busy, disk full, read-only, damaged,
+    I/O), or None; its ``exit_code`` is the command line's."""
+    return classify(error)
 
 
 def is_invalid_user_name(error: BaseException) -> bool:
@@ -40,4 +55,7 @@ def message(error: BaseException, lang: str | None = None) -> str | None:
         return error.message(lang)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return t("store.database_key_mismatch", lang)
+    found = classify(error)
+    if found is not None:
+        return found.message(lang)
     return None

@@ -126,9 +126,10 @@ _FIELD_COLUMN = {
 _YES = frozenset({"ja", "yes", "j", "y", "true", "1"})
 _NO = frozenset({"nej", "no", "n", "false", "0"})
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # XLSX date cells read as text
-# Any personnummer or samordningsnummer contains a run of six digits: only cells with one
-# need the (slower, exact) detector.
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
+# Only cells that could hold a personnummer need the (slower, exact) detector: nine digits with
+# at most one character between them, or anything outside ASCII (full-width digits and odd
+# dashes become ASCII under the detector's NFKC normalisation).
+_SUSPECT = re.compile(r"\d(?:\D?\d){8}|[^\x00-\x7f]")
 _EVENT_NUMBER = re.compile(r"#?([0-9]{1,12})")
 _DEFAULT_CORRECTION_REASON = "annat"
 _SEQ_BASE = 10**15  # stand-in seqs for file rows, above any real seq, so rule breaks map back
@@ -165,23 +166,37 @@ class ImportProblem:
     refused: bool = False  # the cell looked like a personnummer: never shown
 
     def message(self, lang: str | None = None) -> str:
-        reason = self.violation.message(lang)
+        reason = self._echoed_violation().message(lang)
+        column = echo(self.column) if self.column is not None else None  # headers too
         if self.refused:
-            return t(
-                "import.problem_refused", lang, row=self.row, column=self.column, reason=reason
-            )
-        if self.column is None:
+            return t("import.problem_refused", lang, row=self.row, column=column, reason=reason)
+        if column is None:
             return t("import.problem_row", lang, row=self.row, reason=reason)
         if not self.value:
-            return t("import.problem_cell", lang, row=self.row, column=self.column, reason=reason)
+            return t("import.problem_cell", lang, row=self.row, column=column, reason=reason)
         return t(
             "import.problem_value",
             lang,
             row=self.row,
-            column=self.column,
-            value=self.value,
+            column=column,
+            value=echo(self.value),
             reason=reason,
         )
+
+    def _echoed_violation(self) -> Violation:
+        """The violation with any parameter taken from the cell cut like the cell itself."""
+        cell = self.value or ""
+        params = {
+            name: echo(param) if isinstance(param, str) and param and param in cell else param
+            for name, param in self.violation.params.items()
+        }
+        return Violation(self.violation.key, params, self.violation.field)
+
+
+def echo(value: str) -> str:
+    """A cell value as it may be shown back: control characters replaced, cut to ECHO_CHARS."""
+    printable = "".join(char if char.isprintable() else "?" for char in value[: ECHO_CHARS + 1])
+    return printable if len(printable) <= ECHO_CHARS else printable[: ECHO_CHARS - 1] + "…"
 
 
 class ImportRejected(Exception):
@@ -223,28 +238,31 @@ class Table:
     rows: list[tuple[str, ...]]
 
 
+# Bounds for a file from outside: a team's yearly import is a few thousand rows, the largest
+# register we measure ~165,000 (docs/performance.md). Anything past these is refused with a
+# message before it can take minutes or gigabytes.
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_IMPORT_ROWS = 500_000
+MAX_IMPORT_COLUMNS = 50
+# What the parts of an XLSX file may unpack to, together (a zip bomb is refused unopened).
+MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# An echoed cell value is cut to this many characters (a 10 MB cell prints one short line).
+ECHO_CHARS = 40
+
+
 def read_table(path: Path) -> Table:
     """Read a CSV (UTF-8, with or without BOM; comma or semicolon) or the first XLSX sheet.
 
-    Every cell is read as text so codes, dates and levels arrive exactly as written.
+    Every cell is read as text so codes, dates and levels arrive exactly as written. Files over
+    the size, row or column limits are refused with a message (ServiceError).
     """
     suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise ServiceError(
+            "import.too_large", path=str(path), limit=MAX_IMPORT_BYTES // (1024 * 1024)
+        )
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(
-                path,
-                sheet_name=0,
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                engine="openpyxl",
-            )
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            # An XLSX file is a zip of XML parts: a damaged or renamed file fails in many ways.
-            raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
-        frames: Iterable[pd.DataFrame] = [frame]
+        frames: Iterable[pd.DataFrame] = [pd.DataFrame(_read_xlsx(path), dtype=object)]
     elif suffix in (".csv", ".txt"):
         frames = _read_csv(path)
     else:
@@ -275,6 +293,60 @@ def _texts(cells: list[Any], known: dict[Any, str], texts: list[str]) -> None:
         texts.append(text)
 
 
+def _too_many(path: Path, what: str) -> ServiceError:
+    limit = MAX_IMPORT_ROWS if what == "rows" else MAX_IMPORT_COLUMNS
+    return ServiceError(f"import.too_many_{what}", path=str(path), limit=limit)
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    """The first sheet's rows, streamed (openpyxl read-only, XML parsed by defusedxml), with
+    the sheet's own claim of its size ignored and the row and column limits applied."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise ServiceError("import.unreadable_xlsx", path=str(path))
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # a file may claim A1:XFD1048576 for one cell
+            rows: list[list[Any]] = []
+            width = 0
+            for row in sheet.iter_rows(values_only=True):
+                cells = list(row)
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if len(cells) > MAX_IMPORT_COLUMNS:
+                    raise _too_many(path, "columns")
+                if len(rows) > MAX_IMPORT_ROWS:
+                    raise _too_many(path, "rows")
+                rows.append([_xlsx_value(cell) for cell in cells])
+                width = max(width, len(cells))
+        finally:
+            workbook.close()
+    except (ServiceError, FileNotFoundError):
+        raise
+    except Exception as error:
+        # An XLSX file is a zip of XML parts: a damaged, renamed or hostile file (bad deflate
+        # data, malformed or entity-laden XML, odd cell types) fails in many ways, all of which
+        # mean the same to the user.
+        raise ServiceError("import.unreadable_xlsx", path=str(path)) from error
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _xlsx_value(cell: Any) -> Any:
+    # As pandas read them: whole numbers without ".0", empty cells empty.
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell
+
+
 def _text(cell: Any) -> str:
     # NFC: Excel on a Mac may write "ö" as "o" plus a combining mark.
     return unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
@@ -292,7 +364,11 @@ def _read_csv(path: Path) -> Iterator[pd.DataFrame]:
         raise ServiceError("import.not_utf8", path=str(path)) from error
     if not text.strip():
         raise ServiceError("import.empty_file", path=str(path))
+    if text.count("\n") > MAX_IMPORT_ROWS + 1:
+        raise _too_many(path, "rows")
     first_line = text.split("\n", 1)[0]
+    if max(first_line.count(","), first_line.count(";")) >= MAX_IMPORT_COLUMNS:
+        raise _too_many(path, "columns")
     del text  # checked: pandas reads the file itself, without a second copy in memory
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
@@ -314,6 +390,8 @@ def _csv_chunks(path: Path, delimiter: str) -> Iterator[pd.DataFrame]:
             chunksize=_CSV_CHUNK_ROWS,
         ) as reader:
             yield from reader
+    except pd.errors.EmptyDataError as error:  # only separators, quotes or blank lines
+        raise ServiceError("import.empty_file", path=str(path)) from error
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         row = match.group(1) if match else "?"
@@ -440,7 +518,7 @@ class _Parser:
             suspects = {
                 text: violation
                 for text in texts
-                if _SIX_DIGITS.search(text) and (violation := check_free_text(text, "cell"))
+                if _SUSPECT.search(text) and (violation := check_free_text(text, "cell"))
             }
             if not suspects:
                 continue

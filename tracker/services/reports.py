@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from tracker.domain.case import RuleError
@@ -198,16 +199,26 @@ def require_unsuppressed_allowed(session: Session) -> None:
         )
 
 
+def _signing_key(session: Session) -> Ed25519PrivateKey:
+    if session.authority is not None:
+        return session.authority
+    if session.signer is None:
+        raise PermissionDenied(
+            "service.role_refused", user=session.actor.user, role=t(f"role.{session.actor.role}")
+        )
+    return session.signer
+
+
 def public_key(session: Session) -> signing.PublicKey:
-    with session.read() as connection:
-        return signing.public_key(connection)
+    """The key a bundle this user exports is signed with: the register authority for a
+    coordinator (what reviewers pin), the user's own key for anyone else (``verify --key`` with
+    the register's fingerprint refuses such a bundle; the board takes a coordinator's)."""
+    return signing.PublicKey(_signing_key(session).public_key().public_bytes_raw())
 
 
 def sign(session: Session, data: bytes) -> bytes:
-    """The register's Ed25519 signature over ``data`` (any logged-in user may sign an export:
-    the signature says which register it came from, not who made it; the audit log says who)."""
-    with session.read() as connection:
-        return signing.sign(connection, data)
+    """An Ed25519 signature over ``data`` with :func:`public_key`'s private half."""
+    return _signing_key(session).sign(data)
 
 
 def record_export(session: Session, payload: Mapping[str, Any], write: Callable[[], T]) -> T:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
 from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
@@ -76,9 +77,10 @@ class Transaction:
         self.connection = connection
         # A batch also inserts its events together (flushed before any read of the events
         # table and before commit).
-        self.writer = EventWriter(connection, buffered=batched)
+        self.writer = EventWriter(connection, buffered=batched, signer=session.signer)
         self._lists: Lists | None = None
         self._insats_names: dict[int, str] | None = None
+        self._insats_closed: dict[int, str] | None = None
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
         self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
@@ -106,8 +108,13 @@ class Transaction:
             projections.apply(self.connection, event, self.session.today(), case_raw)
         if kind == projections.CODE_LIST_SET:
             self._lists = None
-        elif kind == projections.INSATS_ADDED:
+        elif kind in (
+            projections.INSATS_ADDED,
+            projections.INSATS_RENAMED,
+            projections.INSATS_CLOSED,
+        ):
             self._insats_names = None
+            self._insats_closed = None
         return event
 
     def flush(self) -> None:
@@ -148,6 +155,16 @@ class Transaction:
         return self._insats_names
 
     @property
+    def insats_closed_on(self) -> dict[int, str]:
+        """Closed insatser's ids and their closing days (ISO dates)."""
+        if self._insats_closed is None:
+            rows = self.connection.execute(
+                select(insatser.c.id, insatser.c.closed_on).where(insatser.c.closed_on.is_not(None))
+            )
+            self._insats_closed = {row.id: row.closed_on for row in rows}
+        return self._insats_closed
+
+    @property
     def lists(self) -> Lists:
         if self._lists is None:
             self._lists = read_lists(self.connection)
@@ -175,6 +192,10 @@ class Session:
     actor: Actor
     db_path: Path
     today: Callable[[], date] = field(default=date.today)
+    # The user's Ed25519 key: signs every event she writes (tracker.store.trust).
+    signer: Ed25519PrivateKey | None = field(default=None, repr=False)
+    # The register authority (coordinators only): signs board bundles.
+    authority: Ed25519PrivateKey | None = field(default=None, repr=False)
     _batch: Transaction | None = field(default=None, repr=False)
 
     def require_role(self, *roles: str) -> None:
@@ -213,6 +234,8 @@ class Session:
         return self.register.read()
 
     def close(self) -> None:
+        self.signer = None
+        self.authority = None
         self.register.close()
 
     def __enter__(self) -> Session:

@@ -39,7 +39,12 @@ from tracker.domain.case import (
 from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList
 from tracker.domain.goals import GOALS_SET
 from tracker.services.session import LADDER_LIST, ServiceError
-from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, case_attributes
+from tracker.store.projections import (
+    CODE_LIST_SET,
+    INSATS_ADDED,
+    INSATS_RENAMED,
+    case_attributes,
+)
 
 # Payload fields read by SQLite (->> gives SQL values: text, integer, 1/0 for true/false),
 # each only for the kinds that carry it: most events are steps, which need date and level.
@@ -248,7 +253,7 @@ def _system_state(
     for _seq, kind, case_code, payload in special:
         if case_code is not None or payload is None:
             continue
-        if kind == INSATS_ADDED:
+        if kind in (INSATS_ADDED, INSATS_RENAMED):  # a renamed insats has its newest name
             insatser[int(payload["id"])] = payload["name"]
         elif kind == CODE_LIST_SET and payload["name"] != LADDER_LIST:
             code_lists[payload["name"]] = CodeList.from_dict(payload["content"])

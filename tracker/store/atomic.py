@@ -71,3 +71,41 @@ def fsync_directory(directory: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+def make_private_directory(directory: Path) -> None:
+    """Create ``directory`` (and parents) readable by the owner only, whatever the umask."""
+    missing = []
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for created in missing:
+        with contextlib.suppress(OSError):
+            os.chmod(created, 0o700)
+
+
+def new_private_file(path: Path) -> Path:
+    """A new temporary file beside ``path``, readable by the owner only from the first byte."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return temporary
+
+
+def publish_new(temporary: Path, path: Path) -> None:
+    """Flush a completed ``temporary`` file to disk and rename it to ``path``, which must not
+    exist (FileExistsError): a new database appears whole or not at all."""
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    if path.exists():
+        raise FileExistsError(str(path))
+    os.replace(temporary, path)
+    fsync_directory(path.parent)
+
+
+def remove_database_files(path: Path) -> None:
+    """Remove a database file and the journal files SQLite may have left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path.with_name(path.name + suffix))

@@ -5,11 +5,13 @@ chain_hash   = SHA-256(previous chain hash (32 raw bytes, zeros for the first ev
                        ‖ canonical JSON [seq, recorded_at, user, kind, payload_hash])
 
 The chain covers the payload's hash, not the payload, so retention can later erase a payload
-and the chain still verifies.
+and the chain still verifies. An event may carry its author's Ed25519 signature over its chain
+hash (``signature``), which therefore covers all history before it (tracker.store.trust).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -18,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
-from tracker.store.schema import events
+from tracker.store.schema import events, purged_events
 
 GENESIS_HASH = "0" * 64
 
@@ -52,6 +55,18 @@ def chain_hash(
     return hashlib.sha256(bytes.fromhex(previous) + link).hexdigest()
 
 
+SIGNATURE_CONTEXT = b"tracker.event/1 "
+
+
+def signed_message(chain_digest: str) -> bytes:
+    """What an event's signature covers: a label and the event's chain hash."""
+    return SIGNATURE_CONTEXT + chain_digest.encode("ascii")
+
+
+def sign_event(signer: Ed25519PrivateKey, chain_digest: str) -> str:
+    return base64.b64encode(signer.sign(signed_message(chain_digest))).decode("ascii")
+
+
 _json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False
 
 
@@ -70,6 +85,7 @@ class Event:
     payload: dict[str, Any] | None
     payload_hash: str
     chain_hash: str
+    signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,9 +114,18 @@ _INSERT_EVENT = (
 class EventWriter:
     """Appends events within one write transaction, keeping the head in memory between appends."""
 
-    def __init__(self, connection: Connection, *, buffered: bool = False) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        buffered: bool = False,
+        signer: Ed25519PrivateKey | None = None,
+    ) -> None:
         self.connection = connection
         self._head = head(connection)
+        # The author's key: every inserted row is signed, or (buffered) the last row of each
+        # flush, whose signature covers the author's rows before it.
+        self._signer = signer
         # Buffered: rows are inserted together by ``flush()`` (one executemany), which the
         # owner must call before reading the events table or committing. For batches.
         self._buffered = buffered
@@ -141,11 +166,14 @@ class EventWriter:
             "payload": payload_bytes.decode(),
             "payload_hash": digest,
             "chain_hash": link,
+            "signature": None,
         }
-        row = tuple(values[column] for column in _EVENT_COLUMNS)
         if self._buffered:
-            self._pending.append(row)
+            self._pending.append(tuple(values[column] for column in _EVENT_COLUMNS))
         else:
+            if self._signer is not None:
+                values["signature"] = sign_event(self._signer, link)
+            row = tuple(values[column] for column in _EVENT_COLUMNS)
             self.connection.exec_driver_sql(_INSERT_EVENT, row)
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
@@ -153,6 +181,12 @@ class EventWriter:
     def flush(self) -> None:
         """Insert the buffered rows (nothing to do when unbuffered)."""
         if self._pending:
+            if self._signer is not None:
+                # The batch's last row signs for the author's rows before it.
+                last = list(self._pending[-1])
+                link = last[_EVENT_COLUMNS.index("chain_hash")]
+                last[_EVENT_COLUMNS.index("signature")] = sign_event(self._signer, link)
+                self._pending[-1] = tuple(last)
             self.connection.exec_driver_sql(_INSERT_EVENT, self._pending)
             self._pending = []
 
@@ -168,6 +202,7 @@ def _row_to_event(row: Any) -> Event:
         payload,
         row.payload_hash,
         row.chain_hash,
+        row.signature,
     )
 
 
@@ -190,6 +225,10 @@ class ChainReport:
     head: Head
     first_bad_seq: int | None = None
     problem: str | None = None  # an i18n key: store.chain_*
+    # Events whose payload retention erased (listed in purged_events): verified by their kept
+    # hashes, reported as purged rather than as damage. (first seq, last seq) when any.
+    purged: int = 0
+    purged_range: tuple[int, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -215,6 +254,15 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
     """
     previous_seq, previous_hash = 0, GENESIS_HASH
     count = 0
+    purged_seqs = set(connection.execute(select(purged_events.c.seq)).scalars())
+    purged: list[int] = []
+
+    def broken(bad_seq: int | None = None, problem: str | None = None) -> ChainReport:
+        """``problem`` is the i18n key (written out in full, so the catalog test finds it)."""
+        span = (purged[0], purged[-1]) if purged else None
+        head = Head(previous_seq, previous_hash)
+        return ChainReport(count, head, bad_seq, problem, len(purged), span)
+
     sha256 = hashlib.sha256
     # The driver's own cursor: plain tuples, no per-row objects of SQLAlchemy's.
     dbapi_error = connection.dialect.loaded_dbapi.Error
@@ -225,18 +273,20 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
             seq, recorded_at, user, kind, case_code, payload, digest, link = row
             if seq != previous_seq + 1:
                 # A gap: the event with the expected number was deleted.
-                return _broken(
-                    count, previous_seq, previous_hash, previous_seq + 1, "store.chain_missing"
-                )
+                return broken(previous_seq + 1, "store.chain_missing")
             body = None
             if payload is not None:
                 if sha256(payload.encode()).hexdigest() != digest:
-                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_payload")
+                    return broken(seq, "store.chain_payload")
                 body = json.loads(payload)
                 if body.get("case") != case_code:
-                    return _broken(count, previous_seq, previous_hash, seq, "store.chain_case_code")
+                    return broken(seq, "store.chain_case_code")
+            elif seq in purged_seqs:
+                purged.append(seq)
+            else:  # erased without a purge that says so
+                return broken(seq, "store.chain_payload_missing")
             if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
-                return _broken(count, previous_seq, previous_hash, seq, "store.chain_link")
+                return broken(seq, "store.chain_link")
             if keep is not None:
                 keep(seq, kind, case_code, body, functools.partial(_event, row, body))
             previous_seq, previous_hash = seq, link
@@ -247,12 +297,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
         raise DBAPIError.instance(_CHAIN_COLUMNS, (), error, dbapi_error) from error
     finally:
         cursor.close()
-    return ChainReport(count, Head(previous_seq, previous_hash))
-
-
-def _broken(count: int, seq: int, link: str, bad_seq: int, problem: str) -> ChainReport:
-    """``problem`` is the i18n key (written out in full, so the catalog test finds it)."""
-    return ChainReport(count, Head(seq, link), bad_seq, problem)
+    return broken()
 
 
 def _event(row: tuple[Any, ...], body: dict[str, Any] | None) -> Event:

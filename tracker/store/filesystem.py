@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from tracker.i18n import t
+from tracker.store.errors import StoreError
 
 MOUNT_TABLE = Path("/proc/self/mountinfo")
 
@@ -46,20 +46,13 @@ NETWORK_FILE_SYSTEMS = frozenset(
 )
 
 
-class NetworkFileSystemError(Exception):
+class NetworkFileSystemError(StoreError):
     """The register lies on a network file system, where tracker refuses to open it."""
 
     key = "store.network_file_system"
 
     def __init__(self, path: Path, fs_type: str) -> None:
-        self.params: dict[str, object] = {"path": str(path), "fs_type": fs_type}
-        super().__init__(self.key, self.params)
-
-    def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message()
+        super().__init__(path=str(path), fs_type=fs_type)
 
 
 def _unescape(field: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text, update
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
 from tracker.domain.goals import GOALS_SET
@@ -22,6 +22,8 @@ from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, g
 # System event kinds (case event kinds come from the domain).
 REGISTER_CREATED = "register_created"
 INSATS_ADDED = "insats_added"
+INSATS_RENAMED = "insats_renamed"  # {"id": 2, "name": "new", "previous": "old"}
+INSATS_CLOSED = "insats_closed"  # {"id": 2, "on": "2026-12-31"}
 CODE_LIST_SET = "code_list_set"
 
 CASE_EVENT_KINDS = frozenset((*CASE_KINDS, CORRECTION, RETRACTION))
@@ -162,6 +164,16 @@ def apply(
     if event.kind == INSATS_ADDED:
         connection.execute(
             insatser.insert().values(id=payload["id"], name=payload["name"], added_seq=event.seq)
+        )
+    elif event.kind == INSATS_RENAMED:
+        connection.execute(
+            update(insatser).where(insatser.c.id == payload["id"]).values(name=payload["name"])
+        )
+    elif event.kind == INSATS_CLOSED:
+        connection.execute(
+            update(insatser)
+            .where(insatser.c.id == payload["id"])
+            .values(closed_on=payload["on"], closed_seq=event.seq)
         )
     elif event.kind == CODE_LIST_SET:
         connection.execute(delete(code_lists).where(code_lists.c.name == payload["name"]))

@@ -22,11 +22,24 @@ events = Table(
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("recorded_at", Text, nullable=False),
     Column("user", Text, nullable=False),
-    Column("kind", Text, nullable=False),
+    # Indexed: every login reads the membership events (tracker.store.trust) by kind.
+    Column("kind", Text, nullable=False, index=True),
     Column("case_code", Text, index=True),
     Column("payload", Text),
     Column("payload_hash", Text, nullable=False),
     Column("chain_hash", Text, nullable=False),
+    # The author's Ed25519 signature over the chain hash (base64); see tracker.store.trust.
+    Column("signature", Text),
+)
+
+# Which events retention erased (payload and case code set to NULL by a ``purge`` event, the
+# chain untouched). Append-only; the events table's update trigger allows the erasure only for
+# the events listed here.
+purged_events = Table(
+    "purged_events",
+    metadata,
+    Column("seq", Integer, ForeignKey("events.seq"), primary_key=True),
+    Column("purge_seq", Integer, nullable=False),
 )
 
 # Projections: current state, rebuilt from the events on demand.
@@ -36,6 +49,9 @@ insatser = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("name", Text, nullable=False, unique=True),
     Column("added_seq", Integer, nullable=False),
+    # Closed insatser take no new cases after closed_on (an ``insats_closed`` event).
+    Column("closed_on", Text),
+    Column("closed_seq", Integer),
 )
 
 code_lists = Table(

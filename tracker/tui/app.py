@@ -70,8 +70,12 @@ class TrackerApp(App[None]):
         today: Callable[[], date] = date.today,
         settings_path: Path | None = None,
         demo: bool = False,
+        debug: bool = False,
     ) -> None:
         self.lang = lang
+        # Crash output: Textual prints a traceback with every frame's local variables, which
+        # hold participant data; only ``--debug`` asks for it.
+        self.debug_tracebacks = debug
         super().__init__()
         self.db_path = Path(db_path)
         self.today = today
@@ -88,6 +92,17 @@ class TrackerApp(App[None]):
         self._session: Session | None = None
         self._last_activity = time.monotonic()
         localise_bindings(self, lang)
+
+    def _fatal_error(self) -> None:
+        """An unhandled exception: one line naming its kind, not Textual's traceback with
+        locals (unless --debug)."""
+        if self.debug_tracebacks:
+            super()._fatal_error()
+            return
+        self.bell()
+        kind = type(self._exception).__name__ if self._exception is not None else "Error"
+        self._exit_renderables.append(tr("tui.crashed", kind=kind))
+        self._close_messages_no_wait()
 
     # --- the session (tracker.tui.host.SessionHost) ---------------------------------------
 

@@ -352,7 +352,9 @@ class CaseListScreen(WritingScreen):
             event.input.value = ""
             self._notice(t("domain.personnummer_refused", self.lang))
             return
-        if event.value:
+        # The refusal stays while only a digit is left: a number is refused as soon as it is a
+        # personnummer with the check digit dropped, so its last digit may still arrive.
+        if event.value and not (len(event.value) == 1 and event.value.isdigit()):
             self._notice("")
         self.search = event.value
         self.apply_filter()
