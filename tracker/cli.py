@@ -126,6 +126,8 @@ def _db_path(args: argparse.Namespace, default: Path = DEFAULT_DB) -> Path:
     if os.environ.get("TRACKER_DB"):
         return Path(os.environ["TRACKER_DB"])
     if default == DEFAULT_DB:
+        from tracker.services import locations
+
         configured = locations.configured_db()
         if configured is not None:
             return configured
@@ -237,6 +239,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     _out(t("cli.init_done", path=str(path), user=args.user))
     _show_recovery_key(recovery_key)
+    from tracker.services import locations
+
+    if locations.inside_program_folder(path):
+        _warn(t("backup.inside_program_folder", path=str(path)))
     return EXIT_OK
 
 
@@ -464,6 +470,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         return EXIT_VERIFICATION
     if demo:
         _out(t("cli.demo_marker"))
+    if report.chain.purged_range is not None:
+        first, last = report.chain.purged_range
+        _out(t("cli.audit_purged", count=report.chain.purged, first=first, last=last))
     _out(
         t(
             "cli.audit_ok",
@@ -689,6 +698,40 @@ def cmd_audit_head(args: argparse.Namespace) -> int:
         _out(t("cli.audit_head_written", path=str(target), seq=head["seq"], hash=head["hash"]))
     else:
         sys.stdout.write(data.decode())
+
+
+# --- gallring (retention) --------------------------------------------------------------------
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from tracker.services import purge
+
+    session, _ = _login(args)
+    with session:
+        closed_before = args.closed_before or purge.retention_cutoff(session)
+        if closed_before is None:
+            raise CliError("purge.no_date", EXIT_USAGE)
+        summary = purge.purge(session, closed_before, dry_run=args.dry_run)
+    key = "purge.dry_run" if summary.dry_run else "purge.done"
+    _out(t(key, cases=summary.cases, events=summary.events, before=closed_before.isoformat()))
+    if not summary.dry_run and summary.cases:
+        _out(t("purge.backups_still_hold"))
+    return EXIT_OK
+
+
+def cmd_purge_retention(args: argparse.Namespace) -> int:
+    from tracker.services import purge
+
+    session, _ = _login(args)
+    with session:
+        if args.years is not None:
+            purge.set_retention(session, args.years)
+        years = purge.retention_years(session)
+        cutoff = purge.retention_cutoff(session)
+    if years is None:
+        _out(t("purge.retention_none"))
+    else:
+        _out(t("purge.retention_years", years=years, before=str(cutoff)))
     return EXIT_OK
 
 
@@ -911,6 +954,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         report = build_report(session, period, args.insats, args.as_of)
         lists = current_lists(session)
         demo = registers.is_demo(session)
+    if "purged" in report:
+        _warn(t("purge.comparison_incomplete", before=report["purged"]["before"]))
     if args.json:
         _out(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -1167,6 +1212,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             progress=_progress_printer(t("report.progress")),
         )
         demo = registers.is_demo(session)
+        from tracker.services import purge
+
+        purged_before = purge.purged_before(session)
+    if purged_before is not None and period.comparison().first < purged_before:
+        _warn(t("purge.comparison_incomplete", before=purged_before.isoformat()))
     # stdout carries only the path, for scripts; the marks go to stderr.
     if demo:
         print(t("cli.demo_marker"), file=sys.stderr)
@@ -1482,6 +1532,18 @@ def build_parser() -> argparse.ArgumentParser:
     insats_close = command("close", cmd_insats_close, "insats.help_close", insats_commands)
     insats_close.add_argument("name", metavar="NAME", help=t("insats.help_name"))
     insats_close.add_argument("--on", type=_iso_date, metavar="DATE", help=t("insats.help_on"))
+
+    # --- gallring ---
+    purge_parser = command("purge", cmd_purge, "purge.help")
+    purge_parser.add_argument(
+        "--closed-before", type=_iso_date, metavar="DATE", help=t("purge.help_closed_before")
+    )
+    purge_parser.add_argument("--dry-run", action="store_true", help=t("purge.help_dry_run"))
+    purge_commands = purge_parser.add_subparsers(
+        title=t("cli.commands"), metavar="COMMAND", parser_class=_Parser
+    )
+    retention = command("retention", cmd_purge_retention, "purge.help_retention", purge_commands)
+    retention.add_argument("--years", metavar="N", help=t("purge.help_years"))
 
     return parser
 

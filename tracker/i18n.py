@@ -1169,6 +1169,71 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": 'Insatsen "{name}" är avslutad från och med {on}; den finns kvar i rapporterna för perioder då den var aktiv.',
         "en": 'The insats "{name}" is closed as of {on}; it stays in reports of the periods it was active.',
     },
+    # --- gallring (tracker purge) ----------------------------------------------------------
+    "purge.help": {
+        "sv": "gallrar ärenden som avslutades före ett datum (samordnare); kedjan förblir kontrollerbar",
+        "en": "purges cases closed before a date (coordinators); the chain stays verifiable",
+    },
+    "purge.help_closed_before": {
+        "sv": "gallra ärenden avslutade (och ej beslutade ansökningar) före detta datum, ÅÅÅÅ-MM-DD (standard: enligt gallringsfristen)",
+        "en": "purge cases closed (and applications never decided) before this date, YYYY-MM-DD (default: by the retention setting)",
+    },
+    "purge.help_dry_run": {
+        "sv": "räkna bara, ändra ingenting",
+        "en": "only count, change nothing",
+    },
+    "purge.help_retention": {
+        "sv": "visar eller ändrar gallringsfristen (samordnare)",
+        "en": "shows or changes the retention period (coordinators)",
+    },
+    "purge.help_years": {
+        "sv": "år efter avslut som ett ärende sparas, eller none för ingen gallring",
+        "en": "years a case is kept after it closed, or none for no retention",
+    },
+    "purge.no_date": {
+        "sv": "Ange --closed-before ÅÅÅÅ-MM-DD, eller sätt en gallringsfrist med tracker purge retention --years N.",
+        "en": "Give --closed-before YYYY-MM-DD, or set a retention period with tracker purge retention --years N.",
+    },
+    "purge.date_in_future": {
+        "sv": "Datumet {date} ligger i framtiden; inget har gallrats.",
+        "en": "The date {date} is in the future; nothing was purged.",
+    },
+    "purge.years_out_of_range": {
+        "sv": "Gallringsfristen {value} går inte: ange ett antal år från 1 till {high}, eller none.",
+        "en": "The retention period {value} is not possible: give a number of years from 1 to {high}, or none.",
+    },
+    "purge.dry_run": {
+        "sv": "Provkörning: {cases} ärenden ({events} händelser) avslutade före {before} skulle gallras. Inget har ändrats.",
+        "en": "Dry run: {cases} cases ({events} events) closed before {before} would be purged. Nothing was changed.",
+    },
+    "purge.done": {
+        "sv": "{cases} ärenden ({events} händelser) avslutade före {before} är gallrade. Revisionsloggens kedja är kontrollerbar och filen är omskriven.",
+        "en": "{cases} cases ({events} events) closed before {before} are purged. The audit chain stays verifiable and the file has been rewritten.",
+    },
+    "purge.backups_still_hold": {
+        "sv": "Säkerhetskopior gjorda före gallringen innehåller fortfarande uppgifterna tills rotationen tar bort dem (se docs/sakerhetskopior.md).",
+        "en": "Backups made before the purge still hold the data until rotation removes them (see docs/sakerhetskopior.md).",
+    },
+    "purge.retention_none": {
+        "sv": "Ingen gallringsfrist är satt: inga ärenden gallras automatiskt.",
+        "en": "No retention period is set: no cases are purged by default.",
+    },
+    "purge.retention_years": {
+        "sv": "Gallringsfrist: {years} år efter avslut (i dag: ärenden avslutade före {before}).",
+        "en": "Retention: {years} years after a case closed (today: cases closed before {before}).",
+    },
+    "purge.period_purged": {
+        "sv": "Perioden {period} börjar {first}, men ärenden avslutade före {before} är gallrade; siffrorna skulle bli för låga. Välj en period som börjar {before} eller senare.",
+        "en": "The period {period} begins {first}, but cases closed before {before} are purged; the figures would be too low. Choose a period beginning {before} or later.",
+    },
+    "purge.comparison_incomplete": {
+        "sv": "Obs: jämförelseperioden börjar före {before}, då ärenden är gallrade; dess siffror är ofullständiga.",
+        "en": "Note: the comparison period begins before {before}, where cases are purged; its figures are incomplete.",
+    },
+    "cli.audit_purged": {
+        "sv": "Gallrade: {count} händelser (#{first}–#{last}) har sitt innehåll borttaget genom gallring; deras kontrollsummor stämmer.",
+        "en": "Purged: {count} events (#{first}–#{last}) had their content removed by a purge; their checksums still match.",
+    },
     # --- backup and restore (tracker backup, tracker restore) -----------------------------
     "backup.help": {
         "sv": "gör en krypterad, kontrollerad säkerhetskopia av registret (även medan det används)",
@@ -3022,6 +3087,53 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Resultat: rapporten stämmer INTE med registret.",
         "en": "Result: the report does NOT agree with the register.",
     },
+    # --- tui: register (backups, insatser over time) --------------------------------------
+    "tui.register.key_open": {"sv": "Register och säkerhetskopior", "en": "Register and backups"},
+    "tui.register.title": {
+        "sv": "Register: säkerhetskopior och insatser",
+        "en": "Register: backups and insatser",
+    },
+    "tui.register.key_backup": {"sv": "Säkerhetskopiera nu", "en": "Back up now"},
+    "tui.register.key_add": {"sv": "Ny insats", "en": "New insats"},
+    "tui.register.key_rename": {"sv": "Byt namn", "en": "Rename"},
+    "tui.register.key_close": {"sv": "Avsluta insats", "en": "Close insats"},
+    "tui.register.key_back": {"sv": "Tillbaka", "en": "Back"},
+    "tui.register.key_stay": {"sv": "Stanna kvar", "en": "Stay"},
+    "tui.register.insatser_heading": {
+        "sv": "Insatser (samordnare lägger till, byter namn och avslutar):",
+        "en": "Insatser (coordinators add, rename and close):",
+    },
+    "tui.register.col_insats": {"sv": "Insats", "en": "Insats"},
+    "tui.register.col_status": {"sv": "Status", "en": "Status"},
+    "tui.register.open": {"sv": "aktiv", "en": "open"},
+    "tui.register.closed": {"sv": "avslutad {on}", "en": "closed {on}"},
+    "tui.register.add_title": {
+        "sv": "Namn på den nya insatsen (Enter sparar, Esc avbryter):",
+        "en": "Name of the new insats (Enter saves, Esc cancels):",
+    },
+    "tui.register.rename_title": {
+        "sv": "Nytt namn för {name} (Enter sparar, Esc avbryter):",
+        "en": "New name for {name} (Enter saves, Esc cancels):",
+    },
+    "tui.register.close_title": {
+        "sv": "Sista dag för {name}, ÅÅÅÅ-MM-DD (inga nya deltagare efter den):",
+        "en": "Last day of {name}, YYYY-MM-DD (no new participants after it):",
+    },
+    "tui.register.saved": {"sv": "Sparat.", "en": "Saved."},
+    "tui.register.backup_due": {
+        "sv": "Det är mer än {days} dagar sedan: gör en säkerhetskopia.",
+        "en": "That is more than {days} days ago: make a backup.",
+    },
+    "tui.register.backup_failed": {
+        "sv": "Säkerhetskopian kunde inte göras ({kind}). Inget har ändrats i registret.",
+        "en": "The backup could not be made ({kind}). Nothing in the register changed.",
+    },
+    "tui.register.exit_title": {
+        "sv": "Vill du göra en säkerhetskopia innan du avslutar?",
+        "en": "Make a backup before you quit?",
+    },
+    "tui.register.exit_backup": {"sv": "Säkerhetskopiera och avsluta", "en": "Back up and quit"},
+    "tui.register.exit_without": {"sv": "Avsluta utan", "en": "Quit without"},
     # --- tui: reports -----------------------------------------------------------------------
     "tui.reports.title": {"sv": "Rapporter", "en": "Reports"},
     "tui.reports.key_reports": {"sv": "Rapporter", "en": "Reports"},

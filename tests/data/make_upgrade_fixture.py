@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker import __version__
-from tracker.services import audit, cases, goals, registers
+from tracker.services import audit, cases, goals, insatser, purge, registers
 from tracker.store import keyfile
 from tracker.store.database import SCHEMA_HEAD
 from tracker.store.eventlog import head
@@ -88,19 +88,26 @@ def make(folder: Path) -> None:
         )
         goals.set_goal(session, insats=INSATSER[0], metric="step_up_share", target=0.75)
         _cases(session)
+        # Schema 0003: insatser over time and a purge (the non-start of March 2025).
+        insatser.add_insats(session, "Samordningsteam Tierp")
+        insatser.rename_insats(session, "Samordningsteam Tierp", "Team Tierp")
+        insatser.close_insats(session, "Team Tierp", date(2026, 6, 30))
+        purge.purge(session, date(2025, 4, 1))
         report = audit.verify(session)
         assert report.ok, report
         with session.read() as connection:
             last = head(connection)
         case_codes = sorted(row.code for row in cases.list_cases(session))
         session.register.checkpoint()
+    with registers.open_session(db_path, user=user, passphrase=passphrase) as session:
+        names = [insats.name for insats in insatser.list_insatser(session)]
     expected = {
         "schema": SCHEMA_HEAD,
         "tool_version": __version__,
         "made": TODAY.isoformat(),
         "users": {COORDINATOR[0]: COORDINATOR[1], STAFF[0]: STAFF[1]},
         "recovery_key": recovery_key,
-        "insatser": list(INSATSER),
+        "insatser": names,
         "cases": case_codes,
         "head": {"seq": last.seq, "hash": last.hash},
     }

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from tracker.services import audit
 from tracker.services.session import ROLE_COORDINATOR, Actor, ServiceError, Session
 from tracker.store import keyfile
@@ -22,6 +24,7 @@ from tracker.store.atomic import fsync_directory, publish_new
 from tracker.store.backup import (
     BackupDamaged,
     BackupFile,
+    BackupHeader,
     extract,
     list_backups,
     private_folder,
@@ -29,7 +32,8 @@ from tracker.store.backup import (
     rotation_keeps,
     write_backup,
 )
-from tracker.store.database import Register, set_meta
+from tracker.store.database import NotATrackerDatabase, Register, set_meta
+from tracker.store.engine import WrongDataKey
 from tracker.store.eventlog import Head, head
 
 BACKUP_SETTINGS_SET = "backup_settings_set"
@@ -97,8 +101,8 @@ def set_backup_settings(
     keep_monthly: int | str | None = None,
     remind_days: int | str | None = None,
 ) -> BackupSettings:
-    """A coordinator sets the backup folder and rotation; recorded in the audit log."""
-    session.require_role(ROLE_COORDINATOR)
+    """A coordinator sets the backup folder and rotation; recorded in the audit log. With
+    nothing to change, anyone may read the settings."""
     changes: dict[str, object] = {}
     if folder is not None:
         changes[FOLDER_META] = str(Path(folder).expanduser().absolute())
@@ -110,6 +114,7 @@ def set_backup_settings(
         if value is not None:
             changes[meta_key] = _checked_count(name, value)
     if changes:
+        session.require_role(ROLE_COORDINATOR)
         with session.transaction() as tx:
             tx.append(BACKUP_SETTINGS_SET, changes)
             for key, value in changes.items():
@@ -270,19 +275,10 @@ def restore(
         try:
             if unlocked.keyfile.database_id != header.database_id:
                 raise BackupDamaged("backup.keys_differ", path=str(backup_path))
-            register = Register.open(database, unlocked.data_key, header.database_id)
+            _verify_restored(backup_path, database, unlocked, header, today)
         finally:
             unlocked.wipe()
-        role = unlocked.role or ""
-        session = Session(register, Actor(user, role), database, today)
-        with session:
-            report = audit.verify(session)
-            if not report.ok or report.chain is None:
-                raise BackupDamaged("backup.audit_failed", path=str(backup_path))
-            if report.chain.head != header.head:
-                raise BackupDamaged("backup.head_differs", path=str(backup_path))
-            migrated_from = header.schema
-            register.checkpoint()
+        migrated_from = header.schema
         replaced: list[Path] = []
         if occupied:
             existing = _existing_head(target, user, passphrase)
@@ -307,6 +303,32 @@ def restore(
         os.replace(keys, target_keys)
         fsync_directory(target.parent)
     return RestoreResult(target, header.head, replaced, migrated_from, header.created)
+
+
+def _verify_restored(
+    backup_path: Path,
+    database: Path,
+    unlocked: keyfile.Unlocked,
+    header: BackupHeader,
+    today: Callable[[], date],
+) -> None:
+    """Every page, the chain, the projections and the head of the extracted copy (which is
+    migrated when it comes from an older release); BackupDamaged on any difference."""
+    try:
+        register = Register.open(database, unlocked.data_key, header.database_id)
+        session = Session(
+            register, Actor(unlocked.user or "", unlocked.role or ""), database, today
+        )
+        with session:
+            report = audit.verify(session)
+            register.checkpoint()
+    except (DBAPIError, WrongDataKey, NotATrackerDatabase) as error:
+        # A page that fails its HMAC stops SQLite before the audit can name it.
+        raise BackupDamaged("backup.audit_failed", path=str(backup_path)) from error
+    if not report.ok or report.chain is None:
+        raise BackupDamaged("backup.audit_failed", path=str(backup_path))
+    if report.chain.head != header.head:
+        raise BackupDamaged("backup.head_differs", path=str(backup_path))
 
 
 def _move_aside(db_path: Path, stamp: str) -> list[Path]:

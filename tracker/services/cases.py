@@ -300,6 +300,20 @@ def _check(tx: Transaction, candidate: list[CaseEvent]) -> None:
         raise RuleError(violations)
 
 
+def _closed_on(tx: Transaction, insats_id: int, on: date) -> str | None:
+    """The insats's closing day when ``on`` is after it (no new case then), else None."""
+    closed = tx.insats_closed_on.get(insats_id)
+    return closed if closed is not None and on.isoformat() > closed else None
+
+
+def _refuse_closed_insats(tx: Transaction, insats: str, on: date) -> None:
+    ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
+    if insats in ids and (closed := _closed_on(tx, ids[insats], on)) is not None:
+        raise RuleError(
+            [Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")]
+        )
+
+
 def _open_case_attributes(
     tx: Transaction, insats: str | None, gender: str | None, on: date | None = None
 ) -> dict[str, Any]:
@@ -309,8 +323,7 @@ def _open_case_attributes(
     ids = {name: insats_id for insats_id, name in tx.insats_names.items()}
     if insats is None or insats not in ids:
         problems.append(Violation("service.unknown_insats", {"insats": insats or ""}, "insats"))
-    elif on is not None and on.isoformat() > tx.insats_closed_on.get(ids[insats], "9999"):
-        closed = tx.insats_closed_on[ids[insats]]
+    elif on is not None and (closed := _closed_on(tx, ids[insats], on)) is not None:
         problems.append(
             Violation("service.insats_closed", {"insats": insats, "closed": closed}, "insats")
         )
@@ -394,6 +407,7 @@ def register_application(
             if view.summary.status not in (STATUS_EXITED, STATUS_NON_START):
                 raise ServiceError("service.case_exists", code=view.code)
             _same_attributes(view, insats, gender)
+            _refuse_closed_insats(tx, view.insats, on)  # a new episode is a new case here
             return _add(tx, view, CaseEvent(APPLICATION, on, referrer=referrer))
         attributes = _open_case_attributes(tx, insats, gender, on)
         new_code = _new_code(tx, code, rng)
@@ -514,15 +528,15 @@ def append_checked(
     it (application, or start without one) and carries the attributes, checked here.
     """
     tx.session.require_writer()
-    attributes = _open_case_attributes(tx, *opening) if opening is not None else None
     count = 0
     for event in new_events:
         payload = event.to_payload()
-        if attributes is not None:
+        if opening is not None:
             if event.kind not in (APPLICATION, START):
                 raise NotFound("service.case_not_found", code=code)
-            payload.update(attributes)
-            attributes = None
+            # Checked against the opening day: a closed insats takes no case after its last.
+            payload.update(_open_case_attributes(tx, *opening, event.date))
+            opening = None
         tx.append(event.kind, payload, case_code=code)
         count += 1
     return count

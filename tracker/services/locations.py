@@ -13,8 +13,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tracker.services.session import ServiceError
-
 CONFIG_ENVIRONMENT = "TRACKER_CONFIG"
 CONFIG_NAME = "tracker.toml"
 
@@ -40,20 +38,28 @@ def configured_db() -> Path | None:
     A relative path counts from the settings file's folder. A file that cannot be read is
     refused with a clear message rather than silently falling back to another register.
     """
+    # Read on every command that opens a register, so only the standard library at start-up
+    # (the command line's start-up rule); the error class is imported when needed.
     path = config_path()
     try:
         content = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ServiceError("locations.config_unreadable", path=str(path)) from error
+        raise _unreadable(path) from error
     value = content.get("db")
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ServiceError("locations.config_unreadable", path=str(path))
+        raise _unreadable(path)
     db = Path(value).expanduser()
     return db if db.is_absolute() else path.parent / db
+
+
+def _unreadable(path: Path) -> Exception:
+    from tracker.services.session import ServiceError
+
+    return ServiceError("locations.config_unreadable", path=str(path))
 
 
 def program_folder() -> Path | None:

@@ -106,6 +106,7 @@ _READ = text(
 )
 _HEAD = text("SELECT seq, chain_hash FROM events WHERE seq <= :as_of ORDER BY seq DESC LIMIT 1")
 _LAST_SEQ = text("SELECT max(seq) FROM events")
+_PURGED_BEFORE = text("SELECT max(payload ->> '$.closed_before') FROM events WHERE kind = 'purge'")
 
 KIND_ORDER = {kind: index for index, kind in enumerate(CASE_KINDS)}
 # A participant's episodes are counted as cases of their own (metrics.md): each gets the key
@@ -134,6 +135,9 @@ class StatsFacts:
     insatser: dict[int, str]  # id -> name, as of as_of
     code_lists: dict[str, CodeList]
     goals: dict[tuple[int, str], float] = field(default_factory=dict)  # set goals only
+    # The latest purge's cut-off (ISO date), whatever as_of: a purge erases events of any age,
+    # so periods starting before it have lost cases even as of an earlier event.
+    purged_before: str | None = None
 
     def insats_ids(self, names: list[str] | tuple[str, ...] | None) -> list[int]:
         """Ids of the named insatser (all when None); NotFound-style error for an unknown one."""
@@ -170,7 +174,9 @@ def read_facts(connection: Connection, as_of: int | None = None) -> StatsFacts:
         na_values=[""],
     )
     special = [tuple(item) for item in json.loads(others or "[]")]
-    return build_facts(frame, special, as_of, head_row.chain_hash if head_row else "0" * 64)
+    facts = build_facts(frame, special, as_of, head_row.chain_hash if head_row else "0" * 64)
+    facts.purged_before = connection.execute(_PURGED_BEFORE).scalar()
+    return facts
 
 
 SpecialEvent = tuple[int, str, str | None, dict[str, Any] | None]

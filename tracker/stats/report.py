@@ -20,7 +20,7 @@ import pandas as pd
 
 from tracker.domain.goals import DEFAULT_GOALS, GOAL_METRICS
 from tracker.domain.periods import Period
-from tracker.services.session import Session
+from tracker.services.session import ServiceError, Session
 from tracker.stats.engine import INSATS_BREAKDOWNS, compute, key_sums
 from tracker.stats.facts import StatsFacts, read_facts
 
@@ -92,6 +92,15 @@ def report_from_facts(
     """report.json's content for ``period`` and the named insatser (default: all)."""
     insats_ids = facts.insats_ids(list(insatser) if insatser is not None else None)
     comparison_period = period.comparison()
+    purged_before = facts.purged_before
+    if purged_before is not None and period.first.isoformat() < purged_before:
+        # Cases of this period have been purged: refuse rather than undercount.
+        raise ServiceError(
+            "purge.period_purged",
+            period=period.label,
+            first=period.first.isoformat(),
+            before=purged_before,
+        )
     year = is_calendar_year(period)
     current = compute(facts, period, insats_ids, by_insats=year)
     earlier = compute(facts, comparison_period, insats_ids)
@@ -114,10 +123,15 @@ def report_from_facts(
                 "comparison_met": _met(earlier_share, target),
             }
         )
+    marks: dict[str, Any] = {}
+    if purged_before is not None and comparison_period.first.isoformat() < purged_before:
+        # The period itself is whole; the one it is compared with has lost cases.
+        marks["purged"] = {"before": purged_before, "comparison_incomplete": True}
     finsam: dict[str, Any] = {}
     if year:
         finsam = {"finsam": {"year": period.first.year, "breakdowns": dict(FINSAM_BREAKDOWNS)}}
     return {
+        **marks,
         "schema": SCHEMA,
         "internal": True,
         "period": period.to_dict(),

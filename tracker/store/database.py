@@ -241,6 +241,19 @@ class Register:
         with self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def vacuum(self) -> None:
+        """Rewrite the whole file without free pages, then fold the WAL into it: after a purge,
+        no page of the database (nor its WAL) holds what was deleted. ``secure_delete`` also
+        zeroes content freed by the rewrite itself."""
+        proxy = self.engine.raw_connection()
+        try:
+            connection = proxy.driver_connection
+            connection.execute("PRAGMA secure_delete = ON")
+            connection.execute("VACUUM")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            proxy.close()
+
     def close(self) -> None:
         self.engine.dispose()
         self._data_key[:] = bytes(len(self._data_key))

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tracker.store.schema import events, purged_events
@@ -189,6 +189,27 @@ class EventWriter:
                 self._pending[-1] = tuple(last)
             self.connection.exec_driver_sql(_INSERT_EVENT, self._pending)
             self._pending = []
+
+
+def erase_payloads(connection: Connection, seqs: list[int], purge_seq: int) -> None:
+    """Retention's one way to change the log: erase the payload and case code of ``seqs``.
+
+    Each event is first listed in ``purged_events`` (with the purge event that erased it); the
+    update trigger lets the erasure through only for listed events and only when every other
+    column, the payload hash and chain hash included, stays as it was. The chain still
+    verifies, and ``verify_chain`` reports these events as purged.
+    """
+    for start in range(0, len(seqs), _ERASE_CHUNK):
+        chunk = seqs[start : start + _ERASE_CHUNK]
+        connection.execute(
+            purged_events.insert(), [{"seq": seq, "purge_seq": purge_seq} for seq in chunk]
+        )
+        connection.execute(
+            update(events).where(events.c.seq.in_(chunk)).values(payload=None, case_code=None)
+        )
+
+
+_ERASE_CHUNK = 500
 
 
 def _row_to_event(row: Any) -> Event:

@@ -88,10 +88,19 @@ def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
 _CASE_COLUMNS = tuple(column.name for column in cases.columns)
 # Plain driver statements for the bulk writes: SQLAlchemy's executemany processes every row's
 # parameters in Python, which cost more than the rows themselves (a rebuild writes 20,000).
-_DELETE_CASE = "DELETE FROM cases WHERE code = ?"
+_DELETE_CASE = "DELETE FROM {schema}cases WHERE code = ?"
 _INSERT_CASE = (
-    f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
+    f"INSERT INTO {{schema}}cases ({', '.join(_CASE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
 )
+
+
+def _schema_prefix(connection: Connection) -> str:
+    """The schema SQLAlchemy's statements are translated to on this connection (a read-only
+    register's scratch copy, Register.scratch), for the plain driver statements too."""
+    translate = connection.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(None)
+    return f"{schema}." if schema else ""
 
 
 def refresh_case(
@@ -114,15 +123,18 @@ def refresh_cases(
     ``replace=False`` when the cases have no row yet (a rebuild, after emptying the table)."""
     if not raw_by_code:
         return
+    schema = _schema_prefix(connection)
     if replace:
-        connection.exec_driver_sql(_DELETE_CASE, [(code,) for code in raw_by_code])
+        connection.exec_driver_sql(
+            _DELETE_CASE.format(schema=schema), [(code,) for code in raw_by_code]
+        )
     rows = []
     for code, raw in raw_by_code.items():
         row = _case_row(code, raw, today)
         if row is not None:
             rows.append(tuple(row[column] for column in _CASE_COLUMNS))
     if rows:
-        connection.exec_driver_sql(_INSERT_CASE, rows)
+        connection.exec_driver_sql(_INSERT_CASE.format(schema=schema), rows)
 
 
 def _case_row(code: str, raw: list[RawCaseEvent], today: date) -> dict[str, Any] | None:

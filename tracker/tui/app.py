@@ -202,6 +202,25 @@ class TrackerApp(App[None]):
             return shown.upper() if shown[0] == "f" and shown[1:].isdigit() else shown.title()
         return shown
 
+    # --- quitting: a backup is offered when the last one is too old ------------------------
+
+    async def action_quit(self) -> None:
+        from tracker.tui.register import BackupOnExitDialog, backup_offer_due, backup_status
+
+        session = self._session
+        if session is None or isinstance(self.screen, BackupOnExitDialog):
+            self.exit()
+            return
+        if not backup_offer_due(session):
+            self.exit()
+            return
+
+        def chosen(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(BackupOnExitDialog(backup_status(session, self.lang)), chosen)
+
     # --- the command palette (Textual's own entries in the user's language) ---------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

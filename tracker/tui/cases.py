@@ -197,6 +197,7 @@ class CaseListScreen(WritingScreen):
         Binding("t", "start", "tui.cases.key_start", show=False),
         Binding("e", "non_start", "tui.cases.key_non_start", show=False),
         Binding("u", "follow_up", "tui.cases.key_follow_up", show=False),
+        Binding("b", "register", "tui.register.key_open", show=False),
         Binding("slash", "search", "tui.cases.key_search", key_display="/", show=False),
         Binding("i", "choose_insats", "tui.cases.key_insats", show=False),
         Binding("escape", "clear_search", "tui.cases.key_clear_search", show=False),
@@ -453,3 +454,15 @@ class CaseListScreen(WritingScreen):
 
     def action_reports(self) -> None:
         self.app.push_screen(ReportsScreen())
+
+    def action_register(self) -> None:
+        from tracker.tui.register import RegisterScreen
+
+        self.app.push_screen(RegisterScreen(), lambda _result: self._after_register())
+
+    def _after_register(self) -> None:
+        # Insatser may have been added or renamed there.
+        self.insatser = cases.insats_names(self.session)
+        if self.insats not in self.insatser:
+            self.insats = self.insatser[0] if self.insatser else None
+        self.reload()

@@ -31,7 +31,7 @@ from textual.widgets import (
 
 from tracker.domain.case import RuleError
 from tracker.domain.personnummer import check_free_text
-from tracker.services import errors, registers, reports
+from tracker.services import errors, locations, registers, reports
 from tracker.services.session import ServiceError
 from tracker.tui.errors import describe
 from tracker.tui.localise import localise_bindings, tr
@@ -91,6 +91,10 @@ class WizardScreen(Screen[None]):
             with VerticalScroll(id="page-register", classes="dialog"):
                 yield Static(tr("tui.wizard_title"), classes="dialog-title")
                 yield Static(tr("tui.wizard_intro", path=str(self.tracker.db_path)), classes="hint")
+                if locations.inside_program_folder(self.tracker.db_path):
+                    # Deleting, re-cloning or git-cleaning the program folder would take it.
+                    where = str(self.tracker.db_path)
+                    yield Static(tr("backup.inside_program_folder", path=where), classes="hint")
                 yield Label(tr("tui.wizard_insatser"))
                 yield TextArea(id="insatser", show_line_numbers=False)
                 yield Label(tr("tui.wizard_user"))
