@@ -149,9 +149,8 @@ async def _log_a_step(page: Page) -> None:
 
 
 def _head(db: Path) -> int:
-    """The log's head once `audit verify` accepts the whole chain (exit 0). Polled: the served
-    sessions close their register a moment after their browser tab has gone (and `audit
-    verify` on main refuses while another process holds the register open; see the report)."""
+    """The log's head once `audit verify` accepts the whole chain (exit 0); polled, as the
+    served sessions close their register a moment after their browser tab has gone."""
     for _ in range(30):
         run = run_cli("--db", str(db), "audit", "verify", cwd=db.parent, env=DEMO_ENV)
         if run.code == 0:
