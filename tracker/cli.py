@@ -182,6 +182,9 @@ def _safe_out(text: str = "") -> None:
 
 
 def _require_terminal() -> None:
+    # Under `tracker serve` textual-serve runs the TUI on pipes with its web driver named.
+    if os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver"):
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("tui.needs_terminal")
 
@@ -199,6 +202,30 @@ def _run_tui(path: Path, *, demo: bool = False, debug: bool = False) -> int:
 
 def cmd_none(args: argparse.Namespace) -> int:
     return _run_tui(_db_path(args), debug=args.debug)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The TUI in web browsers; loopback by default, anything else needs TLS or --insecure."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("serve.tls_pair", EXIT_USAGE)
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError("service.no_register", path=str(path))
+    from tracker.tui import serve
+
+    if not args.tls_cert and not serve.is_loopback(args.host):
+        if not args.insecure:
+            raise CliError("serve.needs_tls", EXIT_USAGE, host=args.host)
+        print(t("serve.insecure_warning", host=args.host), file=sys.stderr)
+    context = None
+    if args.tls_cert:
+        try:
+            context = serve.tls_context(Path(args.tls_cert), Path(args.tls_key))
+        except (OSError, ValueError) as error:
+            raise CliError("serve.tls_unreadable", cert=args.tls_cert, key=args.tls_key) from error
+    command = serve.tracker_command(path, get_language())
+    serve.TrackerServer(command, args.host, args.port, ssl_context=context).serve()
+    return EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -1406,6 +1433,14 @@ def build_parser() -> argparse.ArgumentParser:
     recount_parser = command("recount", cmd_audit_recount, "recount.help", audit_commands)
     recount_parser.add_argument("bundle", metavar="BUNDLE", help=t("recount.help_bundle"))
 
+    # --- serve ---
+    serve_parser = command("serve", cmd_serve, "serve.help")
+    serve_parser.add_argument("--host", default="127.0.0.1", help=t("serve.help_host"))
+    serve_parser.add_argument("--port", type=int, default=8000, help=t("serve.help_port"))
+    serve_parser.add_argument("--tls-cert", metavar="FILE", help=t("serve.help_tls_cert"))
+    serve_parser.add_argument("--tls-key", metavar="FILE", help=t("serve.help_tls_key"))
+    serve_parser.add_argument("--insecure", action="store_true", help=t("serve.help_insecure"))
+
     # --- import ---
     import_parser = command("import", cmd_import, "import.help")
     import_parser.add_argument("file", metavar="FILE", help=t("import.help_file"))
@@ -1578,6 +1613,7 @@ def _report(error: Exception, db_path: Path) -> int:
     from tracker.store.database import NotATrackerDatabase, RegisterInUse
     from tracker.store.engine import WrongDataKey
     from tracker.store.errors import classify
+    from tracker.store.filesystem import NetworkFileSystemError
 
     if isinstance(error, CliError):
         return _fail(t(error.key, **error.params), error.code)
@@ -1591,7 +1627,7 @@ def _report(error: Exception, db_path: Path) -> int:
         return _fail(error.message(), EXIT_VERIFICATION)
     if isinstance(error, BackupDamaged):
         return _fail(t(error.key, **error.params), EXIT_VERIFICATION)
-    if isinstance(error, keyfile.KeyFileError | ServiceError):
+    if isinstance(error, keyfile.KeyFileError | ServiceError | NetworkFileSystemError):
         return _fail(error.message(), EXIT_ERROR)
     if isinstance(error, RegisterInUse):
         return _fail(t("store.register_in_use"), EXIT_ERROR)

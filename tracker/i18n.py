@@ -1056,6 +1056,90 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Ett oväntat fel inträffade ({kind}). Kör igen med --debug för detaljer.",
         "en": "An unexpected error occurred ({kind}). Run again with --debug for details.",
     },
+    # --- serve (tracker serve: the TUI in web browsers; registers on network drives) ---
+    "serve.help": {
+        "sv": "visa tracker i webbläsare: varje flik är en egen inloggning, registret stannar på den här datorn",
+        "en": "show tracker in web browsers: every tab is its own login, the register stays on this computer",
+    },
+    "serve.help_host": {
+        "sv": "adressen att lyssna på (standard 127.0.0.1, bara den här datorn)",
+        "en": "the address to listen on (default 127.0.0.1, this computer only)",
+    },
+    "serve.help_port": {"sv": "porten (standard 8000)", "en": "the port (default 8000)"},
+    "serve.help_tls_cert": {
+        "sv": "certifikatfil (PEM) för HTTPS",
+        "en": "certificate file (PEM) for HTTPS",
+    },
+    "serve.help_tls_key": {
+        "sv": "privat nyckel (PEM) till certifikatet",
+        "en": "private key (PEM) for the certificate",
+    },
+    "serve.help_insecure": {
+        "sv": "tillåt okrypterad HTTP på en annan adress än den här datorn (bara bakom en betrodd omvänd proxy med HTTPS)",
+        "en": "allow unencrypted HTTP on an address other than this computer (only behind a trusted reverse proxy with HTTPS)",
+    },
+    "serve.needs_tls": {
+        "sv": "Vägrar att visa registret okrypterat på {host}: andra datorer skulle kunna läsa lösenfraser och uppgifter. Ange --tls-cert och --tls-key (HTTPS), eller --insecure om en betrodd omvänd proxy redan sköter HTTPS.",
+        "en": "Refusing to show the register unencrypted on {host}: other computers could read passphrases and data. Give --tls-cert and --tls-key (HTTPS), or --insecure if a trusted reverse proxy already handles HTTPS.",
+    },
+    "serve.tls_pair": {
+        "sv": "--tls-cert och --tls-key ska anges tillsammans.",
+        "en": "--tls-cert and --tls-key go together.",
+    },
+    "serve.tls_unreadable": {
+        "sv": "Kunde inte läsa certifikatet eller nyckeln ({cert}, {key}): kontrollera att filerna finns och är PEM-filer som hör ihop.",
+        "en": "Could not read the certificate or key ({cert}, {key}): check that the files exist and are matching PEM files.",
+    },
+    "serve.insecure_warning": {
+        "sv": "VARNING: --insecure: registret visas med okrypterad HTTP på {host}. Lösenfraser och uppgifter går i klartext till den som kan lyssna på nätet. Använd bara bakom en betrodd omvänd proxy med HTTPS.",
+        "en": "WARNING: --insecure: the register is shown over unencrypted HTTP on {host}. Passphrases and data travel in clear text to anyone who can listen on the network. Use only behind a trusted reverse proxy with HTTPS.",
+    },
+    "serve.title": {
+        "sv": "tracker – Samordningsteamets register",
+        "en": "tracker – the Samordningsteam's register",
+    },
+    "serve.intro": {
+        "sv": "Uppföljning av deltagare i Samordningsteamet. Registret finns krypterat på servern och lämnar den aldrig; varje flik är en egen inloggning. Logga in med ditt användarnamn och din lösenfras.",
+        "en": "Participant follow-up for the Samordningsteam. The register stays encrypted on the server and never leaves it; every tab is its own login. Log in with your user name and passphrase.",
+    },
+    "serve.closed": {"sv": "Sessionen är avslutad.", "en": "Session ended."},
+    "serve.restart": {"sv": "Starta igen", "en": "Start again"},
+    "serve.started": {
+        "sv": "tracker serve lyssnar på {url}",
+        "en": "tracker serve listening on {url}",
+    },
+    "serve.session_started": {
+        "sv": "Ny session från {address} ({count} öppna)",
+        "en": "New session from {address} ({count} open)",
+    },
+    "serve.session_ended": {
+        "sv": "Session från {address} avslutad",
+        "en": "Session from {address} ended",
+    },
+    "serve.session_failed": {
+        "sv": "En session avbröts ({kind})",
+        "en": "A session failed ({kind})",
+    },
+    "serve.refused_log": {
+        "sv": "Ny session från {address} nekad: {reason}",
+        "en": "New session from {address} refused: {reason}",
+    },
+    "serve.too_many_sessions": {
+        "sv": "för många öppna sessioner just nu, försök igen senare",
+        "en": "too many open sessions right now, try again later",
+    },
+    "serve.too_many_sessions_address": {
+        "sv": "för många öppna sessioner från samma adress",
+        "en": "too many open sessions from the same address",
+    },
+    "serve.too_many_starts": {
+        "sv": "för många nya sessioner från samma adress den senaste minuten",
+        "en": "too many new sessions from the same address in the last minute",
+    },
+    "store.network_file_system": {
+        "sv": "Registret {path} ligger på en nätverksenhet ({fs_type}). Där kan databasen skadas eller ändringar gå förlorade, så tracker öppnar den inte. Flytta registret till en lokal disk på en dator och låt teamet använda det med tracker serve (se docs/dela-registret.md).",
+        "en": "The register {path} is on a network drive ({fs_type}). There the database can be damaged or changes lost, so tracker does not open it. Move the register to a local disk on one computer and let the team use it with tracker serve (see docs/dela-registret.md).",
+    },
     # --- insatser over time (tracker insats) -----------------------------------------------
     "insats.help": {
         "sv": "insatser över tid: lägg till, byt namn, avsluta (samordnare); utan kommando en lista",

@@ -13,6 +13,7 @@ from tracker.store import keyfile
 from tracker.store.database import NotATrackerDatabase
 from tracker.store.engine import WrongDataKey
 from tracker.store.errors import RegisterBusy, RegisterDamaged, StoreError, classify
+from tracker.store.filesystem import NetworkFileSystemError
 
 
 def is_wrong_credentials(error: BaseException) -> bool:
@@ -50,7 +51,7 @@ def message(error: BaseException, lang: str | None = None) -> str | None:
     """The error's own message in ``lang``, or None when it has none a user should see."""
     if isinstance(error, RuleError):
         return "\n".join(violation.message(lang) for violation in error.violations)
-    if isinstance(error, ServiceError | keyfile.KeyFileError):
+    if isinstance(error, ServiceError | keyfile.KeyFileError | NetworkFileSystemError):
         return error.message(lang)
     if isinstance(error, WrongDataKey | NotATrackerDatabase):
         return t("store.database_key_mismatch", lang)

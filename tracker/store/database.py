@@ -24,6 +24,7 @@ from tracker.store.atomic import (
 )
 from tracker.store.engine import connect, make_engine, read_transaction, write_transaction
 from tracker.store.errors import NotARegister, StoreError, WalDamaged, classify
+from tracker.store.filesystem import refuse_network_file_system
 from tracker.store.schema import meta
 from tracker.store.wal import check_wal, wal_path
 
@@ -136,6 +137,7 @@ class Register:
 
     def __init__(self, path: Path, data_key: bytes | bytearray, *, read_only: bool = False) -> None:
         self.path = path
+        refuse_network_file_system(path)  # before SQLite touches the file (WAL, see there)
         self.read_only = read_only
         # Our own copy, zeroed on close; every new connection is keyed from it.
         self._data_key = bytearray(data_key)

@@ -653,6 +653,10 @@ class ReportsScreen(WritingScreen):
         message = self.tr("tui.reports.exported", path=str(path.resolve()))
         self.query_one("#export-status", Static).update(message)
         self.notify(message)
+        if self.app.is_web:
+            # Served by `tracker serve`: the path is on the server, so the bundle also goes to
+            # the user's browser as a download (in a terminal the path is the delivery).
+            self.app.deliver_binary(path, save_filename=path.name, mime_type="application/zip")
         # The export added an audit record: the next preview reads the register afresh.
         self._facts = None
         self.refresh_preview()
