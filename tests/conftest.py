@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from support import INSATSER, PASSPHRASE, TODAY
 
+from tracker import i18n
 from tracker.services import registers
 from tracker.services.session import Session
 from tracker.store import keyfile
@@ -25,6 +26,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if "perf" in expression and "not perf" not in expression:
         return 0
     return None  # xdist's own choice: one worker per core
+
+
+@pytest.fixture(autouse=True)
+def swedish_by_default() -> Iterator[None]:
+    """Every test starts in the default language and leaves it so: a test that switches to
+    English (as ``--lang en`` does) must not change the next test's messages on its worker."""
+    i18n.set_language("sv")
+    yield
+    i18n.set_language("sv")
 
 
 @pytest.fixture
