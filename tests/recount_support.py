@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from tracker.reports.bundle import (
     read_bundle,
     sha256,
 )
+from tracker.services import cases
+from tracker.services.session import Session
 from tracker.store.database import Register
 from tracker.store.eventlog import GENESIS_HASH, chain_hash
 from tracker.store.schema import events
@@ -98,3 +100,31 @@ def rewrite_history(register: Register, seq: int) -> None:
                 .values(recorded_at=recorded_at, chain_hash=link)
             )
             previous = link
+
+
+SALA = "Samordningsteam Sala"
+HEBY = "Samordningsteam Heby"
+
+
+def populate_leavers(session: Session, leavers: int, work_every: int) -> list[str]:
+    """Cases started at Sala in 2025 that leave in 2026H1 (every ``work_every``-th to work, the
+    rest to studies), and two women still active at Heby; returns their codes."""
+    codes = []
+    for index in range(leavers):
+        gender = ("kvinna", "man")[index % 2]
+        code = cases.start(session, on=date(2025, 10, 1), level=2, insats=SALA, gender=gender).code
+        cases.exit_case(
+            session,
+            code=code,
+            on=date(2026, 3, 15),
+            destination="studier" if index % work_every else "forvarvsarbete",
+            exit_kind="avslutad",
+            handover=index % 2 == 0,
+            level=3 + index % 2,
+        )
+        codes.append(code)
+    for _ in range(2):
+        codes.append(
+            cases.start(session, on=date(2026, 2, 1), level=1, insats=HEBY, gender="kvinna").code
+        )
+    return codes

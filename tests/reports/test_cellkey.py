@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from recount_support import populate_leavers
 
 from tracker.domain.periods import Period
 from tracker.reports.bundle import export_bundle, read_bundle
@@ -115,25 +116,7 @@ def _d(text: str) -> date:
 
 def _populate(session: Session, leavers: int = 12) -> list[str]:
     """Cases started in 2025 at Sala, leaving in 2026H1; two women still active at Heby."""
-    codes = []
-    for index in range(leavers):
-        gender = ("kvinna", "man")[index % 2]
-        code = cases.start(session, on=_d("2025-10-01"), level=2, insats=SALA, gender=gender).code
-        cases.exit_case(
-            session,
-            code=code,
-            on=_d("2026-03-15"),
-            destination="studier" if index % 4 else "forvarvsarbete",
-            exit_kind="avslutad",
-            handover=index % 2 == 0,
-            level=3 + index % 2,
-        )
-        codes.append(code)
-    for _ in range(2):
-        codes.append(
-            cases.start(session, on=_d("2026-02-01"), level=1, insats=HEBY, gender="kvinna").code
-        )
-    return codes
+    return populate_leavers(session, leavers, work_every=4)
 
 
 def _protected(session: Session, period: Period, insatser: list[str] | None = None) -> dict:

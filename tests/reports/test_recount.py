@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recount_support import resign_with_other_key, rewrite_history, without_append_only_guard
+from recount_support import (
+    populate_leavers,
+    resign_with_other_key,
+    rewrite_history,
+    without_append_only_guard,
+)
 from sqlalchemy import update
 from support import PASSPHRASE
 
@@ -52,25 +57,7 @@ def _d(text: str) -> date:
 
 def _populate(session: Session, exits: int = 6) -> list[str]:
     """Cases enrolled in 2025, most of them leaving in 2026H1; two women still active."""
-    codes = []
-    for index in range(exits):
-        gender = ("kvinna", "man")[index % 2]
-        code = cases.start(session, on=_d("2025-10-01"), level=2, insats=SALA, gender=gender).code
-        cases.exit_case(
-            session,
-            code=code,
-            on=_d("2026-03-15"),
-            destination="studier" if index % 3 else "forvarvsarbete",
-            exit_kind="avslutad",
-            handover=index % 2 == 0,
-            level=3 + index % 2,
-        )
-        codes.append(code)
-    for _ in range(2):
-        codes.append(
-            cases.start(session, on=_d("2026-02-01"), level=1, insats=HEBY, gender="kvinna").code
-        )
-    return codes
+    return populate_leavers(session, exits, work_every=3)
 
 
 def _bundle_report(
