@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
+from support import cheap_kdf_patched
 
 from tracker.services import registers
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
-from tracker.store import keyfile
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 9, 30, 15, tzinfo=UTC)
@@ -47,9 +46,7 @@ class DemoRegister:
 @contextlib.contextmanager
 def demo_register(folder: Path, participants: int = 120, seed: int = 7) -> Iterator[DemoRegister]:
     """Build the register; the cheap key derivation lasts until the block ends."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keyfile, "DEFAULT_KDF", keyfile.KdfParams(8, 1, 1))
-        patch.setattr(keyfile, "KDF_FLOOR", keyfile.KdfParams(8, 1, 1))
+    with cheap_kdf_patched():
         summary = build_demo(folder / "demo.db", participants=participants, seed=seed, today=TODAY)
         register = DemoRegister(summary.db_path, folder)
         with register.login() as session:
@@ -66,8 +63,9 @@ def cli_env(user: str, passphrase: str, db: str = "demo.db") -> dict[str, str]:
 def build_cli_demo(
     folder: Path, colleagues: Iterable[tuple[str, str, str]], *, participants: int, seed: int
 ) -> None:
-    """A demo register ``folder/demo.db`` at the production key-derivation cost (the CLI tests
-    log in as the real program does), with the colleagues' key slots."""
+    """A demo register ``folder/demo.db`` for the CLI tests, with the colleagues' key slots, at
+    the key-derivation cost in force (the CLI tests' ``cheap_kdf_module``, which their CLI
+    children share: tests/cli_support.py)."""
     build_demo(folder / "demo.db", participants=participants, seed=seed, today=TODAY)
     with registers.open_session(
         folder / "demo.db", user="demo", passphrase=registers.DEMO_PASSPHRASE

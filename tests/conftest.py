@@ -1,8 +1,9 @@
 """Shared fixtures: real SQLCipher registers in temporary folders.
 
 In-process tests lower the Argon2id cost (monkeypatched module constants, not reachable from
-the environment) so each register opens in milliseconds; the CLI tests in tests/cli run the real
-command in a subprocess with the production cost.
+the environment) so each register opens in milliseconds; the CLI tests run the real command in a
+subprocess, at the same cheap cost through tests/cli_launcher.py except where a test's meaning
+needs the production cost (tests/cli_support.py lists them).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import INSATSER, PASSPHRASE, TODAY
+from support import CHEAP_KDF, INSATSER, PASSPHRASE, TODAY, cheap_kdf_patched
 
 from tracker import i18n
 from tracker.services import registers
@@ -39,10 +40,17 @@ def swedish_by_default() -> Iterator[None]:
 
 @pytest.fixture
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> keyfile.KdfParams:
-    cheap = keyfile.KdfParams(memory_cost=8, iterations=1, lanes=1)
-    monkeypatch.setattr(keyfile, "DEFAULT_KDF", cheap)
-    monkeypatch.setattr(keyfile, "KDF_FLOOR", cheap)
-    return cheap
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", CHEAP_KDF)
+    monkeypatch.setattr(keyfile, "KDF_FLOOR", CHEAP_KDF)
+    return CHEAP_KDF
+
+
+@pytest.fixture(scope="module")
+def cheap_kdf_module() -> Iterator[keyfile.KdfParams]:
+    """``cheap_kdf`` for a whole module: its module fixtures make and open registers (in-process
+    or through the cheap CLI children) at the cheap cost."""
+    with cheap_kdf_patched() as cheap:
+        yield cheap
 
 
 @pytest.fixture

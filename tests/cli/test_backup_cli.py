@@ -1,7 +1,7 @@
 """tracker backup / backup list / backup settings / restore, run as the real command line.
 
-The register is made by ``tracker init`` with the production key-derivation cost, and written
-to from this process (as the TUI would) while ``tracker backup`` runs in a subprocess.
+The register is made by ``tracker init`` (the tests' cheap key derivation: tests/cli_support.py),
+and written to from this process (as the TUI would) while ``tracker backup`` runs in a subprocess.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from tracker.i18n import t
 from tracker.services import cases, registers
 from tracker.store.backup import DATABASE_MEMBER, read_backup
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 INSATS = "Samordningsteam Sala"
 ANNA = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

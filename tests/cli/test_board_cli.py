@@ -1,6 +1,7 @@
 """Issue 10's board parts through the real command line, in subprocesses: the förbund's name as
 a register setting, tertials and the other periods, future and running periods, and the
-Uppföljning Finsam table of a year bundle (production key-derivation cost)."""
+Uppföljning Finsam table of a year bundle (the tests' cheap key derivation:
+tests/cli_support.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SAM = "sam skriver in händelser"
 FORBUND = "Samordningsförbundet Västra Mälardalen"

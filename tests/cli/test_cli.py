@@ -1,10 +1,14 @@
 """End-to-end tests of the real command line (interfaces.md) on real SQLCipher files.
 
-Every command runs as ``python -m tracker`` in a subprocess, with its own working directory, an
-environment without any inherited TRACKER_* variable, stdin closed (so nothing is interactive),
-and the production Argon2id cost. Each login costs a second or two, so the registers are shared:
-one CLI-initialised register and one demo register per module; tests that change something work
-on copies. Independent commands of one test run side by side (``cli_parallel``).
+Every command runs as the real CLI in a subprocess, with its own working directory, an
+environment without any inherited TRACKER_* variable and stdin closed (so nothing is
+interactive). Most run through tests/cli_launcher.py at the tests' cheap Argon2id cost
+(tests/cli_support.py); the register of ``production`` is made by ``python -m tracker init``
+unmodified, and the tests on it check that the key file holds the production parameters, that
+logging in with them works and that a wrong passphrase or unknown user is exit 3 after the real
+derivation. The registers are shared (one CLI-initialised register at each cost and one demo
+register per module); tests that change something work on copies. Independent commands of one
+test run side by side (``cli_parallel``).
 """
 
 from __future__ import annotations
@@ -25,19 +29,23 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from cli_support import CHEAP, PRODUCTION
 from support import synthetic_personnummer
 
 from tracker.i18n import t
 from tracker.services import cases, registers
 from tracker.store import engine, keyfile
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation in this process too: it opens the cheap children's registers.
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 INSATS = "Samordningsteam Sala"
 INSATS_2 = "Samordningsteam Heby"
 ANNA_PASSPHRASE = "korrekt häst batteri zebra"
 BO_PASSPHRASE = "bo cyklar till jobbet"
 NEW_PASSPHRASE = "en helt ny lösenfras"
+# docs/security.md's default for new slots (keyfile.DEFAULT_KDF is lowered in this module).
+PRODUCTION_KDF = keyfile.KdfParams(memory_cost=262144, iterations=3, lanes=4)
 RECOVERY_RE = re.compile(r"(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])")
 TIMEOUT = 180
 
@@ -77,11 +85,8 @@ def _finish(process: subprocess.Popen[bytes], args: Sequence[str]) -> Run:
     return Run(tuple(args), process.returncode, out.decode("utf-8"), err.decode("utf-8"))
 
 
-MODULE = (sys.executable, "-m", "tracker")
-
-
 def cli(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, program: Sequence[str] = MODULE
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, program: Sequence[str] = CHEAP
 ) -> Run:
     return _finish(_start(args, cwd, env, program), args)
 
@@ -92,12 +97,12 @@ Call = (
 )
 
 
-def cli_parallel(cwd: Path, *calls: Call) -> list[Run]:
+def cli_parallel(cwd: Path, *calls: Call, program: Sequence[str] = CHEAP) -> list[Run]:
     """Independent commands side by side (each login spends its Argon2id time in parallel).
 
     A call is ``(args, env)`` or ``(args, env, cwd)`` to run it somewhere else than ``cwd``."""
     started = [
-        (_start(call[0], call[2] if len(call) == 3 else cwd, call[1], MODULE), call[0])
+        (_start(call[0], call[2] if len(call) == 3 else cwd, call[1], program), call[0])
         for call in calls
     ]
     return [_finish(process, args) for process, args in started]
@@ -180,10 +185,8 @@ class Initialised:
     codes: tuple[str, ...]
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Initialised:
+def initialise(cwd: Path, program: Sequence[str]) -> Initialised:
     """``tracker init`` in an empty folder, then three cases added in-process (point 8)."""
-    cwd = tmp_path_factory.mktemp("init")
     run = cli(
         "init",
         "--user",
@@ -194,6 +197,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Initialised:
         INSATS_2,
         cwd=cwd,
         env={"TRACKER_NEW_PASSPHRASE": ANNA_PASSPHRASE},
+        program=program,
     )
     assert run.code == 0, run
     keys = RECOVERY_RE.findall(run.out)
@@ -208,6 +212,18 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Initialised:
             for gender in ("kvinna", "man", "ej_angivet")
         )
     return Initialised(cwd, db, run, keys[0], data_key_of(db, "anna", ANNA_PASSPHRASE), codes)
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> Initialised:
+    """A register made by the unmodified ``python -m tracker init`` (production Argon2id)."""
+    return initialise(tmp_path_factory.mktemp("production"), PRODUCTION)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Initialised:
+    """The same made by the cheap launcher, for the tests whose meaning does not need the cost."""
+    return initialise(tmp_path_factory.mktemp("init"), CHEAP)
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +313,7 @@ def test_console_script_works_like_python_dash_m(tmp_path: Path) -> None:
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     assert script is not None, "the tracker console script is not installed next to python"
     via_script = cli("--help", cwd=tmp_path, program=[script])
-    via_module = cli("--help", cwd=tmp_path)
+    via_module = cli("--help", cwd=tmp_path, program=PRODUCTION)
     assert via_script.code == 0, via_script
     assert via_script.out == via_module.out
 
@@ -305,34 +321,39 @@ def test_console_script_works_like_python_dash_m(tmp_path: Path) -> None:
 # --- 2: init ------------------------------------------------------------------------------------
 
 
-def test_init_prints_a_well_formed_recovery_key_once(base: Initialised) -> None:
-    groups = base.recovery_key.split("-")
+def test_init_prints_a_well_formed_recovery_key_once(production: Initialised) -> None:
+    groups = production.recovery_key.split("-")
     assert len(groups) == 8
     for group in groups:
         assert len(group) == 6 and group.isdigit()
         assert int(group) % 11 == 0 and int(group) < 65536 * 11
-    assert base.init.out.count(base.recovery_key) == 1
-    assert base.recovery_key not in base.init.err
-    assert "anna" in base.init.out and str(Path("db") / "tracker.db") in base.init.out
+    assert production.init.out.count(production.recovery_key) == 1
+    assert production.recovery_key not in production.init.err
+    assert "anna" in production.init.out and str(Path("db") / "tracker.db") in production.init.out
 
 
-def test_init_creates_encrypted_private_files_under_cwd(base: Initialised) -> None:
-    folder = base.cwd / "db"
+def test_init_creates_encrypted_private_files_under_cwd(production: Initialised) -> None:
+    folder = production.cwd / "db"
     names = {p.name for p in folder.iterdir()}
     assert {"tracker.db", "tracker.db.keys"} <= names
     assert names <= {"tracker.db", "tracker.db.keys", "tracker.db-wal", "tracker.db-shm"}, names
-    assert not base.db.read_bytes().startswith(b"SQLite format 3")
+    assert not production.db.read_bytes().startswith(b"SQLite format 3")
     if os.name == "posix":
-        for path in (base.db, keyfile.keyfile_path(base.db)):
+        for path in (production.db, keyfile.keyfile_path(production.db)):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    # The unmodified program writes the production cost (docs/security.md) into every slot: the
+    # cheap launcher of the other tests changes nothing a user's register gets.
+    slots = keyfile.load_keyfile(keyfile.keyfile_path(production.db)).all_slots()
+    assert {slot.kind for slot in slots} == {"user", "recovery"}
+    assert {slot.kdf for slot in slots} == {PRODUCTION_KDF}
 
 
-def test_no_plain_text_in_the_database_files(base: Initialised) -> None:
-    files = [p for p in (base.cwd / "db").iterdir() if p.name.startswith("tracker.db")]
+def test_no_plain_text_in_the_database_files(production: Initialised) -> None:
+    files = [p for p in (production.cwd / "db").iterdir() if p.name.startswith("tracker.db")]
     secrets = [
         *encodings(INSATS),
         *encodings(INSATS_2),
-        *(c.encode() for c in base.codes),
+        *(c.encode() for c in production.codes),
         b"register_created",
         b"user_added",
     ]
@@ -342,16 +363,16 @@ def test_no_plain_text_in_the_database_files(base: Initialised) -> None:
             assert secret not in content, (path.name, secret)
 
 
-def test_key_file_holds_no_key_material_in_clear(base: Initialised) -> None:
-    keys = keyfile.keyfile_path(base.db)
+def test_key_file_holds_no_key_material_in_clear(production: Initialised) -> None:
+    keys = keyfile.keyfile_path(production.db)
     document = json.loads(keys.read_text(encoding="utf-8"))
     assert {slot["kind"] for slot in document["slots"]} == {"user", "recovery"}
-    for path in (base.db, keys):
+    for path in (production.db, keys):
         content = path.read_bytes()
-        for form in key_forms(base.data_key):
+        for form in key_forms(production.data_key):
             assert form not in content, (path.name, form[:8])
-        assert base.recovery_key.encode() not in content
-        assert base.recovery_key.replace("-", "").encode() not in content
+        assert production.recovery_key.encode() not in content
+        assert production.recovery_key.replace("-", "").encode() not in content
         assert ANNA_PASSPHRASE.encode() not in content
 
 
@@ -383,14 +404,15 @@ def test_init_refuses_existing_register_and_bad_input(base: Initialised, tmp_pat
 
 
 def test_wrong_passphrase_and_unknown_user_fail_alike_and_write_nothing(
-    base: Initialised, tmp_path: Path
+    production: Initialised, tmp_path: Path
 ) -> None:
-    before = snapshot(base.cwd)
+    before = snapshot(production.cwd)
     wrong, unknown, english = cli_parallel(
-        base.cwd,
+        production.cwd,
         (["audit", "verify"], login("anna", "wrong")),
         (["audit", "verify"], login("nobody", ANNA_PASSPHRASE)),
         (["--lang", "en", "audit", "verify"], login("anna", "wrong")),
+        program=PRODUCTION,
     )
     swedish_line = assert_one_line_failure(wrong, 3)
     assert swedish_line == t("keyfile.wrong_credentials", "sv")
@@ -399,7 +421,7 @@ def test_wrong_passphrase_and_unknown_user_fail_alike_and_write_nothing(
     english_line = assert_one_line_failure(english, 3)
     assert english_line == t("keyfile.wrong_credentials", "en")
     assert "passphrase" in english_line and english_line != swedish_line
-    assert snapshot(base.cwd) == before
+    assert snapshot(production.cwd) == before
 
 
 def test_no_login_without_terminal_is_a_clear_error(base: Initialised) -> None:
@@ -408,14 +430,16 @@ def test_no_login_without_terminal_is_a_clear_error(base: Initialised) -> None:
     assert "TRACKER_USER" in line and "TRACKER_PASSPHRASE" in line
 
 
-def test_passphrase_file_logs_in(base: Initialised, tmp_path: Path) -> None:
+def test_passphrase_file_logs_in(production: Initialised, tmp_path: Path) -> None:
+    """At the production cost: the unmodified program opens what it wrote."""
     secret = tmp_path / "passphrase.txt"
     secret.write_text(ANNA_PASSPHRASE + "\n", encoding="utf-8")
     run = cli(
         "audit",
         "verify",
-        cwd=base.cwd,
+        cwd=production.cwd,
         env={"TRACKER_USER": "anna", "TRACKER_PASSPHRASE_FILE": str(secret)},
+        program=PRODUCTION,
     )
     assert run.code == 0, run
     assert re.search(r"#\d+ [0-9a-f]{64}", run.out), run

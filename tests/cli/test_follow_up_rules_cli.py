@@ -17,7 +17,8 @@ from cli_support import run_cli
 from tracker.domain.dates import add_months
 from tracker.services import cases, registers
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SALA = "Samordningsteam Sala"
 ANNA = ("anna", "korrekt häst batteri zebra")

@@ -1,6 +1,6 @@
 """``tracker import FILE [--dry-run]`` end to end: the real command in a subprocess.
 
-Production key-derivation cost, so the logins are few: one register, the read-only runs side by
+One register (the tests' cheap key derivation: tests/cli_support.py); the read-only runs side by
 side, then the writing ones in order.
 """
 
@@ -18,7 +18,8 @@ from support import synthetic_personnummer
 from tracker.services import cases, registers
 from tracker.store.eventlog import head
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SALA, HEBY = "Samordningsteam Sala", "Samordningsteam Heby"
 ANNA = ("anna", "korrekt häst batteri zebra")

@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 from cli_support import run_cli
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "handcount_2026h1.csv"
 PASSPHRASE = "handräkning av en fil"

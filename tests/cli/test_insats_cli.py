@@ -10,7 +10,8 @@ from cli_support import run_cli
 
 from tracker.i18n import t
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SAMPLE = Path(__file__).parents[1] / "data" / "handcount_2026h1.csv"
 LOGIN = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

@@ -1,9 +1,9 @@
 """``tracker audit recount BUNDLE`` through the real command line, in subprocesses.
 
-One register (production Argon2id cost, as a user's would be) with a reviewer and a few cases
+One register (the tests' cheap key derivation: tests/cli_support.py) with a reviewer and a few cases
 is built once; each test works on its own copy: exports a bundle through ``export_bundle``,
 changes what it tests and runs the command as the reviewer.
-Independent commands run side by side, since each login spends about a second in the KDF.
+Independent commands run side by side.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from tracker.services import cases, registers
 from tracker.services import reports as report_service
 from tracker.services.session import Session
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"

@@ -1,5 +1,6 @@
 """``tracker report``, ``tracker verify`` and ``tracker suppression`` through the real command
-line, in subprocesses, on a small demo register (production key-derivation cost)."""
+line, in subprocesses, on a small demo register (the tests' cheap key derivation:
+tests/cli_support.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 RITA = "rita granskar allt noga"
 SAM = "sam skriver in händelser"

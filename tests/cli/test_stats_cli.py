@@ -1,8 +1,8 @@
 """``tracker stats`` and ``tracker goals`` through the real command line, in subprocesses.
 
-One register (production Argon2id cost) is shared by the module: a coordinator, a reviewer and
-a few cases written through the services. Commands that do not depend on each other run side
-by side, since each login spends about a second in the key derivation.
+One register (the tests' cheap key derivation: tests/cli_support.py) is shared by the module: a
+coordinator, a reviewer and a few cases written through the services. Commands that do not
+depend on each other run side by side.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from tracker.domain.periods import Period
 from tracker.services import cases, registers
 from tracker.stats.report import build_report
 
-pytestmark = pytest.mark.slow
+# The cheap key derivation here and in the CLI children (tests/cli_support.py).
+pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
 
 SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"
