@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import connected_components
 
 from tracker.reports.cellkey import BASES, HIDDEN_MARK, perturbation_table
 from tracker.stats.engine import COLUMNS, GENDERS, breakdown_base
@@ -321,60 +322,157 @@ class Attack:
 
 
 def attack(model: Model, targets: Sequence[int], rounds: int = 6, seed: int = 0) -> Attack:
-    """Which ``targets`` have no other whole-number value consistent with everything."""
-    n = len(model.truth)
+    """Which ``targets`` have no other whole-number value consistent with everything.
+
+    Exact, and solved in pieces. First what the relations force on their own: a relation with
+    one cell left open bounds that cell (``_forced``); a cell whose bounds meet can only be its
+    true value and enters the relations as a constant. The open cells fall into groups that no
+    relation joins, and whether a target can take another value depends only on its own group
+    (every other group keeps its true values, which fit). Each group is a small integer program
+    of its own instead of one of tens of thousands of variables.
+    """
+    n, m = len(model.truth), len(model.rows)
+    truth = np.array(model.truth, dtype=float)
     rows, cols, data = [], [], []
-    lows, highs = [], []
-    for r, (row, low, high) in enumerate(model.rows):
+    for r, (row, _, _) in enumerate(model.rows):
         for i, coefficient in row.items():
             rows.append(r)
             cols.append(i)
             data.append(coefficient)
-        lows.append(low)
-        highs.append(high)
-    matrix = csr_array((data, (rows, cols)), shape=(len(model.rows), n))
-    constraints = [LinearConstraint(matrix, lows, highs)] if model.rows else []
+    matrix = csr_array((data, (rows, cols)), shape=(m, n))
+    low, high = _forced(model, np.array(rows, dtype=int), np.array(cols, dtype=int), data)
+    fixed = low == high
+    pinned = {i for i in targets if fixed[i]}  # nothing else fits
+    # The constants' share moves into each row's bounds.
+    constant = matrix @ np.where(fixed, truth, 0.0)
+    row_low = np.array([bound for _, bound, _ in model.rows], dtype=float) - constant
+    row_high = np.array([bound for _, _, bound in model.rows], dtype=float) - constant
+    # Groups: the connected pieces of the graph of free cells (0..n-1) and relations (n..).
+    row_of, cell_of = np.array(rows, dtype=int), np.array(cols, dtype=int)
+    joins = ~fixed[cell_of] if len(cell_of) else np.zeros(0, dtype=bool)
+    graph = coo_array(
+        (np.ones(int(joins.sum())), (row_of[joins] + n, cell_of[joins])), shape=(n + m, n + m)
+    )
+    _, label = connected_components(graph, directed=False)
+    wanted: dict[int, list[int]] = {}
+    for i in sorted(set(targets) - pinned):
+        wanted.setdefault(int(label[i]), []).append(i)
+    rng = np.random.default_rng(seed)
+    for group, group_targets in wanted.items():
+        cells = np.flatnonzero(label[:n] == group)
+        relations = np.flatnonzero(label[n:] == group)
+        piece = Piece(
+            matrix[relations][:, cells],
+            row_low[relations],
+            row_high[relations],
+            truth[cells],
+            low[cells],
+            high[cells],
+        )
+        local = {int(cell): k for k, cell in enumerate(cells)}
+        found = piece.pinned([local[i] for i in group_targets], rounds, rng)
+        pinned |= {int(cells[k]) for k in found}
+    return Attack(list(targets), sorted(pinned), model)
+
+
+def _forced(
+    model: Model, row_of: np.ndarray, cell_of: np.ndarray, data: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell's bounds narrowed by what single relations force: where all of a relation's
+    cells but one are fixed, ``low ≤ c·x + constant ≤ high`` bounds x (rounded inwards, since x
+    is whole). Repeated until nothing changes; the set of whole-number solutions stays the same.
+    """
+    m = len(model.rows)
     truth = np.array(model.truth, dtype=float)
     low = np.array(model.low, dtype=float)
     high = np.array(model.high, dtype=float)
-    integral = np.ones(n)
-    open_ = set(targets)
-    rng = np.random.default_rng(seed)
-    # Solutions with random pushes first: each target it moves is not pinned. The search box
-    # is finite so every run has an optimum; a solution inside it is a solution.
-    box = np.minimum(high, truth + 20)
-    for _ in range(rounds):
-        if not open_:
+    coefficient = np.array(data, dtype=float)
+    row_low = np.array([bound for _, bound, _ in model.rows], dtype=float)
+    row_high = np.array([bound for _, _, bound in model.rows], dtype=float)
+    while m:
+        fixed = low == high
+        open_entry = ~fixed[cell_of]
+        open_count = np.bincount(row_of[open_entry], minlength=m)
+        known = np.where(fixed[cell_of], coefficient * low[cell_of], 0.0)
+        constant = np.bincount(row_of, weights=known, minlength=m)
+        changed = False
+        for e in np.flatnonzero(open_entry & (open_count[row_of] == 1)):
+            r, i, c = row_of[e], cell_of[e], coefficient[e]
+            ends = ((row_low[r] - constant[r]) / c, (row_high[r] - constant[r]) / c)
+            below, above = min(ends), max(ends)
+            new_low = max(low[i], math.ceil(below - 1e-9) if math.isfinite(below) else below)
+            new_high = min(high[i], math.floor(above + 1e-9) if math.isfinite(above) else above)
+            if (new_low, new_high) != (low[i], high[i]):
+                assert new_low <= truth[i] <= new_high, "a forced bound excludes the truth"
+                low[i], high[i] = new_low, new_high
+                changed = True
+        if not changed:
             break
-        objective = np.zeros(n)
-        chosen = np.array(sorted(open_))
-        objective[chosen] = rng.choice([-1.0, 1.0], len(chosen))
-        result = milp(
-            objective, constraints=constraints, integrality=integral, bounds=Bounds(low, box)
+    return low, high
+
+
+@dataclass
+class Piece:
+    """One group's integer program: relations ``row_low ≤ matrix·x ≤ row_high`` and bounds."""
+
+    matrix: csr_array
+    row_low: np.ndarray
+    row_high: np.ndarray
+    truth: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def solve(self, objective: np.ndarray, low: np.ndarray, high: np.ndarray) -> Any:
+        constraints = (
+            [LinearConstraint(self.matrix, self.row_low, self.row_high)]
+            if self.matrix.shape[0]
+            else []
         )
-        assert result.status == 0, result.message  # the truth is a solution
-        moved = np.flatnonzero(np.round(result.x) != truth)
-        open_ -= set(moved.tolist())
-    pinned = []
-    for i in sorted(open_):
-        other = False
-        for lo, hi in ((low[i], truth[i] - 1), (truth[i] + 1, high[i])):
-            if lo > hi:
-                continue
-            lows_i, highs_i = low.copy(), high.copy()
-            lows_i[i], highs_i[i] = lo, hi
-            result = milp(
-                np.zeros(n),
-                constraints=constraints,
-                integrality=integral,
-                bounds=Bounds(lows_i, highs_i),
-            )
-            if result.status == 0:
-                other = True
+        return milp(
+            objective,
+            constraints=constraints,
+            integrality=np.ones(len(self.truth)),
+            bounds=Bounds(low, high),
+        )
+
+    def moved(self, result: Any) -> set[int]:
+        return set(np.flatnonzero(np.round(result.x) != self.truth).tolist())
+
+    def pinned(self, targets: Sequence[int], rounds: int, rng: np.random.Generator) -> list[int]:
+        k = len(self.truth)
+        open_ = set(targets)
+        # Solutions with random pushes first: each target it moves is not pinned. The search
+        # box is finite so every run has an optimum; a solution inside it is a solution.
+        box = np.minimum(self.high, self.truth + 20)
+        for _ in range(rounds):
+            if not open_:
                 break
-        if not other:
-            pinned.append(i)
-    return Attack(list(targets), pinned, model)
+            objective = np.zeros(k)
+            chosen = np.array(sorted(open_))
+            objective[chosen] = rng.choice([-1.0, 1.0], len(chosen))
+            result = self.solve(objective, self.low, box)
+            assert result.status == 0, result.message  # the truth is a solution
+            open_ -= self.moved(result)
+        pinned = []
+        # Then each remaining target alone, below and above its true value; a solution found
+        # for one also clears every other target it moves.
+        for i in sorted(open_):
+            if i not in open_:
+                continue
+            other = False
+            for lo, hi in ((self.low[i], self.truth[i] - 1), (self.truth[i] + 1, self.high[i])):
+                if lo > hi:
+                    continue
+                lows, highs = self.low.copy(), self.high.copy()
+                lows[i], highs[i] = lo, hi
+                result = self.solve(np.zeros(k), lows, highs)
+                if result.status == 0:
+                    other = True
+                    open_ -= self.moved(result)
+                    break
+            if not other:
+                pinned.append(i)
+        return pinned
 
 
 def small_targets(model: Model, threshold: int) -> list[int]:

@@ -13,13 +13,15 @@ report.json files together and must find:
 The same attack on the same exports protected by the old threshold suppression (audited per
 bundle) shows what the cell-key method changed; docs/metrics.md quotes a full run's figures.
 The default run attacks the 40- and 80-participant registers; the full run (150 and 300, and
-the comparison) carries the ``slow`` marker.
+the comparison) carries the ``slow`` marker. Each register's exports are made once per worker and
+shared by the tests that attack them; the tests are grouped in classes so that pytest-xdist
+(``--dist loadscope``) can give the groups to different workers.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -180,24 +182,47 @@ def _check_cell_key(exports: Exports, sample: int | None) -> Findings:
     return found
 
 
-@pytest.mark.parametrize("participants", [40, 80])
-def test_the_attacker_recovers_no_small_count(tmp_path: Path, participants: int) -> None:
-    with _exported(tmp_path, participants) as exports:
-        _check_cell_key(exports, sample=400)
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Exports]:
+    """A register's exports by its number of participants, made once per worker (the attacks
+    only read them)."""
+    made: dict[int, Exports] = {}
+
+    def exports_of(participants: int) -> Exports:
+        if participants not in made:
+            folder = tmp_path_factory.mktemp(f"attacked{participants}")
+            with _exported(folder, participants) as exports:
+                made[participants] = exports
+        return made[participants]
+
+    return exports_of
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("participants", [40, 80, 150, 300])
-def test_the_attacker_recovers_no_small_count_full(tmp_path: Path, participants: int) -> None:
-    with _exported(tmp_path, participants) as exports:
-        _check_cell_key(exports, sample=None)
+class TestCellKey:
+    @pytest.mark.parametrize("participants", [40, 80])
+    def test_the_attacker_recovers_no_small_count(
+        self, exported: Callable[[int], Exports], participants: int
+    ) -> None:
+        _check_cell_key(exported(participants), sample=400)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("participants", [40, 80])
-def test_threshold_suppression_falls_to_the_same_attack(tmp_path: Path, participants: int) -> None:
-    """The comparison: the old method on the same exports leaks small counts and groups."""
-    with _exported(tmp_path, participants) as exports:
+class TestCellKeyFull:
+    @pytest.mark.slow
+    @pytest.mark.parametrize("participants", [40, 80, 150, 300])
+    def test_the_attacker_recovers_no_small_count_full(
+        self, exported: Callable[[int], Exports], participants: int
+    ) -> None:
+        _check_cell_key(exported(participants), sample=None)
+
+
+class TestThresholdSuppression:
+    @pytest.mark.slow
+    @pytest.mark.parametrize("participants", [40, 80])
+    def test_threshold_suppression_falls_to_the_same_attack(
+        self, exported: Callable[[int], Exports], participants: int
+    ) -> None:
+        """The comparison: the old method on the same exports leaks small counts and groups."""
+        exports = exported(participants)
         old = _attack(exports.suppressed, suppression_bounds(THRESHOLD))
         old.hidden, old.hidden_pinned = _hidden_recovered(exports.suppressed)
         print(old.line("threshold suppression"))
