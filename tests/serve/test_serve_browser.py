@@ -44,12 +44,34 @@ def chromium() -> str:
     pytest.skip("apt-get could not install chromium")
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo register, made once by the unmodified program: ``tracker serve`` starts each
+    browser session as ``python -m tracker`` (production code), so every CLI run here is at the
+    production key-derivation cost too (a cheap register would be refused: tests/cli_support.py).
+    """
+    folder = tmp_path_factory.mktemp("served")
     run = run_cli(
-        "demo", "--db", "demo.db", "--participants", "90", "--seed", "7", cwd=tmp_path, env={}
+        "demo",
+        "--db",
+        "demo.db",
+        "--participants",
+        "90",
+        "--seed",
+        "7",
+        cwd=folder,
+        env={},
+        production=True,
     )
     assert run.code == 0, run.err
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """Each test's own copy (the served sessions write to it)."""
+    for source in demo_template.parent.glob("demo.db*"):  # the database and its key file
+        shutil.copyfile(source, tmp_path / source.name)
     return tmp_path / "demo.db"
 
 
@@ -76,7 +98,10 @@ def serve(demo_db: Path) -> Iterator[Callable[..., int]]:
     def start(*options: str) -> int:
         port = _free_port()
         server = start_cli(
-            ["--db", str(demo_db), "serve", "--port", str(port), *options], demo_db.parent, {}
+            ["--db", str(demo_db), "serve", "--port", str(port), *options],
+            demo_db.parent,
+            {},
+            production=True,
         )
         started.append(server)
         _wait_listening(port, server)
@@ -152,7 +177,9 @@ def _head(db: Path) -> int:
     """The log's head once `audit verify` accepts the whole chain (exit 0); polled, as the
     served sessions close their register a moment after their browser tab has gone."""
     for _ in range(30):
-        run = run_cli("--db", str(db), "audit", "verify", cwd=db.parent, env=DEMO_ENV)
+        run = run_cli(
+            "--db", str(db), "audit", "verify", cwd=db.parent, env=DEMO_ENV, production=True
+        )
         if run.code == 0:
             return int(re.search(r"(\d+) händelser", run.out).group(1))
         time.sleep(2)
@@ -215,7 +242,16 @@ def test_the_same_over_https_with_a_self_signed_certificate(
 
 
 def test_plain_http_on_every_address_is_refused(demo_db: Path) -> None:
-    run = run_cli("--db", str(demo_db), "serve", "--host", "0.0.0.0", cwd=demo_db.parent, env={})
+    run = run_cli(
+        "--db",
+        str(demo_db),
+        "serve",
+        "--host",
+        "0.0.0.0",
+        cwd=demo_db.parent,
+        env={},
+        production=True,
+    )
     assert run.code == 2
     assert "Vägrar att visa registret okrypterat på 0.0.0.0" in run.err
     assert "--tls-cert" in run.err and "Traceback" not in run.err
