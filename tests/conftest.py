@@ -29,6 +29,33 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None  # xdist's own choice: one worker per core
 
 
+# The units of work that take longest (a file, or a class where a file groups its tests in
+# classes; pytest-xdist's --dist loadscope hands out one unit at a time), measured with
+# --durations: they start first, so no worker is left running one of them alone at the end.
+# Every other test keeps pytest's order (docs/performance.md, "The test suite").
+LONGEST_FIRST = (
+    "tests/reports/test_disclosure_attack.py::TestCellKeyFull::",
+    "tests/reports/test_disclosure_attack.py::TestCellKey::",
+    "tests/reports/test_disclosure_attack.py::TestThresholdSuppression::",
+    "tests/serve/test_serve_browser.py::",
+    "tests/tui/test_reports_screen.py::",
+    "tests/tui/test_shell.py::",
+    "tests/cli/test_backup_cli.py::",
+    "tests/stats/test_sql_twin.py::",
+    "tests/reports/test_insider_forgery.py::",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, unit in enumerate(LONGEST_FIRST) if item.nodeid.startswith(unit)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: the order inside each unit stays
+
+
 @pytest.fixture(autouse=True)
 def swedish_by_default() -> Iterator[None]:
     """Every test starts in the default language and leaves it so: a test that switches to

@@ -39,6 +39,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Sala",
         cwd=folder,
         env={"TRACKER_NEW_PASSPHRASE": PASSPHRASE},
+        production=True,  # its tests also start `python -m tracker` themselves
     )
     assert run.code == 0, run
     rows = ["deltagare,kön,insats,händelse,datum,part"]
@@ -54,7 +55,7 @@ def work(made: Path, tmp_path: Path) -> Path:
 
 
 def cli(folder: Path, *args: str, **env: str) -> Run:
-    return run_cli(*args, cwd=folder, env={**LOGIN, **env})
+    return run_cli(*args, cwd=folder, env={**LOGIN, **env}, production=True)
 
 
 def assert_true_failure(run: Run, code: int, key: str) -> None:
@@ -312,7 +313,7 @@ def test_damaged_wal_is_refused_kept_and_not_checkpointed(work: Path) -> None:
     flip_byte(damaged_wal, damaged_wal.stat().st_size // 2, 3)
     damaged = damaged_wal.read_bytes()
     for args in (("audit", "verify"), ("suppression", "set", "7")):
-        run = run_cli("--db", str(copy / "tracker.db"), *args, cwd=work, env=LOGIN)
+        run = run_cli("--db", str(copy / "tracker.db"), *args, cwd=work, env=LOGIN, production=True)
         assert_true_failure(run, EXIT_VERIFICATION, "store.wal_damaged")
         assert damaged_wal.read_bytes() == damaged  # never checkpointed, never deleted
     kept = list(copy.glob("tracker.db-wal.damaged-*"))
