@@ -138,9 +138,12 @@ def _run(folder: Path, trials: int, seed: int) -> Counter[str]:
         removed |= said.removed
         passphrase = _check(db, said.candidates, added, removed)
         start += 1000
-    with registers.open_session(
-        db, user="anna", passphrase=passphrase, today=lambda: TODAY
-    ) as session, session.read() as connection:
+    with (
+        registers.open_session(
+            db, user="anna", passphrase=passphrase, today=lambda: TODAY
+        ) as session,
+        session.read() as connection,
+    ):
         return Counter(event.kind for event in iter_events(connection))
 
 
