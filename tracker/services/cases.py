@@ -30,8 +30,6 @@ from tracker.domain.case import (
     STEP,
     CaseEvent,
     CaseSummary,
-    RuleError,
-    Violation,
     case_warnings,
     check_case,
     effective_events,
@@ -42,6 +40,7 @@ from tracker.domain.case import (
     summarize_case,
 )
 from tracker.domain.dates import add_months
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
 from tracker.services.session import (
     WRITING_ROLES,

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.personnummer import check_name
 from tracker.services.registers import add_insatser
 from tracker.services.session import ROLE_COORDINATOR, NotFound, ServiceError, Session
