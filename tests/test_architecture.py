@@ -98,3 +98,33 @@ def test_domain_modules_import_each_other_without_a_cycle() -> None:
         for name, path in modules.items()
     }
     assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+
+
+def _sqlalchemy_table_calls(tree: ast.AST) -> list[ast.Call]:
+    """Calls of SQLAlchemy's ``Table``: by an imported name or as ``sa.Table``."""
+    names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy")
+        for alias in node.names
+        if alias.name == "Table"
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id in names)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "Table")
+        )
+    ]
+
+
+def test_tables_are_defined_once_as_sqlmodel_classes() -> None:
+    """No SQLAlchemy ``Table(...)`` outside the migrations: the SQLModel classes of
+    tracker.store.schema are the single definition of every table."""
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.relative_to(PACKAGE).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert not _sqlalchemy_table_calls(tree), f"{path.relative_to(PACKAGE)} calls Table()"
