@@ -42,6 +42,7 @@ from tracker.domain.case import (
 from tracker.domain.dates import add_months
 from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
+from tracker.services.models import ReadModel
 from tracker.services.session import (
     WRITING_ROLES,
     NotFound,
@@ -54,8 +55,7 @@ from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_ev
 from tracker.store.schema import cases, events, insatser
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(ReadModel):
     """One event as logged, for the case detail: corrections and retractions stay visible."""
 
     seq: int
@@ -78,9 +78,8 @@ class CaseView:
     warnings: tuple[Violation, ...] = ()
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the case list (from the projection)."""
+class CaseRow(ReadModel):
+    """One line of the case list (from the projection; dates stored as ISO text)."""
 
     code: str
     insats: str
@@ -91,10 +90,6 @@ class CaseRow:
     current_level: int | None
     last_event_date: date | None
     next_follow_up_due: date | None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _view(
@@ -160,12 +155,16 @@ def case_timeline(session: Session, code: str) -> list[TimelineEntry]:
             superseded = latest_correction[target] != seq or target in removed
         else:
             superseded = seq in replaced or seq in removed
-        entries.append(TimelineEntry(seq, kind, row.recorded_at, row.user, payload, superseded))
+        entries.append(TimelineEntry.from_row(row, payload=payload, superseded=superseded))
     return entries
 
 
 def _json(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
+
+
+# What the case list reads of the projection: the columns CaseRow has fields for.
+_CASE_ROW_COLUMNS = tuple(cases.c[name] for name in CaseRow.model_fields if name in cases.c)
 
 
 def list_cases(
@@ -177,7 +176,7 @@ def list_cases(
 ) -> list[CaseRow]:
     """The case list from the projection, in code order; ``code`` narrows it to one case."""
     query = (
-        select(cases, insatser.c.name.label("insats_name"))
+        select(*_CASE_ROW_COLUMNS, insatser.c.name.label("insats"))
         .join(insatser, insatser.c.id == cases.c.insats_id)
         .order_by(cases.c.code)
     )
@@ -189,20 +188,8 @@ def list_cases(
         query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
-    return [
-        CaseRow(
-            code=row.code,
-            insats=row.insats_name,
-            gender=row.gender,
-            status=row.status,
-            start_date=_date(row.start_date),
-            exit_date=_date(row.exit_date),
-            current_level=row.current_level,
-            last_event_date=_date(row.last_event_date),
-            next_follow_up_due=_date(row.next_follow_up_due),
-        )
-        for row in rows
-    ]
+    # dict(): pydantic validates a dict faster than the row's mapping view.
+    return [CaseRow.model_validate(dict(row._mapping)) for row in rows]
 
 
 def insats_names(session: Session) -> list[str]:
