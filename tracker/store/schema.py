@@ -3,10 +3,11 @@ layer). Migrations (store/migrations) create and change them; a test checks that
 migrated database equals these classes (Alembic's autogenerate finds no difference), so a new
 column is written here and in its migration, nowhere else.
 
-Queries use SQLAlchemy Core on the tables (``events = Event.__table__``): the event log's
-writer, the statistics read, the importer and the audit walk are measured hot paths and stay
-off ORM sessions. The classes give the columns their Python types; read models that differ
-from a table live with the service that returns them.
+Queries use SQLAlchemy Core on the tables (``events = StoredEvent.__table__``): the event
+log's writer, the statistics read, the importer and the audit walk are measured hot paths and
+stay off ORM sessions. The classes give the columns their Python types. ``Stored…`` names the
+row as stored (dates as ISO text); the read models that services hand the TUI and CLI (typed
+dates, joined names) live with the service that returns them (tracker.services.models).
 
 Every column names its SQL type (``sa_type``): SQLModel would map ``str`` to VARCHAR, while the
 migrations made TEXT columns.
@@ -23,7 +24,7 @@ metadata = SQLModel.metadata
 _ASSIGNED_KEY = {"autoincrement": False}
 
 
-class Meta(SQLModel, table=True):
+class StoredMeta(SQLModel, table=True):
     """Key/value facts about the register (database id, settings)."""
 
     __tablename__ = "meta"
@@ -32,7 +33,7 @@ class Meta(SQLModel, table=True):
     value: str = Field(sa_type=Text)
 
 
-class Event(SQLModel, table=True):
+class StoredEvent(SQLModel, table=True):
     """The append-only, hash-chained event log (design.md property 2). Triggers refuse UPDATE
     and DELETE. case_code is an index copied from the payload (which the chain covers via its
     hash)."""
@@ -66,7 +67,7 @@ class PurgedEvent(SQLModel, table=True):
 # Projections: current state, rebuilt from the events on demand.
 
 
-class Insats(SQLModel, table=True):
+class StoredInsats(SQLModel, table=True):
     """An insats; closed insatser take no new cases after closed_on (``insats_closed``)."""
 
     __tablename__ = "insatser"
@@ -89,7 +90,7 @@ class StoredCodeList(SQLModel, table=True):
     set_seq: int = Field(sa_type=Integer)
 
 
-class Case(SQLModel, table=True):
+class StoredCase(SQLModel, table=True):
     """One case's summary as the case list shows it (dates as ISO text)."""
 
     __tablename__ = "cases"
@@ -109,7 +110,7 @@ class Case(SQLModel, table=True):
     last_seq: int = Field(sa_type=Integer)
 
 
-class Goal(SQLModel, table=True):
+class StoredGoal(SQLModel, table=True):
     """Board goals per insats and share (metrics.md, "Goals"); from ``goals_set`` events. An
     insats without a row for a metric has the default goal (tracker.domain.goals)."""
 
@@ -121,7 +122,7 @@ class Goal(SQLModel, table=True):
     set_seq: int = Field(sa_type=Integer)
 
 
-class SigningKey(SQLModel, table=True):
+class StoredSigningKey(SQLModel, table=True):
     """The Ed25519 key that signs export bundles; it lives only inside the encrypted database."""
 
     __tablename__ = "signing_key"
@@ -139,14 +140,14 @@ def _table(model: type[SQLModel]) -> Table:
 
 
 # The tables for Core queries, under the names the store, services and tests use.
-meta = _table(Meta)
-events = _table(Event)
+meta = _table(StoredMeta)
+events = _table(StoredEvent)
 purged_events = _table(PurgedEvent)
-insatser = _table(Insats)
+insatser = _table(StoredInsats)
 code_lists = _table(StoredCodeList)
-cases = _table(Case)
-goals = _table(Goal)
-signing_key = _table(SigningKey)
+cases = _table(StoredCase)
+goals = _table(StoredGoal)
+signing_key = _table(StoredSigningKey)
 
 # Deleted in this order by a rebuild: rows that point at an insats go before the insatser.
 PROJECTION_TABLES = (cases, goals, code_lists, insatser)
