@@ -188,8 +188,7 @@ def list_cases(
         query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
-    # dict(): pydantic validates a dict faster than the row's mapping view.
-    return [CaseRow.model_validate(dict(row._mapping)) for row in rows]
+    return CaseRow.from_rows(rows)
 
 
 def insats_names(session: Session) -> list[str]:

@@ -35,7 +35,7 @@ def list_insatser(session: Session) -> list[Insats]:
     """Every insats, open and closed, in the order they were added."""
     with session.read() as connection:
         rows = connection.execute(select(insatser).order_by(insatser.c.id)).all()
-    return [Insats.from_row(row) for row in rows]
+    return Insats.from_rows(rows)
 
 
 def _find(session: Session, name: str) -> Insats:
