@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from sqlalchemy import select
 
 from tracker.domain.case import (
@@ -42,7 +43,7 @@ from tracker.domain.case import (
 from tracker.domain.dates import add_months
 from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
-from tracker.services.models import ReadModel
+from tracker.services.models import from_rows, validated
 from tracker.services.session import (
     WRITING_ROLES,
     NotFound,
@@ -55,7 +56,8 @@ from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_ev
 from tracker.store.schema import cases, events, insatser
 
 
-class TimelineEntry(ReadModel):
+@pydantic_dataclass(frozen=True)
+class TimelineEntry:
     """One event as logged, for the case detail: corrections and retractions stay visible."""
 
     seq: int
@@ -78,7 +80,8 @@ class CaseView:
     warnings: tuple[Violation, ...] = ()
 
 
-class CaseRow(ReadModel):
+@pydantic_dataclass(frozen=True)
+class CaseRow:
     """One line of the case list (from the projection; dates stored as ISO text)."""
 
     code: str
@@ -155,8 +158,8 @@ def case_timeline(session: Session, code: str) -> list[TimelineEntry]:
             superseded = latest_correction[target] != seq or target in removed
         else:
             superseded = seq in replaced or seq in removed
-        entries.append(TimelineEntry.from_row(row, payload=payload, superseded=superseded))
-    return entries
+        entries.append({**row._mapping, "payload": payload, "superseded": superseded})
+    return validated(TimelineEntry, entries)
 
 
 def _json(text: str | None) -> dict[str, Any]:
@@ -164,7 +167,9 @@ def _json(text: str | None) -> dict[str, Any]:
 
 
 # What the case list reads of the projection: the columns CaseRow has fields for.
-_CASE_ROW_COLUMNS = tuple(cases.c[name] for name in CaseRow.model_fields if name in cases.c)
+_CASE_ROW_COLUMNS = tuple(
+    cases.c[field.name] for field in dataclasses.fields(CaseRow) if field.name in cases.c
+)
 
 
 def list_cases(
@@ -188,7 +193,7 @@ def list_cases(
         query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
-    return CaseRow.from_rows(rows)
+    return from_rows(CaseRow, rows)
 
 
 def insats_names(session: Session) -> list[str]:
