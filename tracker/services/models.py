@@ -39,4 +39,4 @@ def from_rows(model: type[Model], rows: Sequence[Row[Any]]) -> list[Model]:
 
 def validated(model: type[Model], items: list[dict[str, Any]]) -> list[Model]:
     """One ``model`` per dict (a row's columns, with fields computed from them)."""
-    return _adapter(model).validate_python(items)  # type: ignore[no-any-return]
+    return _adapter(model).validate_python(items)
