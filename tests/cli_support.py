@@ -13,8 +13,8 @@ where the meaning depends on the real cost or on what the unmodified program wri
   real derivation; the console script equals ``python -m tracker``;
 - tests/serve: ``tracker serve`` starts its sessions as ``python -m tracker`` (production code),
   so the register it serves is made at the production cost too;
-- the fault suite's tests marked ``slow`` (tests/faults): the KDF ceiling and floor, kills and
-  locks timed around a real login.
+- tests/faults/test_store_faults.py: its tests also start ``python -m tracker`` themselves
+  (under a file-size limit, against a held lock timed around a real login) on one register.
 A register made by a cheap child (or under ``cheap_kdf``) has slots below the production floor:
 a production child refuses to open it (WeakKdfError), so mixing the two fails loudly. A test
 process that opens a cheap child's register in-process lowers its own floor the same way

@@ -47,6 +47,16 @@ LONGEST_FIRST = (
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` are the long versions of tests that also run in a short form by
+    default (hundreds of fault trials, the full disclosure attack): they run only when the
+    marker expression names them (``uv run pytest -m slow``). The rest: the longest units
+    first (``LONGEST_FIRST``)."""
+    if "slow" not in (config.getoption("markexpr") or ""):
+        long_versions = [item for item in items if item.get_closest_marker("slow")]
+        if long_versions:
+            config.hook.pytest_deselected(items=long_versions)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
     def rank(item: pytest.Item) -> int:
         return next(
             (n for n, unit in enumerate(LONGEST_FIRST) if item.nodeid.startswith(unit)),

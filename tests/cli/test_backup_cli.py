@@ -21,7 +21,7 @@ from tracker.services import cases, registers
 from tracker.store.backup import DATABASE_MEMBER, read_backup
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 INSATS = "Samordningsteam Sala"
 ANNA = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

@@ -18,7 +18,7 @@ from cli_support import run_cli, run_side_by_side
 from tracker.services import registers
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 SAM = "sam skriver in händelser"
 FORBUND = "Samordningsförbundet Västra Mälardalen"

@@ -37,7 +37,7 @@ from tracker.services import cases, registers
 from tracker.store import engine, keyfile
 
 # The cheap key derivation in this process too: it opens the cheap children's registers.
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 INSATS = "Samordningsteam Sala"
 INSATS_2 = "Samordningsteam Heby"

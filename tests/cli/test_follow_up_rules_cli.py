@@ -18,7 +18,7 @@ from tracker.domain.dates import add_months
 from tracker.services import cases, registers
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 SALA = "Samordningsteam Sala"
 ANNA = ("anna", "korrekt häst batteri zebra")

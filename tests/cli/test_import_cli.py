@@ -19,7 +19,7 @@ from tracker.services import cases, registers
 from tracker.store.eventlog import head
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 SALA, HEBY = "Samordningsteam Sala", "Samordningsteam Heby"
 ANNA = ("anna", "korrekt häst batteri zebra")

@@ -28,7 +28,7 @@ import pytest
 from cli_support import run_cli
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "handcount_2026h1.csv"
 PASSPHRASE = "handräkning av en fil"

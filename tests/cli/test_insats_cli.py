@@ -11,7 +11,7 @@ from cli_support import run_cli
 from tracker.i18n import t
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 SAMPLE = Path(__file__).parents[1] / "data" / "handcount_2026h1.csv"
 LOGIN = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

@@ -12,7 +12,7 @@ from cli_support import run_cli
 from tracker.i18n import t
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 DEMO = {"TRACKER_USER": "demo", "TRACKER_PASSPHRASE": "demo", "TRACKER_DB": "db/demo.db"}
 

@@ -25,7 +25,7 @@ from tracker.services import reports as report_service
 from tracker.services.session import Session
 
 # The cheap key derivation here and in the CLI children (tests/cli_support.py).
-pytestmark = pytest.mark.usefixtures("cheap_kdf_module")
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("cheap_kdf_module")]
 
 SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"
