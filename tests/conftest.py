@@ -34,15 +34,19 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 # --durations: they start first, so no worker is left running one of them alone at the end.
 # Every other test keeps pytest's order (docs/performance.md, "The test suite").
 LONGEST_FIRST = (
-    "tests/reports/test_disclosure_attack.py::TestCellKeyFull::",
-    "tests/reports/test_disclosure_attack.py::TestCellKey::",
-    "tests/reports/test_disclosure_attack.py::TestThresholdSuppression::",
+    "tests/reports/test_disclosure_attack.py::TestCellKeyFull::",  # -m slow
+    "tests/reports/test_disclosure_attack.py::TestThresholdSuppression::",  # -m slow
     "tests/serve/test_serve_browser.py::",
-    "tests/tui/test_reports_screen.py::",
+    "tests/reports/test_disclosure_attack.py::TestCellKey::",
     "tests/tui/test_shell.py::",
-    "tests/cli/test_backup_cli.py::",
-    "tests/stats/test_sql_twin.py::",
+    "tests/faults/test_store_faults.py::",
+    "tests/tui/test_end_to_end.py::",
     "tests/reports/test_insider_forgery.py::",
+    "tests/tui/test_reports_screen.py::",
+    "tests/tui/test_flows.py::",
+    "tests/cli/test_backup_cli.py::",
+    "tests/cli/test_report_cli.py::",
+    "tests/stats/test_sql_twin.py::",
 )
 
 

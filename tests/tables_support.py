@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
+from support import cheap_kdf_patched
 
 from tracker.domain.periods import Period
 from tracker.reports.cellkey import protected_report
@@ -16,7 +16,6 @@ from tracker.services import reports as report_service
 from tracker.services.demo import build_demo
 from tracker.services.session import Session
 from tracker.stats.report import load_facts, report_from_facts
-from tracker.store import keyfile
 
 DEMO_TODAY = date(2026, 11, 20)
 PERIOD = "2026H1"
@@ -45,9 +44,7 @@ def demo_reports(
     folder: Path, participants: int = 120, seed: int = 7
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The unprotected and the protected report of a fresh demo register."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keyfile, "DEFAULT_KDF", keyfile.KdfParams(8, 1, 1))
-        patch.setattr(keyfile, "KDF_FLOOR", keyfile.KdfParams(8, 1, 1))
+    with cheap_kdf_patched():
         summary = build_demo(
             folder / "demo.db", participants=participants, seed=seed, today=DEMO_TODAY
         )
