@@ -28,6 +28,18 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None  # xdist's own choice: one worker per core
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` are the long versions of tests that also run in a short form by
+    default (hundreds of fault trials, the full disclosure attack): they run only when the
+    marker expression names them (``uv run pytest -m slow``)."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    long_versions = [item for item in items if item.get_closest_marker("slow")]
+    if long_versions:
+        config.hook.pytest_deselected(items=long_versions)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
 @pytest.fixture(autouse=True)
 def swedish_by_default() -> Iterator[None]:
     """Every test starts in the default language and leaves it so: a test that switches to

@@ -20,7 +20,7 @@ from tracker.i18n import t
 from tracker.services import cases, registers
 from tracker.store.backup import DATABASE_MEMBER, read_backup
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 INSATS = "Samordningsteam Sala"
 ANNA = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

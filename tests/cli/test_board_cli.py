@@ -16,7 +16,7 @@ from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SAM = "sam skriver in händelser"
 FORBUND = "Samordningsförbundet Västra Mälardalen"

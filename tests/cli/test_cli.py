@@ -31,7 +31,7 @@ from tracker.i18n import t
 from tracker.services import cases, registers
 from tracker.store import engine, keyfile
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 INSATS = "Samordningsteam Sala"
 INSATS_2 = "Samordningsteam Heby"

@@ -17,7 +17,7 @@ from cli_support import run_cli
 from tracker.domain.dates import add_months
 from tracker.services import cases, registers
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SALA = "Samordningsteam Sala"
 ANNA = ("anna", "korrekt häst batteri zebra")

@@ -18,7 +18,7 @@ from support import synthetic_personnummer
 from tracker.services import cases, registers
 from tracker.store.eventlog import head
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SALA, HEBY = "Samordningsteam Sala", "Samordningsteam Heby"
 ANNA = ("anna", "korrekt häst batteri zebra")

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from cli_support import run_cli
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "handcount_2026h1.csv"
 PASSPHRASE = "handräkning av en fil"

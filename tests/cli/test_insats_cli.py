@@ -10,7 +10,7 @@ from cli_support import run_cli
 
 from tracker.i18n import t
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SAMPLE = Path(__file__).parents[1] / "data" / "handcount_2026h1.csv"
 LOGIN = {"TRACKER_USER": "anna", "TRACKER_PASSPHRASE": "korrekt häst batteri zebra"}

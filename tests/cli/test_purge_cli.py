@@ -11,7 +11,7 @@ from cli_support import run_cli
 
 from tracker.i18n import t
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 DEMO = {"TRACKER_USER": "demo", "TRACKER_PASSPHRASE": "demo", "TRACKER_DB": "db/demo.db"}
 

@@ -24,7 +24,7 @@ from tracker.services import cases, registers
 from tracker.services import reports as report_service
 from tracker.services.session import Session
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"

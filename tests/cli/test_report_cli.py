@@ -13,7 +13,7 @@ from cli_support import run_cli, run_side_by_side
 
 from tracker.services import registers
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 RITA = "rita granskar allt noga"
 SAM = "sam skriver in händelser"

@@ -18,7 +18,7 @@ from tracker.domain.periods import Period
 from tracker.services import cases, registers
 from tracker.stats.report import build_report
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.cli
 
 SALA = "Samordningsteam Sala"
 HEBY = "Samordningsteam Heby"

@@ -11,12 +11,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from cli_support import Run, run_cli
-from fault_support import RESTORE_WORDS, flip_byte, sha256
+from fault_support import RESTORE_WORDS, Forked, flip_byte, sha256
 from support import PASSPHRASE
 
 from tracker.cli import EXIT_BUSY, EXIT_DISK_FULL, EXIT_READ_ONLY, EXIT_VERIFICATION
@@ -179,23 +179,7 @@ def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "free_kib",
-    [
-        0,
-        16,
-        pytest.param(
-            200,
-            marks=pytest.mark.xfail(
-                reason="open: with 200 KiB free the import commits but the close-time "
-                "checkpoint cannot grow the file; the read-only audit verify afterwards is "
-                "then refused as read-only (exit 7) instead of reading the WAL "
-                "(docs/reliability.md)",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("free_kib", [0, 16, 200])
 def test_full_file_system_says_disk_full(made: Path, small_tmpfs: Path, free_kib: int) -> None:
     work = small_tmpfs / "w"
     shutil.copytree(made / "db", work / "db")
@@ -213,6 +197,57 @@ def test_full_file_system_says_disk_full(made: Path, small_tmpfs: Path, free_kib
         assert sha256(db) == before
     (small_tmpfs / "filler").unlink()
     verifies(work)
+
+
+def _fill(folder: Path) -> Path:
+    """Take every free byte of the file system under ``folder``; returns the filler file."""
+    status = os.statvfs(folder)
+    filler = folder / "filler"
+    filler.write_bytes(b"\0" * (status.f_bavail * status.f_frsize))
+    return filler
+
+
+def test_full_disk_with_commits_left_in_the_wal_still_reads_them(
+    made: Path, small_tmpfs: Path
+) -> None:
+    """A writer's commits left in the WAL (a reader killed while it held them there), then a
+    full disk: a read command reads the WAL without writing the database; without the WAL
+    index (-shm) SQLite must make one first: it reads, or (when not even that fits) says the
+    disk is full, never that anything is damaged or read-only."""
+    work = small_tmpfs / "w"
+    shutil.copytree(made / "db", work / "db")
+    db = work / "db" / "tracker.db"
+    unlocked = keyfile.unlock(keyfile.keyfile_path(db), "anna", PASSPHRASE)
+    key = bytes(unlocked.data_key)
+    unlocked.wipe()
+
+    def hold_the_wal(say: Callable[[str], None]) -> None:
+        reader = engine.connect(db, key)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM events").fetchone()
+        say("ready")
+        time.sleep(600)
+
+    reader = Forked(hold_the_wal)
+    assert reader.readline() == "ready"
+    assert cli(work, "suppression", "set", "7").code == 0
+    reader.kill()
+    reader.finish()
+    wal = db.with_name(db.name + "-wal")
+    assert wal.stat().st_size > 0  # the commit lives only in the WAL
+    before = sha256(db), sha256(wal)
+    filler = _fill(small_tmpfs)
+    read = cli(work, "suppression")
+    assert read.code == 0 and "7" in read.out, read
+    assert (sha256(db), sha256(wal)) == before
+    db.with_name(db.name + "-shm").unlink()
+    without_index = cli(work, "audit", "verify")
+    if without_index.code != 0:
+        assert_true_failure(without_index, EXIT_DISK_FULL, "store.disk_full")
+    assert (sha256(db), sha256(wal)) == before
+    filler.unlink()
+    verifies(work)
+    assert "7" in cli(work, "suppression").out
 
 
 # --- read-only ----------------------------------------------------------------------------------

@@ -157,9 +157,7 @@ def test_kill_during_rekey_leaves_an_openable_register(db_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_kill_during_rekey_long(db_path: Path, request: pytest.FixtureRequest) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("the long version runs with -m slow")
+def test_kill_during_rekey_long(db_path: Path) -> None:
     assert _run(db_path, trials=60, seed=22) == 60
 
 
