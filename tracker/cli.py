@@ -1637,7 +1637,7 @@ def _report(error: Exception, db_path: Path) -> int:
     # Imported here, not at start-up: only a failed command pays for them.
     from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
-    from tracker.domain.case import RuleError
+    from tracker.domain.errors import RuleError
     from tracker.services.session import ServiceError
     from tracker.store import keyfile
     from tracker.store.backup import BackupDamaged

@@ -12,7 +12,17 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlalchemy", "pandas", "numpy", "matplotlib", "scipy", "cryptography", "textual")
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "pydantic",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "scipy",
+    "cryptography",
+    "textual",
+)
 PROBE = """
 import json, sys
 {action}

@@ -19,7 +19,7 @@ import pytest
 from bundle_support import PERIOD, DemoRegister, demo_register
 from support import INSATSER, PASSPHRASE
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.reports.bundle import export_bundle
 from tracker.services import registers

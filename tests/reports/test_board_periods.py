@@ -12,7 +12,7 @@ from bundle_support import NOW, DemoRegister, demo_register
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.reports.bundle import export_bundle, read_bundle, verify_bundle
 from tracker.services import reports

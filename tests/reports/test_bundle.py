@@ -16,7 +16,7 @@ from bundle_support import NOW, PERIOD, DemoRegister, demo_register
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from support import synthetic_personnummer
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.i18n import t
 from tracker.reports import bundle as bundle_module

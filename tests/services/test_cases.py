@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import PASSPHRASE, TODAY, synthetic_personnummer
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.store import projections

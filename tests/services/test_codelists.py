@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from tracker.domain.case import RuleError
 from tracker.domain.codelists import CodeEntry, LadderLevel
+from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, codelists
 from tracker.services.session import ServiceError, Session
 

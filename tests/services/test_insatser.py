@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from support import INSATSER, PASSPHRASE, synthetic_personnummer
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.services import audit, cases, insatser, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session

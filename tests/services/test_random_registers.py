@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import PASSPHRASE, TODAY
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, registers
 from tracker.services.session import ServiceError, Session
 from tracker.store import projections

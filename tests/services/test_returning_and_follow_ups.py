@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from support import TODAY
 
-from tracker.domain.case import RuleError
 from tracker.domain.dates import add_months
+from tracker.domain.errors import RuleError
 from tracker.services import cases
 from tracker.services.session import ServiceError, Session
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from support import PASSPHRASE, TODAY
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.goals import DEFAULT_GOALS, parse_target
 from tracker.domain.periods import Period
 from tracker.services import audit, cases, goals, registers

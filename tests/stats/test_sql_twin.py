@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import INSATSER, PASSPHRASE, TODAY
 
-from tracker.domain.case import RuleError
 from tracker.domain.dates import last_day_of_month
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.services import cases, registers
 from tracker.services.session import ServiceError, Session

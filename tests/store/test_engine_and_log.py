@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from tracker.store import engine as store_engine
@@ -77,6 +79,17 @@ def test_migrations_match_schema_and_are_idempotent(register: Register) -> None:
     assert version == head_revision() == SCHEMA_HEAD
     assert set(metadata.tables) <= tables
     migrate(register.engine)  # at head: nothing to do, no error
+
+
+def test_freshly_migrated_database_equals_the_models(register: Register) -> None:
+    """Alembic's autogenerate finds no difference between the migrated file and the table
+    models: types, nullability, server defaults, indexes, keys and unique constraints."""
+    with register.read() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        differences = compare_metadata(context, metadata)
+    assert differences == []
 
 
 def test_creating_leaves_nothing_behind_on_error(tmp_path: Path) -> None:

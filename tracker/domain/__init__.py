@@ -19,8 +19,6 @@ from tracker.domain.case import (
     STEP,
     CaseEvent,
     CaseSummary,
-    RuleError,
-    Violation,
     case_warnings,
     check_case,
     effective_events,
@@ -53,6 +51,7 @@ from tracker.domain.codelists import (
     list_title,
 )
 from tracker.domain.dates import add_months, parse_user_date
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import (
     code_problem,
     generate_code,

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
+from tracker.domain.dates import add_months
+from tracker.domain.errors import Violation
+from tracker.domain.personnummer import looks_like_personnummer
 from tracker.i18n import t
-
-if TYPE_CHECKING:
-    # Only for annotations: codelists imports Violation from here, so a runtime import would
-    # be circular. check_case only needs ``in`` on the ladder and the lists.
-    from tracker.domain.codelists import CodeList, Ladder
 
 APPLICATION = "application"
 START = "start"
@@ -62,33 +61,6 @@ STATUSES: tuple[str, ...] = (
     STATUS_NON_START,
     STATUS_EXITED,
 )
-
-
-# --- violations ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule: an i18n key, the values its message needs, and the offending field."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-    field: str | None = None
-
-    def message(self, lang: str | None = None) -> str:
-        """The rendered message in ``lang`` (default: the current language)."""
-        return t(self.key, lang, **self.params)
-
-
-class RuleError(Exception):
-    """Raised when input breaks domain rules; carries every violation found, not just the first."""
-
-    def __init__(self, violations: Sequence[Violation]) -> None:
-        self.violations: list[Violation] = list(violations)
-        super().__init__(self.violations)
-
-    def __str__(self) -> str:
-        return "\n".join(v.message() for v in self.violations)
 
 
 def kind_label(kind: str, lang: str | None = None) -> str:
@@ -478,9 +450,6 @@ def _check_episode(
         else:
             seen_months[months] = event
         if event.not_done:
-            # Imported here because codelists imports Violation from this module.
-            from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON
-
             missed = lists.get(FOLLOW_UP_MISSED_LIST, FOLLOW_UP_MISSED_REASON)
             _check_code(add, event, "reason", missed, required=True, key="follow_up_reason")
             if event.level is not None:
@@ -491,9 +460,6 @@ def _check_episode(
 
 def follow_up_earliest(exit_date: date, months: int) -> date:
     """The first day a follow-up after ``months`` may be registered: exit + (months - 1)."""
-    # Imported here because dates imports RuleError from this module.
-    from tracker.domain.dates import add_months
-
     return add_months(exit_date, months - FOLLOW_UP_EARLY_MONTHS)
 
 
@@ -571,9 +537,6 @@ def _check_code(
         return
     if value in code_list:
         return  # listed codes are never personnummer-shaped (check_code_list refuses them)
-    # Imported here because personnummer imports Violation from this module.
-    from tracker.domain.personnummer import looks_like_personnummer
-
     # Never echo something shaped like a personnummer back into a message or a log.
     if looks_like_personnummer(str(value)):
         add("domain.personnummer_refused", event, fld)
@@ -609,9 +572,6 @@ def summarize_case(events: Sequence[CaseEvent], today: date) -> CaseSummary:
     latest recorded anywhere; the next follow-up due is the earliest one still open in any
     exited episode (a follow-up closed as not made counts as closed).
     """
-    # Imported here because dates imports RuleError from this module.
-    from tracker.domain.dates import add_months
-
     if not events:
         return CaseSummary(status=STATUS_EMPTY)
     everything = sort_events(events)

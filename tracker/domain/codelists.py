@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from tracker.domain.case import Violation
+from tracker.domain.errors import Violation
 from tracker.domain.personnummer import check_free_text
 from tracker.i18n import get_language, t
 

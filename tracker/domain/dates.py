@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from tracker.domain.case import RuleError, Violation
+from tracker.domain.errors import RuleError, Violation
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DAYS_AGO = re.compile(r"-([0-9]{1,5})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.domain.case import RuleError, Violation
+from tracker.domain.errors import RuleError, Violation
 
 # The shares a board may set a goal for (metrics.md ids).
 GOAL_METRICS: tuple[str, ...] = (

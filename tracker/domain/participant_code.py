@@ -14,7 +14,7 @@ import random
 import re
 import secrets
 
-from tracker.domain.case import Violation
+from tracker.domain.errors import Violation
 from tracker.domain.personnummer import looks_like_personnummer
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXY"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tracker.domain.case import RuleError, Violation
 from tracker.domain.dates import add_months, last_day_of_month
+from tracker.domain.errors import RuleError, Violation
 
 _YEAR = re.compile(r"([0-9]{4})")
 _HALF = re.compile(r"([0-9]{4})H([12])")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-from tracker.domain.case import Violation
+from tracker.domain.errors import Violation
 
 # Separators people put between the parts (after NFKC, which turns full-width digits and
 # punctuation into ASCII): any dash (Unicode category Pd), the minus sign, "/", ".", "_", "+"

@@ -44,7 +44,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from sqlalchemy import select
 
 from tracker.domain.case import (
@@ -30,8 +31,6 @@ from tracker.domain.case import (
     STEP,
     CaseEvent,
     CaseSummary,
-    RuleError,
-    Violation,
     case_warnings,
     check_case,
     effective_events,
@@ -42,7 +41,9 @@ from tracker.domain.case import (
     summarize_case,
 )
 from tracker.domain.dates import add_months
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import code_problem, generate_code, normalize_code
+from tracker.services.models import from_rows, validated
 from tracker.services.session import (
     WRITING_ROLES,
     NotFound,
@@ -55,7 +56,7 @@ from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_ev
 from tracker.store.schema import cases, events, insatser
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True)
 class TimelineEntry:
     """One event as logged, for the case detail: corrections and retractions stay visible."""
 
@@ -79,9 +80,9 @@ class CaseView:
     warnings: tuple[Violation, ...] = ()
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True)
 class CaseRow:
-    """One line of the case list (from the projection)."""
+    """One line of the case list (from the projection; dates stored as ISO text)."""
 
     code: str
     insats: str
@@ -92,10 +93,6 @@ class CaseRow:
     current_level: int | None
     last_event_date: date | None
     next_follow_up_due: date | None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _view(
@@ -161,12 +158,18 @@ def case_timeline(session: Session, code: str) -> list[TimelineEntry]:
             superseded = latest_correction[target] != seq or target in removed
         else:
             superseded = seq in replaced or seq in removed
-        entries.append(TimelineEntry(seq, kind, row.recorded_at, row.user, payload, superseded))
-    return entries
+        entries.append({**row._mapping, "payload": payload, "superseded": superseded})
+    return validated(TimelineEntry, entries)
 
 
 def _json(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
+
+
+# What the case list reads of the projection: the columns CaseRow has fields for.
+_CASE_ROW_COLUMNS = tuple(
+    cases.c[field.name] for field in dataclasses.fields(CaseRow) if field.name in cases.c
+)
 
 
 def list_cases(
@@ -178,7 +181,7 @@ def list_cases(
 ) -> list[CaseRow]:
     """The case list from the projection, in code order; ``code`` narrows it to one case."""
     query = (
-        select(cases, insatser.c.name.label("insats_name"))
+        select(*_CASE_ROW_COLUMNS, insatser.c.name.label("insats"))
         .join(insatser, insatser.c.id == cases.c.insats_id)
         .order_by(cases.c.code)
     )
@@ -190,20 +193,7 @@ def list_cases(
         query = query.where(cases.c.code == normalize_code(code))
     with session.read() as connection:
         rows = connection.execute(query).all()
-    return [
-        CaseRow(
-            code=row.code,
-            insats=row.insats_name,
-            gender=row.gender,
-            status=row.status,
-            start_date=_date(row.start_date),
-            exit_date=_date(row.exit_date),
-            current_level=row.current_level,
-            last_event_date=_date(row.last_event_date),
-            next_follow_up_due=_date(row.next_follow_up_due),
-        )
-        for row in rows
-    ]
+    return from_rows(CaseRow, rows)
 
 
 def insats_names(session: Session) -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.domain.case import RuleError
 from tracker.domain.codelists import CodeList, Ladder, check_new_version
+from tracker.domain.errors import RuleError
 from tracker.services.session import (
     LADDER_LIST,
     ROLE_COORDINATOR,

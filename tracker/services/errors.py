@@ -6,7 +6,7 @@ or a damaged database. These helpers classify an exception and give its one-line
 
 from __future__ import annotations
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.i18n import t
 from tracker.services.session import ServiceError
 from tracker.store import keyfile

@@ -35,14 +35,13 @@ from tracker.domain.case import (
     START,
     STEP,
     CaseEvent,
-    RuleError,
-    Violation,
     case_warnings,
     check_case,
     effective_events,
     episode_for,
 )
 from tracker.domain.codelists import CodeList
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.participant_code import code_problem, normalize_code
 from tracker.domain.personnummer import check_free_text
 from tracker.i18n import get_language, t

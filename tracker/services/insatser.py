@@ -7,21 +7,24 @@ everywhere (reports made earlier keep the name they were made with).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from sqlalchemy import select
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.personnummer import check_name
+from tracker.services.models import from_rows
 from tracker.services.registers import add_insatser
 from tracker.services.session import ROLE_COORDINATOR, NotFound, ServiceError, Session
 from tracker.store.projections import INSATS_CLOSED, INSATS_RENAMED
 from tracker.store.schema import insatser
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True)
 class Insats:
+    """An insats as the insatser screen and ``tracker insats list`` show it."""
+
     id: int
     name: str
     closed_on: date | None
@@ -34,10 +37,7 @@ def list_insatser(session: Session) -> list[Insats]:
     """Every insats, open and closed, in the order they were added."""
     with session.read() as connection:
         rows = connection.execute(select(insatser).order_by(insatser.c.id)).all()
-    return [
-        Insats(row.id, row.name, date.fromisoformat(row.closed_on) if row.closed_on else None)
-        for row in rows
-    ]
+    return from_rows(Insats, rows)
 
 
 def _find(session: Session, name: str) -> Insats:

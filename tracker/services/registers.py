@@ -13,8 +13,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tracker import __version__
-from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, DEFAULT_LADDER
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.personnummer import check_free_text, check_name
 from tracker.services import reports
 from tracker.services.session import (

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.domain.personnummer import check_free_text
 from tracker.i18n import t

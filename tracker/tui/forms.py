@@ -28,12 +28,11 @@ from tracker.domain.case import (
     START,
     STEP,
     CaseEvent,
-    RuleError,
-    Violation,
     kind_label,
 )
 from tracker.domain.codelists import CodeList, list_title
 from tracker.domain.dates import parse_user_date
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.personnummer import looks_like_personnummer
 from tracker.i18n import t
 from tracker.services import cases

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.i18n import t
 from tracker.services import backups, insatser
 from tracker.services.session import ROLE_COORDINATOR, ServiceError, Session

@@ -34,9 +34,9 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from tracker.domain.case import RuleError, Violation
 from tracker.domain.codelists import CodeList
 from tracker.domain.dates import parse_user_date
+from tracker.domain.errors import RuleError, Violation
 from tracker.domain.periods import Period
 from tracker.i18n import t
 from tracker.reports.bundle import DEFAULT_OUT_DIR, export_bundle

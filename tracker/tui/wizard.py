@@ -29,7 +29,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from tracker.domain.case import RuleError
+from tracker.domain.errors import RuleError
 from tracker.domain.personnummer import check_free_text
 from tracker.services import errors, locations, registers, reports
 from tracker.services.session import ServiceError
