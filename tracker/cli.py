@@ -26,6 +26,8 @@ from tracker.i18n import CATALOG, LANGUAGES, get_language, set_language, t
 # more than Python and argparse. Every command handler imports what it needs (services, store,
 # domain, pandas, ...) inside its own body; tests/cli/test_startup.py keeps it that way.
 if TYPE_CHECKING:
+    from threading import Thread
+
     from tracker.domain.periods import Period
     from tracker.reports.recount import RecountResult
     from tracker.services.session import Session
@@ -150,6 +152,28 @@ def _login(args: argparse.Namespace, *, read_only: bool = False) -> tuple[Sessio
     passphrase = _login_passphrase()
     session = registers.open_session(path, user=user, passphrase=passphrase, read_only=read_only)
     return session, passphrase
+
+
+def _import_in_background(*modules: str) -> Thread:
+    """Start importing ``modules`` on another thread and return it (join it before going on).
+
+    Logging in spends most of a second in Argon2id, which releases the GIL: a command that
+    will need heavy libraries after the login loads them meanwhile, on a free core. Only
+    libraries the login itself does not import, so the two threads never import the same
+    modules; a failed import is left for the command's own import to report."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                return
+
+    thread = threading.Thread(target=load, name="imports", daemon=True)
+    thread.start()
+    return thread
 
 
 _BUSY_LINE_EVERY = 5  # seconds
@@ -1199,7 +1223,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
     period = _stats_period(args)
-    session, _ = _login(args)
+    # The writers' libraries (pandas, openpyxl, matplotlib) load while the key is derived.
+    imports = _import_in_background(
+        "pandas", "openpyxl", "matplotlib.figure", "matplotlib.backends.backend_pdf"
+    )
+    try:
+        session, _ = _login(args)
+    finally:
+        imports.join()  # also when the login fails: never exit in the middle of an import
     with session:
         path = export_bundle(
             session,

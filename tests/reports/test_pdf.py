@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -315,17 +316,19 @@ def _undrawn_tick_labels(figure: Figure) -> set[int]:
 
 
 def _text_boxes(figure: Figure) -> list[tuple[Text, Any]]:
-    # 72 dpi: text measured as the pdf backend measures it (one pixel is one point).
+    # 72 dpi and no hinting: text measured as the pdf backend draws it (one pixel is one point,
+    # unhinted outlines; hinting would widen the Agg measure by up to an eighth).
     figure.set_dpi(72)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()  # axis labels and ticks find their places while drawing
-    renderer = canvas.get_renderer()
-    skipped = _undrawn_tick_labels(figure)
-    return [
-        (artist, artist.get_window_extent(renderer))
-        for artist in figure.findobj(Text)
-        if artist.get_visible() and artist.get_text().strip() and id(artist) not in skipped
-    ]
+    with matplotlib.rc_context({"text.hinting": "none"}):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()  # axis labels and ticks find their places while drawing
+        renderer = canvas.get_renderer()
+        skipped = _undrawn_tick_labels(figure)
+        return [
+            (artist, artist.get_window_extent(renderer))
+            for artist in figure.findobj(Text)
+            if artist.get_visible() and artist.get_text().strip() and id(artist) not in skipped
+        ]
 
 
 def _assert_laid_out(figures: list[Figure]) -> None:

@@ -26,7 +26,6 @@ import functools
 import io
 import textwrap
 import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +37,8 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import Kerning, LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -93,6 +93,9 @@ _RC = {
     "legend.fontsize": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Text measured as the pdf backend draws it: unhinted outlines (hinting, a bitmap
+    # renderer's matter, made the Agg measure up to an eighth wider than the printed text).
+    "text.hinting": "none",
 }
 
 # No ligatures in the PDF: the backend puts a ligature glyph (fi, fl) into a second subset of
@@ -120,22 +123,80 @@ def _agg() -> RendererAgg:
     return renderer
 
 
+class _Face:
+    """One face's advance widths and kerning in font units, each read once: a line's width is
+    then a sum, as the pdf backend lays the line out (advances and kerning, no hinting), without
+    shaping every string with FreeType again (most of the PDF's time went to measuring)."""
+
+    def __init__(self, prop: FontProperties) -> None:
+        self.font = get_font(findfont(prop))
+        self.per_em = self.font.units_per_EM
+        self.glyphs: dict[str, tuple[int, int]] = {}  # character -> (glyph index, advance)
+        self.kerning: dict[tuple[int, int], int] = {}
+
+    def width(self, text: str, size: float) -> float | None:
+        """``text``'s width in points, or None when the face lacks one of its characters."""
+        font, glyphs, kerning = self.font, self.glyphs, self.kerning
+        units = 0
+        previous = None
+        for character in text:
+            entry = glyphs.get(character)
+            if entry is None:
+                index = font.get_char_index(ord(character))
+                if index == 0:
+                    return None  # drawn from a fallback font: measure it the slow way
+                advance = font.load_glyph(index, flags=LoadFlags.NO_SCALE).horiAdvance
+                entry = glyphs[character] = (index, advance)
+            index, advance = entry
+            if previous is not None:
+                pair = (previous, index)
+                kern = kerning.get(pair)
+                if kern is None:
+                    kern = kerning[pair] = font.get_kerning(previous, index, Kerning.UNSCALED)
+                units += kern
+            units += advance
+            previous = index
+        return units * size / self.per_em
+
+
+def _face(weight: str, style: str) -> _Face:
+    # Per thread, as matplotlib's fonts are: FreeType's state is not shared safely.
+    faces = getattr(_THREAD, "faces", None)
+    if faces is None:
+        faces = _THREAD.faces = {}
+    face = faces.get((weight, style))
+    if face is None:
+        prop = FontProperties(family=FONT, weight=weight, style=style)
+        face = faces[(weight, style)] = _Face(prop)
+    return face
+
+
 @functools.lru_cache(maxsize=65536)
-def text_width(text: str, size: float, weight: str = "normal") -> float:
-    """The width of ``text`` in points, as the Agg renderer at 72 dpi draws it. Cached across
-    reports: the same labels and headers come back on every page and in every export."""
-    prop = FontProperties(family=FONT, size=size, weight=weight)
-    width, _, _ = _agg().get_text_width_height_descent(text, prop, ismath=False)
+def text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+    """The width of ``text`` in points as the pdf backend draws it. Cached across reports: the
+    same labels and headers come back on every page and in every export."""
+    width = _face(weight, style).width(text, size)
+    if width is None:
+        prop = FontProperties(family=FONT, size=size, weight=weight, style=style)
+        with matplotlib.rc_context({"text.hinting": "none"}):
+            width, _, _ = _agg().get_text_width_height_descent(text, prop, ismath=False)
     return float(width)
 
 
 class _Measure:
     """Wraps text to a width in inches (the layout's unit)."""
 
-    def width(self, text: str, size: float, weight: str = "normal") -> float:
-        return text_width(text, size, weight)
+    def width(self, text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+        return text_width(text, size, weight, style)
 
-    def wrap(self, text: str, width_in: float, size: float, weight: str = "normal") -> list[str]:
+    def wrap(
+        self,
+        text: str,
+        width_in: float,
+        size: float,
+        weight: str = "normal",
+        style: str = "normal",
+    ) -> list[str]:
         """``text`` broken into lines no wider than ``width_in``; a word too long for a line
         is cut (fingerprints, long codes)."""
         limit = width_in * 72
@@ -144,18 +205,18 @@ class _Measure:
             current = ""
             for word in paragraph.split(" "):
                 candidate = f"{current} {word}" if current else word
-                if self.width(candidate, size, weight) <= limit:
+                if self.width(candidate, size, weight, style) <= limit:
                     current = candidate
                     continue
                 if current:
                     lines.append(current)
                 current = word
-                while self.width(current, size, weight) > limit and len(current) > 1:
+                while self.width(current, size, weight, style) > limit and len(current) > 1:
                     # The longest head that fits (at least one character), by bisection.
                     low, high = 1, len(current) - 1
                     while low < high:
                         middle = (low + high + 1) // 2
-                        if self.width(current[:middle], size, weight) <= limit:
+                        if self.width(current[:middle], size, weight, style) <= limit:
                             low = middle
                         else:
                             high = middle - 1
@@ -165,18 +226,20 @@ class _Measure:
         return lines
 
 
-# --- table cells ------------------------------------------------------------------------------
+# --- lines of text ---------------------------------------------------------------------------
 
 
-class _CellText(Text):
-    """One line of a table cell, drawn straight onto its baseline.
+class _Line(Text):
+    """One line of text (a table cell's, a paragraph's, a footer's), drawn straight onto its
+    baseline.
 
-    A table is hundreds of such lines, and Text's own draw lays each one out again to find its
+    A report is hundreds of such lines, and Text's own draw lays each one out again to find its
     extent (a FreeType pass per line) before drawing it; that was most of the PDF's drawing
-    time. A cell line is a single line, left- or right-aligned on a known baseline, so only
-    its width is needed (once per distinct text and font on each renderer). Everything else a
-    Text is (its extent, its text, its colour) is unchanged: the layout checks see cells as
-    any other text."""
+    time. A line is left- or right-aligned on a known baseline, so only its width is needed,
+    and that is a sum of the face's advances (``text_width``). Everything else a Text is (its
+    extent, its text, its colour) is unchanged: the layout checks see lines as any other text.
+    Each line is its own text also because the pdf backend draws the lines of a multi-line Text
+    without their font features, which put a ligature into a second subset of the font."""
 
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self.get_text():
@@ -185,7 +248,10 @@ class _CellText(Text):
         x, y = self.get_transform().transform((self._x, self._y))
         prop = self.get_fontproperties()
         if self.get_horizontalalignment() == "right":
-            x -= _rendered_width(renderer, text, prop)
+            width = text_width(
+                text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style()
+            )
+            x -= renderer.points_to_pixels(width)
         if renderer.flipy():
             y = renderer.get_canvas_width_height()[1] - y
         gc = renderer.new_gc()
@@ -194,20 +260,6 @@ class _CellText(Text):
         renderer.draw_text(gc, x, y, text, prop, 0, ismath=False, mtext=self)
         gc.restore()
         self.stale = False
-
-
-_WIDTHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, float, str, str], float]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _rendered_width(renderer: Any, text: str, prop: FontProperties) -> float:
-    """``text``'s width as ``renderer`` draws it (a table repeats its numbers and labels)."""
-    widths = _WIDTHS.setdefault(renderer, {})
-    key = (text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style())
-    if key not in widths:
-        widths[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
-    return widths[key]
 
 
 # --- formatting cells ------------------------------------------------------------------------
@@ -355,7 +407,7 @@ class _Pages:
     def room(self) -> float:
         return self.y - BOTTOM
 
-    def text(
+    def line(
         self,
         x: float,
         y: float,
@@ -365,18 +417,14 @@ class _Pages:
         figure: Figure | None = None,
         **style: Any,
     ) -> None:
+        """One line of text on baseline ``y`` (inches), a _Line among the page's texts."""
+        figure = figure or self.figure
         style.setdefault("color", INK)
-        style.setdefault("va", "top")
-        (figure or self.figure).text(x / PAGE_WIDTH, y / PAGE_HEIGHT, text, fontsize=size, **style)
-
-    def cell_text(self, x: float, y: float, text: str, **style: Any) -> None:
-        """A table cell's line at baseline ``y`` (inches), a _CellText among the page's texts."""
-        figure = self.figure
-        artist = _CellText(
+        artist = _Line(
             x / PAGE_WIDTH,
             y / PAGE_HEIGHT,
             text,
-            fontsize=TABLE_SIZE,
+            fontsize=size,
             va="baseline",
             transform=figure.transSubfigure,
             **style,
@@ -384,6 +432,11 @@ class _Pages:
         artist.set_figure(figure)
         figure.texts.append(artist)
         artist._remove_method = figure.texts.remove  # type: ignore[attr-defined]
+
+    def lines(self, x: float, top: float, lines: Sequence[str], size: float, **style: Any) -> None:
+        """Lines below ``top`` (inches), one text each on its baseline."""
+        for number, text in enumerate(lines):
+            self.line(x, top - _points(size) * (ASCENT + number * LINE), text, size, **style)
 
     def paragraph(
         self,
@@ -396,11 +449,9 @@ class _Pages:
         gap: float = 0.08,
         **style: Any,
     ) -> None:
-        lines = self.measure.wrap(text, width, size, weight)
+        lines = self.measure.wrap(text, width, size, weight, style.get("style", "normal"))
         # Line by line on computed baselines: the height taken is exactly the height reserved.
-        for number, line in enumerate(lines):
-            baseline = self.y - _points(size) * (ASCENT + number * LINE)
-            self.text(x, baseline, line, size, weight=weight, va="baseline", **style)
+        self.lines(x, self.y, lines, size, weight=weight, **style)
         self.y -= len(lines) * _points(size) * LINE + gap
 
     def heading(self, text: str, size: float = 15) -> None:
@@ -522,10 +573,11 @@ class _Pages:
             # One text per line on its baseline: every cell of a row then sits on the same
             # baseline whatever its letters, and the row height is exactly what was measured.
             for number, text in enumerate(lines):
-                self.cell_text(
+                self.line(
                     x + pad if column == 0 else x + width - pad,
                     first_baseline - number * line,
                     text,
+                    TABLE_SIZE,
                     weight=weight,
                     ha="left" if column == 0 else "right",
                     color=colour,
@@ -582,7 +634,7 @@ class _Pages:
                 spread = perturbation_table(self.info.threshold).spread
                 note = t("pdf.protection_footer", self.lang, spread=spread)
                 lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
-            self.text(MARGIN, 0.5, "\n".join(lines), 7.5, figure=figure, color=MUTED)
+            self.lines(MARGIN, 0.5, lines, 7.5, figure=figure, color=MUTED)
         return self.figures
 
     def _marks(self, figure: Figure, report: Mapping[str, Any]) -> None:
@@ -609,16 +661,7 @@ class _Pages:
                 edgecolor="none",
             )
         )
-        self.text(
-            MARGIN + 0.1,
-            top - 0.06,
-            "\n".join(lines),
-            9,
-            figure=figure,
-            weight="bold",
-            color="white",
-            linespacing=LINE,
-        )
+        self.lines(MARGIN + 0.1, top - 0.06, lines, 9, figure=figure, weight="bold", color="white")
         # A faint diagonal watermark, so a page cut out of the report still says what it is.
         words = []
         if self.info.demo:
@@ -1006,15 +1049,7 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
     label_width = 1.9
     for label, value in facts:
         top = pages.y
-        pages.text(
-            MARGIN,
-            top - _points(10.5) * ASCENT,
-            label,
-            10.5,
-            weight="bold",
-            color=MUTED,
-            va="baseline",
-        )
+        pages.line(MARGIN, top - _points(10.5) * ASCENT, label, 10.5, weight="bold", color=MUTED)
         pages.paragraph(
             value, 10.5, x=MARGIN + label_width, width=CONTENT_WIDTH - label_width, gap=0.14
         )

@@ -20,6 +20,7 @@ from tracker.store.database import integrity_problems
 from tracker.store.eventlog import (
     GENESIS_HASH,
     ChainReport,
+    ChainRow,
     Head,
     canonical_json,
     utc_now,
@@ -128,12 +129,19 @@ def verify(session: Session, expected: Head | None = None) -> AuditReport:
     drifted: list[str] = []
     try:
         # One write snapshot for the walk and the rebuild, always rolled back: the events
-        # replayed are exactly the events verified, each read and parsed once.
+        # whose signatures are checked and which are replayed are exactly the events verified,
+        # each read and parsed once.
         with session.register.scratch() as connection:
             replay = projections.Replay(session.today())
-            chain = verify_chain(connection, keep=replay.add)
+            log = trust.LogVerifier()
+
+            def keep(row: ChainRow, payload: dict[str, Any] | None) -> None:
+                log.add(row, payload)
+                replay.add(row, payload)
+
+            chain = verify_chain(connection, keep=keep)
             if chain.ok:
-                signatures = trust.verify_log(connection)
+                signatures = log.finish()
             if expected is not None:
                 found = (
                     GENESIS_HASH

@@ -12,7 +12,6 @@ hash (``signature``), which therefore covers all history before it (tracker.stor
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -257,21 +256,24 @@ class ChainReport:
 
 
 _CHAIN_COLUMNS = (
-    "SELECT seq, recorded_at, user, kind, case_code, payload, payload_hash, chain_hash"
+    "SELECT seq, recorded_at, user, kind, case_code, payload, payload_hash, chain_hash, signature"
     " FROM events ORDER BY seq"
 )
 
-
-# What the chain walk hands a caller that wants the events too: seq, kind, case code, payload
-# (parsed), and the event itself for the rest of its fields.
-EventSink = Callable[[int, str, "str | None", "dict[str, Any] | None", Callable[[], Event]], None]
+# One row of the chain walk: the event table's columns in their order (seq, recorded_at, user,
+# kind, case_code, payload text, payload_hash, chain_hash, signature).
+ChainRow = tuple[int, str, str, str, "str | None", "str | None", str, str, "str | None"]
+# What the chain walk hands a caller that wants the events too: the verified row and its
+# payload, parsed (None when retention erased it).
+EventSink = Callable[[ChainRow, "dict[str, Any] | None"], None]
 
 
 def verify_chain(connection: Connection, keep: EventSink | None = None) -> ChainReport:
     """Walk the whole chain; name the first sequence number where it breaks.
 
     ``keep``, when given, is called for every event that verified with its payload parsed:
-    one read of the log then serves a caller that needs the events too (the audit's rebuild).
+    one read of the log then serves a caller that needs the events too (the audit's signature
+    check and rebuild).
     """
     previous_seq, previous_hash = 0, GENESIS_HASH
     count = 0
@@ -291,7 +293,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
     try:
         cursor.execute(_CHAIN_COLUMNS)
         for row in cursor:
-            seq, recorded_at, user, kind, case_code, payload, digest, link = row
+            seq, recorded_at, user, kind, case_code, payload, digest, link, _signature = row
             if seq != previous_seq + 1:
                 # A gap: the event with the expected number was deleted.
                 return broken(previous_seq + 1, "store.chain_missing")
@@ -309,7 +311,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
             if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
                 return broken(seq, "store.chain_link")
             if keep is not None:
-                keep(seq, kind, case_code, body, functools.partial(_event, row, body))
+                keep(row, body)
             previous_seq, previous_hash = seq, link
             count += 1
     except dbapi_error as error:
@@ -321,6 +323,22 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
     return broken()
 
 
-def _event(row: tuple[Any, ...], body: dict[str, Any] | None) -> Event:
-    seq, recorded_at, user, kind, case_code, _payload, digest, link = row
-    return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
+def row_event(row: ChainRow, body: dict[str, Any] | None) -> Event:
+    """The event a chain row holds, with its payload already parsed."""
+    seq, recorded_at, user, kind, case_code, _payload, digest, link, signature = row
+    return Event(seq, recorded_at, user, kind, case_code, body, digest, link, signature)
+
+
+def event_row(event: Event) -> ChainRow:
+    """The chain row of an event read otherwise (its payload text is not needed again)."""
+    return (
+        event.seq,
+        event.recorded_at,
+        event.user,
+        event.kind,
+        event.case_code,
+        None,
+        event.payload_hash,
+        event.chain_hash,
+        event.signature,
+    )

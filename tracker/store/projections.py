@@ -7,7 +7,7 @@ compares the stored projections with a fresh rebuild.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, select, text, update
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
 from tracker.domain.goals import GOALS_SET
-from tracker.store.eventlog import Event, iter_events
+from tracker.store.eventlog import ChainRow, Event, event_row, iter_events, row_event
 from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, goals, insatser
 
 # System event kinds (case event kinds come from the domain).
@@ -226,21 +226,15 @@ class Replay:
         self.case_events: dict[str, list[RawCaseEvent]] = {}
         self.system_events: list[Event] = []
 
-    def add(
-        self,
-        seq: int,
-        kind: str,
-        case_code: str | None,
-        payload: dict[str, Any] | None,
-        event: Callable[[], Event],
-    ) -> None:
+    def add(self, row: ChainRow, payload: dict[str, Any] | None) -> None:
+        kind, case_code = row[3], row[4]
         if kind in CASE_EVENT_KINDS and case_code:
             raw = self.case_events.get(case_code)
             if raw is None:
                 raw = self.case_events[case_code] = []
-            raw.append((seq, kind, payload or {}))
+            raw.append((row[0], kind, payload or {}))
         else:
-            self.system_events.append(event())
+            self.system_events.append(row_event(row, payload))
 
     def write(self, connection: Connection) -> None:
         for table in PROJECTION_TABLES:
@@ -255,7 +249,7 @@ def rebuild(connection: Connection, today: date) -> None:
     """Throw the projections away and replay every event."""
     replay = Replay(today)
     for event in iter_events(connection):
-        replay.add(event.seq, event.kind, event.case_code, event.payload, lambda e=event: e)
+        replay.add(event_row(event), event.payload)
     replay.write(connection)
 
 

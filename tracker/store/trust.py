@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from sqlalchemy import Connection, select
 from tracker.store import signing
 from tracker.store.eventlog import (
     GENESIS_HASH,
+    ChainRow,
     chain_hash,
     payload_hash,
     signed_message,
@@ -139,12 +141,18 @@ def _key(payload: dict[str, Any], name: str) -> bytes | None:
     return raw if len(raw) == 32 else None
 
 
+@functools.lru_cache(maxsize=256)
+def _public_key(public: bytes) -> Ed25519PublicKey:
+    # A register has a handful of keys and every event is checked against one of them.
+    return Ed25519PublicKey.from_public_bytes(public)
+
+
 def signature_valid(public: bytes | None, row: _Row) -> bool:
     if public is None or row.signature is None:
         return False
     try:
         signature = base64.b64decode(row.signature, validate=True)
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, signed_message(row.chain_hash))
+        _public_key(public).verify(signature, signed_message(row.chain_hash))
     except (InvalidSignature, ValueError, binascii.Error):
         return False
     return True
@@ -174,14 +182,17 @@ class _Walker:
             return _key(payload, "ed25519")  # the register's creator adds herself
         return member.ed25519 if member is not None and member.active else None
 
-    def apply(self, row: _Row, *, membership_only: bool = False) -> None:
-        try:
-            payload = json.loads(row.payload) if row.payload is not None else {}
-        except ValueError:
-            payload = {}
+    def apply(self, row: _Row, *, membership_only: bool = False, parsed: Any = None) -> None:
+        """``parsed``: the row's payload when the caller has parsed it already."""
+        payload = parsed
+        if payload is None:
+            try:
+                payload = json.loads(row.payload) if row.payload is not None else {}
+            except ValueError:
+                payload = {}
         if not isinstance(payload, dict):
             payload = {}
-        declares_keys = any(name in payload for name in _KEY_FIELDS)
+        declares_keys = not payload.keys().isdisjoint(_KEY_FIELDS)
         legacy = (
             row.signature is None
             and self.state.signed_from is None
@@ -377,6 +388,21 @@ def membership(connection: Connection, up_to_seq: int | None = None) -> Membersh
     return walker.finish()
 
 
+class LogVerifier:
+    """:func:`verify_log` fed one row at a time, in seq order: the audit's one walk of the log
+    (``eventlog.verify_chain``'s ``keep``) hands every verified row here with its payload
+    already parsed."""
+
+    def __init__(self) -> None:
+        self._walker = _Walker()
+
+    def add(self, row: ChainRow, payload: dict[str, Any] | None) -> None:
+        self._walker.apply(_Row(*row), parsed={} if payload is None else payload)
+
+    def finish(self) -> Membership:
+        return self._walker.finish()
+
+
 def verify_log(connection: Connection) -> Membership:
     """Every event: signatures (or an author's later signature), authority, membership."""
     walker = _Walker()
@@ -396,6 +422,7 @@ __all__ = [
     "USER_ADDED",
     "USER_KEYS_SET",
     "USER_REMOVED",
+    "LogVerifier",
     "Member",
     "Membership",
     "membership",
