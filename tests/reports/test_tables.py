@@ -15,7 +15,7 @@ from tables_support import THRESHOLD, demo_reports
 from tracker.domain.codelists import DEFAULT_CODE_LISTS, CodeEntry, CodeList
 from tracker.i18n import CATALOG, t
 from tracker.reports.cellkey import HIDDEN_MARK
-from tracker.reports.tables import Table, gender_columns, is_share, report_tables, write_csv
+from tracker.reports.tables import ReportTable, gender_columns, is_share, report_tables, write_csv
 from tracker.stats.engine import COLUMNS
 
 FLOW = (
@@ -53,11 +53,11 @@ def report(
     return protected if request.param == "suppressed" else raw_report
 
 
-def _by_slug(tables: list[Table]) -> dict[str, Table]:
+def _by_slug(tables: list[ReportTable]) -> dict[str, ReportTable]:
     return {table.slug: table for table in tables}
 
 
-def _row(table: Table, label: str) -> list[Any]:
+def _row(table: ReportTable, label: str) -> list[Any]:
     return list(table.frame.loc[label])
 
 

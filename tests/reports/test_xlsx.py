@@ -14,7 +14,7 @@ from tables_support import THRESHOLD, demo_reports, report_info
 from tracker.i18n import t
 from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.tables import Table, is_share, report_tables, write_xlsx
+from tracker.reports.tables import ReportTable, is_share, report_tables, write_xlsx
 
 HEADER_ROW = 6  # title, definition, period, marks, a blank row, then the table
 
@@ -40,7 +40,7 @@ def _open(data: bytes) -> openpyxl.Workbook:
 
 def _workbook(
     report: dict[str, Any], info: ReportInfo, lang: str = "sv"
-) -> tuple[list[Table], bytes]:
+) -> tuple[list[ReportTable], bytes]:
     tables = report_tables(report, lang)
     return tables, write_xlsx(report, tables, info, lang)
 

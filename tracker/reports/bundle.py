@@ -47,7 +47,7 @@ from tracker.store.atomic import make_private_directory, write_atomic
 from tracker.store.signing import PublicKey
 
 if TYPE_CHECKING:
-    from tracker.reports.tables import Table
+    from tracker.reports.tables import ReportTable
 
 # The writers (pandas, openpyxl, matplotlib) and the statistics are imported where they are
 # used: verifying a bundle needs none of them and should start in a blink.
@@ -88,7 +88,7 @@ class _Content:
     """What every format writer gets."""
 
     report: Mapping[str, Any]
-    tables: Sequence[Table]
+    tables: Sequence[ReportTable]
     info: ReportInfo
     lang: str
 

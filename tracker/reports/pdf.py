@@ -49,7 +49,7 @@ from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
 from tracker.reports.info import ReportInfo
-from tracker.reports.tables import Table, goal_source, is_share
+from tracker.reports.tables import ReportTable, goal_source, is_share
 from tracker.stats.engine import COLUMNS
 
 # --- page geometry (inches) and style --------------------------------------------------------
@@ -282,7 +282,7 @@ def format_count(value: int, lang: str) -> str:
     return text.replace(",", "\u00a0") if lang == "sv" else text
 
 
-def format_cell(table: Table, value: Any, lang: str) -> str:
+def format_cell(table: ReportTable, value: Any, lang: str) -> str:
     """A table cell as the PDF prints it: marks as they are, None as "–"."""
     if value is None:
         return t("stats.no_value", lang)
@@ -353,7 +353,7 @@ def _share_value(share: Mapping[str, Any] | None, lang: str) -> _Value:
     return _Value(float(value) * 100, format_share(float(value), lang))
 
 
-def _column_labels(lang: str, tables: Sequence[Table]) -> dict[str, str]:
+def _column_labels(lang: str, tables: Sequence[ReportTable]) -> dict[str, str]:
     """kvinna/man/ej_angivet/total → the tables' translated column headers."""
     for table in tables:
         if table.kind != "goals" and len(table.frame.columns) == len(COLUMNS):
@@ -594,7 +594,7 @@ class _Pages:
         )
         self.y = top - height
 
-    def presentation_table(self, table: Table, title: str | None = None) -> None:
+    def presentation_table(self, table: ReportTable, title: str | None = None) -> None:
         """One of ``report_tables``' tables, its cells formatted as the PDF prints them."""
         frame = table.frame
         header = [str(frame.index.name or ""), *(str(c) for c in frame.columns)]
@@ -819,12 +819,14 @@ def _vbars(
 @dataclass(frozen=True)
 class _Section:
     slug: str  # the table of report_tables shown under the chart
-    draw: Callable[[Axes, Mapping[str, Any], Table, Mapping[str, str], str], tuple[bool, bool]]
+    draw: Callable[
+        [Axes, Mapping[str, Any], ReportTable, Mapping[str, str], str], tuple[bool, bool]
+    ]
     height: float  # the chart's height in inches
     left: float  # room for the tick labels on the left
     per_row: float = 0.0  # a breakdown's chart grows by this much per code beyond eight
 
-    def chart_height(self, table: Table) -> float:
+    def chart_height(self, table: ReportTable) -> float:
         # A code list a coordinator has lengthened still gets bars a reader can tell apart;
         # a page holds at most 7 inches of chart.
         extra = max(0, len(table.frame.index) - 9) * self.per_row
@@ -832,7 +834,7 @@ class _Section:
 
 
 def _flow_chart(
-    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     stages = (
         "contacts",
@@ -865,7 +867,7 @@ def _flow_chart(
 
 
 def _step_up_chart(
-    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     series = [
         (
@@ -903,7 +905,7 @@ def _step_up_chart(
 
 
 def _destinations_chart(
-    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["exits_by_destination"]
     labels = _breakdown_labels(table, breakdown)
@@ -922,7 +924,7 @@ def _destinations_chart(
 
 
 def _followups_chart(
-    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     kinds = ("followup_6m_share", "followup_18m_share")
     series = [
@@ -971,7 +973,7 @@ def _followups_chart(
 
 
 def _reasons_chart(
-    ax: Axes, report: Mapping[str, Any], table: Table, columns: Mapping[str, str], lang: str
+    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["not_started_by_reason"]
     earlier = report["comparison"]["breakdowns"].get("not_started_by_reason", {})
@@ -992,7 +994,7 @@ def _reasons_chart(
     return _hbars(ax, labels, series, lang)
 
 
-def _breakdown_labels(table: Table, breakdown: Mapping[str, Any]) -> list[str]:
+def _breakdown_labels(table: ReportTable, breakdown: Mapping[str, Any]) -> list[str]:
     """The codes' labels as the table under the chart shows them (its first rows, one per code,
     in the report's order), so chart and table always name a code alike."""
     labels = [str(label) for label in table.frame.index[: len(breakdown)]]
@@ -1061,7 +1063,9 @@ def _title_page(pages: _Pages, report: Mapping[str, Any]) -> None:
     pages.paragraph(t("pdf.reading_guide", lang), 9.5, color=MUTED)
 
 
-def _summary_page(pages: _Pages, report: Mapping[str, Any], tables: Mapping[str, Table]) -> None:
+def _summary_page(
+    pages: _Pages, report: Mapping[str, Any], tables: Mapping[str, ReportTable]
+) -> None:
     lang = pages.lang
     pages.new_page()
     pages.heading(t("pdf.summary.title", lang), 18)
@@ -1148,7 +1152,7 @@ def _section_page(
     number: int,
     section: _Section,
     report: Mapping[str, Any],
-    table: Table,
+    table: ReportTable,
     columns: Mapping[str, str],
 ) -> None:
     lang = pages.lang
@@ -1168,7 +1172,7 @@ def _section_page(
     pages.presentation_table(table)
 
 
-def _other_tables(pages: _Pages, tables: Sequence[Table], shown: set[str]) -> None:
+def _other_tables(pages: _Pages, tables: Sequence[ReportTable], shown: set[str]) -> None:
     rest = [table for table in tables if table.slug not in shown]
     if not rest:
         return
@@ -1181,7 +1185,7 @@ def _other_tables(pages: _Pages, tables: Sequence[Table], shown: set[str]) -> No
 
 def board_figures(
     report: Mapping[str, Any],
-    tables: Sequence[Table],
+    tables: Sequence[ReportTable],
     info: ReportInfo,
     lang: str | None = None,
 ) -> list[Figure]:
@@ -1208,7 +1212,7 @@ def board_figures(
 
 def write_pdf(
     report: Mapping[str, Any],
-    tables: Sequence[Table],
+    tables: Sequence[ReportTable],
     info: ReportInfo,
     lang: str | None = None,
 ) -> bytes:

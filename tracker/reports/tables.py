@@ -125,7 +125,7 @@ _EXTRA_BREAKDOWN_LISTS = {"applications_by_referrer": "referrer"}
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no single truth value
-class Table:
+class ReportTable:
     """One presentation table of a report (see the module docstring for its cells)."""
 
     slug: str  # file-safe English slug: csv/<slug>.csv
@@ -139,7 +139,7 @@ class Table:
     kind: str  # "counts" | "shares" | "goals" | "figures"
 
 
-def is_share(table: Table, value: object) -> bool:
+def is_share(table: ReportTable, value: object) -> bool:
     """True when ``value``, a cell of ``table``, is a share (0..1) to show as a percentage."""
     return isinstance(value, float) and table.kind != "figures"
 
@@ -297,7 +297,7 @@ def report_tables(
     lang: str | None = None,
     *,
     code_lists: Mapping[str, CodeList] | None = None,
-) -> list[Table]:
+) -> list[ReportTable]:
     """The board's tables of ``report`` (report.json, suppressed or not), in reading order.
 
     Codes (destinations, reasons, kinds) are labelled from ``code_lists`` (default: the
@@ -307,7 +307,7 @@ def report_tables(
     lists = dict(DEFAULT_CODE_LISTS if code_lists is None else code_lists)
     columns = gender_columns(lang)
     comparison_label = report["comparison_period"]["label"]
-    tables: list[Table] = []
+    tables: list[ReportTable] = []
     for slug, kind, spec in _LAYOUT:
         if slug == "goals":
             frame = _goal_frame(report, lang)
@@ -319,7 +319,7 @@ def report_tables(
             frame = _frame(*rows, columns, t(f"tables.{slug}.index", lang))
         title_key = goals_title_key(report) if slug == "goals" else f"tables.{slug}.title"
         tables.append(
-            Table(
+            ReportTable(
                 slug=slug,
                 # Only the comparison's title names a period; format ignores the rest.
                 title=t(title_key, lang, label=comparison_label),
@@ -334,7 +334,7 @@ def report_tables(
 # --- csv -------------------------------------------------------------------------------------
 
 
-def write_csv(tables: Sequence[Table]) -> dict[str, bytes]:
+def write_csv(tables: Sequence[ReportTable]) -> dict[str, bytes]:
     """One CSV file per table, ``{"csv/<slug>.csv": bytes}`` (format: see the module docstring).
 
     Counts are written as integers, shares as decimals (0.714), marks as their text and a
@@ -402,7 +402,7 @@ def _mark_sheet(
 
 
 def _write_cell(
-    sheet: Worksheet, row: int, column: int, value: Any, table: Table, lang: str
+    sheet: Worksheet, row: int, column: int, value: Any, table: ReportTable, lang: str
 ) -> None:
     cell = sheet.cell(row=row, column=column)
     if value is None:
@@ -433,7 +433,7 @@ def _page_setup(sheet: Worksheet) -> None:
 
 
 def _table_sheet(
-    sheet: Worksheet, report: Mapping[str, Any], table: Table, info: ReportInfo, lang: str
+    sheet: Worksheet, report: Mapping[str, Any], table: ReportTable, info: ReportInfo, lang: str
 ) -> None:
     sheet.cell(row=_TITLE_ROW, column=1, value=table.title).font = Font(bold=True, size=14)
     sheet.cell(row=_DEFINITION_ROW, column=1, value=table.definition).font = Font(italic=True)
@@ -491,11 +491,11 @@ def _bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool) -> B
     return chart
 
 
-def _chart_anchor(table: Table) -> str:
+def _chart_anchor(table: ReportTable) -> str:
     return f"{get_column_letter(len(table.frame.columns) + 3)}{_HEADER_ROW}"
 
 
-def _gender_bar_chart(sheet: Worksheet, table: Table, rows: int, key: str, lang: str) -> None:
+def _gender_bar_chart(sheet: Worksheet, table: ReportTable, rows: int, key: str, lang: str) -> None:
     """Rows 0..rows-1 of a gender-split table, one bar per gender (the total left out: it would
     dwarf the bars it sums)."""
     last_row = _FIRST_DATA_ROW + rows - 1
@@ -514,7 +514,9 @@ def _gender_bar_chart(sheet: Worksheet, table: Table, rows: int, key: str, lang:
     sheet.add_chart(chart, _chart_anchor(table))
 
 
-def _step_up_chart(sheet: Worksheet, report: Mapping[str, Any], table: Table, lang: str) -> None:
+def _step_up_chart(
+    sheet: Worksheet, report: Mapping[str, Any], table: ReportTable, lang: str
+) -> None:
     """The step-up share per gender and in total, with the goal as a line across."""
     share_row = _FIRST_DATA_ROW + len(table.frame) - 1
     chart = _bar_chart(
@@ -556,7 +558,7 @@ def _step_up_chart(sheet: Worksheet, report: Mapping[str, Any], table: Table, la
 def _about_sheet(
     sheet: Worksheet,
     report: Mapping[str, Any],
-    tables: Sequence[Table],
+    tables: Sequence[ReportTable],
     info: ReportInfo,
     lang: str,
 ) -> None:
@@ -621,7 +623,7 @@ def _about_sheet(
     _page_setup(sheet)
 
 
-def _sheet_name(table: Table, lang: str, taken: set[str]) -> str:
+def _sheet_name(table: ReportTable, lang: str, taken: set[str]) -> str:
     # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
     base = t(f"tables.{table.slug}.sheet", lang)[:31]
     name, number = base, 2
@@ -658,7 +660,7 @@ def _as_text(workbook: Workbook) -> None:
 
 def write_xlsx(
     report: Mapping[str, Any],
-    tables: Sequence[Table],
+    tables: Sequence[ReportTable],
     info: ReportInfo,
     lang: str | None = None,
 ) -> bytes:

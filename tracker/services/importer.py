@@ -230,7 +230,7 @@ class ImportSummary:
 
 
 @dataclass(frozen=True)
-class Table:
+class ImportTable:
     """A sheet as text: the header cells and the data rows (row 2 onward, blank rows kept)."""
 
     header: list[str]
@@ -249,7 +249,7 @@ MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
 ECHO_CHARS = 40
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path) -> ImportTable:
     """Read a CSV (UTF-8, with or without BOM; comma or semicolon) or the first XLSX sheet.
 
     Every cell is read as text so codes, dates and levels arrive exactly as written. Files over
@@ -281,7 +281,7 @@ def read_table(path: Path) -> Table:
         raise ServiceError("import.empty_file", path=str(path))
     rows = list(zip(*columns, strict=True))
     del columns, known
-    return Table(list(rows[0]), rows[1:])
+    return ImportTable(list(rows[0]), rows[1:])
 
 
 def _texts(cells: list[Any], known: dict[Any, str], texts: list[str]) -> None:
@@ -440,7 +440,9 @@ def _fold(text: str) -> str:
 class _Parser:
     """Turns the table's rows into case events, collecting every problem on the way."""
 
-    def __init__(self, table: Table, session_lists: Lists, insats_names: Iterable[str]) -> None:
+    def __init__(
+        self, table: ImportTable, session_lists: Lists, insats_names: Iterable[str]
+    ) -> None:
         self.table = table
         self.problems: list[ImportProblem] = []
         self.ladder = session_lists.ladder
@@ -1101,7 +1103,7 @@ __all__ = [
     "ImportProblem",
     "ImportRejected",
     "ImportSummary",
-    "Table",
+    "ImportTable",
     "column_header",
     "export_events_csv",
     "export_rows",
