@@ -774,7 +774,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise CliError("import.no_file", path=str(path))
+        # A folder or a device exists but is no file to read: say so, not that it is missing.
+        raise CliError("import.not_a_file" if path.exists() else "import.no_file", path=str(path))
     session, _ = _login(args)
     with session:
         try:

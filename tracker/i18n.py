@@ -1423,6 +1423,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "sv": "Filen {path} finns inte.",
         "en": "The file {path} does not exist.",
     },
+    "import.not_a_file": {
+        "sv": "{path} är ingen vanlig fil (utan en mapp eller en enhet). Ange en CSV- eller XLSX-fil.",
+        "en": "{path} is not a regular file (but a folder or a device). Give a CSV or XLSX file.",
+    },
     "import.role_refused": {
         "sv": "{user} har rollen {role} och kan inte importera. Import kräver rollen personal eller samordnare.",
         "en": "{user} has the role {role} and cannot import. Importing needs the role staff or coordinator.",

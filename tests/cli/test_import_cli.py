@@ -132,3 +132,13 @@ def test_import_dry_run_errors_roles_then_import_and_reimport(tmp_path: Path) ->
     with registers.open_session(db, user=ANNA[0], passphrase=ANNA[1]) as session:
         listed = {row.code: row.status for row in cases.list_cases(session)}
     assert listed == {"ANNA-1": "active", "BERT-2": "active", "CARL-3": "application"}
+
+
+def test_a_missing_file_and_a_folder_are_told_apart(tmp_path: Path) -> None:
+    """Checked before the login: no register is needed to be told what is wrong with the path."""
+    missing = finish_cli(start_cli(["import", "saknas.csv"], tmp_path, login(ANNA)))
+    folder = finish_cli(start_cli(["import", str(tmp_path)], tmp_path, login(ANNA)))
+    assert missing.code == folder.code == 1, (missing, folder)
+    assert "saknas.csv finns inte" in missing.err
+    assert "är ingen vanlig fil" in folder.err and "finns inte" not in folder.err
+    assert "Traceback" not in missing.err + folder.err
