@@ -464,6 +464,7 @@ class _Parser:
         self.index: dict[str, int] = {}  # column -> position in the row
         self.headers: dict[str, str] = {}  # column -> header as written
         self.code_problems: dict[str, Violation | None] = {}
+        self.codes: dict[str, str] = {}
 
     # headers
 
@@ -574,7 +575,9 @@ class _Parser:
             if not value[column]:
                 problem(column, "import.value_required")
 
+        # One string per participant, shared by all of its rows (a file has many rows each).
         code = normalize_code(value["participant"])
+        code = self.codes.setdefault(code, code)
         if code:
             # A participant has many rows: check each code once.
             if code not in self.code_problems:
@@ -754,13 +757,14 @@ def _plan_cases(
         placed = []
         for row in plan.rows:
             event = row.event
-            event = dataclasses.replace(
-                event, episode=episode_for(candidate, event.kind, event.months)
-            )
+            episode = episode_for(candidate, event.kind, event.months)
+            if episode != event.episode:  # copies only where it changes: memory per row
+                event = dataclasses.replace(event, episode=episode)
+                row = dataclasses.replace(row, event=event)
             for warning in case_warnings(candidate, event, ladder=lists.ladder):
                 summary.warnings.append((row.number, warning))
             candidate.append(event)
-            placed.append(dataclasses.replace(row, event=event))
+            placed.append(row)
         plan.rows = placed
         violations = check_case(candidate, ladder=lists.ladder, lists=lists.code_lists, today=today)
         if violations:
