@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from bundle_support import build_cli_demo, cli_env
 from cli_support import run_cli, run_side_by_side
+from support import synthetic_personnummer
 
 from tracker.services import registers
 
@@ -47,7 +48,7 @@ def test_the_forbund_is_set_by_coordinators_and_used_by_reports(folder: Path) ->
         (["forbund"], DEMO),
         (["forbund", "set", FORBUND], STAFF),
         (["forbund", "set", '=HYPERLINK("http://x","klicka")'], DEMO),
-        (["forbund", "set", "Förbund 19121212-1212"], DEMO),
+        (["forbund", "set", f"Förbund {synthetic_personnummer()}"], DEMO),
     )
     assert unset.code == 0 and "tracker forbund set" in unset.out
     assert staff.code == 1 and "får inte" in staff.err and "Traceback" not in staff.err
@@ -55,7 +56,7 @@ def test_the_forbund_is_set_by_coordinators_and_used_by_reports(folder: Path) ->
     assert formula.err.strip() == (
         "Förbundets namn får inte börja med = (ett kalkylprogram läser det som en formel)."
     )
-    assert personnummer.code == 1 and "19121212" not in personnummer.err
+    assert personnummer.code == 1 and synthetic_personnummer()[:8] not in personnummer.err
 
     done = run_cli("forbund", "set", FORBUND, cwd=folder, env=DEMO)
     assert done.code == 0, done.err

@@ -113,9 +113,10 @@ def find_personnummer(text: str) -> str | None:
     """The first substring of ``text`` shaped like a personnummer or samordningsnummer.
 
     The text is NFKC-normalised first (full-width digits, odd dashes), and any dash, slash,
-    dot, underscore, plus or space may separate the parts: ``121212-1212``, ``12 12 12-1212``,
-    ``121212/1212`` and ``１２１２１２‐１２１２`` are all found. Detection errs on the side of
-    refusing: a shaped number with a mistyped or dropped check digit is refused too.
+    dot, underscore, plus or space may separate the parts: ``YYMMDD-NNNN``, ``YY MM DD-NNNN``,
+    ``YYMMDD/NNNN`` and the same in full-width digits with a Unicode hyphen are all found.
+    Detection errs on the side of refusing: a shaped number with a mistyped or dropped check
+    digit is refused too.
     """
     normal = unicodedata.normalize("NFKC", text)
     if not _CANDIDATE.search(normal):
