@@ -17,7 +17,7 @@ from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
 from tracker.i18n import t
 from tracker.store import projections
 from tracker.store.database import Register
-from tracker.store.eventlog import Event, EventWriter
+from tracker.store.eventlog import Event, EventWriter, Head
 from tracker.store.schema import code_lists, insatser
 
 ROLE_STAFF = "staff"
@@ -30,6 +30,9 @@ LADDER_LIST = "ladder"
 # a long batch (an import of 250,000 rows) runs in bounded memory and still commits or rolls
 # back as a whole.
 BATCH_FLUSH_EVENTS = 5_000
+# How many cases' events a session keeps between its transactions (the ones just worked on);
+# others are read again when a transaction needs them.
+KEPT_CASES = 64
 
 
 class ServiceError(Exception):
@@ -69,21 +72,54 @@ class Lists:
     ladder: Ladder
 
 
+@dataclass(frozen=True)
+class Known:
+    """What a committed transaction read of the register, valid for as long as the log's head
+    is ``head``.
+
+    Everything here follows from the events alone (the code lists and insatser are projections
+    of their events; a case's events are appended, never changed except by a purge, which is an
+    event too), and every write appends an event, so an unchanged head (seq and chain hash,
+    read under the write lock) means nothing here changed: whoever wrote in between, another
+    session or process included, moved the head. Never mutated: a transaction copies what it
+    extends.
+    """
+
+    head: Head
+    lists: Lists | None
+    insats_names: dict[int, str] | None
+    insats_closed: dict[int, str] | None
+    case_events: Mapping[str, list[projections.RawCaseEvent]]
+
+
 class Transaction:
     """One write transaction: appends events and updates projections together."""
 
-    def __init__(self, session: Session, connection: Connection, *, batched: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        connection: Connection,
+        *,
+        batched: bool = False,
+        known: Known | None = None,
+    ) -> None:
         self.session = session
         self.connection = connection
         # A batch also inserts its events together (flushed before any read of the events
         # table and before commit).
         self.writer = EventWriter(connection, buffered=batched, signer=session.signer)
-        self._lists: Lists | None = None
-        self._insats_names: dict[int, str] | None = None
-        self._insats_closed: dict[int, str] | None = None
+        if known is not None and known.head != self.writer.head:
+            known = None  # someone wrote since: read everything again
+        self._lists: Lists | None = known.lists if known else None
+        self._insats_names: dict[int, str] | None = known.insats_names if known else None
+        self._insats_closed: dict[int, str] | None = known.insats_closed if known else None
+        self._known_cases = known.case_events if known else {}
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
         self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
+        # Only case events appended so far (or none): then what this transaction knows still
+        # describes the register after its commit (see known()).
+        self._cases_only = True
         # A batch projects each touched case once, before it commits, instead of after every
         # event: an imported case of ten events is then summarised once, not ten times.
         self._batched = batched
@@ -106,6 +142,8 @@ class Transaction:
         else:
             self.writer.flush()  # projections may refer to the event's row
             projections.apply(self.connection, event, self.session.today(), case_raw)
+        if kind not in projections.CASE_EVENT_KINDS:
+            self._cases_only = False
         if kind == projections.CODE_LIST_SET:
             self._lists = None
         elif kind in (
@@ -141,10 +179,27 @@ class Transaction:
 
     def case_events(self, code: str) -> list[projections.RawCaseEvent]:
         """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
-        if code not in self._case_events:
-            self.writer.flush()
-            self._case_events[code] = projections.case_raw_events(self.connection, code)
-        return self._case_events[code]
+        raw = self._case_events.get(code)
+        if raw is None:
+            kept = self._known_cases.get(code)
+            if kept is not None:
+                raw = list(kept)  # extended by this transaction: the kept list stays as it was
+            else:
+                self.writer.flush()
+                raw = projections.case_raw_events(self.connection, code)
+            self._case_events[code] = raw
+        return raw
+
+    def known(self) -> Known | None:
+        """What the next transaction may take over once this one has committed (None: read
+        everything again). Only after case events: a system event's use case may also change
+        tables directly (a purge erases payloads), which nothing here would follow."""
+        if not self._cases_only or self._batched:
+            return None
+        kept = {**self._known_cases, **self._case_events}
+        for code in list(kept)[: max(0, len(kept) - KEPT_CASES)]:
+            del kept[code]  # the oldest first: this transaction's cases come last
+        return Known(self.writer.head, self._lists, self._insats_names, self._insats_closed, kept)
 
     @property
     def insats_names(self) -> dict[int, str]:
@@ -197,6 +252,9 @@ class Session:
     # The register authority (coordinators only): signs board bundles.
     authority: Ed25519PrivateKey | None = field(default=None, repr=False)
     _batch: Transaction | None = field(default=None, repr=False)
+    # What the last committed write read (code lists, insatser, the cases it touched), for the
+    # next one to take over if nobody wrote in between (Known).
+    _known: Known | None = field(default=None, repr=False)
 
     def require_role(self, *roles: str) -> None:
         if self.actor.role not in roles:
@@ -214,13 +272,17 @@ class Session:
             yield self._batch
             return
         with self.register.write() as connection:
-            yield Transaction(self, connection)
+            transaction = Transaction(self, connection, known=self._known)
+            self._known = None  # a failed transaction leaves nothing behind
+            yield transaction
+        self._known = transaction.known()  # committed
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[Transaction]:
         """Many use cases in one transaction: all written, or none (demo data, imports)."""
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
+        self._known = None
         with self.register.write() as connection:
             batch = Transaction(self, connection, batched=True)
             self._batch = batch

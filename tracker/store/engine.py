@@ -11,11 +11,13 @@ import contextlib
 import os
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlcipher3
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from tracker.store.errors import RegisterBusy, classify, writable
@@ -33,6 +35,7 @@ _SQLITE_NOTADB = 26
 # for a worker thread (the TUI exports in one). More are opened when needed and closed after.
 KEPT_CONNECTIONS = 2
 _HEX = b"0123456789abcdef"
+_T = TypeVar("_T")
 
 
 def busy_wait_limit() -> float:
@@ -200,3 +203,41 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     """One consistent read snapshot (deferred BEGIN)."""
     with engine.connect() as connection, connection.begin():
         yield connection
+
+
+def schema_prefix(connection: Connection) -> str:
+    """The schema SQLAlchemy's statements are translated to on this connection (a read-only
+    register's scratch copy, Register.scratch), for the plain driver statements too."""
+    translate = connection.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(None)
+    return f"{schema}." if schema else ""
+
+
+def driver_rows(
+    connection: Connection, statement: str, parameters: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """The rows of a small query run through the driver's own cursor, in the connection's
+    transaction: for one-row reads on the save path SQLAlchemy's per-statement set-up costs
+    several times what SQLite needs. ``{schema}`` in the statement names the connection's
+    schema (schema_prefix). A driver error is raised as SQLAlchemy's, as callers tell damage by
+    those classes."""
+    return _driver_statement(connection, statement, parameters, lambda cursor: cursor.fetchall())
+
+
+def driver_change(connection: Connection, statement: str, parameters: Sequence[Any] = ()) -> int:
+    """How many rows a small INSERT, UPDATE or DELETE changed, run as ``driver_rows`` runs."""
+    return _driver_statement(connection, statement, parameters, lambda cursor: cursor.rowcount)
+
+
+def _driver_statement(
+    connection: Connection,
+    statement: str,
+    parameters: Sequence[Any],
+    result: Callable[[sqlcipher3.Cursor], _T],
+) -> _T:
+    statement = statement.format(schema=schema_prefix(connection))
+    driver = connection.connection.driver_connection
+    try:
+        return result(driver.execute(statement, parameters))  # type: ignore[union-attr]
+    except sqlcipher3.Error as error:
+        raise DBAPIError.instance(statement, parameters, error, sqlcipher3.Error) from error

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError
 
+from tracker.store.engine import driver_rows
 from tracker.store.schema import events, purged_events
 
 GENESIS_HASH = "0" * 64
@@ -93,12 +94,13 @@ class Head:
     hash: str
 
 
+_HEAD = "SELECT seq, chain_hash FROM {schema}events ORDER BY seq DESC LIMIT 1"
+
+
 def head(connection: Connection) -> Head:
     """The newest event's seq and chain hash (seq 0 and the genesis hash when empty)."""
-    row = connection.execute(
-        select(events.c.seq, events.c.chain_hash).order_by(events.c.seq.desc()).limit(1)
-    ).first()
-    return Head(row.seq, row.chain_hash) if row else Head(0, GENESIS_HASH)
+    rows = driver_rows(connection, _HEAD)  # every write reads it: through the driver
+    return Head(*rows[0]) if rows else Head(0, GENESIS_HASH)
 
 
 _EVENT_COLUMNS = tuple(column.name for column in events.columns)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, text, update
+from sqlalchemy import Connection, delete, select, text, update
 
 from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
 from tracker.domain.goals import GOALS_SET
+from tracker.store.engine import driver_change, driver_rows, schema_prefix
 from tracker.store.eventlog import ChainRow, Event, event_row, iter_events, row_event
-from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, events, goals, insatser
+from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, goals, insatser
 
 # System event kinds (case event kinds come from the domain).
 REGISTER_CREATED = "register_created"
@@ -37,17 +38,13 @@ class CaseAttributes:
     gender: str
 
 
-_CASE_EVENTS = (
-    select(events.c.seq, events.c.kind, events.c.payload)
-    .where(events.c.case_code == bindparam("case_code"))
-    .order_by(events.c.seq)
-)
+_CASE_EVENTS = "SELECT seq, kind, payload FROM {schema}events WHERE case_code = ? ORDER BY seq"
 
 
 def case_raw_events(connection: Connection, code: str) -> list[RawCaseEvent]:
     """One case's events (seq, kind, payload) in seq order, corrections included."""
-    rows = connection.execute(_CASE_EVENTS, {"case_code": code})
-    return [(row.seq, row.kind, json.loads(row.payload or "{}")) for row in rows]
+    rows = driver_rows(connection, _CASE_EVENTS, (code,))
+    return [(seq, kind, json.loads(payload or "{}")) for seq, kind, payload in rows]
 
 
 _CASES_EVENTS = text(
@@ -95,12 +92,15 @@ _INSERT_CASE = (
 )
 
 
-def _schema_prefix(connection: Connection) -> str:
-    """The schema SQLAlchemy's statements are translated to on this connection (a read-only
-    register's scratch copy, Register.scratch), for the plain driver statements too."""
-    translate = connection.get_execution_options().get("schema_translate_map") or {}
-    schema = translate.get(None)
-    return f"{schema}." if schema else ""
+# A case keeps its row, changed in place, while its insats stays the same (every save but a
+# correction of the insats): deleting and inserting it would also move its entries in the code
+# and insats indexes, more pages written and synced per save.
+_KEPT_CASE_COLUMNS = ("code", "insats_id")
+_UPDATE_CASE = (
+    "UPDATE {schema}cases SET "
+    + ", ".join(f"{column} = ?" for column in _CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS)
+    + " WHERE code = ? AND insats_id = ?"
+)
 
 
 def refresh_case(
@@ -109,7 +109,12 @@ def refresh_case(
     """Recompute one case's row from its events (``raw``, when the caller already has them)."""
     if raw is None:
         raw = case_raw_events(connection, code)
-    refresh_cases(connection, {code: raw}, today)
+    row = _case_row(code, raw, today)
+    if row is not None:
+        values = [row[column] for column in _CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS]
+        if driver_change(connection, _UPDATE_CASE, (*values, code, row["insats_id"])) == 1:
+            return
+    _replace_rows(connection, [code], [row] if row is not None else [])
 
 
 def refresh_cases(
@@ -123,18 +128,22 @@ def refresh_cases(
     ``replace=False`` when the cases have no row yet (a rebuild, after emptying the table)."""
     if not raw_by_code:
         return
-    schema = _schema_prefix(connection)
-    if replace:
-        connection.exec_driver_sql(
-            _DELETE_CASE.format(schema=schema), [(code,) for code in raw_by_code]
-        )
-    rows = []
-    for code, raw in raw_by_code.items():
-        row = _case_row(code, raw, today)
-        if row is not None:
-            rows.append(tuple(row[column] for column in _CASE_COLUMNS))
+    rows = [_case_row(code, raw, today) for code, raw in raw_by_code.items()]
+    _replace_rows(
+        connection, list(raw_by_code) if replace else [], [row for row in rows if row is not None]
+    )
+
+
+def _replace_rows(connection: Connection, codes: list[str], rows: list[dict[str, Any]]) -> None:
+    """Delete the rows of ``codes``, then insert ``rows``."""
+    schema = schema_prefix(connection)
+    if codes:
+        connection.exec_driver_sql(_DELETE_CASE.format(schema=schema), [(code,) for code in codes])
     if rows:
-        connection.exec_driver_sql(_INSERT_CASE.format(schema=schema), rows)
+        connection.exec_driver_sql(
+            _INSERT_CASE.format(schema=schema),
+            [tuple(row[column] for column in _CASE_COLUMNS) for row in rows],
+        )
 
 
 def _case_row(code: str, raw: list[RawCaseEvent], today: date) -> dict[str, Any] | None:
