@@ -52,6 +52,7 @@ from tracker.services.session import (
     Transaction,
     insats_ids,
 )
+from tracker.store.eventlog import head
 from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_events
 from tracker.store.schema import cases, events, insatser
 
@@ -126,9 +127,14 @@ def _tx_view(tx: Transaction, code: str) -> CaseView | None:
 
 def get_case(session: Session, code: str) -> CaseView:
     code = normalize_code(code)
+    today = session.today()
     with session.read() as connection:
         names = {insats_id: name for name, insats_id in insats_ids(connection).items()}
-        view = _view(code, case_raw_events(connection, code), names, session.today())
+        raw = case_raw_events(connection, code)
+        view = _view(code, raw, names, today)
+        if view is not None:
+            # A form reads the case it then saves to: its write need not read it again.
+            session.remember_case(head(connection), code, raw, (len(raw), view), today)
     if view is None:
         raise NotFound("service.case_not_found", code=code)
     return view

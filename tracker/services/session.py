@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,22 +75,51 @@ class Lists:
 
 @dataclass(frozen=True)
 class Known:
-    """What a committed transaction read of the register, valid for as long as the log's head
-    is ``head``.
+    """What a session read of the register, valid for as long as the log's head is ``head``:
+    a committed write's code lists, insatser and touched cases, a read's case (get_case).
 
     Everything here follows from the events alone (the code lists and insatser are projections
     of their events; a case's events are appended, never changed except by a purge, which is an
     event too), and every write appends an event, so an unchanged head (seq and chain hash,
     read under the write lock) means nothing here changed: whoever wrote in between, another
     session or process included, moved the head. Never mutated: a transaction copies what it
-    extends.
+    extends, and a change makes a new Known.
     """
 
     head: Head
-    lists: Lists | None
-    insats_names: dict[int, str] | None
-    insats_closed: dict[int, str] | None
-    case_events: Mapping[str, list[projections.RawCaseEvent]]
+    today: date  # the day the case views were summarised on
+    lists: Lists | None = None
+    insats_names: dict[int, str] | None = None
+    insats_closed: dict[int, str] | None = None
+    # The most recently used cases last, at most KEPT_CASES.
+    case_events: Mapping[str, list[projections.RawCaseEvent]] = field(default_factory=dict)
+    case_memo: Mapping[str, tuple[int, Any]] = field(default_factory=dict)
+
+    def with_case(
+        self, code: str, raw: list[projections.RawCaseEvent], memo: tuple[int, Any]
+    ) -> Known:
+        """This and one more case, read at the same head (and derived on the same day)."""
+        case_events = {**_without(self.case_events, code), code: raw}
+        case_memo = {**self.case_memo, code: memo}
+        return dataclasses.replace(self, **_kept_cases(case_events, case_memo))
+
+
+def _without(values: Mapping[str, Any], code: str) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key != code}
+
+
+def _without_all(values: Mapping[str, Any], codes: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key not in codes}
+
+
+def _kept_cases(
+    case_events: dict[str, list[projections.RawCaseEvent]], case_memo: dict[str, tuple[int, Any]]
+) -> dict[str, Any]:
+    """The newest KEPT_CASES cases (the last ones in ``case_events``) and their memos."""
+    for code in list(case_events)[: max(0, len(case_events) - KEPT_CASES)]:
+        del case_events[code]
+    memo = {code: value for code, value in case_memo.items() if code in case_events}
+    return {"case_events": case_events, "case_memo": memo}
 
 
 class Transaction:
@@ -114,6 +144,12 @@ class Transaction:
         self._insats_names: dict[int, str] | None = known.insats_names if known else None
         self._insats_closed: dict[int, str] | None = known.insats_closed if known else None
         self._known_cases = known.case_events if known else {}
+        # Use cases may keep derived per-case data here (cases.py keeps each case's view),
+        # valid as long as the case's event list has not grown (and the day is the same).
+        self._today = session.today()
+        self.case_memo: dict[str, tuple[int, Any]] = (
+            dict(known.case_memo) if known and known.today == self._today else {}
+        )
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
         self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
@@ -124,9 +160,6 @@ class Transaction:
         # event: an imported case of ten events is then summarised once, not ten times.
         self._batched = batched
         self._stale_cases: set[str] = set()
-        # Use cases may keep derived per-case data here (cases.py keeps each case's view),
-        # valid as long as the case's event list has not grown.
-        self.case_memo: dict[str, tuple[int, Any]] = {}
 
     def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
         case_raw = self.case_events(case_code) if case_code is not None else None
@@ -196,10 +229,16 @@ class Transaction:
         tables directly (a purge erases payloads), which nothing here would follow."""
         if not self._cases_only or self._batched:
             return None
-        kept = {**self._known_cases, **self._case_events}
-        for code in list(kept)[: max(0, len(kept) - KEPT_CASES)]:
-            del kept[code]  # the oldest first: this transaction's cases come last
-        return Known(self.writer.head, self._lists, self._insats_names, self._insats_closed, kept)
+        touched = self._case_events
+        case_events = {**_without_all(self._known_cases, touched), **touched}
+        return Known(
+            self.writer.head,
+            self._today,
+            self._lists,
+            self._insats_names,
+            self._insats_closed,
+            **_kept_cases(case_events, self.case_memo),
+        )
 
     @property
     def insats_names(self) -> dict[int, str]:
@@ -294,6 +333,22 @@ class Session:
 
     def read(self) -> contextlib.AbstractContextManager[Connection]:
         return self.register.read()
+
+    def remember_case(
+        self,
+        head: Head,
+        code: str,
+        raw: list[projections.RawCaseEvent],
+        memo: tuple[int, Any],
+        today: date,
+    ) -> None:
+        """Keep a case read at ``head`` for the next write (a form reads the case it saves
+        to): that write takes it over only if the head is still ``head``. ``memo`` as in
+        Transaction.case_memo, derived on ``today``."""
+        known = self._known
+        if known is None or known.head != head or known.today != today:
+            known = Known(head, today)  # what was known is older or newer: either way, not this
+        self._known = known.with_case(code, raw, memo)
 
     def close(self) -> None:
         self.signer = None

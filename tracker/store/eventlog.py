@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError
 
-from tracker.store.engine import driver_rows
+from tracker.store.engine import driver_change, driver_rows
 from tracker.store.schema import events, purged_events
 
 GENESIS_HASH = "0" * 64
@@ -175,7 +175,7 @@ class EventWriter:
             if self._signer is not None:
                 values["signature"] = sign_event(self._signer, link)
             row = tuple(values[column] for column in _EVENT_COLUMNS)
-            self.connection.exec_driver_sql(_INSERT_EVENT, row)
+            driver_change(self.connection, _INSERT_EVENT, row)
         self._head = Head(seq, link)
         return Event(seq, recorded_at, user, kind, case_code, body, digest, link)
 
