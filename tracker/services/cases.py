@@ -364,17 +364,22 @@ def _add(
     new = dataclasses.replace(new, episode=episode)
     _check(tx, [*view.events, new])
     warnings = case_warnings(view.events, new, ladder=tx.lists.ladder)
-    appended = tx.append(new.kind, new.to_payload(), case_code=view.code)
     # A plain new event just joins the effective events: the new view follows from the old
-    # one without re-reading every payload of the case (imports add thousands in a row).
-    now = sort_events([*view.events, dataclasses.replace(new, seq=appended.seq)])
+    # one without re-reading every payload of the case (imports add thousands in a row), and
+    # the case's row in the projection is written from its summary.
+    seq = tx.next_seq
+    now = sort_events([*view.events, dataclasses.replace(new, seq=seq)])
+    summary = summarize_case(now, tx.session.today())
+    appended = tx.append(new.kind, new.to_payload(), case_code=view.code, case_summary=summary)
+    if appended.seq != seq:
+        raise RuntimeError(f"event {appended.seq} written as {seq}")  # never: one writer
     updated = CaseView(
         code=view.code,
         insats=view.insats,
         gender=view.gender,
-        summary=summarize_case(now, tx.session.today()),
+        summary=summary,
         events=tuple(now),
-        last_seq=appended.seq,
+        last_seq=seq,
     )
     tx.case_memo[view.code] = (len(tx.case_events(view.code)), updated)
     return dataclasses.replace(updated, warnings=tuple(warnings))

@@ -14,6 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
+from tracker.domain.case import CaseSummary
 from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
 from tracker.i18n import t
 from tracker.store import projections
@@ -161,7 +162,17 @@ class Transaction:
         self._batched = batched
         self._stale_cases: set[str] = set()
 
-    def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
+    def append(
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        case_code: str | None = None,
+        *,
+        case_summary: CaseSummary | None = None,
+    ) -> Event:
+        """Write one event and its projections. ``case_summary``: the case's summary with this
+        event (seq ``next_seq``), when the caller derived it anyway: the case's row is then
+        written from it instead of summarising all its events again."""
         case_raw = self.case_events(case_code) if case_code is not None else None
         event = self.writer.append(
             user=self.session.actor.user, kind=kind, payload=payload, case_code=case_code
@@ -174,7 +185,7 @@ class Transaction:
                 self.flush()
         else:
             self.writer.flush()  # projections may refer to the event's row
-            projections.apply(self.connection, event, self.session.today(), case_raw)
+            projections.apply(self.connection, event, self.session.today(), case_raw, case_summary)
         if kind not in projections.CASE_EVENT_KINDS:
             self._cases_only = False
         if kind == projections.CODE_LIST_SET:
@@ -187,6 +198,11 @@ class Transaction:
             self._insats_names = None
             self._insats_closed = None
         return event
+
+    @property
+    def next_seq(self) -> int:
+        """The seq the next appended event gets."""
+        return self.writer.head.seq + 1
 
     def flush(self) -> None:
         """Write what a batch holds back: its events' rows and its cases' projections.

@@ -14,7 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, text, update
 
-from tracker.domain.case import CASE_KINDS, CORRECTION, RETRACTION, effective_events, summarize_case
+from tracker.domain.case import (
+    CASE_KINDS,
+    CORRECTION,
+    RETRACTION,
+    CaseSummary,
+    effective_events,
+    summarize_case,
+)
 from tracker.domain.goals import GOALS_SET
 from tracker.store.engine import driver_change, driver_rows, schema_prefix
 from tracker.store.eventlog import ChainRow, Event, event_row, iter_events, row_event
@@ -104,12 +111,17 @@ _UPDATE_CASE = (
 
 
 def refresh_case(
-    connection: Connection, code: str, today: date, raw: list[RawCaseEvent] | None = None
+    connection: Connection,
+    code: str,
+    today: date,
+    raw: list[RawCaseEvent] | None = None,
+    summary: CaseSummary | None = None,
 ) -> None:
-    """Recompute one case's row from its events (``raw``, when the caller already has them)."""
+    """Recompute one case's row from its events (``raw``, when the caller already has them;
+    ``summary``, when the caller has also summarised them, as summarize_case would)."""
     if raw is None:
         raw = case_raw_events(connection, code)
-    row = _case_row(code, raw, today)
+    row = _case_row(code, raw, today, summary)
     if row is not None:
         values = [row[column] for column in _CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS]
         if driver_change(connection, _UPDATE_CASE, (*values, code, row["insats_id"])) == 1:
@@ -146,11 +158,14 @@ def _replace_rows(connection: Connection, codes: list[str], rows: list[dict[str,
         )
 
 
-def _case_row(code: str, raw: list[RawCaseEvent], today: date) -> dict[str, Any] | None:
+def _case_row(
+    code: str, raw: list[RawCaseEvent], today: date, summary: CaseSummary | None = None
+) -> dict[str, Any] | None:
     attributes = case_attributes(raw)
     if attributes is None or not raw:
         return None
-    summary = summarize_case(effective_events(raw), today)
+    if summary is None:
+        summary = summarize_case(effective_events(raw), today)
     if summary.status == "empty":  # every event retracted: the case is gone from the lists
         return None
 
@@ -175,11 +190,17 @@ def _case_row(code: str, raw: list[RawCaseEvent], today: date) -> dict[str, Any]
 
 
 def apply(
-    connection: Connection, event: Event, today: date, case_raw: list[RawCaseEvent] | None = None
+    connection: Connection,
+    event: Event,
+    today: date,
+    case_raw: list[RawCaseEvent] | None = None,
+    case_summary: CaseSummary | None = None,
 ) -> None:
     """Update the projections for one newly appended event.
 
-    ``case_raw``: the case's events including this one, when the caller keeps them at hand.
+    ``case_raw``: the case's events including this one, when the caller keeps them at hand;
+    ``case_summary``: their summary (summarize_case of their effective events), when the
+    caller has derived it already.
     """
     payload = event.payload or {}
     if event.kind == INSATS_ADDED:
@@ -221,7 +242,7 @@ def apply(
             )
         )
     elif event.kind in CASE_EVENT_KINDS and event.case_code:
-        refresh_case(connection, event.case_code, today, case_raw)
+        refresh_case(connection, event.case_code, today, case_raw, case_summary)
 
 
 class Replay:
