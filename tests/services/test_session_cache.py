@@ -21,7 +21,7 @@ from tracker.domain.case import STEP
 from tracker.domain.codelists import LadderLevel
 from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, codelists, insatser, purge, registers
-from tracker.services.session import ROLE_COORDINATOR, NotFound, Session
+from tracker.services.session import KEPT_CASES, ROLE_COORDINATOR, NotFound, Session
 
 SALA = "Samordningsteam Sala"
 STARTED = date(2026, 1, 5)
@@ -209,3 +209,12 @@ def test_a_new_day_summarises_the_kept_case_again(db_path: Path) -> None:
             assert code not in tx.case_memo  # summarised yesterday: not taken over
         second = step(session, code, 2)
     assert second.summary.days_in_insats == first.summary.days_in_insats + 1
+
+
+def test_only_the_latest_cases_are_kept(session: Session) -> None:
+    codes = [started_case(session) for _ in range(KEPT_CASES + 1)]
+    traced = Traced(session)
+    # The first case opened is the oldest of KEPT_CASES + 1: no longer kept, read again.
+    assert reads_case(traced.during(lambda: step(session, codes[0], 1)))
+    assert not reads_case(traced.during(lambda: step(session, codes[-1], 1)))
+    assert not reads_case(traced.during(lambda: step(session, codes[0], 2)))

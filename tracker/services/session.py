@@ -32,9 +32,9 @@ LADDER_LIST = "ladder"
 # a long batch (an import of 250,000 rows) runs in bounded memory and still commits or rolls
 # back as a whole.
 BATCH_FLUSH_EVENTS = 5_000
-# How many cases' events a session keeps between its transactions (the ones just worked on);
-# others are read again when a transaction needs them.
-KEPT_CASES = 64
+# How many cases' events a session keeps between its transactions (the ones just worked on or
+# opened in a form); others are read again when a transaction needs them.
+KEPT_CASES = 16
 
 
 class ServiceError(Exception):
@@ -100,26 +100,24 @@ class Known:
         self, code: str, raw: list[projections.RawCaseEvent], memo: tuple[int, Any]
     ) -> Known:
         """This and one more case, read at the same head (and derived on the same day)."""
-        case_events = {**_without(self.case_events, code), code: raw}
-        case_memo = {**self.case_memo, code: memo}
-        return dataclasses.replace(self, **_kept_cases(case_events, case_memo))
-
-
-def _without(values: Mapping[str, Any], code: str) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if key != code}
-
-
-def _without_all(values: Mapping[str, Any], codes: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if key not in codes}
+        return dataclasses.replace(
+            self,
+            **_kept_cases(self.case_events, {code: raw}, {**self.case_memo, code: memo}),
+        )
 
 
 def _kept_cases(
-    case_events: dict[str, list[projections.RawCaseEvent]], case_memo: dict[str, tuple[int, Any]]
+    kept: Mapping[str, list[projections.RawCaseEvent]],
+    touched: Mapping[str, list[projections.RawCaseEvent]],
+    case_memo: Mapping[str, tuple[int, Any]],
 ) -> dict[str, Any]:
-    """The newest KEPT_CASES cases (the last ones in ``case_events``) and their memos."""
+    """Known's case fields: the ``touched`` cases last, then the newest ``kept`` ones, at most
+    KEPT_CASES in all, and their memos."""
+    case_events = {code: raw for code, raw in kept.items() if code not in touched}
+    case_events.update(touched)
     for code in list(case_events)[: max(0, len(case_events) - KEPT_CASES)]:
         del case_events[code]
-    memo = {code: value for code, value in case_memo.items() if code in case_events}
+    memo = {code: case_memo[code] for code in case_events if code in case_memo}
     return {"case_events": case_events, "case_memo": memo}
 
 
@@ -253,15 +251,13 @@ class Transaction:
         tables directly (a purge erases payloads), which nothing here would follow."""
         if not self._cases_only or self._batched:
             return None
-        touched = self._case_events
-        case_events = {**_without_all(self._known_cases, touched), **touched}
         return Known(
             self.writer.head,
             self._today,
             self._lists,
             self._insats_names,
             self._insats_closed,
-            **_kept_cases(case_events, self.case_memo),
+            **_kept_cases(self._known_cases, self._case_events, self.case_memo),
         )
 
     @property
