@@ -1224,9 +1224,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tracker.services import registers
 
     period = _stats_period(args)
-    # The writers' libraries (pandas, openpyxl, matplotlib) load while the key is derived.
+    # The writers' libraries (pandas, openpyxl, reportlab) load while the key is derived.
     imports = _import_in_background(
-        "pandas", "openpyxl", "matplotlib.figure", "matplotlib.backends.backend_pdf"
+        "pandas", "openpyxl", "reportlab.pdfgen.canvas", "reportlab.pdfbase.ttfonts"
     )
     try:
         session, _ = _login(args)
