@@ -752,12 +752,10 @@ class _Chart:
         x0, x1 = (self.x0, self.x0 + self.width) if span is None else map(self.px, span)
         self._add(LineItem(x0, self.py(y), x1, self.py(y), colour, width, dash, goal=goal))
 
-    def label(self, x: float, y: float, text: str, colour: str, align: str = "left") -> None:
-        """A value label centred vertically on (x, y) (data)."""
-        baseline = _middle_baseline(self.py(y), VALUE_SIZE)
-        self.text(
-            TextItem(self.px(x), baseline, text, VALUE_SIZE, colour, align=align, in_chart=True)
-        )
+    def label(self, x: float, y: float, text: str, colour: str, size: float = VALUE_SIZE) -> None:
+        """A value label centred vertically on (x, y) (data), left-aligned."""
+        baseline = _middle_baseline(self.py(y), size)
+        self.text(TextItem(self.px(x), baseline, text, size, colour, in_chart=True))
 
     def label_above(self, x: float, y: float, text: str, colour: str) -> None:
         """A value label centred above (x, y) (data) on a white box, readable over a line."""
@@ -801,7 +799,9 @@ class _Chart:
                 baseline = first - number * 1.2 * TICK_SIZE
                 self.text(TextItem(x, baseline, text, TICK_SIZE, align="centre", in_chart=True))
 
-    def y_ticks(self, ticks: Sequence[float], labels: Sequence[str]) -> float:
+    def y_ticks(
+        self, ticks: Sequence[float], labels: Sequence[str], size: float = TICK_SIZE
+    ) -> float:
         """Ticks left of the plot area, each label right-aligned and centred on its tick;
         returns the widest label's width."""
         right = self.x0 - TICK_LENGTH - TICK_PAD
@@ -810,10 +810,10 @@ class _Chart:
             y = self.py(tick)
             self._add(LineItem(self.x0 - TICK_LENGTH, y, self.x0, y, AXIS_COLOUR, 0.8))
             lines = label.split("\n")
-            middle = _middle_baseline(y, TICK_SIZE)
+            middle = _middle_baseline(y, size)
             for number, text in enumerate(lines):
-                baseline = middle + ((len(lines) - 1) / 2 - number) * 1.2 * TICK_SIZE
-                item = TextItem(right, baseline, text, TICK_SIZE, align="right", in_chart=True)
+                baseline = middle + ((len(lines) - 1) / 2 - number) * 1.2 * size
+                item = TextItem(right, baseline, text, size, align="right", in_chart=True)
                 self.text(item)
                 widest = max(widest, item.width)
         return widest
@@ -913,6 +913,12 @@ def _hbars(
     ax.y_down = True
     ticks = _count_ticks(ax.xlim[1])
     ax.grid(ticks, "x")
+    # A long code list gets smaller labels rather than labels on top of each other.
+    row = ax.height / max(1, len(labels))
+    names = _wrap_labels(labels)
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    tick_size = min(TICK_SIZE, row / (1.2 * lines + 0.1))
+    value_size = min(VALUE_SIZE, row * height / 1.3)
     hidden = empty = False
     for s, (name, colour, values) in enumerate(series):
         for row, value in enumerate(values):
@@ -927,10 +933,11 @@ def _hbars(
                 y,
                 value.label,
                 HIDDEN_COLOUR if value.number is None else INK,
+                value_size,
             )
         ax.legend.append(_LegendEntry(name, colour))
     ax.spines()
-    ax.y_ticks(range(len(labels)), _wrap_labels(labels))
+    ax.y_ticks(range(len(labels)), names, tick_size)
     ax.x_ticks(ticks, [f"{tick:g}" for tick in ticks])
     ax.x_label(t("pdf.axis.people", lang))
     if count > 1:
