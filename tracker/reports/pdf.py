@@ -1459,6 +1459,7 @@ def write_pdf(
         pageCompression=1,
         invariant=1,
         lang=lang,
+        initialFontName=font_name(),  # else the file names Helvetica, which no page uses
     )
     canvas.setTitle(f"{report_kind(report['period']['label'], lang)} {report['period']['label']}")
     canvas.setSubject(", ".join(report.get("insatser", [])))
