@@ -27,26 +27,23 @@ The fonts are DejaVu Sans (å, ä, ö, the dashes and arrows used here), embedde
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import math
 import textwrap
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
+from tracker.reports.fonts import font_name
 from tracker.reports.info import ReportInfo
 from tracker.reports.tables import ReportTable, goal_source, is_share
 from tracker.stats.engine import COLUMNS
@@ -94,34 +91,6 @@ def _points(size: float) -> float:
 
 
 # --- fonts and measuring text ----------------------------------------------------------------
-
-# DejaVu Sans as matplotlib ships it (a dependency already): found without importing it.
-_FONT_FILES = {
-    ("normal", "normal"): "DejaVuSans.ttf",
-    ("bold", "normal"): "DejaVuSans-Bold.ttf",
-    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
-    ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
-}
-_FONT_LOCK = threading.Lock()
-
-
-def _font_folder() -> Path:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib's DejaVu fonts are missing")  # a broken install
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-
-
-@functools.cache
-def font_name(weight: str = "normal", style: str = "normal") -> str:
-    """The registered ReportLab name of a face, registering it on first use (each face's file
-    is read once per process)."""
-    file = _FONT_FILES[("bold" if weight == "bold" else "normal", style)]
-    name = file.removesuffix(".ttf")
-    with _FONT_LOCK:
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(_font_folder() / file)))
-    return name
 
 
 @functools.lru_cache(maxsize=65536)
