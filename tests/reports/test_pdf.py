@@ -369,6 +369,23 @@ def test_the_same_report_gives_the_same_bytes(
     assert metadata.title == "Halvårsrapport 2026H1"
 
 
+def test_the_text_is_embedded_dejavu_sans_one_subset_per_face(suppressed_pdf: bytes) -> None:
+    """Searchable, copyable text in the fonts the layout measured with: every font a page uses
+    is an embedded TrueType subset of DejaVu Sans (no base-14 font the reader substitutes)."""
+    fonts: dict[str, Any] = {}
+    for page in PdfReader(io.BytesIO(suppressed_pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    faces = {name.split("+", 1)[-1] for name in fonts}
+    assert faces == {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"}
+    assert len(fonts) == len(faces)  # one subset per face
+    for font in fonts.values():
+        assert font["/Subtype"] == "/TrueType"
+        assert "/FontFile2" in font["/FontDescriptor"].get_object()
+        assert "/ToUnicode" in font  # text extraction gives å, ä, ö back
+
+
 @pytest.mark.parametrize(
     ("label", "kind"),
     [
