@@ -1,13 +1,14 @@
 """Benchmark: `tracker report` on the county-scale register, against `tracker stats --json`.
 
-    uv run pytest -m perf tests/perf/test_report_cli_perf.py -s
+    uv run pytest -m perf tests/perf/test_report_cli_perf.py -s -n0
 
 Both are the real command in a fresh process on a copy of the 20,000-participant demo register
-(tests/county_support.py), with the production key derivation, interleaved; the medians
-of wall and of CPU (user + system, the key derivation's and the import thread's
-included). ``stats --json`` is the baseline: start-up, login and the half-year's figures, which
-the report computes too before it suppresses, draws, writes and signs them. Nothing asserts a
-time. Goal: the report at most 2.5 s on a quiet machine and at most 2 x the baseline.
+(tests/county_support.py), with the production key derivation, interleaved. Printed: the
+medians of wall time and of CPU time (user + system of the process and its threads: Argon2id's
+and the import thread's included) of both commands, their ratios, and the load average.
+``stats --json`` is the baseline: start-up, login and the half-year's figures, which the report
+computes too before it suppresses, draws, writes and signs them. Nothing asserts a time.
+Goal: the report at most 2.5 s wall on a quiet machine and at most 2 x the baseline.
 """
 
 from __future__ import annotations
