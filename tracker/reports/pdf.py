@@ -156,8 +156,7 @@ class _Measure:
 @dataclass(frozen=True)
 class TextItem:
     """One line of text on its baseline. ``align``: where ``x`` is (left, right or centre of
-    the line); ``rotation`` in degrees, counter-clockwise about (x, y); ``in_chart``: a chart's
-    own text (ticks, bar values, legend)."""
+    the line); ``rotation`` in degrees, counter-clockwise about (x, y)."""
 
     x: float
     y: float
@@ -169,7 +168,6 @@ class TextItem:
     align: str = "left"
     rotation: float = 0.0
     alpha: float = 1.0
-    in_chart: bool = False
 
     @property
     def width(self) -> float:
@@ -244,10 +242,6 @@ class Page:
     @property
     def lines(self) -> list[LineItem]:
         return [item for item in self.items if isinstance(item, LineItem)]
-
-    def text(self) -> str:
-        """Every line of text on the page, in drawing order, separated by spaces."""
-        return " ".join(item.text for item in self.texts)
 
 
 # --- formatting cells ------------------------------------------------------------------------
@@ -724,7 +718,7 @@ class _Chart:
     def label(self, x: float, y: float, text: str, colour: str, size: float = VALUE_SIZE) -> None:
         """A value label centred vertically on (x, y) (data), left-aligned."""
         baseline = _middle_baseline(self.py(y), size)
-        self.text(TextItem(self.px(x), baseline, text, size, colour, in_chart=True))
+        self.text(TextItem(self.px(x), baseline, text, size, colour))
 
     def label_above(self, x: float, y: float, text: str, colour: str) -> None:
         """A value label centred above (x, y) (data) on a white box, readable over a line."""
@@ -736,9 +730,7 @@ class _Chart:
         left = self.px(x) - width / 2 - pad
         self._add(RectItem(left, bottom - pad, width + 2 * pad, box_height, "#ffffff", alpha=0.85))
         baseline = bottom - descent * VALUE_SIZE
-        self.text(
-            TextItem(self.px(x), baseline, text, VALUE_SIZE, colour, align="centre", in_chart=True)
-        )
+        self.text(TextItem(self.px(x), baseline, text, VALUE_SIZE, colour, align="centre"))
 
     # -- axes, ticks and labels
 
@@ -766,7 +758,7 @@ class _Chart:
             self._add(LineItem(x, self.y0, x, self.y0 - TICK_LENGTH, AXIS_COLOUR, 0.8))
             for number, text in enumerate(label.split("\n")):
                 baseline = first - number * 1.2 * TICK_SIZE
-                self.text(TextItem(x, baseline, text, TICK_SIZE, align="centre", in_chart=True))
+                self.text(TextItem(x, baseline, text, TICK_SIZE, align="centre"))
 
     def y_ticks(
         self, ticks: Sequence[float], labels: Sequence[str], size: float = TICK_SIZE
@@ -782,7 +774,7 @@ class _Chart:
             middle = _middle_baseline(y, size)
             for number, text in enumerate(lines):
                 baseline = middle + ((len(lines) - 1) / 2 - number) * 1.2 * size
-                item = TextItem(right, baseline, text, size, align="right", in_chart=True)
+                item = TextItem(right, baseline, text, size, align="right")
                 self.text(item)
                 widest = max(widest, item.width)
         return widest
@@ -791,7 +783,7 @@ class _Chart:
         ascent, _ = _extent("normal", "normal")
         baseline = self.lowest - 4 - ascent * AXIS_LABEL_SIZE
         centre = self.x0 + self.width / 2
-        self.text(TextItem(centre, baseline, text, AXIS_LABEL_SIZE, align="centre", in_chart=True))
+        self.text(TextItem(centre, baseline, text, AXIS_LABEL_SIZE, align="centre"))
 
     def y_label(self, text: str, tick_width: float) -> None:
         """The axis label turned a quarter left of the tick labels, centred on the axis."""
@@ -799,13 +791,13 @@ class _Chart:
         right = self.x0 - TICK_LENGTH - TICK_PAD - tick_width - 4
         x = right + descent * AXIS_LABEL_SIZE  # the turned line's descent points right
         y = self.y0 + self.height / 2
-        item = TextItem(x, y, text, AXIS_LABEL_SIZE, align="centre", rotation=90, in_chart=True)
+        item = TextItem(x, y, text, AXIS_LABEL_SIZE, align="centre", rotation=90)
         self.text(item)
 
     def title(self, text: str) -> None:
         _, descent = _extent("bold", "normal")
         baseline = self.y0 + self.height + 6 - descent * CHART_TITLE_SIZE
-        item = TextItem(self.x0, baseline, text, CHART_TITLE_SIZE, INK, "bold", in_chart=True)
+        item = TextItem(self.x0, baseline, text, CHART_TITLE_SIZE, INK, "bold")
         self._add(item)
 
     def legend_below(self, drop: float) -> None:
@@ -840,9 +832,7 @@ class _Chart:
                     self._add(
                         LineItem(x, middle, x + handle, middle, entry.colour, 1.4, entry.dash)
                     )
-                self.text(
-                    TextItem(x + handle + gap, baseline, entry.label, LEGEND_SIZE, in_chart=True)
-                )
+                self.text(TextItem(x + handle + gap, baseline, entry.label, LEGEND_SIZE))
                 x += widths[index] + spacing
 
 
