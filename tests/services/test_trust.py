@@ -3,6 +3,7 @@ make on the shared-key design, made here with real files, and refused or reporte
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from tracker.store.eventlog import (
     Head,
     canonical_json,
     chain_hash,
+    legacy_signed_message,
     payload_hash,
     sign_event,
+    utc_now,
 )
 
 RITA = ("rita", "rita granskar allt noga")
@@ -228,6 +231,94 @@ def test_rewriting_history_before_another_users_event_fails_naming_the_seq(
     assert report.signatures.first_bad_seq == annas[0] - shift
     assert report.signatures.problem == "trust.bad_signature"
     assert report.signatures.problem_user == "anna"
+
+
+# --- a batch signs once, and says for how many -------------------------------------------
+
+
+def test_a_batch_signs_its_last_event_for_the_others(team: Path) -> None:
+    with _login(team, *SAM) as sam, sam.batch():
+        seqs = [
+            cases.register_application(
+                sam, insats=INSATSER[0], gender="kvinna", on=TODAY, referrer="af"
+            ).last_seq
+            for _ in range(5)
+        ]
+    connection, _ = _raw(team, *SAM)
+    signed = [
+        seq
+        for (seq,) in connection.execute(
+            "SELECT seq FROM events WHERE seq >= ? AND signature IS NOT NULL", (seqs[0],)
+        )
+    ]
+    connection.close()
+    assert signed == [seqs[-1]]
+    assert _verify(team).ok
+
+
+def _slip_in(db_path: Path, author: str) -> int:
+    """Sam, outside tracker, appends an unsigned copy of the newest event naming ``author``."""
+    connection, _ = _raw(db_path, *SAM)
+    seq, link, kind, code, payload = connection.execute(
+        "SELECT seq, chain_hash, kind, case_code, payload FROM events ORDER BY seq DESC"
+    ).fetchone()
+    recorded, digest = utc_now(), payload_hash(payload.encode())
+    connection.execute(
+        "INSERT INTO events (seq, recorded_at, user, kind, case_code, payload, payload_hash, "
+        "chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq + 1, recorded, author, kind, code, payload, digest,
+         chain_hash(link, seq + 1, recorded, author, kind, digest)),
+    )  # fmt: skip
+    connection.commit()
+    connection.close()
+    return seq + 1
+
+
+def test_an_unsigned_event_slipped_in_front_of_an_authors_save_is_reported(team: Path) -> None:
+    _events_by(team, "anna", PASSPHRASE, 1)
+    slipped = _slip_in(team, "anna")
+    # Anna's next save signs the new head, which covers the slipped event's hash: her signature
+    # states that it vouches for no unsigned event before it.
+    (annas,) = _events_by(team, "anna", PASSPHRASE, 1)
+    assert annas == slipped + 1
+    report = _verify(team)
+    assert not report.ok
+    assert report.signatures.first_bad_seq == slipped
+    assert report.signatures.problem == "trust.unsigned"
+    assert report.signatures.problem_user == "anna"
+
+
+def _append_signed_by_an_old_program(db_path: Path, user: str, passphrase: str) -> int:
+    """An event signed the way the previous release did (over the chain hash alone)."""
+    connection, unlocked = _raw(db_path, user, passphrase)
+    seq, link, kind, code, payload = connection.execute(
+        "SELECT seq, chain_hash, kind, case_code, payload FROM events ORDER BY seq DESC"
+    ).fetchone()
+    recorded, digest = utc_now(), payload_hash(payload.encode())
+    new_link = chain_hash(link, seq + 1, recorded, user, kind, digest)
+    signature = base64.b64encode(
+        unlocked.identity.ed25519.sign(legacy_signed_message(new_link))
+    ).decode()
+    connection.execute(
+        "INSERT INTO events (seq, recorded_at, user, kind, case_code, payload, payload_hash, "
+        "chain_hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq + 1, recorded, user, kind, code, payload, digest, new_link, signature),
+    )  # fmt: skip
+    connection.commit()
+    connection.close()
+    return seq + 1
+
+
+def test_an_old_programs_signature_vouches_for_no_slipped_event(team: Path) -> None:
+    _events_by(team, "anna", PASSPHRASE, 1)
+    # On its own an old-form signature still counts (a colleague who has not upgraded yet).
+    _append_signed_by_an_old_program(team, "anna", PASSPHRASE)
+    assert _verify(team).signatures.ok
+    slipped = _slip_in(team, "anna")
+    _append_signed_by_an_old_program(team, "anna", PASSPHRASE)
+    report = _verify(team)
+    assert report.signatures.first_bad_seq == slipped
+    assert report.signatures.problem == "trust.unsigned"
 
 
 def test_expect_catches_a_cut_tail_of_own_events(team: Path) -> None:

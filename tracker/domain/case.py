@@ -156,8 +156,14 @@ def sort_events(events: Iterable[CaseEvent]) -> list[CaseEvent]:
 
 def episodes(events: Iterable[CaseEvent]) -> dict[int, list[CaseEvent]]:
     """The case's events per episode number (ascending), each in case order."""
+    return _episodes_of_ordered(sort_events(events))
+
+
+def _episodes_of_ordered(ordered: Iterable[CaseEvent]) -> dict[int, list[CaseEvent]]:
+    """``episodes`` of events already in case order (sorting again costs the audit's rebuild
+    one more key per event)."""
     grouped: dict[int, list[CaseEvent]] = {}
-    for event in sort_events(events):
+    for event in ordered:
         grouped.setdefault(event.episode, []).append(event)
     return dict(sorted(grouped.items()))
 
@@ -208,6 +214,16 @@ def effective_events(raw: Iterable[tuple[int, str, Mapping[str, Any]]]) -> list[
     correction undoes just that correction. Events of kinds outside ``CASE_KINDS`` may be
     corrected too but are not returned. Each returned event carries the original seq.
     """
+    raw = list(raw)
+    if not any(kind in (CORRECTION, RETRACTION) for _seq, kind, _payload in raw):
+        # Most cases: nothing corrected or retracted, every event stands as logged.
+        return sort_events(
+            [
+                CaseEvent.from_payload(kind, payload, seq=seq)
+                for seq, kind, payload in raw
+                if kind in _KIND_ORDER
+            ]
+        )
     originals: dict[int, tuple[str, Mapping[str, Any]]] = {}
     # original seq -> [(correction seq, payload)] in seq order; the last one is in force.
     corrections: dict[int, list[tuple[int, Mapping[str, Any]]]] = {}
@@ -575,7 +591,7 @@ def summarize_case(events: Sequence[CaseEvent], today: date) -> CaseSummary:
     if not events:
         return CaseSummary(status=STATUS_EMPTY)
     everything = sort_events(events)
-    grouped = episodes(everything)
+    grouped = _episodes_of_ordered(everything)
     latest_episode = max(grouped)
     ordered = grouped[latest_episode]
 

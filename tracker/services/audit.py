@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,19 @@ def parse_expectation(text: str) -> Head:
 def verify(session: Session, expected: Head | None = None) -> AuditReport:
     """Walk the whole chain and its signatures, check every page, rebuild the projections to
     compare, and (``expected``) check the log still holds a head kept from earlier."""
-    problems = integrity_problems(session.register)
+    # SQLite's page checks run on a connection of their own in a second thread: the driver
+    # lets go of the GIL while SQLite works, so they cost no wall time next to the walk below.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-pages") as pages:
+        checking = pages.submit(integrity_problems, session.register)
+        try:
+            return _verify_log(session, expected, checking)
+        finally:
+            checking.cancel()
+
+
+def _verify_log(
+    session: Session, expected: Head | None, checking: Future[list[str]]
+) -> AuditReport:
     chain: ChainReport | None = None
     signatures: trust.Membership | None = None
     found: str | None = None
@@ -150,7 +163,7 @@ def verify(session: Session, expected: Head | None = None) -> AuditReport:
                         select(events.c.chain_hash).where(events.c.seq == expected.seq)
                     ).scalar_one_or_none()
                 )
-            if chain.ok and not problems:
+            if chain.ok:
                 stored = projections.snapshot(connection)
                 replay.write(connection)
                 del replay
@@ -158,6 +171,9 @@ def verify(session: Session, expected: Head | None = None) -> AuditReport:
                 drifted = [name for name in stored if stored[name] != rebuilt[name]]
     except (DBAPIError, sqlcipher3.DatabaseError):
         # The chain walk reads through the driver's own cursor, whose errors are the driver's.
-        if not problems:  # damage the page checks did not see: not ours to explain away
+        if not checking.result():  # damage the page checks did not see: not ours to explain
             raise
+    problems = checking.result()
+    if problems:
+        drifted = []  # projections of damaged pages say nothing about the log
     return AuditReport(chain, problems, drifted, signatures, expected, found)

@@ -94,12 +94,17 @@ class Transaction:
 
     def append(self, kind: str, payload: Mapping[str, Any], case_code: str | None = None) -> Event:
         case_raw = self.case_events(case_code) if case_code is not None else None
+        held_back = self._batched and case_code is not None and kind in projections.CASE_EVENT_KINDS
+        if not held_back:
+            # Any other event is written and signed on its own (a membership event's signature
+            # must vouch for nothing else: logins check those events alone, tracker.store.trust).
+            self.writer.flush()
         event = self.writer.append(
             user=self.session.actor.user, kind=kind, payload=payload, case_code=case_code
         )
         if case_raw is not None:
             case_raw.append((event.seq, event.kind, event.payload or {}))
-        if self._batched and case_code is not None and kind in projections.CASE_EVENT_KINDS:
+        if held_back:
             self._stale_cases.add(case_code)
             if self.writer.pending >= BATCH_FLUSH_EVENTS:
                 self.flush()
@@ -142,7 +147,9 @@ class Transaction:
     def case_events(self, code: str) -> list[projections.RawCaseEvent]:
         """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
         if code not in self._case_events:
-            self.writer.flush()
+            # No flush first: every row a batch holds back belongs to a case cached here (append
+            # reads the case before it appends), so this case has none waiting. Flushing here
+            # would sign a batch once per case it touches instead of once per flush.
             self._case_events[code] = projections.case_raw_events(self.connection, code)
         return self._case_events[code]
 

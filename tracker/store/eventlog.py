@@ -6,7 +6,10 @@ chain_hash   = SHA-256(previous chain hash (32 raw bytes, zeros for the first ev
 
 The chain covers the payload's hash, not the payload, so retention can later erase a payload
 and the chain still verifies. An event may carry its author's Ed25519 signature over its chain
-hash (``signature``), which therefore covers all history before it (tracker.store.trust).
+hash (``signature``), which therefore covers all history before it (tracker.store.trust). A
+batch signs only its last event; that signature also states how many of the author's unsigned
+events directly before it belong to the batch, so nobody can slip an unsigned event in front of
+an author's next signature and have it vouched for.
 """
 
 from __future__ import annotations
@@ -54,16 +57,25 @@ def chain_hash(
     return hashlib.sha256(bytes.fromhex(previous) + link).hexdigest()
 
 
-SIGNATURE_CONTEXT = b"tracker.event/1 "
+SIGNATURE_CONTEXT = b"tracker.event/2 "
+# Signatures made before the count was part of the message (tracker.store.trust accepts them
+# only where they cannot vouch for a slipped-in event).
+LEGACY_SIGNATURE_CONTEXT = b"tracker.event/1 "
 
 
-def signed_message(chain_digest: str) -> bytes:
-    """What an event's signature covers: a label and the event's chain hash."""
-    return SIGNATURE_CONTEXT + chain_digest.encode("ascii")
+def signed_message(chain_digest: str, covers: int = 0) -> bytes:
+    """What an event's signature covers: a label, the event's chain hash and ``covers``, the
+    number of the author's unsigned events directly before it that the signature vouches for
+    (the rest of its batch; 0 for an event written on its own)."""
+    return SIGNATURE_CONTEXT + f"{chain_digest} {int(covers)}".encode("ascii")
 
 
-def sign_event(signer: Ed25519PrivateKey, chain_digest: str) -> str:
-    return base64.b64encode(signer.sign(signed_message(chain_digest))).decode("ascii")
+def legacy_signed_message(chain_digest: str) -> bytes:
+    return LEGACY_SIGNATURE_CONTEXT + chain_digest.encode("ascii")
+
+
+def sign_event(signer: Ed25519PrivateKey, chain_digest: str, covers: int = 0) -> str:
+    return base64.b64encode(signer.sign(signed_message(chain_digest, covers))).decode("ascii")
 
 
 _json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False
@@ -123,7 +135,7 @@ class EventWriter:
         self.connection = connection
         self._head = head(connection)
         # The author's key: every inserted row is signed, or (buffered) the last row of each
-        # flush, whose signature covers the author's rows before it.
+        # flush, whose signature vouches for the flush's rows before it.
         self._signer = signer
         # Buffered: rows are inserted together by ``flush()`` (one executemany), which the
         # owner must call before reading the events table or committing. For batches.
@@ -181,10 +193,12 @@ class EventWriter:
         """Insert the buffered rows (nothing to do when unbuffered)."""
         if self._pending:
             if self._signer is not None:
-                # The batch's last row signs for the author's rows before it.
+                # The last row signs for the flush's rows before it, and says how many.
                 last = list(self._pending[-1])
                 link = last[_EVENT_COLUMNS.index("chain_hash")]
-                last[_EVENT_COLUMNS.index("signature")] = sign_event(self._signer, link)
+                last[_EVENT_COLUMNS.index("signature")] = sign_event(
+                    self._signer, link, covers=len(self._pending) - 1
+                )
                 self._pending[-1] = tuple(last)
             self.connection.exec_driver_sql(_INSERT_EVENT, self._pending)
             self._pending = []

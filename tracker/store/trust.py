@@ -4,7 +4,7 @@ Users, their roles and their public keys live in the log, not in the key file: `
 ``role_changed`` and ``user_removed`` are events a coordinator signs with her Ed25519 key, and
 every event that changes the key file records the SHA-256 of the key file it produced. Every
 event is signed by its author over its chain hash (the last event of a batch signs for the
-author's events before it), so a signature also covers all history before it:
+batch's events before it and states how many), so a signature also covers all history before it:
 
 - nobody can add, raise or remove a user without a coordinator's private key;
 - an edit or deletion before another user's later event breaks that user's signature;
@@ -22,7 +22,7 @@ import binascii
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -33,6 +33,7 @@ from tracker.store.eventlog import (
     GENESIS_HASH,
     ChainRow,
     chain_hash,
+    legacy_signed_message,
     payload_hash,
     signed_message,
 )
@@ -73,6 +74,9 @@ _COORDINATOR_KINDS = (
 # Version 1 wrote these without signatures; nothing else may be legacy.
 _LEGACY_KINDS = (USER_ADDED, USER_REMOVED, PASSPHRASE_CHANGED, PASSPHRASE_RECOVERED)
 _KEY_FIELDS = ("x25519", "ed25519")
+# An event of another kind, without these fields, changes nobody's standing (Walker.apply).
+_STANDING_KINDS = frozenset((*MEMBERSHIP_KINDS, "register_created"))
+_STANDING_FIELDS = frozenset((*_KEY_FIELDS, "keyfile_sha256"))
 
 
 @dataclass
@@ -117,8 +121,7 @@ class Membership:
         return [m.user for m in self.members.values() if m.active and m.role == ROLE_COORDINATOR]
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):  # a tuple: the audit makes one per event
     seq: int
     recorded_at: str
     user: str
@@ -147,15 +150,36 @@ def _public_key(public: bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(public)
 
 
-def signature_valid(public: bytes | None, row: _Row) -> bool:
+COUNTED = "counted"  # a tracker.event/2 signature: it states how many unsigned events it covers
+LEGACY = "legacy"  # a tracker.event/1 signature: over the chain hash alone
+
+
+def signature_valid(
+    public: bytes | None, row: _Row, covers: int = 0, *, legacy_first: bool = False
+) -> str | None:
+    """Which form of signature ``row`` carries (COUNTED or LEGACY), None when neither holds.
+
+    ``covers``: the author's unsigned events directly before ``row``. ``legacy_first``: try the
+    old form first (a register whose signatures so far are all old), so each event costs one
+    verification either way."""
     if public is None or row.signature is None:
-        return False
+        return None
     try:
         signature = base64.b64decode(row.signature, validate=True)
-        _public_key(public).verify(signature, signed_message(row.chain_hash))
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
+    except (ValueError, binascii.Error):
+        return None
+    key = _public_key(public)
+    forms = (
+        (LEGACY, legacy_signed_message(row.chain_hash)),
+        (COUNTED, signed_message(row.chain_hash, covers)),
+    )
+    for form, message in forms if legacy_first else reversed(forms):
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            continue
+        return form
+    return None
 
 
 class _Walker:
@@ -164,6 +188,7 @@ class _Walker:
     def __init__(self) -> None:
         self.state = Membership()
         self._unsigned: list[_Row] = []  # an author's events waiting for her signed one
+        self._counted = False  # a counted (tracker.event/2) signature was seen
 
     def fail(self, seq: int, problem: str, user: str | None = None) -> None:
         if self.state.first_bad_seq is None:
@@ -192,6 +217,9 @@ class _Walker:
                 payload = {}
         if not isinstance(payload, dict):
             payload = {}
+        if row.kind not in _STANDING_KINDS and _STANDING_FIELDS.isdisjoint(payload):
+            self._apply_ordinary(row, membership_only=membership_only)
+            return
         declares_keys = not payload.keys().isdisjoint(_KEY_FIELDS)
         legacy = (
             row.signature is None
@@ -208,6 +236,18 @@ class _Walker:
             return  # reported, and never applied: a forged event changes nobody's standing
         self._change(row, payload)
 
+    def _apply_ordinary(self, row: _Row, *, membership_only: bool) -> None:
+        """What ``apply`` does with a case event, a code list, an insats and the like, in
+        short: its signature (or its batch's) and an author who is a member; nothing changes."""
+        if row.signature is None and self.state.signed_from is None:
+            return  # legacy: written before signatures
+        if row.signature is not None and self.state.signed_from is None:
+            self.state.signed_from = row.seq
+        if not self._check_signature(row, {}, membership_only=membership_only):
+            return
+        if self.state.active(row.user) is None:
+            self.fail(row.seq, "trust.unknown_author", row.user)
+
     def _check_signature(
         self, row: _Row, payload: dict[str, Any], *, membership_only: bool
     ) -> bool:
@@ -218,15 +258,36 @@ class _Walker:
             if not membership_only:
                 self._unsigned.append(row)
             return True
-        if not signature_valid(self.signer_key(row, payload), row):
-            self.fail(row.seq, "trust.bad_signature", row.user)
-            return False
+        covers = len(self._unsigned)
+        public = self.signer_key(row, payload)
+        form = signature_valid(public, row, covers, legacy_first=not self._counted)
+        if form == COUNTED:
+            self._counted = True
+        if form is None:
+            slipped = self._slipped_in(public, row)
+            if slipped is None:
+                self.fail(row.seq, "trust.bad_signature", row.user)
+                return False
+            self.fail(slipped.seq, "trust.unsigned", slipped.user)
+        elif form == LEGACY and self._counted and covers:
+            # An old-form signature states no count: once the register signs with counts, it
+            # vouches for no unsigned event before it (an old program would otherwise sign for
+            # one slipped in front of it).
+            self.fail(self._unsigned[0].seq, "trust.unsigned", self._unsigned[0].user)
         for waiting in self._unsigned:
             if waiting.user != row.user:
                 self.fail(waiting.seq, "trust.unsigned", waiting.user)
                 break
         self._unsigned.clear()
         return True
+
+    def _slipped_in(self, public: bytes | None, row: _Row) -> _Row | None:
+        """When ``row``'s signature holds for fewer unsigned events than wait before it, the
+        first of the others was slipped in front of the author's batch; None otherwise."""
+        for covers in range(len(self._unsigned) - 1, -1, -1):
+            if signature_valid(public, row, covers) == COUNTED:
+                return self._unsigned[0]
+        return None
 
     def _check_authority(self, row: _Row, payload: dict[str, Any]) -> bool:
         if self._allowed(row, payload):
