@@ -19,6 +19,7 @@ HEAVY = (
     "pandas",
     "numpy",
     "matplotlib",
+    "reportlab",
     "scipy",
     "cryptography",
     "textual",

@@ -2,12 +2,13 @@
 
     uv run pytest -m perf tests/perf/test_audit_perf.py -s
 
-``audit.verify`` (SQLCipher's and SQLite's page checks, the chain walk, every event's Ed25519
+``audit.verify`` (SQLCipher's and SQLite's page checks, the chain walk, every Ed25519
 signature, the projections rebuilt in a rolled-back transaction and compared) against the floor
 for anything that reads the log: ``SELECT * FROM events`` fetched through the driver's cursor.
 Also timed alone: verifying every signature (the public keys made once; a batch signs its last
-event for the others), the part of the audit no faster code can take away. Interleaved rounds, medians; nothing asserts a time. Goal:
-at most 5 x the bare scan; docs/performance.md ("Auditing").
+event for the others), the part of the audit no faster code can take away. Interleaved rounds,
+medians; nothing asserts a time. Goal: at most 5 x the bare scan; docs/performance.md
+("Auditing").
 """
 
 from __future__ import annotations

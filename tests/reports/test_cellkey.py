@@ -19,6 +19,7 @@ from tracker.reports.cellkey import (
     perturbation_table,
     protected_report,
     record_key,
+    record_keys,
     report_cell_keys,
 )
 from tracker.reports.recount import recount
@@ -105,6 +106,8 @@ def test_record_keys_depend_on_the_secret_and_the_code() -> None:
     assert record_key(one, "K-001") != record_key(one, "K-002")
     assert record_key(one, "K-001") != record_key(two, "K-001")
     assert all(0 <= record_key(one, f"K-{n}") < MODULUS for n in range(200))
+    codes = [f"K-{n}" for n in range(50)]
+    assert list(record_keys(one, codes)) == [record_key(one, code) for code in codes]
 
 
 # --- a protected report ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """report.pdf from a real demo register: what a board member and a reviewer read on its pages.
 
-The PDF is read back with pypdf (the text on each page); the layout is checked on the
-matplotlib figures the PDF is made of (``board_figures``), where every text's extent is known.
+The PDF is read back with pypdf (the text on each page); the layout is checked on the pages
+the PDF is drawn from (``board_pages``): every line of text with its box as the PDF draws it
+(the embedded font's advance widths, ascent and descent), every bar with its value.
 """
 
 from __future__ import annotations
@@ -12,13 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-import matplotlib
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
 from pypdf import PdfReader
 from tables_support import both_reports
 
@@ -28,7 +24,9 @@ from tracker.reports.cellkey import HIDDEN_MARK, protection_note
 from tracker.reports.info import ReportInfo
 from tracker.reports.pdf import (
     SECTION_TITLES,
-    board_figures,
+    Page,
+    TextItem,
+    board_pages,
     format_cell,
     format_share,
     report_kind,
@@ -104,8 +102,8 @@ def suppressed_pdf(suppressed: dict[str, Any]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def suppressed_figures(suppressed: dict[str, Any]) -> list[Figure]:
-    return board_figures(suppressed, report_tables(suppressed, "sv"), _info(), "sv")
+def suppressed_pages(suppressed: dict[str, Any]) -> list[Page]:
+    return board_pages(suppressed, report_tables(suppressed, "sv"), _info(), "sv")
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +115,9 @@ def internal_pdf(raw_report: dict[str, Any]) -> bytes:
 # --- every page ------------------------------------------------------------------------------
 
 
-def test_every_page_has_the_footer(suppressed_figures: list[Figure], suppressed_pdf: bytes) -> None:
+def test_every_page_has_the_footer(suppressed_pages: list[Page], suppressed_pdf: bytes) -> None:
     pages = _pages(suppressed_pdf)
-    assert len(pages) == len(suppressed_figures) >= 7  # title, summary, five sections
+    assert len(pages) == len(suppressed_pages) >= 7  # title, summary, five sections
     for number, text in enumerate(pages, start=1):
         flat = _flat(text)
         assert f"Sida {number}/{len(pages)}" in flat
@@ -259,90 +257,59 @@ def test_a_share_of_nothing_is_a_dash(raw_report: dict[str, Any]) -> None:
     report = copy.deepcopy(raw_report)
     for column in ("kvinna", "man", "ej_angivet", "total"):
         report["shares"]["step_up_share"][column] = {"num": 0, "den": 0, "value": None}
-    figures = board_figures(report, report_tables(report, "sv"), _info(), "sv")
-    page = next(f for f in figures if _has_text(f, t("pdf.chart.step_up", "sv")))
+    pages = board_pages(report, report_tables(report, "sv"), _info(), "sv")
+    page = next(p for p in pages if _has_text(p, t("pdf.chart.step_up", "sv")))
     assert _has_text(page, t("pdf.note.empty", "sv"))
 
 
 # --- the charts draw no hidden value ---------------------------------------------------------
 
 
-def _bars(figure: Figure) -> list[Rectangle]:
-    return [p for ax in figure.axes for p in ax.patches if isinstance(p, Rectangle)]
-
-
-def _has_text(figure: Figure, text: str) -> bool:
-    return any(text in " ".join(a.get_text().split()) for a in figure.findobj(Text))
+def _has_text(page: Page, text: str) -> bool:
+    return any(text in " ".join(item.text.split()) for item in page.texts)
 
 
 def test_hidden_values_draw_no_bar(
-    suppressed: dict[str, Any], suppressed_figures: list[Figure]
+    suppressed: dict[str, Any], suppressed_pages: list[Page]
 ) -> None:
-    page = next(f for f in suppressed_figures if _has_text(f, t("pdf.chart.destinations", "sv")))
+    page = next(p for p in suppressed_pages if _has_text(p, t("pdf.chart.destinations", "sv")))
     cells = [
         value
         for column in ("kvinna", "man", "ej_angivet", "total")
         for row in suppressed["breakdowns"]["exits_by_destination"].values()
         for value in [row[column]]
     ]
-    drawn = sorted(bar.get_width() for bar in _bars(page) if bar.get_height() > 0)
+    drawn = sorted(bar.value for bar in page.bars if bar.value is not None)
     shown = sorted(float(v) for v in cells if not isinstance(v, str))
     assert any(isinstance(v, str) for v in cells), "the demo should hide a destination cell"
     assert drawn == shown
 
 
 def test_the_goal_is_drawn_as_a_line(
-    suppressed: dict[str, Any], suppressed_figures: list[Figure]
+    suppressed: dict[str, Any], suppressed_pages: list[Page]
 ) -> None:
-    page = next(f for f in suppressed_figures if _has_text(f, t("pdf.chart.step_up", "sv")))
+    page = next(p for p in suppressed_pages if _has_text(p, t("pdf.chart.step_up", "sv")))
     target = next(g["target"] for g in suppressed["goals"] if g["metric"] == "step_up_share")
-    lines = [line for ax in page.axes for line in ax.get_lines()]
-    assert any(list(line.get_ydata()) == [target * 100] * 2 for line in lines)
+    goals = [line for line in page.lines if line.goal is not None]
+    assert [line.goal for line in goals] == [target * 100]
+    # Drawn level across the chart, at the height of its value on the chart's scale.
+    assert goals[0].y0 == goals[0].y1 and goals[0].x1 - goals[0].x0 > 200
 
 
 # --- layout: nothing off the page, nothing on top of anything else ----------------------------
 
 
-def _undrawn_tick_labels(figure: Figure) -> set[int]:
-    """Tick labels matplotlib keeps but does not draw: those of ticks outside the view."""
-    skipped: set[int] = set()
-    for ax in figure.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
-            for tick, loc in zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False):
-                if not low - 1e-9 <= loc <= high + 1e-9:
-                    skipped |= {id(tick.label1), id(tick.label2)}
-    return skipped
-
-
-def _text_boxes(figure: Figure) -> list[tuple[Text, Any]]:
-    # 72 dpi and no hinting: text measured as the pdf backend draws it (one pixel is one point,
-    # unhinted outlines; hinting would widen the Agg measure by up to an eighth).
-    figure.set_dpi(72)
-    with matplotlib.rc_context({"text.hinting": "none"}):
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()  # axis labels and ticks find their places while drawing
-        renderer = canvas.get_renderer()
-        skipped = _undrawn_tick_labels(figure)
-        return [
-            (artist, artist.get_window_extent(renderer))
-            for artist in figure.findobj(Text)
-            if artist.get_visible() and artist.get_text().strip() and id(artist) not in skipped
-        ]
-
-
-def _assert_laid_out(figures: list[Figure]) -> None:
-    for number, figure in enumerate(figures, start=1):
-        page = figure.bbox
-        boxes = _text_boxes(figure)
-        for artist, box in boxes:
-            assert page.x0 <= box.x0 and box.x1 <= page.x1, (number, artist.get_text())
-            assert page.y0 <= box.y0 and box.y1 <= page.y1, (number, artist.get_text())
-        # The page's own texts (tables, headings, notes; not the watermark, which is meant to
-        # lie under them) must not overlap: an overflowing cell runs into its neighbour.
-        page_texts = {id(text) for text in figure.texts}
-        own = [(a, b) for a, b in boxes if id(a) in page_texts and a.get_alpha() in (None, 1)]
-        edges = np.array([[b.x0, b.x1, b.y0, b.y1] for _, b in own])
+def _assert_laid_out(pages: list[Page]) -> None:
+    for number, page in enumerate(pages, start=1):
+        boxes = [(item, item.box()) for item in page.texts if item.text.strip()]
+        for item, (x0, x1, y0, y1) in boxes:
+            assert x0 >= 0 and x1 <= page.width, (number, item.text)
+            assert y0 >= 0 and y1 <= page.height, (number, item.text)
+        # No two texts overlap (tables, headings, notes, and the charts' titles, ticks, bar
+        # values and legends; not the watermark, which is meant to lie faintly under them):
+        # an overflowing cell runs into its neighbour.
+        own = [(item, box) for item, box in boxes if item.alpha == 1]
+        edges = np.array([box for _, box in own])
         wide = np.minimum.outer(edges[:, 1], edges[:, 1]) - np.maximum.outer(
             edges[:, 0], edges[:, 0]
         )
@@ -350,17 +317,17 @@ def _assert_laid_out(figures: list[Figure]) -> None:
             edges[:, 2], edges[:, 2]
         )
         clash = np.triu((wide > 0.5) & (high > 0.5), k=1)
-        pairs = [(own[i][0].get_text(), own[j][0].get_text()) for i, j in np.argwhere(clash)]
-        assert not pairs, (number, pairs)
+        pairs = [(own[i][0].text, own[j][0].text) for i, j in np.argwhere(clash)]
+        assert not pairs, (number, sorted(set(pairs))[:20])
 
 
 def test_no_text_leaves_the_page_or_overlaps(
-    raw_report: dict[str, Any], suppressed_figures: list[Figure]
+    raw_report: dict[str, Any], suppressed_pages: list[Page]
 ) -> None:
-    _assert_laid_out(suppressed_figures)
+    _assert_laid_out(suppressed_pages)
     # Unsuppressed, both marks, in English (other words, other widths).
     info = _info(demo=True, threshold=None)
-    _assert_laid_out(board_figures(raw_report, report_tables(raw_report, "en"), info, "en"))
+    _assert_laid_out(board_pages(raw_report, report_tables(raw_report, "en"), info, "en"))
 
 
 def _long_report(report: Mapping[str, Any]) -> dict[str, Any]:
@@ -382,11 +349,11 @@ def test_long_tables_continue_on_the_next_page(suppressed: dict[str, Any]) -> No
     report = _long_report(suppressed)
     tables = report_tables(report, "sv")
     info = _info(forbund="Samordningsförbundet " + "Mycket Långt Förbundsnamn " * 4)
-    figures = board_figures(report, tables, info, "sv")
-    _assert_laid_out(figures)
+    pages = board_pages(report, tables, info, "sv")
+    _assert_laid_out(pages)
     reasons = next(table for table in tables if table.slug == "not_started_by_reason")
-    assert any(_has_text(f, t("pdf.continued", "sv", title=reasons.title)) for f in figures)
-    assert any(_has_text(f, "orsak_44_") for f in figures)  # the last row made it onto a page
+    assert any(_has_text(p, t("pdf.continued", "sv", title=reasons.title)) for p in pages)
+    assert any(_has_text(p, "orsak_44_") for p in pages)  # the last row made it onto a page
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -400,6 +367,23 @@ def test_the_same_report_gives_the_same_bytes(
     metadata = PdfReader(io.BytesIO(suppressed_pdf)).metadata
     assert metadata is not None and metadata.creation_date == GENERATED
     assert metadata.title == "Halvårsrapport 2026H1"
+
+
+def test_the_text_is_embedded_dejavu_sans_one_subset_per_face(suppressed_pdf: bytes) -> None:
+    """Searchable, copyable text in the fonts the layout measured with: every font a page uses
+    is an embedded TrueType subset of DejaVu Sans (no base-14 font the reader substitutes)."""
+    fonts: dict[str, Any] = {}
+    for page in PdfReader(io.BytesIO(suppressed_pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    faces = {name.split("+", 1)[-1] for name in fonts}
+    assert faces == {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"}
+    assert len(fonts) == len(faces)  # one subset per face
+    for font in fonts.values():
+        assert font["/Subtype"] == "/TrueType"
+        assert "/FontFile2" in font["/FontDescriptor"].get_object()
+        assert "/ToUnicode" in font  # text extraction gives å, ä, ö back
 
 
 @pytest.mark.parametrize(
@@ -424,8 +408,8 @@ def test_an_empty_register_gives_a_readable_report(session: Session) -> None:
     assert all(v in (0, HIDDEN_MARK) for row in report["counts"].values() for v in row.values())
     assert all(goal["met"] is None for goal in report["goals"])
     tables = report_tables(report, "sv")
-    figures = board_figures(report, tables, _info(demo=False), "sv")
-    _assert_laid_out(figures)
+    pages = board_pages(report, tables, _info(demo=False), "sv")
+    _assert_laid_out(pages)
     text = _flat(" ".join(_pages(write_pdf(report, tables, _info(demo=False), "sv"))))
     assert t("pdf.note.hidden", "sv", mark=HIDDEN_MARK) in text
     assert t("stats.goal_met", "sv") not in text.replace(t("stats.goal_not_met", "sv"), "")
@@ -435,9 +419,9 @@ def test_an_empty_register_gives_a_readable_report(session: Session) -> None:
     assert t("pdf.note.empty", "sv") in text
 
 
-def _summary_texts(report: dict[str, Any]) -> list[Text]:
-    figures = board_figures(report, report_tables(report, "sv"), _info(), "sv")
-    return [text for text in figures[1].findobj(Text) if text.get_text()]
+def _summary_texts(report: dict[str, Any]) -> list[TextItem]:
+    pages = board_pages(report, report_tables(report, "sv"), _info(), "sv")
+    return pages[1].texts
 
 
 def _with_goal_sources(report: dict[str, Any], source: str) -> dict[str, Any]:
@@ -453,17 +437,17 @@ def test_only_goals_a_coordinator_set_are_called_the_boards(suppressed: dict[str
     verdicts = {t("common.yes", "sv"), t("common.no", "sv")}
 
     defaults = _summary_texts(suppressed)  # the demo sets no goal: all are defaults
-    words = " ".join(text.get_text() for text in defaults)
+    words = " ".join(text.text for text in defaults)
     assert t("tables.goals.title_default", "sv") in words
     assert "Styrelsens mål" not in words
     assert "standardmål (ej beslutat av styrelsen)" in words
     # A verdict against a default is printed in ink, never in the board's red or green.
-    coloured = [text for text in defaults if text.get_text() in verdicts]
-    assert coloured and all(text.get_color() == "#1a1a1a" for text in coloured)
+    coloured = [text for text in defaults if text.text in verdicts]
+    assert coloured and all(text.colour == "#1a1a1a" for text in coloured)
 
     decided = _summary_texts(_with_goal_sources(suppressed, "set"))
-    words = " ".join(text.get_text() for text in decided)
+    words = " ".join(text.text for text in decided)
     assert t("tables.goals.title", "sv") in words and "Styrelsens mål" in words
     assert "ej beslutat av styrelsen" not in words
-    colours = {text.get_color() for text in decided if text.get_text() in verdicts}
+    colours = {text.colour for text in decided if text.text in verdicts}
     assert colours and colours <= {"#c0392b", "#1e7b34"}

@@ -215,16 +215,29 @@ def protection_note(threshold: int, lang: str | None = None) -> str:
 # --- record keys and cell keys ---------------------------------------------------------------
 
 
-def record_key(secret: bytes, code: str) -> int:
-    """A participant's record key: HMAC-SHA256(secret, code), reduced modulo MODULUS."""
-    mac = hmac.HMAC(secret, hashes.SHA256())
-    mac.update(_RECORD_KEY_CONTEXT + code.encode())
+def _keyed(secret: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 keyed with ``secret`` and fed the record-key context, to be copied per code
+    (keying anew per code took three times as long for a county's 20,000 codes)."""
+    keyed = hmac.HMAC(secret, hashes.SHA256())
+    keyed.update(_RECORD_KEY_CONTEXT)
+    return keyed
+
+
+def _key_of(keyed: hmac.HMAC, code: str) -> int:
+    mac = keyed.copy()
+    mac.update(code.encode())
     return int.from_bytes(mac.finalize()[:8], "big") % MODULUS
 
 
+def record_key(secret: bytes, code: str) -> int:
+    """A participant's record key: HMAC-SHA256(secret, code), reduced modulo MODULUS."""
+    return _key_of(_keyed(secret), code)
+
+
 def record_keys(secret: bytes, codes: Iterable[str]) -> pd.Series:
+    keyed = _keyed(secret)
     codes = list(codes)
-    return pd.Series([record_key(secret, code) for code in codes], index=codes, dtype="int64")
+    return pd.Series([_key_of(keyed, code) for code in codes], index=codes, dtype="int64")
 
 
 def report_cell_keys(

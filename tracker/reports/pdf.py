@@ -1,7 +1,8 @@
-"""report.pdf: the board-ready report, A4 portrait pages drawn with matplotlib.
+"""report.pdf: the board-ready report, A4 portrait pages drawn with ReportLab.
 
-``board_figures(report, tables, info, lang)`` builds one matplotlib ``Figure`` per page;
-``write_pdf`` saves them into one PDF. The pages, in order:
+``board_pages(report, tables, info, lang)`` lays the report out as pages of drawn items (lines
+of text, filled rectangles, rules; charts are made of the same items); ``write_pdf`` draws them
+onto a ReportLab canvas. The pages, in order:
 
 1. a title page: förbund, report kind (Halvårsrapport, Helårsrapport …), period with dates,
    comparison period, insatser, when it was generated and how small counts are protected;
@@ -14,40 +15,35 @@
 Every page has a footer (page n/N, the signing key's fingerprint, when it was generated) and,
 when ``info`` says so, a DEMO and/or INTERNT banner and watermark.
 
-Only matplotlib's non-interactive machinery is used: figures are made with ``Figure()`` (never
-pyplot, so no GUI backend and no global figure state), text is measured with the Agg renderer
-and the pages are written by the pdf backend's ``PdfPages``. Text is wrapped to the width it
-is drawn in, so nothing runs off a page; long tables continue on the next page.
+Why laid out here and not by a plotting library: the pages are tables and a few bar charts,
+and the layout (wrapping, columns, continued tables) was always this module's own. Drawing
+them with matplotlib cost about 1.2 s of CPU for a county report plus 1 s to import it;
+ReportLab's canvas draws the same items in well under a tenth of that (docs/performance.md).
+Text is measured with the widths the PDF draws it with (the embedded font's advances), wrapped
+to the width it is drawn in, so nothing runs off a page; long tables continue on the next page.
+The fonts are DejaVu Sans (å, ä, ö, the dashes and arrows used here), embedded as subsets.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import math
 import textwrap
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import RendererAgg
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import Kerning, LoadFlags
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 
 from tracker.domain.errors import RuleError
 from tracker.domain.periods import Period
 from tracker.i18n import get_language, t
 from tracker.reports.cellkey import HIDDEN_MARK, perturbation_table, protection_note
+from tracker.reports.fonts import font_name
 from tracker.reports.info import ReportInfo
 from tracker.reports.tables import ReportTable, goal_source, is_share
 from tracker.stats.engine import COLUMNS
@@ -59,7 +55,6 @@ MARGIN = 0.75
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 TOP = PAGE_HEIGHT - 0.85  # below the DEMO/INTERNT banner
 BOTTOM = 0.75  # above the footer
-FONT = "DejaVu Sans"  # ships with matplotlib; has å, ä, ö and the dashes and arrows used here
 BODY_SIZE = 9.5
 TABLE_SIZE = 8.5
 LINE = 1.3  # line height as a multiple of the font size
@@ -78,109 +73,38 @@ DEFAULT_GOAL_COLOUR = "#7f7f7f"  # a default goal: shown, never judged in the bo
 MET_COLOUR = "#1e7b34"
 GENDER_COLOURS = {"kvinna": "#d55e00", "man": "#0072b2", "ej_angivet": "#8c8c8c", "total": "#333"}
 HIDDEN_COLOUR = "#8c8c8c"
+GRID_COLOUR = "#e3e3e3"
+AXIS_COLOUR = "#000000"
 
-_RC = {
-    "font.family": "sans-serif",
-    "font.sans-serif": [FONT],
-    "pdf.fonttype": 42,  # embedded TrueType: the text can be searched and copied (fingerprint)
-    # The pdf backend sizes its font subsets by this setting: with 42, characters beyond
-    # Latin-1 (–, →) join the face's one subset instead of opening a second (see _FEATURES).
-    "ps.fonttype": 42,
-    "axes.titlesize": 11,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    # Text measured as the pdf backend draws it: unhinted outlines (hinting, a bitmap
-    # renderer's matter, made the Agg measure up to an eighth wider than the printed text).
-    "text.hinting": "none",
-}
-
-# No ligatures in the PDF: the backend puts a ligature glyph (fi, fl) into a second subset of
-# its face, and embedding a subset costs a fontTools pass over the whole font (about a fifth of
-# a second each). One subset per face: DejaVu Sans, its bold and its oblique.
-_FEATURES = ("-liga",)
+# Chart text sizes (points): title, axis label, tick labels, legend, value labels.
+CHART_TITLE_SIZE = 11
+AXIS_LABEL_SIZE = 9
+TICK_SIZE = 8.5
+LEGEND_SIZE = 8.5
+VALUE_SIZE = 7.5
+TICK_LENGTH = 3.5  # points, outside the axes
+TICK_PAD = 3.5  # points between a tick and its label
 
 
 def _points(size: float) -> float:
     return size / 72  # inches per point
 
 
-# --- measuring and wrapping text ------------------------------------------------------------
-
-
-_THREAD = threading.local()
-
-
-def _agg() -> RendererAgg:
-    # One renderer per thread: FreeType's state is not shared safely (the TUI exports in a
-    # worker thread).
-    renderer = getattr(_THREAD, "renderer", None)
-    if renderer is None:
-        renderer = _THREAD.renderer = RendererAgg(1, 1, 72)
-    return renderer
-
-
-class _Face:
-    """One face's advance widths and kerning in font units, each read once: a line's width is
-    then a sum, as the pdf backend lays the line out (advances and kerning, no hinting), without
-    shaping every string with FreeType again (most of the PDF's time went to measuring)."""
-
-    def __init__(self, prop: FontProperties) -> None:
-        self.font = get_font(findfont(prop))
-        self.per_em = self.font.units_per_EM
-        self.glyphs: dict[str, tuple[int, int]] = {}  # character -> (glyph index, advance)
-        self.kerning: dict[tuple[int, int], int] = {}
-
-    def width(self, text: str, size: float) -> float | None:
-        """``text``'s width in points, or None when the face lacks one of its characters."""
-        font, glyphs, kerning = self.font, self.glyphs, self.kerning
-        units = 0
-        previous = None
-        for character in text:
-            entry = glyphs.get(character)
-            if entry is None:
-                index = font.get_char_index(ord(character))
-                if index == 0:
-                    return None  # drawn from a fallback font: measure it the slow way
-                advance = font.load_glyph(index, flags=LoadFlags.NO_SCALE).horiAdvance
-                entry = glyphs[character] = (index, advance)
-            index, advance = entry
-            if previous is not None:
-                pair = (previous, index)
-                kern = kerning.get(pair)
-                if kern is None:
-                    kern = kerning[pair] = font.get_kerning(previous, index, Kerning.UNSCALED)
-                units += kern
-            units += advance
-            previous = index
-        return units * size / self.per_em
-
-
-def _face(weight: str, style: str) -> _Face:
-    # Per thread, as matplotlib's fonts are: FreeType's state is not shared safely.
-    faces = getattr(_THREAD, "faces", None)
-    if faces is None:
-        faces = _THREAD.faces = {}
-    face = faces.get((weight, style))
-    if face is None:
-        prop = FontProperties(family=FONT, weight=weight, style=style)
-        face = faces[(weight, style)] = _Face(prop)
-    return face
+# --- fonts and measuring text ----------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=65536)
 def text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
-    """The width of ``text`` in points as the pdf backend draws it. Cached across reports: the
-    same labels and headers come back on every page and in every export."""
-    width = _face(weight, style).width(text, size)
-    if width is None:
-        prop = FontProperties(family=FONT, size=size, weight=weight, style=style)
-        with matplotlib.rc_context({"text.hinting": "none"}):
-            width, _, _ = _agg().get_text_width_height_descent(text, prop, ismath=False)
-    return float(width)
+    """The width of ``text`` in points as the PDF draws it (the face's advance widths, no
+    kerning: ReportLab places glyphs so). Cached: the same labels come back on every page."""
+    return float(pdfmetrics.stringWidth(text, font_name(weight, style), size))
+
+
+@functools.cache
+def _extent(weight: str, style: str) -> tuple[float, float]:
+    """A face's ascent and descent (descent negative) per point of size."""
+    ascent, descent = pdfmetrics.getAscentDescent(font_name(weight, style), 1.0)
+    return float(ascent), float(descent)
 
 
 class _Measure:
@@ -226,40 +150,98 @@ class _Measure:
         return lines
 
 
-# --- lines of text ---------------------------------------------------------------------------
+# --- what a page is made of (points, origin at the page's bottom left) ------------------------
 
 
-class _Line(Text):
-    """One line of text (a table cell's, a paragraph's, a footer's), drawn straight onto its
-    baseline.
+@dataclass(frozen=True)
+class TextItem:
+    """One line of text on its baseline. ``align``: where ``x`` is (left, right or centre of
+    the line); ``rotation`` in degrees, counter-clockwise about (x, y)."""
 
-    A report is hundreds of such lines, and Text's own draw lays each one out again to find its
-    extent (a FreeType pass per line) before drawing it; that was most of the PDF's drawing
-    time. A line is left- or right-aligned on a known baseline, so only its width is needed,
-    and that is a sum of the face's advances (``text_width``). Everything else a Text is (its
-    extent, its text, its colour) is unchanged: the layout checks see lines as any other text.
-    Each line is its own text also because the pdf backend draws the lines of a multi-line Text
-    without their font features, which put a ligature into a second subset of the font."""
+    x: float
+    y: float
+    text: str
+    size: float
+    colour: str = INK
+    weight: str = "normal"
+    style: str = "normal"
+    align: str = "left"
+    rotation: float = 0.0
+    alpha: float = 1.0
 
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible() or not self.get_text():
-            return
-        text = self.get_text()
-        x, y = self.get_transform().transform((self._x, self._y))
-        prop = self.get_fontproperties()
-        if self.get_horizontalalignment() == "right":
-            width = text_width(
-                text, prop.get_size_in_points(), str(prop.get_weight()), prop.get_style()
-            )
-            x -= renderer.points_to_pixels(width)
-        if renderer.flipy():
-            y = renderer.get_canvas_width_height()[1] - y
-        gc = renderer.new_gc()
-        gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
-        gc.set_alpha(self.get_alpha())
-        renderer.draw_text(gc, x, y, text, prop, 0, ismath=False, mtext=self)
-        gc.restore()
-        self.stale = False
+    @property
+    def width(self) -> float:
+        return text_width(self.text, self.size, self.weight, self.style)
+
+    def box(self) -> tuple[float, float, float, float]:
+        """(x0, x1, y0, y1) of the line's ink box: its width by the ascent and descent."""
+        width = self.width
+        left = {"left": 0.0, "right": -width, "centre": -width / 2}[self.align]
+        ascent, descent = _extent(self.weight, self.style)
+        corners = [
+            (left, descent * self.size),
+            (left + width, descent * self.size),
+            (left, ascent * self.size),
+            (left + width, ascent * self.size),
+        ]
+        turn = math.radians(self.rotation)
+        cos, sin = math.cos(turn), math.sin(turn)
+        xs = [self.x + cx * cos - cy * sin for cx, cy in corners]
+        ys = [self.y + cx * sin + cy * cos for cx, cy in corners]
+        return min(xs), max(xs), min(ys), max(ys)
+
+
+@dataclass(frozen=True)
+class RectItem:
+    """A filled rectangle; a chart's bar carries the value it draws (``value``)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    alpha: float = 1.0
+    value: float | None = None  # a bar's value; None: not a bar (fills, stripes, patches)
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A straight line; a goal line carries its value on the chart's scale (``goal``)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    colour: str
+    width: float
+    dash: tuple[float, ...] = ()
+    goal: float | None = None
+
+
+Item = TextItem | RectItem | LineItem
+
+
+@dataclass
+class Page:
+    """One A4 page: its items in drawing order (later ones on top)."""
+
+    items: list[Item] = field(default_factory=list)
+    width: float = PAGE_WIDTH * 72
+    height: float = PAGE_HEIGHT * 72
+
+    @property
+    def texts(self) -> list[TextItem]:
+        return [item for item in self.items if isinstance(item, TextItem)]
+
+    @property
+    def bars(self) -> list[RectItem]:
+        return [
+            item for item in self.items if isinstance(item, RectItem) and item.value is not None
+        ]
+
+    @property
+    def lines(self) -> list[LineItem]:
+        return [item for item in self.items if isinstance(item, LineItem)]
 
 
 # --- formatting cells ------------------------------------------------------------------------
@@ -384,6 +366,10 @@ def _summary_intro_key(report: Mapping[str, Any]) -> str:
 # --- the page builder ------------------------------------------------------------------------
 
 
+def _pt(inches: float) -> float:
+    return inches * 72
+
+
 class _Pages:
     """Pages being laid out top to bottom; ``y`` is the next free height in inches."""
 
@@ -391,18 +377,18 @@ class _Pages:
         self.info = info
         self.lang = lang
         self.measure = _Measure()
-        self.figures: list[Figure] = []
+        self.pages: list[Page] = []
         self.y = TOP
 
     @property
-    def figure(self) -> Figure:
-        return self.figures[-1]
+    def page(self) -> Page:
+        return self.pages[-1]
 
-    def new_page(self) -> Figure:
-        figure = Figure(figsize=(PAGE_WIDTH, PAGE_HEIGHT))
-        self.figures.append(figure)
+    def new_page(self) -> Page:
+        page = Page()
+        self.pages.append(page)
         self.y = TOP
-        return figure
+        return page
 
     def room(self) -> float:
         return self.y - BOTTOM
@@ -414,24 +400,30 @@ class _Pages:
         text: str,
         size: float = BODY_SIZE,
         *,
-        figure: Figure | None = None,
-        **style: Any,
+        page: Page | None = None,
+        color: str = INK,
+        weight: str = "normal",
+        style: str = "normal",
+        ha: str = "left",
     ) -> None:
-        """One line of text on baseline ``y`` (inches), a _Line among the page's texts."""
-        figure = figure or self.figure
-        style.setdefault("color", INK)
-        artist = _Line(
-            x / PAGE_WIDTH,
-            y / PAGE_HEIGHT,
-            text,
-            fontsize=size,
-            va="baseline",
-            transform=figure.transSubfigure,
-            **style,
-        )
-        artist.set_figure(figure)
-        figure.texts.append(artist)
-        artist._remove_method = figure.texts.remove  # type: ignore[attr-defined]
+        """One line of text on baseline ``y`` (inches)."""
+        if not text:
+            return
+        align = "right" if ha == "right" else "left"
+        item = TextItem(_pt(x), _pt(y), text, size, color, weight, style, align)
+        (page or self.page).items.append(item)
+
+    def rect(
+        self, x: float, y: float, width: float, height: float, fill: str, page: Page | None = None
+    ) -> None:
+        """A filled rectangle, its lower left corner at (x, y) (inches)."""
+        item = RectItem(_pt(x), _pt(y), _pt(width), _pt(height), fill)
+        (page or self.page).items.append(item)
+
+    def rule(self, y: float, width: float, page: Page | None = None) -> None:
+        """A grey rule across the content width at height ``y`` (inches)."""
+        item = LineItem(_pt(MARGIN), _pt(y), _pt(MARGIN + CONTENT_WIDTH), _pt(y), RULE, width)
+        (page or self.page).items.append(item)
 
     def lines(self, x: float, top: float, lines: Sequence[str], size: float, **style: Any) -> None:
         """Lines below ``top`` (inches), one text each on its baseline."""
@@ -457,18 +449,16 @@ class _Pages:
     def heading(self, text: str, size: float = 15) -> None:
         self.paragraph(text, size, weight="bold", gap=0.12)
 
-    def axes(self, height: float, left: float = 1.0, right: float = 0.25) -> Axes:
-        """Axes ``height`` inches tall below ``y``; ``left`` leaves room for tick labels."""
-        top_room = 0.35  # the axes title
+    def chart(self, height: float, left: float = 1.0, right: float = 0.25) -> _Chart:
+        """A chart's plot area ``height`` inches tall below ``y``; ``left`` leaves room for
+        tick labels."""
+        top_room = 0.35  # the chart's title
         bottom_room = 0.85  # tick labels, the axis label and the legend
         x0 = MARGIN + left
         width = CONTENT_WIDTH - left - right
         y0 = self.y - top_room - height
-        ax = self.figure.add_axes(
-            (x0 / PAGE_WIDTH, y0 / PAGE_HEIGHT, width / PAGE_WIDTH, height / PAGE_HEIGHT)
-        )
         self.y = y0 - bottom_room
-        return ax
+        return _Chart(self.page, _pt(x0), _pt(y0), _pt(width), _pt(height))
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -555,16 +545,7 @@ class _Pages:
     ) -> None:
         top = self.y
         if fill is not None:
-            self.figure.add_artist(
-                Rectangle(
-                    (MARGIN / PAGE_WIDTH, (top - height) / PAGE_HEIGHT),
-                    CONTENT_WIDTH / PAGE_WIDTH,
-                    height / PAGE_HEIGHT,
-                    transform=self.figure.transFigure,
-                    facecolor=fill,
-                    edgecolor="none",
-                )
-            )
+            self.rect(MARGIN, top - height, CONTENT_WIDTH, height, fill)
         x = MARGIN
         line = _points(TABLE_SIZE) * LINE
         first_baseline = top - pad - _points(TABLE_SIZE) * ASCENT
@@ -583,15 +564,7 @@ class _Pages:
                     color=colour,
                 )
             x += width
-        self.figure.add_artist(
-            Line2D(
-                [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
-                [(top - height) / PAGE_HEIGHT] * 2,
-                transform=self.figure.transFigure,
-                color=RULE,
-                linewidth=0.5,
-            )
-        )
+        self.rule(top - height, 0.5)
         self.y = top - height
 
     def presentation_table(self, table: ReportTable, title: str | None = None) -> None:
@@ -606,11 +579,11 @@ class _Pages:
 
     # -- marks and footers -------------------------------------------------------------------
 
-    def finish(self, report: Mapping[str, Any]) -> list[Figure]:
+    def finish(self, report: Mapping[str, Any]) -> list[Page]:
         """Footers (now that the page count is known) and the DEMO/INTERNT marks."""
-        total = len(self.figures)
-        for number, figure in enumerate(self.figures, start=1):
-            self._marks(figure, report)
+        total = len(self.pages)
+        for number, page in enumerate(self.pages, start=1):
+            self._marks(page, report)
             footer = t(
                 "pdf.footer",
                 self.lang,
@@ -619,25 +592,17 @@ class _Pages:
                 fingerprint=self.info.signer_fingerprint,
                 generated=_format_generated(self.info.generated_at),
             )
-            figure.add_artist(
-                Line2D(
-                    [MARGIN / PAGE_WIDTH, (MARGIN + CONTENT_WIDTH) / PAGE_WIDTH],
-                    [0.55 / PAGE_HEIGHT] * 2,
-                    transform=figure.transFigure,
-                    color=RULE,
-                    linewidth=0.6,
-                )
-            )
+            self.rule(0.55, 0.6, page)
             lines = self.measure.wrap(footer, CONTENT_WIDTH, 7.5)
             if self.info.threshold is not None:
                 # Every page says its figures are protected and how far they may be off.
                 spread = perturbation_table(self.info.threshold).spread
                 note = t("pdf.protection_footer", self.lang, spread=spread)
                 lines = [*self.measure.wrap(note, CONTENT_WIDTH, 7.5), *lines]
-            self.lines(MARGIN, 0.5, lines, 7.5, figure=figure, color=MUTED)
-        return self.figures
+            self.lines(MARGIN, 0.5, lines, 7.5, page=page, color=MUTED)
+        return self.pages
 
-    def _marks(self, figure: Figure, report: Mapping[str, Any]) -> None:
+    def _marks(self, page: Page, report: Mapping[str, Any]) -> None:
         banners = []
         if self.info.demo:
             banners.append(t("pdf.banner.demo", self.lang))
@@ -651,17 +616,8 @@ class _Pages:
         lines = self.measure.wrap(text, CONTENT_WIDTH - 0.2, 9, "bold")
         height = len(lines) * _points(9) * LINE + 0.12
         top = PAGE_HEIGHT - 0.3
-        figure.add_artist(
-            Rectangle(
-                (MARGIN / PAGE_WIDTH, (top - height) / PAGE_HEIGHT),
-                CONTENT_WIDTH / PAGE_WIDTH,
-                height / PAGE_HEIGHT,
-                transform=figure.transFigure,
-                facecolor=WARNING,
-                edgecolor="none",
-            )
-        )
-        self.lines(MARGIN + 0.1, top - 0.06, lines, 9, figure=figure, weight="bold", color="white")
+        self.rect(MARGIN, top - height, CONTENT_WIDTH, height, WARNING, page)
+        self.lines(MARGIN + 0.1, top - 0.06, lines, 9, page=page, weight="bold", color="white")
         # A faint diagonal watermark, so a page cut out of the report still says what it is.
         words = []
         if self.info.demo:
@@ -670,68 +626,238 @@ class _Pages:
             words.append(t("pdf.watermark.internal", self.lang))
         if not words:  # a preliminary report alone: the banner says it, no watermark
             return
-        figure.text(
-            0.5,
-            0.45,
-            " ".join(words),
-            fontsize=64 if len(words) == 1 else 44,
-            color=WARNING,
-            alpha=0.07,
-            rotation=55,
-            ha="center",
-            va="center",
-            weight="bold",
+        size = 64 if len(words) == 1 else 44
+        ascent, descent = _extent("bold", "normal")
+        rotation = 55.0
+        # Centred on (0.5, 0.45) of the page: the baseline drops by half the text's height,
+        # along the rotated vertical.
+        drop = (ascent + descent) * size / 2
+        turn = math.radians(rotation)
+        centre_x, centre_y = page.width * 0.5, page.height * 0.45
+        page.items.append(
+            TextItem(
+                centre_x + drop * math.sin(turn),
+                centre_y - drop * math.cos(turn),
+                " ".join(words),
+                size,
+                WARNING,
+                "bold",
+                align="centre",
+                rotation=rotation,
+                alpha=0.07,
+            )
         )
 
 
 # --- charts ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _LegendEntry:
+    label: str
+    colour: str
+    dash: tuple[float, ...] | None = None  # None: a filled patch (bars); else a line sample
+
+
+def _middle_baseline(y: float, size: float, weight: str = "normal") -> float:
+    """The baseline that centres a line of ``size`` vertically on ``y``."""
+    ascent, descent = _extent(weight, "normal")
+    return y - (ascent + descent) * size / 2
+
+
+class _Chart:
+    """A chart's plot area on a page (points): data limits, and drawing in data coordinates.
+    Items go onto the page in the order drawn: grid, bars, lines, then axes and labels."""
+
+    def __init__(self, page: Page, x0: float, y0: float, width: float, height: float) -> None:
+        self.page = page
+        self.x0, self.y0, self.width, self.height = x0, y0, width, height
+        self.xlim = (0.0, 1.0)
+        self.ylim = (0.0, 1.0)
+        self.y_down = False  # rows numbered from the top (horizontal bars)
+        self.legend: list[_LegendEntry] = []
+        self.lowest = y0  # the lowest ink below the plot area so far (tick and axis labels)
+
+    def px(self, x: float) -> float:
+        low, high = self.xlim
+        return self.x0 + (x - low) / (high - low) * self.width
+
+    def py(self, y: float) -> float:
+        low, high = self.ylim
+        share = (y - low) / (high - low)
+        return self.y0 + (1 - share if self.y_down else share) * self.height
+
+    def _add(self, item: Item) -> None:
+        self.page.items.append(item)
+
+    def text(self, item: TextItem) -> None:
+        self._add(item)
+        self.lowest = min(self.lowest, item.box()[2])
+
+    # -- marks in data coordinates
+
+    def bar(self, x0: float, x1: float, y0: float, y1: float, colour: str, value: float) -> None:
+        left, right = sorted((self.px(x0), self.px(x1)))
+        bottom, top = sorted((self.py(y0), self.py(y1)))
+        self._add(RectItem(left, bottom, right - left, top - bottom, colour, value=value))
+
+    def hline(
+        self,
+        y: float,
+        colour: str,
+        width: float,
+        dash: tuple[float, ...] = (),
+        *,
+        span: tuple[float, float] | None = None,
+        goal: float | None = None,
+    ) -> None:
+        """A horizontal line at ``y``, across the plot area or over ``span`` (data x)."""
+        x0, x1 = (self.x0, self.x0 + self.width) if span is None else map(self.px, span)
+        self._add(LineItem(x0, self.py(y), x1, self.py(y), colour, width, dash, goal=goal))
+
+    def label(self, x: float, y: float, text: str, colour: str, size: float = VALUE_SIZE) -> None:
+        """A value label centred vertically on (x, y) (data), left-aligned."""
+        baseline = _middle_baseline(self.py(y), size)
+        self.text(TextItem(self.px(x), baseline, text, size, colour))
+
+    def label_above(self, x: float, y: float, text: str, colour: str) -> None:
+        """A value label centred above (x, y) (data) on a white box, readable over a line."""
+        pad = 0.6
+        ascent, descent = _extent("normal", "normal")
+        bottom = self.py(y)
+        width = text_width(text, VALUE_SIZE)
+        box_height = (ascent - descent) * VALUE_SIZE + 2 * pad
+        left = self.px(x) - width / 2 - pad
+        self._add(RectItem(left, bottom - pad, width + 2 * pad, box_height, "#ffffff", alpha=0.85))
+        baseline = bottom - descent * VALUE_SIZE
+        self.text(TextItem(self.px(x), baseline, text, VALUE_SIZE, colour, align="centre"))
+
+    # -- axes, ticks and labels
+
+    def grid(self, ticks: Sequence[float], axis: str) -> None:
+        for tick in ticks:
+            if axis == "x":
+                x = self.px(tick)
+                self._add(LineItem(x, self.y0, x, self.y0 + self.height, GRID_COLOUR, 0.6))
+            else:
+                y = self.py(tick)
+                self._add(LineItem(self.x0, y, self.x0 + self.width, y, GRID_COLOUR, 0.6))
+
+    def spines(self) -> None:
+        """The left and the bottom axis lines."""
+        x0, y0 = self.x0, self.y0
+        self._add(LineItem(x0, y0, x0, y0 + self.height, AXIS_COLOUR, 0.8))
+        self._add(LineItem(x0, y0, x0 + self.width, y0, AXIS_COLOUR, 0.8))
+
+    def x_ticks(self, ticks: Sequence[float], labels: Sequence[str]) -> None:
+        """Ticks below the plot area, each label centred under its tick (lines downwards)."""
+        ascent, _ = _extent("normal", "normal")
+        first = self.y0 - TICK_LENGTH - TICK_PAD - ascent * TICK_SIZE
+        for tick, label in zip(ticks, labels, strict=True):
+            x = self.px(tick)
+            self._add(LineItem(x, self.y0, x, self.y0 - TICK_LENGTH, AXIS_COLOUR, 0.8))
+            for number, text in enumerate(label.split("\n")):
+                baseline = first - number * 1.2 * TICK_SIZE
+                self.text(TextItem(x, baseline, text, TICK_SIZE, align="centre"))
+
+    def y_ticks(
+        self, ticks: Sequence[float], labels: Sequence[str], size: float = TICK_SIZE
+    ) -> float:
+        """Ticks left of the plot area, each label right-aligned and centred on its tick;
+        returns the widest label's width."""
+        right = self.x0 - TICK_LENGTH - TICK_PAD
+        widest = 0.0
+        for tick, label in zip(ticks, labels, strict=True):
+            y = self.py(tick)
+            self._add(LineItem(self.x0 - TICK_LENGTH, y, self.x0, y, AXIS_COLOUR, 0.8))
+            lines = label.split("\n")
+            middle = _middle_baseline(y, size)
+            for number, text in enumerate(lines):
+                baseline = middle + ((len(lines) - 1) / 2 - number) * 1.2 * size
+                item = TextItem(right, baseline, text, size, align="right")
+                self.text(item)
+                widest = max(widest, item.width)
+        return widest
+
+    def x_label(self, text: str) -> None:
+        ascent, _ = _extent("normal", "normal")
+        baseline = self.lowest - 4 - ascent * AXIS_LABEL_SIZE
+        centre = self.x0 + self.width / 2
+        self.text(TextItem(centre, baseline, text, AXIS_LABEL_SIZE, align="centre"))
+
+    def y_label(self, text: str, tick_width: float) -> None:
+        """The axis label turned a quarter left of the tick labels, centred on the axis."""
+        _, descent = _extent("normal", "normal")
+        right = self.x0 - TICK_LENGTH - TICK_PAD - tick_width - 4
+        x = right + descent * AXIS_LABEL_SIZE  # the turned line's descent points right
+        y = self.y0 + self.height / 2
+        item = TextItem(x, y, text, AXIS_LABEL_SIZE, align="centre", rotation=90)
+        self.text(item)
+
+    def title(self, text: str) -> None:
+        _, descent = _extent("bold", "normal")
+        baseline = self.y0 + self.height + 6 - descent * CHART_TITLE_SIZE
+        item = TextItem(self.x0, baseline, text, CHART_TITLE_SIZE, INK, "bold")
+        self._add(item)
+
+    def legend_below(self, drop: float) -> None:
+        """The legend ``drop`` inches below the plot area (and below its labels), in one row
+        when it fits the page's width, where it can never cover a bar."""
+        if not self.legend:
+            return
+        handle, gap, spacing = 2.0 * LEGEND_SIZE, 0.8 * LEGEND_SIZE, 2.0 * LEGEND_SIZE
+        widths = [handle + gap + text_width(e.label, LEGEND_SIZE) for e in self.legend]
+        rows: list[list[int]] = [[]]
+        used = 0.0
+        for index, width in enumerate(widths):
+            if rows[-1] and used + spacing + width > _pt(CONTENT_WIDTH):
+                rows.append([])
+                used = 0.0
+            used += (spacing if rows[-1] else 0) + width
+            rows[-1].append(index)
+        ascent, _ = _extent("normal", "normal")
+        top = min(self.y0 - _pt(drop), self.lowest - 4)
+        centre = self.x0 + self.width / 2
+        for number, row in enumerate(rows):
+            total = sum(widths[i] for i in row) + spacing * (len(row) - 1)
+            x = min(max(centre - total / 2, _pt(MARGIN)), _pt(MARGIN + CONTENT_WIDTH) - total)
+            baseline = top - ascent * LEGEND_SIZE - number * 1.4 * LEGEND_SIZE
+            middle = baseline + 0.3 * LEGEND_SIZE
+            for index in row:
+                entry = self.legend[index]
+                if entry.dash is None:
+                    height = 0.7 * LEGEND_SIZE
+                    self._add(RectItem(x, middle - height / 2, handle, height, entry.colour))
+                else:
+                    self._add(
+                        LineItem(x, middle, x + handle, middle, entry.colour, 1.4, entry.dash)
+                    )
+                self.text(TextItem(x + handle + gap, baseline, entry.label, LEGEND_SIZE))
+                x += widths[index] + spacing
+
+
 def _wrap_labels(labels: Sequence[str], width: int = 24) -> list[str]:
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]
 
 
-def _percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
-    formatter = FuncFormatter(lambda v, _: _decimal(f"{v:g}", lang))
-    if axis == "y":
-        ax.set_ylim(0, 100)
-        ax.yaxis.set_major_formatter(formatter)
-        ax.set_ylabel(t("pdf.axis.share", lang))
-    else:
-        ax.set_xlim(0, 100)
-        ax.xaxis.set_major_formatter(formatter)
-        ax.set_xlabel(t("pdf.axis.share", lang))
+def _count_ticks(top: float, most: int = 8) -> list[float]:
+    """Whole-number ticks from 0 to at most ``top`` at a round step (1, 2, 5 × 10^n), at
+    most ``most`` intervals."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top / (step * factor) <= most:
+                step *= factor
+                return [float(tick) for tick in range(0, int(top) + 1, step)]
+        step *= 10
 
 
-def _count_axis(ax: Axes, lang: str, maximum: float, axis: str = "x") -> None:
-    top = max(1.0, maximum) * 1.18  # room for the value labels
-    if axis == "x":
-        ax.set_xlim(0, top)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel(t("pdf.axis.people", lang))
-    else:
-        ax.set_ylim(0, top)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(t("pdf.axis.people", lang))
-
-
-def _legend_below(ax: Axes, drop: float) -> None:
-    """The legend in one row ``drop`` inches below the axes (under the tick and axis labels),
-    where it can never cover a bar."""
-    height = ax.get_position().height * PAGE_HEIGHT
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -drop / height),
-        ncol=max(1, len(labels)),
-        frameon=False,
-    )
+_GOAL_DASH = (5.2, 2.2)
+_RULE_DOTS = (0.8, 1.3)
 
 
 def _hbars(
-    ax: Axes,
+    ax: _Chart,
     labels: Sequence[str],
     series: Sequence[tuple[str, str, Sequence[_Value]]],
     lang: str,
@@ -741,6 +867,17 @@ def _hbars(
     count = len(series)
     height = 0.8 / count
     maximum = max((v.number or 0 for _, _, values in series for v in values), default=0)
+    ax.xlim = (0.0, max(1.0, maximum) * 1.18)  # room for the value labels
+    ax.ylim = (-0.5, len(labels) - 0.5)
+    ax.y_down = True
+    ticks = _count_ticks(ax.xlim[1])
+    ax.grid(ticks, "x")
+    # A long code list gets smaller labels rather than labels on top of each other.
+    row = ax.height / max(1, len(labels))
+    names = _wrap_labels(labels)
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    tick_size = min(TICK_SIZE, row / (1.2 * lines + 0.1))
+    value_size = min(VALUE_SIZE, row * height / 1.3)
     hidden = empty = False
     for s, (name, colour, values) in enumerate(series):
         for row, value in enumerate(values):
@@ -748,41 +885,39 @@ def _hbars(
             hidden |= value.hidden
             empty |= value.empty
             if value.number is not None:
-                ax.barh(
-                    y,
-                    value.number,
-                    height=height * 0.92,
-                    color=colour,
-                    label=name if row == 0 else None,
-                )
-            elif row == 0:
-                ax.barh(y, 0, height=0, color=colour, label=name)  # keeps the legend entry
-            ax.text(
+                half = height * 0.92 / 2
+                ax.bar(0, value.number, y - half, y + half, colour, value.number)
+            ax.label(
                 (value.number or 0) + max(1.0, maximum) * 0.01,
                 y,
                 value.label,
-                va="center",
-                fontsize=7.5,
-                color=HIDDEN_COLOUR if value.number is None else INK,
+                HIDDEN_COLOUR if value.number is None else INK,
+                value_size,
             )
-    ax.set_yticks(range(len(labels)), _wrap_labels(labels))
-    ax.invert_yaxis()
-    _count_axis(ax, lang, maximum, "x")
-    ax.grid(axis="x", color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
+        ax.legend.append(_LegendEntry(name, colour))
+    ax.spines()
+    ax.y_ticks(range(len(labels)), names, tick_size)
+    ax.x_ticks(ticks, [f"{tick:g}" for tick in ticks])
+    ax.x_label(t("pdf.axis.people", lang))
     if count > 1:
-        _legend_below(ax, 0.5)
+        ax.legend_below(0.5)
     return hidden, empty
 
 
 def _vbars(
-    ax: Axes,
+    ax: _Chart,
     labels: Sequence[str],
     series: Sequence[tuple[str, str, Sequence[_Value]]],
+    lang: str,
+    xlim: tuple[float, float] | None = None,
 ) -> tuple[bool, bool]:
-    """Vertical grouped bars of shares (0–100) with their labels on top."""
+    """Vertical grouped bars of shares (0–100 %) with their labels on top."""
     count = len(series)
     width = 0.8 / count
+    ax.xlim = xlim or (-0.6, len(labels) - 0.4)
+    ax.ylim = (0.0, 112.0)  # room for the labels above a 100 % bar
+    ticks = [float(tick) for tick in range(0, 101, 20)]
+    ax.grid(ticks, "y")
     hidden = empty = False
     for s, (name, colour, values) in enumerate(series):
         for column, value in enumerate(values):
@@ -790,37 +925,36 @@ def _vbars(
             hidden |= value.hidden
             empty |= value.empty
             if value.number is not None:
-                ax.bar(
-                    x,
-                    value.number,
-                    width=width * 0.92,
-                    color=colour,
-                    label=name if column == 0 else None,
-                )
-            elif column == 0:
-                ax.bar(x, 0, width=0, color=colour, label=name)
-            ax.text(
-                x,
-                (value.number or 0) + 1.5,
-                value.label,
-                ha="center",
-                va="bottom",
-                fontsize=7.5,
-                color=HIDDEN_COLOUR if value.number is None else INK,
-                # Readable where it crosses the goal line.
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85},
-            )
-    ax.set_xticks(range(len(labels)), _wrap_labels(labels, 14))
-    ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
-    ax.set_axisbelow(True)
+                half = width * 0.92 / 2
+                ax.bar(x - half, x + half, 0, value.number, colour, value.number)
+        ax.legend.append(_LegendEntry(name, colour))
     return hidden, empty
+
+
+def _vbar_labels(ax: _Chart, series: Sequence[tuple[str, str, Sequence[_Value]]]) -> None:
+    """The bars' value labels, over the goal lines (drawn after them)."""
+    count = len(series)
+    width = 0.8 / count
+    for s, (_, _, values) in enumerate(series):
+        for column, value in enumerate(values):
+            x = column + (s - (count - 1) / 2) * width
+            colour = HIDDEN_COLOUR if value.number is None else INK
+            ax.label_above(x, (value.number or 0) + 1.5, value.label, colour)
+
+
+def _percent_axes(ax: _Chart, labels: Sequence[str], lang: str) -> None:
+    ticks = [float(tick) for tick in range(0, 101, 20)]
+    ax.spines()
+    ax.x_ticks(range(len(labels)), _wrap_labels(labels, 14))
+    widest = ax.y_ticks(ticks, [_decimal(f"{tick:g}", lang) for tick in ticks])
+    ax.y_label(t("pdf.axis.share", lang), widest)
 
 
 @dataclass(frozen=True)
 class _Section:
     slug: str  # the table of report_tables shown under the chart
     draw: Callable[
-        [Axes, Mapping[str, Any], ReportTable, Mapping[str, str], str], tuple[bool, bool]
+        [_Chart, Mapping[str, Any], ReportTable, Mapping[str, str], str], tuple[bool, bool]
     ]
     height: float  # the chart's height in inches
     left: float  # room for the tick labels on the left
@@ -834,7 +968,7 @@ class _Section:
 
 
 def _flow_chart(
-    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
+    ax: _Chart, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     stages = (
         "contacts",
@@ -858,16 +992,16 @@ def _flow_chart(
             [_count_value(report["comparison"]["counts"][s]["total"], lang) for s in stages],
         ),
     ]
-    ax.set_title(t("pdf.chart.flow", lang), loc="left", fontweight="bold")
+    ax.title(t("pdf.chart.flow", lang))
     flags = _hbars(ax, labels, series, lang)
     # Rules between the flow's steps: in → decided (started / not started / pending) → out.
     for boundary in (1.5, 4.5):
-        ax.axhline(boundary, color=RULE, linewidth=0.8, linestyle=":")
+        ax.hline(boundary, RULE, 0.8, _RULE_DOTS)
     return flags
 
 
 def _step_up_chart(
-    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
+    ax: _Chart, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     series = [
         (
@@ -884,28 +1018,25 @@ def _step_up_chart(
             ],
         ),
     ]
-    flags = _vbars(ax, [columns[c] for c in COLUMNS], series)
-    _percent_axis(ax, lang)
-    ax.set_ylim(0, 112)  # room for the labels above a 100 % bar
-    ax.set_yticks(range(0, 101, 20))
+    labels = [columns[c] for c in COLUMNS]
+    flags = _vbars(ax, labels, series, lang)
     goal = _goal(report, "step_up_share")
     if goal is not None:
         target = float(goal["target"])
         line_key = "pdf.goal_line" if goal_source(goal) == "set" else "pdf.goal_line_default"
-        ax.axhline(
-            target * 100,
-            color=_goal_colour(report, "step_up_share"),
-            linestyle="--",
-            linewidth=1.4,
-            label=t(line_key, lang, target=format_share(target, lang)),
-        )
-    _legend_below(ax, 0.3)
-    ax.set_title(t("pdf.chart.step_up", lang), loc="left", fontweight="bold")
+        colour = _goal_colour(report, "step_up_share")
+        ax.hline(target * 100, colour, 1.4, _GOAL_DASH, goal=target * 100)
+        label = t(line_key, lang, target=format_share(target, lang))
+        ax.legend.append(_LegendEntry(label, colour, _GOAL_DASH))
+    _vbar_labels(ax, series)
+    _percent_axes(ax, labels, lang)
+    ax.legend_below(0.3)
+    ax.title(t("pdf.chart.step_up", lang))
     return flags
 
 
 def _destinations_chart(
-    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
+    ax: _Chart, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["exits_by_destination"]
     labels = _breakdown_labels(table, breakdown)
@@ -919,12 +1050,12 @@ def _destinations_chart(
         )
         for c in COLUMNS
     ]
-    ax.set_title(t("pdf.chart.destinations", lang), loc="left", fontweight="bold")
+    ax.title(t("pdf.chart.destinations", lang))
     return _hbars(ax, labels, series, lang)
 
 
 def _followups_chart(
-    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
+    ax: _Chart, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     kinds = ("followup_6m_share", "followup_18m_share")
     series = [
@@ -935,10 +1066,8 @@ def _followups_chart(
         )
         for c in COLUMNS
     ]
-    flags = _vbars(ax, [t("pdf.followup.6m", lang), t("pdf.followup.18m", lang)], series)
-    _percent_axis(ax, lang)
-    ax.set_ylim(0, 112)
-    ax.set_yticks(range(0, 101, 20))
+    labels = [t("pdf.followup.6m", lang), t("pdf.followup.18m", lang)]
+    flags = _vbars(ax, labels, series, lang, xlim=(-0.6, 1.75))
     labelled: set[str] = set()
     for position, kind in enumerate(kinds):
         goal = _goal(report, kind)
@@ -948,32 +1077,21 @@ def _followups_chart(
         source = goal_source(goal)
         colour = _goal_colour(report, kind)
         marker_key = "pdf.goal_marker" if source == "set" else "pdf.goal_marker_default"
-        ax.hlines(
-            target * 100,
-            position - 0.45,
-            position + 0.45,
-            color=colour,
-            linestyle="--",
-            linewidth=1.4,
-            label=None if source in labelled else t(marker_key, lang),
-        )
-        ax.text(
-            position + 0.46,
-            target * 100,
-            format_share(target, lang),
-            va="center",
-            fontsize=7.5,
-            color=colour,
-        )
+        span = (position - 0.45, position + 0.45)
+        ax.hline(target * 100, colour, 1.4, _GOAL_DASH, span=span, goal=target * 100)
+        ax.label(position + 0.46, target * 100, format_share(target, lang), colour)
+        if source not in labelled:
+            ax.legend.append(_LegendEntry(t(marker_key, lang), colour, _GOAL_DASH))
         labelled.add(source)
-    ax.set_xlim(-0.6, 1.75)
-    _legend_below(ax, 0.3)
-    ax.set_title(t("pdf.chart.followups", lang), loc="left", fontweight="bold")
+    _vbar_labels(ax, series)
+    _percent_axes(ax, labels, lang)
+    ax.legend_below(0.3)
+    ax.title(t("pdf.chart.followups", lang))
     return flags
 
 
 def _reasons_chart(
-    ax: Axes, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
+    ax: _Chart, report: Mapping[str, Any], table: ReportTable, columns: Mapping[str, str], lang: str
 ) -> tuple[bool, bool]:
     breakdown = report["breakdowns"]["not_started_by_reason"]
     earlier = report["comparison"]["breakdowns"].get("not_started_by_reason", {})
@@ -990,7 +1108,7 @@ def _reasons_chart(
             [_count_value(earlier.get(code, {}).get("total", 0), lang) for code in breakdown],
         ),
     ]
-    ax.set_title(t("pdf.chart.reasons", lang), loc="left", fontweight="bold")
+    ax.title(t("pdf.chart.reasons", lang))
     return _hbars(ax, labels, series, lang)
 
 
@@ -1159,7 +1277,7 @@ def _section_page(
     pages.new_page()
     pages.heading(f"{number}. {t(SECTION_TITLES[section.slug], lang)}")
     pages.paragraph(table.definition, 9, color=MUTED, style="italic", gap=0.1)
-    ax = pages.axes(section.chart_height(table), left=section.left)
+    ax = pages.chart(section.chart_height(table), left=section.left)
     hidden, empty = section.draw(ax, report, table, columns, lang)
     notes = []
     if hidden:
@@ -1183,31 +1301,104 @@ def _other_tables(pages: _Pages, tables: Sequence[ReportTable], shown: set[str])
         pages.paragraph(table.definition, 8.5, color=MUTED, style="italic", gap=0.25)
 
 
-def board_figures(
+def board_pages(
     report: Mapping[str, Any],
     tables: Sequence[ReportTable],
     info: ReportInfo,
     lang: str | None = None,
-) -> list[Figure]:
-    """The report's pages as matplotlib figures (A4 portrait), footers and marks included."""
+) -> list[Page]:
+    """The report's pages (A4 portrait) as drawn items, footers and marks included."""
     lang = lang or get_language()
     by_slug = {table.slug: table for table in tables}
     columns = _column_labels(lang, tables)
-    with matplotlib.rc_context(_RC):
-        pages = _Pages(info, lang)
-        _title_page(pages, report)
-        _summary_page(pages, report, by_slug)
-        number = 0
-        shown = {"goals"}
-        for section in SECTIONS:
-            table = by_slug.get(section.slug)
-            if table is None:
-                continue
-            number += 1
-            _section_page(pages, number, section, report, table, columns)
-            shown.add(section.slug)
-        _other_tables(pages, tables, shown)
-        return pages.finish(report)
+    pages = _Pages(info, lang)
+    _title_page(pages, report)
+    _summary_page(pages, report, by_slug)
+    number = 0
+    shown = {"goals"}
+    for section in SECTIONS:
+        table = by_slug.get(section.slug)
+        if table is None:
+            continue
+        number += 1
+        _section_page(pages, number, section, report, table, columns)
+        shown.add(section.slug)
+    _other_tables(pages, tables, shown)
+    return pages.finish(report)
+
+
+# --- drawing the pages -----------------------------------------------------------------------
+
+
+@functools.cache
+def _colour(hex_colour: str) -> Any:
+    return HexColor("#ffffff" if hex_colour == "white" else hex_colour)
+
+
+class _Pen:
+    """The canvas's fill, stroke and font state, set only when it changes (each setting is a
+    PDF operator in the page's stream)."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.fill: tuple[str, float] | None = None
+        self.stroke: tuple[str, float, float, tuple[float, ...]] | None = None
+        self.font: tuple[str, float] | None = None
+
+    def fill_with(self, colour: str, alpha: float) -> None:
+        if self.fill != (colour, alpha):
+            self.canvas.setFillColor(_colour(colour))
+            self.canvas.setFillAlpha(alpha)
+            self.fill = (colour, alpha)
+
+    def stroke_with(self, colour: str, width: float, dash: tuple[float, ...]) -> None:
+        if self.stroke != (colour, width, dash):
+            self.canvas.setStrokeColor(_colour(colour))
+            self.canvas.setLineWidth(width)
+            self.canvas.setDash(list(dash) if dash else [])
+            self.stroke = (colour, width, dash)
+
+    def font_of(self, item: TextItem) -> None:
+        font = (font_name(item.weight, item.style), item.size)
+        if self.font != font:
+            self.canvas.setFont(*font)
+            self.font = font
+
+
+_DRAW_TEXT = {"left": "drawString", "right": "drawRightString", "centre": "drawCentredString"}
+
+
+def _draw(canvas: Canvas, page: Page) -> None:
+    pen = _Pen(canvas)
+    for item in page.items:
+        if isinstance(item, TextItem):
+            pen.fill_with(item.colour, item.alpha)
+            pen.font_of(item)
+            draw = getattr(canvas, _DRAW_TEXT[item.align])
+            if item.rotation:
+                canvas.saveState()
+                canvas.translate(item.x, item.y)
+                canvas.rotate(item.rotation)
+                draw(0, 0, item.text)
+                canvas.restoreState()
+                pen = _Pen(canvas)  # restoreState put the earlier settings back
+            else:
+                draw(item.x, item.y, item.text)
+        elif isinstance(item, RectItem):
+            if item.width > 0 and item.height > 0:
+                pen.fill_with(item.fill, item.alpha)
+                canvas.rect(item.x, item.y, item.width, item.height, stroke=0, fill=1)
+        else:
+            pen.stroke_with(item.colour, item.width, item.dash)
+            canvas.line(item.x0, item.y0, item.x1, item.y1)
+
+
+def _pdf_date(moment: datetime) -> Callable[..., str]:
+    """The PDF's CreationDate: the report's generation time, never the clock's."""
+    utc = moment.utctimetuple()
+    stamp = f"D:{utc.tm_year:04d}{utc.tm_mon:02d}{utc.tm_mday:02d}"
+    stamp += f"{utc.tm_hour:02d}{utc.tm_min:02d}{utc.tm_sec:02d}+00'00'"
+    return lambda *_: stamp
 
 
 def write_pdf(
@@ -1217,23 +1408,36 @@ def write_pdf(
     lang: str | None = None,
 ) -> bytes:
     """report.pdf's bytes. The same input gives the same bytes (CreationDate is the report's
-    generation time, not the clock's)."""
+    generation time, not the clock's; the file's ID is derived from its content)."""
     lang = lang or get_language()
-    figures = board_figures(report, tables, info, lang)
-    metadata = {
-        "Title": f"{report_kind(report['period']['label'], lang)} {report['period']['label']}",
-        "Subject": ", ".join(report.get("insatser", [])),
-        "Creator": f"tracker {info.tool_version}",
-        "Author": info.forbund or "",
-        "CreationDate": info.generated_at,
-    }
+    pages = board_pages(report, tables, info, lang)
     buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC), PdfPages(buffer, metadata=metadata) as pdf:
-        for figure in figures:
-            for text in figure.findobj(Text):
-                text.set_fontfeatures(_FEATURES)
-            pdf.savefig(figure)
+    canvas = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH * 72, PAGE_HEIGHT * 72),
+        pageCompression=1,
+        invariant=1,
+        lang=lang,
+        initialFontName=font_name(),  # else the file names Helvetica, which no page uses
+    )
+    canvas.setTitle(f"{report_kind(report['period']['label'], lang)} {report['period']['label']}")
+    canvas.setSubject(", ".join(report.get("insatser", [])))
+    canvas.setCreator(f"tracker {info.tool_version}")
+    canvas.setAuthor(info.forbund or "")
+    canvas.setDateFormatter(_pdf_date(info.generated_at))
+    for page in pages:
+        _draw(canvas, page)
+        canvas.showPage()
+    canvas.save()
     return buffer.getvalue()
 
 
-__all__ = ["board_figures", "format_cell", "format_share", "report_kind", "write_pdf"]
+__all__ = [
+    "Page",
+    "board_pages",
+    "format_cell",
+    "format_share",
+    "report_kind",
+    "text_width",
+    "write_pdf",
+]
