@@ -105,10 +105,7 @@ def db_path(tmp_path: Path, cheap_kdf: keyfile.KdfParams) -> Path:
 
 @pytest.fixture
 def session(db_path: Path) -> Iterator[Session]:
-    opened = registers.open_session(
+    with registers.open_session(
         db_path, user="anna", passphrase=PASSPHRASE, today=lambda: TODAY
-    )
-    try:
+    ) as opened:
         yield opened
-    finally:
-        opened.close()

@@ -6,8 +6,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import random
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +23,21 @@ from tracker.store.eventlog import iter_events
 
 # The one word that may only appear for a damaged file.
 RESTORE_WORDS = ("säkerhetskopia", "backup")
+
+
+def killed_after_ready(
+    driver: str, args: list[str], rng: random.Random, longest: float
+) -> list[str]:
+    """Run ``driver`` (``python -c``) with ``args``; once it prints "ready", SIGKILL it after a
+    random pause of up to ``longest`` seconds. The lines it printed before it died."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", driver, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == b"ready"
+    time.sleep(rng.uniform(0.0, longest))
+    process.send_signal(signal.SIGKILL)
+    return process.communicate()[0].decode().splitlines()
 
 
 def sha256(path: Path) -> str:

@@ -8,16 +8,13 @@ A few trials run by default; ``-m slow`` runs the long version.
 from __future__ import annotations
 
 import random
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from fault_support import killed_after_ready
 from support import INSATSER, PASSPHRASE, TODAY
 
 from tracker.services import audit, registers
@@ -67,16 +64,7 @@ class Said(NamedTuple):
 
 
 def _trial(db: Path, passphrase: str, start: int, recovery_key: str, rng: random.Random) -> Said:
-    process = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(db), passphrase, str(start), recovery_key],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == b"ready"
-    time.sleep(rng.uniform(0.0, 0.5))
-    process.send_signal(signal.SIGKILL)
-    output = process.communicate()[0].decode().splitlines()
+    output = killed_after_ready(DRIVER, [str(db), passphrase, str(start), recovery_key], rng, 0.5)
     added = {line.split()[1] for line in output if line.startswith("added ")}
     removed = {line.split()[1] for line in output if line.startswith("removed ")}
     # A removal killed after its commit but before its line: it may or may not be in force.

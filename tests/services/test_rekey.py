@@ -7,14 +7,11 @@ A few kill trials run by default; ``-m slow`` runs 60.
 from __future__ import annotations
 
 import random
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
+from fault_support import killed_after_ready
 from support import INSATSER, PASSPHRASE, TODAY
 
 from tracker.services import audit, cases, registers
@@ -120,16 +117,7 @@ DRIVER = textwrap.dedent(
 
 
 def _trial(db: Path, rng: random.Random) -> list[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(db), PASSPHRASE, INSATSER[0]],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == b"ready"
-    time.sleep(rng.uniform(0.0, 0.6))
-    process.send_signal(signal.SIGKILL)
-    output = process.communicate()[0].decode().splitlines()
+    output = killed_after_ready(DRIVER, [str(db), PASSPHRASE, INSATSER[0]], rng, 0.6)
     return [line.split()[2] for line in output if line.startswith("event ")]
 
 

@@ -54,13 +54,10 @@ def reads_lists(statements: list[str]) -> bool:
 @pytest.fixture
 def other(db_path: Path) -> Iterator[Session]:
     """A second session on the same register file, as a colleague's on the shared folder."""
-    second = registers.open_session(
+    with registers.open_session(
         db_path, user="anna", passphrase=PASSPHRASE, today=lambda: TODAY
-    )
-    try:
+    ) as second:
         yield second
-    finally:
-        second.close()
 
 
 def started_case(session: Session) -> str:

@@ -256,18 +256,27 @@ def test_a_batch_signs_its_last_event_for_the_others(team: Path) -> None:
     assert _verify(team).ok
 
 
-def _slip_in(db_path: Path, author: str) -> int:
-    """Sam, outside tracker, appends an unsigned copy of the newest event naming ``author``."""
-    connection, _ = _raw(db_path, *SAM)
+def _append_copy_of_newest(
+    db_path: Path, author: str, *, signed_by: tuple[str, str] | None = None
+) -> int:
+    """Outside tracker, with a slot's data key: append a copy of the newest event naming
+    ``author``, unsigned (sam's slot), or signed the way the previous release did, over the
+    chain hash alone, by the slot holder ``signed_by`` (user, passphrase)."""
+    connection, unlocked = _raw(db_path, *(signed_by or SAM))
     seq, link, kind, code, payload = connection.execute(
         "SELECT seq, chain_hash, kind, case_code, payload FROM events ORDER BY seq DESC"
     ).fetchone()
     recorded, digest = utc_now(), payload_hash(payload.encode())
+    new_link = chain_hash(link, seq + 1, recorded, author, kind, digest)
+    signature = None
+    if signed_by is not None:
+        signature = base64.b64encode(
+            unlocked.identity.ed25519.sign(legacy_signed_message(new_link))
+        ).decode()
     connection.execute(
         "INSERT INTO events (seq, recorded_at, user, kind, case_code, payload, payload_hash, "
-        "chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq + 1, recorded, author, kind, code, payload, digest,
-         chain_hash(link, seq + 1, recorded, author, kind, digest)),
+        "chain_hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq + 1, recorded, author, kind, code, payload, digest, new_link, signature),
     )  # fmt: skip
     connection.commit()
     connection.close()
@@ -276,7 +285,7 @@ def _slip_in(db_path: Path, author: str) -> int:
 
 def test_an_unsigned_event_slipped_in_front_of_an_authors_save_is_reported(team: Path) -> None:
     _events_by(team, "anna", PASSPHRASE, 1)
-    slipped = _slip_in(team, "anna")
+    slipped = _append_copy_of_newest(team, "anna")
     # Anna's next save signs the new head, which covers the slipped event's hash: her signature
     # states that it vouches for no unsigned event before it.
     (annas,) = _events_by(team, "anna", PASSPHRASE, 1)
@@ -288,34 +297,13 @@ def test_an_unsigned_event_slipped_in_front_of_an_authors_save_is_reported(team:
     assert report.signatures.problem_user == "anna"
 
 
-def _append_signed_by_an_old_program(db_path: Path, user: str, passphrase: str) -> int:
-    """An event signed the way the previous release did (over the chain hash alone)."""
-    connection, unlocked = _raw(db_path, user, passphrase)
-    seq, link, kind, code, payload = connection.execute(
-        "SELECT seq, chain_hash, kind, case_code, payload FROM events ORDER BY seq DESC"
-    ).fetchone()
-    recorded, digest = utc_now(), payload_hash(payload.encode())
-    new_link = chain_hash(link, seq + 1, recorded, user, kind, digest)
-    signature = base64.b64encode(
-        unlocked.identity.ed25519.sign(legacy_signed_message(new_link))
-    ).decode()
-    connection.execute(
-        "INSERT INTO events (seq, recorded_at, user, kind, case_code, payload, payload_hash, "
-        "chain_hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq + 1, recorded, user, kind, code, payload, digest, new_link, signature),
-    )  # fmt: skip
-    connection.commit()
-    connection.close()
-    return seq + 1
-
-
 def test_an_old_programs_signature_vouches_for_no_slipped_event(team: Path) -> None:
     _events_by(team, "anna", PASSPHRASE, 1)
     # On its own an old-form signature still counts (a colleague who has not upgraded yet).
-    _append_signed_by_an_old_program(team, "anna", PASSPHRASE)
+    _append_copy_of_newest(team, "anna", signed_by=("anna", PASSPHRASE))
     assert _verify(team).signatures.ok
-    slipped = _slip_in(team, "anna")
-    _append_signed_by_an_old_program(team, "anna", PASSPHRASE)
+    slipped = _append_copy_of_newest(team, "anna")
+    _append_copy_of_newest(team, "anna", signed_by=("anna", PASSPHRASE))
     report = _verify(team)
     assert report.signatures.first_bad_seq == slipped
     assert report.signatures.problem == "trust.unsigned"
