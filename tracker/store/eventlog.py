@@ -17,11 +17,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import DBAPIError
@@ -39,6 +41,23 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 def canonical_json(value: Any) -> bytes:
     """The one byte form every hash is computed over: sorted keys, no spaces, UTF-8."""
     return _CANONICAL.encode(value).encode()
+
+
+# orjson reads an integer of more than 64 bits as a float, where json.loads keeps it exact: a
+# payload with 19 digits in a row (an int, a long mantissa or just a string) is read by json.
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def parse_payload(text: str) -> Any:
+    """``json.loads(text)``, the same value, about four times faster: orjson, except where
+    orjson would read the text otherwise (long numbers) or refuses it (NaN, lone surrogates),
+    which json then reads or refuses as it always did."""
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def payload_hash(payload_bytes: bytes) -> str:
@@ -228,7 +247,7 @@ _ERASE_CHUNK = 500
 
 
 def _row_to_event(row: Any) -> Event:
-    payload = json.loads(row.payload) if row.payload is not None else None
+    payload = parse_payload(row.payload) if row.payload is not None else None
     return Event(
         row.seq,
         row.recorded_at,
@@ -317,7 +336,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
             if payload is not None:
                 if sha256(payload.encode()).hexdigest() != digest:
                     return broken(seq, "store.chain_payload")
-                body = json.loads(payload)
+                body = parse_payload(payload)
                 if body.get("case") != case_code:
                     return broken(seq, "store.chain_case_code")
             elif seq in purged_seqs:

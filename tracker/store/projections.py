@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, delete, text, update
 
 from tracker.domain.case import (
     CASE_KINDS,
@@ -24,7 +24,14 @@ from tracker.domain.case import (
 )
 from tracker.domain.goals import GOALS_SET
 from tracker.store.engine import driver_change, driver_rows, schema_prefix
-from tracker.store.eventlog import ChainRow, Event, event_row, iter_events, row_event
+from tracker.store.eventlog import (
+    ChainRow,
+    Event,
+    event_row,
+    iter_events,
+    parse_payload,
+    row_event,
+)
 from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, goals, insatser
 
 # System event kinds (case event kinds come from the domain).
@@ -51,7 +58,7 @@ _CASE_EVENTS = "SELECT seq, kind, payload FROM {schema}events WHERE case_code = 
 def case_raw_events(connection: Connection, code: str) -> list[RawCaseEvent]:
     """One case's events (seq, kind, payload) in seq order, corrections included."""
     rows = driver_rows(connection, _CASE_EVENTS, (code,))
-    return [(seq, kind, json.loads(payload or "{}")) for seq, kind, payload in rows]
+    return [(seq, kind, parse_payload(payload or "{}")) for seq, kind, payload in rows]
 
 
 _CASES_EVENTS = text(
@@ -68,7 +75,7 @@ def cases_raw_events(connection: Connection, codes: Iterable[str]) -> dict[str, 
     if wanted:
         rows = connection.execute(_CASES_EVENTS, {"codes": json.dumps(wanted)})
         for code, seq, kind, payload in rows:
-            found[code].append((seq, kind, json.loads(payload or "{}")))
+            found[code].append((seq, kind, parse_payload(payload or "{}")))
     return found
 
 
@@ -89,7 +96,23 @@ def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
     return CaseAttributes(insats_id, gender)
 
 
-_CASE_COLUMNS = tuple(column.name for column in cases.columns)
+# The cases table's columns, in the table's order (a snapshot's), as case_row gives them;
+# tests/store checks the two orders agree.
+_CASE_COLUMNS = (
+    "code",
+    "insats_id",
+    "gender",
+    "status",
+    "application_date",
+    "start_date",
+    "non_start_date",
+    "exit_date",
+    "start_level",
+    "current_level",
+    "last_event_date",
+    "next_follow_up_due",
+    "last_seq",
+)
 # Plain driver statements for the bulk writes: SQLAlchemy's executemany processes every row's
 # parameters in Python, which cost more than the rows themselves (a rebuild writes 20,000).
 _DELETE_CASE = "DELETE FROM {schema}cases WHERE code = ?"
@@ -110,6 +133,12 @@ _UPDATE_CASE = (
 )
 
 
+_UPDATE_VALUES = tuple(
+    index for index, column in enumerate(_CASE_COLUMNS) if column not in _KEPT_CASE_COLUMNS
+)
+_INSATS_ID = _CASE_COLUMNS.index("insats_id")
+
+
 def refresh_case(
     connection: Connection,
     code: str,
@@ -121,10 +150,10 @@ def refresh_case(
     ``summary``, when the caller has also summarised them, as summarize_case would)."""
     if raw is None:
         raw = case_raw_events(connection, code)
-    row = _case_row(code, raw, today, summary)
+    row = case_row(code, raw, today, summary)
     if row is not None:
-        values = [row[column] for column in _CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS]
-        if driver_change(connection, _UPDATE_CASE, (*values, code, row["insats_id"])) == 1:
+        values = [row[index] for index in _UPDATE_VALUES]
+        if driver_change(connection, _UPDATE_CASE, (*values, code, row[_INSATS_ID])) == 1:
             return
     _replace_rows(connection, [code], [row] if row is not None else [])
 
@@ -140,27 +169,28 @@ def refresh_cases(
     ``replace=False`` when the cases have no row yet (a rebuild, after emptying the table)."""
     if not raw_by_code:
         return
-    rows = [_case_row(code, raw, today) for code, raw in raw_by_code.items()]
+    rows = [case_row(code, raw, today) for code, raw in raw_by_code.items()]
     _replace_rows(
         connection, list(raw_by_code) if replace else [], [row for row in rows if row is not None]
     )
 
 
-def _replace_rows(connection: Connection, codes: list[str], rows: list[dict[str, Any]]) -> None:
+def _replace_rows(connection: Connection, codes: list[str], rows: list[CaseRowValues]) -> None:
     """Delete the rows of ``codes``, then insert ``rows``."""
     schema = schema_prefix(connection)
     if codes:
         connection.exec_driver_sql(_DELETE_CASE.format(schema=schema), [(code,) for code in codes])
     if rows:
-        connection.exec_driver_sql(
-            _INSERT_CASE.format(schema=schema),
-            [tuple(row[column] for column in _CASE_COLUMNS) for row in rows],
-        )
+        connection.exec_driver_sql(_INSERT_CASE.format(schema=schema), rows)
 
 
-def _case_row(
+CaseRowValues = tuple[Any, ...]  # a row of the cases table, its columns in the table's order
+
+
+def case_row(
     code: str, raw: list[RawCaseEvent], today: date, summary: CaseSummary | None = None
-) -> dict[str, Any] | None:
+) -> CaseRowValues | None:
+    """The cases table's row for one case, from its raw events (None: the case has no row)."""
     attributes = case_attributes(raw)
     if attributes is None or not raw:
         return None
@@ -172,21 +202,21 @@ def _case_row(
     def iso(value: date | None) -> str | None:
         return value.isoformat() if value else None
 
-    return {
-        "code": code,
-        "insats_id": attributes.insats_id,
-        "gender": attributes.gender,
-        "status": summary.status,
-        "application_date": iso(summary.application_date),
-        "start_date": iso(summary.start_date),
-        "non_start_date": iso(summary.non_start_date),
-        "exit_date": iso(summary.exit_date),
-        "start_level": summary.start_level,
-        "current_level": summary.current_level,
-        "last_event_date": iso(summary.last_event_date),
-        "next_follow_up_due": iso(summary.next_follow_up_due),
-        "last_seq": raw[-1][0],
-    }
+    return (
+        code,
+        attributes.insats_id,
+        attributes.gender,
+        summary.status,
+        iso(summary.application_date),
+        iso(summary.start_date),
+        iso(summary.non_start_date),
+        iso(summary.exit_date),
+        summary.start_level,
+        summary.current_level,
+        iso(summary.last_event_date),
+        iso(summary.next_follow_up_due),
+        raw[-1][0],
+    )
 
 
 def apply(
@@ -248,8 +278,8 @@ def apply(
 class Replay:
     """The projections rebuilt from the log: fed every event in seq order (``add``, the shape
     of ``eventlog.verify_chain``'s ``keep``), then ``write`` throws the stored projections away
-    and writes the rebuilt ones. Each case is projected once, from its events gathered on the
-    way, and all cases' rows are written together (two statements)."""
+    and writes the rebuilt ones, or ``drifted`` compares them with the stored ones. Each case
+    is projected once, from its events gathered on the way."""
 
     def __init__(self, today: date) -> None:
         self.today = today
@@ -267,12 +297,46 @@ class Replay:
             self.system_events.append(row_event(row, payload))
 
     def write(self, connection: Connection) -> None:
+        """Replace the stored projections with the rebuilt ones (all cases' rows in two
+        statements)."""
+        self._write_system_tables(connection)
+        cases_by_code = dict(sorted(self.case_events.items()))
+        refresh_cases(connection, cases_by_code, self.today, replace=False)
+
+    def drifted(self, connection: Connection) -> list[str]:
+        """The projection tables whose stored rows differ from the rebuilt ones. Leaves the
+        projections emptied and partly rebuilt: for a transaction that is rolled back.
+
+        The cases table, tens of thousands of rows, is compared in memory. Rows equal in
+        Python are equal as SQLite would store them; when they differ, the rebuilt rows are
+        written and read back, so that a value SQLite converts on the way in (a level given as
+        "3" in an integer column) is not taken for drift."""
+        stored = snapshot(connection)
+        rebuilt_cases = [
+            row
+            for row in (case_row(code, raw, self.today) for code, raw in self.case_events.items())
+            if row is not None
+        ]
+        rebuilt_cases.sort(key=_by_code)
+        self._write_system_tables(connection)
+        rebuilt = snapshot(connection)
+        if rebuilt_cases != stored[cases.name]:
+            _replace_rows(connection, [], rebuilt_cases)
+            rebuilt = snapshot(connection)
+        else:
+            rebuilt[cases.name] = rebuilt_cases
+        return [name for name in stored if stored[name] != rebuilt[name]]
+
+    def _write_system_tables(self, connection: Connection) -> None:
+        """Empty every projection table, then replay the events that are not a case's."""
         for table in PROJECTION_TABLES:
             connection.execute(delete(table))
         for event in self.system_events:
             apply(connection, event, self.today)
-        cases_by_code = dict(sorted(self.case_events.items()))
-        refresh_cases(connection, cases_by_code, self.today, replace=False)
+
+
+def _by_code(row: CaseRowValues) -> str:
+    return row[0]
 
 
 def rebuild(connection: Connection, today: date) -> None:
@@ -284,10 +348,13 @@ def rebuild(connection: Connection, today: date) -> None:
 
 
 def snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every projection table's rows, for comparing stored state with a rebuild."""
-    return {
-        table.name: [
-            tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))
-        ]
-        for table in PROJECTION_TABLES
-    }
+    """Every projection table's rows in primary-key order, for comparing stored state with a
+    rebuild (read through the driver: the cases table holds a row per participant)."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for table in PROJECTION_TABLES:
+        columns = ", ".join(column.name for column in table.columns)
+        order = ", ".join(column.name for column in table.primary_key)
+        found[table.name] = driver_rows(
+            connection, f"SELECT {columns} FROM {{schema}}{table.name} ORDER BY {order}"
+        )
+    return found
