@@ -12,7 +12,8 @@ from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.store import projections
-from tracker.store.eventlog import head
+from tracker.store.eventlog import head, verify_chain
+from tracker.store.schema import cases as cases_table
 
 SALA = "Samordningsteam Sala"
 
@@ -265,6 +266,34 @@ def test_audit_notices_a_drifted_projection(session: Session) -> None:
         connection.exec_driver_sql("UPDATE cases SET current_level = 1")
     report = audit.verify(session)
     assert report.chain.ok and report.drifted_tables == ["cases"] and not report.ok
+
+
+def _replayed_drift(session: Session, level: object) -> list[str]:
+    """Replay.drifted over the log with the last start's level (the start level) read as
+    ``level``."""
+    with session.register.scratch() as connection:
+        replay = projections.Replay(TODAY)
+        fed = []
+        verify_chain(connection, keep=lambda row, payload: fed.append((row, payload)))
+        last_start = max(i for i, (row, _payload) in enumerate(fed) if row[3] == "start")
+        fed[last_start][1]["level"] = level
+        for row, payload in fed:
+            replay.add(row, payload)
+        return replay.drifted(connection)
+
+
+def test_the_in_memory_comparison_asks_sqlite_before_it_reports_drift(session: Session) -> None:
+    _full_case(session)
+    _full_case(session)
+    # Not equal in Python ("2" is not 2), yet SQLite stores "2" in an integer column as 2.
+    assert _replayed_drift(session, "2") == []
+    assert _replayed_drift(session, 3) == ["cases"]
+    assert _replayed_drift(session, "3") == ["cases"]
+    assert _replayed_drift(session, 2) == []
+
+
+def test_the_case_row_columns_are_in_the_tables_order() -> None:
+    assert tuple(column.name for column in cases_table.columns) == projections._CASE_COLUMNS
 
 
 def test_key_management_is_logged(session: Session) -> None:
