@@ -11,8 +11,10 @@ import sqlcipher3
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import DBAPIError
 
 from tracker.store import engine as store_engine
+from tracker.store import eventlog
 from tracker.store import keyfile
 from tracker.store.database import SCHEMA_HEAD, Register, creating, head_revision, migrate
 from tracker.store.eventlog import (
@@ -161,6 +163,66 @@ def test_verify_names_the_first_bad_event(
     with register.read() as connection:
         report = verify_chain(connection)
     assert (report.first_bad_seq, report.problem) == (bad_seq, problem)
+
+
+def _walk_kept(register: Register) -> tuple[object, list[tuple[list[object], object]]]:
+    kept: list[tuple[list[object], object]] = []
+    with register.read() as connection:
+        report = verify_chain(connection, keep=lambda row, body: kept.append((list(row), body)))
+    assert not [t for t in threading.enumerate() if t.name == "chain-reader"]
+    return report, kept
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        [],
+        ["DELETE FROM events WHERE seq BETWEEN 4 AND 9"],  # a gap longer than a chunk
+        ["DELETE FROM events WHERE seq > 6"],
+        ["UPDATE events SET signature = x'00ff' WHERE seq = 5"],  # a blob: no JSON for it
+        ["UPDATE events SET recorded_at = CAST(x'61ff' AS TEXT) WHERE seq = 8"],  # not UTF-8
+        ["UPDATE events SET payload = payload || char(0) || 'x' WHERE seq = 7"],  # a NUL
+        [
+            "INSERT INTO events (seq, recorded_at, user, kind, payload_hash, chain_hash)"
+            " VALUES (0, 't', 'eve', 'step', 'h', 'c')"
+        ],
+        [
+            "INSERT INTO events (seq, recorded_at, user, kind, payload_hash, chain_hash)"
+            " VALUES (40000, 't', 'eve', 'step', 'h', 'c')"
+        ],
+    ],
+)
+def test_the_chunked_read_ahead_walks_as_the_plain_cursor_does(
+    register: Register, monkeypatch: pytest.MonkeyPatch, statements: list[str]
+) -> None:
+    """The walk reads chunks of events as JSON texts in a second thread; with chunks of 3 and
+    with SQLite's JSON refused altogether (every read through the cursor), the same report and
+    the same rows and payloads, or the same error, whatever was done to the table."""
+    _append(register, 14)
+    _tamper(register, *statements)
+    outcomes = []
+    for chunk, json_statement in ((10_000, None), (3, None), (3, "SELECT no_such_function(?)")):
+        monkeypatch.setattr(eventlog, "_CHUNK_EVENTS", chunk)
+        if json_statement is not None:
+            monkeypatch.setattr(eventlog, "_CHUNK_JSON", json_statement)
+        try:
+            outcomes.append(_walk_kept(register))
+        except DBAPIError as error:
+            outcomes.append(type(error.orig).__name__)
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    if not statements:
+        report, kept = outcomes[0]
+        assert report.ok and report.count == 14 and len(kept) == 14
+
+
+def test_a_walk_that_stops_early_stops_its_reader(
+    register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(eventlog, "_CHUNK_EVENTS", 2)
+    _append(register, 30)
+    _tamper(register, "UPDATE events SET user = 'eve' WHERE seq = 3")
+    report, kept = _walk_kept(register)
+    assert (report.first_bad_seq, report.problem, len(kept)) == (3, "store.chain_link", 2)
 
 
 def test_recomputed_payload_hash_still_breaks_the_chain(register: Register) -> None:
