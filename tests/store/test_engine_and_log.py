@@ -14,8 +14,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from tracker.store import engine as store_engine
-from tracker.store import eventlog
-from tracker.store import keyfile
+from tracker.store import eventlog, keyfile
 from tracker.store.database import SCHEMA_HEAD, Register, creating, head_revision, migrate
 from tracker.store.eventlog import (
     GENESIS_HASH,
