@@ -12,7 +12,7 @@ from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.store import projections
-from tracker.store.eventlog import head, verify_chain
+from tracker.store.eventlog import KeptEvents, head, verify_chain
 from tracker.store.schema import cases as cases_table
 
 SALA = "Samordningsteam Sala"
@@ -273,8 +273,8 @@ def _replayed_drift(session: Session, level: object) -> list[str]:
     ``level``."""
     with session.register.scratch() as connection:
         replay = projections.Replay(TODAY)
-        fed = []
-        verify_chain(connection, keep=lambda row, payload: fed.append((row, payload)))
+        fed: KeptEvents = []
+        verify_chain(connection, keep=fed)
         last_start = max(i for i, (row, _payload) in enumerate(fed) if row[3] == "start")
         fed[last_start][1]["level"] = level
         for row, payload in fed:

@@ -19,6 +19,7 @@ from tracker.store.database import SCHEMA_HEAD, Register, creating, head_revisio
 from tracker.store.eventlog import (
     GENESIS_HASH,
     EventWriter,
+    KeptEvents,
     canonical_json,
     chain_hash,
     payload_hash,
@@ -165,11 +166,11 @@ def test_verify_names_the_first_bad_event(
 
 
 def _walk_kept(register: Register) -> tuple[object, list[tuple[list[object], object]]]:
-    kept: list[tuple[list[object], object]] = []
+    kept: KeptEvents = []
     with register.read() as connection:
-        report = verify_chain(connection, keep=lambda row, body: kept.append((list(row), body)))
+        report = verify_chain(connection, keep=kept)
     assert not [t for t in threading.enumerate() if t.name == "chain-reader"]
-    return report, kept
+    return report, [(list(row), body) for row, body in kept]
 
 
 @pytest.mark.parametrize(

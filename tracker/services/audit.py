@@ -24,8 +24,8 @@ from tracker.store.database import integrity_problems
 from tracker.store.eventlog import (
     GENESIS_HASH,
     ChainReport,
-    ChainRow,
     Head,
+    KeptEvents,
     canonical_json,
     utc_now,
     verify_chain,
@@ -162,16 +162,10 @@ def _verify_log(
         # whose signatures are checked and which are replayed are exactly the events verified,
         # each read and parsed once.
         with session.register.scratch() as connection:
-            replay = projections.Replay(session.today())
-            log = trust.LogVerifier()
-
-            def keep(row: ChainRow, payload: dict[str, Any] | None) -> None:
-                log.add(row, payload)
-                replay.add(row, payload)
-
-            chain = verify_chain(connection, keep=keep)
+            kept: KeptEvents = []
+            chain = verify_chain(connection, keep=kept)
             if chain.ok:
-                signatures = log.finish()
+                signatures = trust.verify_events(kept)
             if expected is not None:
                 found = (
                     GENESIS_HASH
@@ -181,6 +175,9 @@ def _verify_log(
                     ).scalar_one_or_none()
                 )
             if chain.ok:
+                replay = projections.Replay(session.today())
+                replay.add_all(kept)
+                del kept
                 drifted = replay.drifted(connection)
     except (DBAPIError, sqlcipher3.DatabaseError):
         # The chain walk reads through the driver's own cursor, whose errors are the driver's.

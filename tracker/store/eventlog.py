@@ -19,7 +19,7 @@ import hashlib
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -391,17 +391,17 @@ class _ChainReader:
 # One row of the chain walk: the event table's columns in their order (seq, recorded_at, user,
 # kind, case_code, payload text, payload_hash, chain_hash, signature).
 ChainRow = tuple[int, str, str, str, "str | None", "str | None", str, str, "str | None"]
-# What the chain walk hands a caller that wants the events too: the verified row and its
+# What the chain walk hands a caller that wants the events too: each verified row and its
 # payload, parsed (None when retention erased it).
-EventSink = Callable[[ChainRow, "dict[str, Any] | None"], None]
+KeptEvents = list[tuple[ChainRow, "dict[str, Any] | None"]]
 
 
-def verify_chain(connection: Connection, keep: EventSink | None = None) -> ChainReport:
+def verify_chain(connection: Connection, keep: KeptEvents | None = None) -> ChainReport:
     """Walk the whole chain; name the first sequence number where it breaks.
 
-    ``keep``, when given, is called for every event that verified with its payload parsed:
-    one read of the log then serves a caller that needs the events too (the audit's signature
-    check and rebuild).
+    ``keep``, when given, has every event that verified appended with its payload parsed: one
+    read of the log then serves a caller that needs the events too (the audit's signature check
+    and rebuild).
     """
     previous_seq, previous_hash = 0, GENESIS_HASH
     count = 0
@@ -439,7 +439,7 @@ def verify_chain(connection: Connection, keep: EventSink | None = None) -> Chain
                 if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
                     return broken(seq, "store.chain_link")
                 if keep is not None:
-                    keep(row, body)
+                    keep.append((row, body))
                 previous_seq, previous_hash = seq, link
                 count += 1
     except dbapi_error as error:

@@ -27,6 +27,7 @@ from tracker.store.engine import driver_change, driver_rows, schema_prefix
 from tracker.store.eventlog import (
     ChainRow,
     Event,
+    KeptEvents,
     event_row,
     iter_events,
     parse_payload,
@@ -287,14 +288,20 @@ class Replay:
         self.system_events: list[Event] = []
 
     def add(self, row: ChainRow, payload: dict[str, Any] | None) -> None:
-        kind, case_code = row[3], row[4]
-        if kind in CASE_EVENT_KINDS and case_code:
-            raw = self.case_events.get(case_code)
-            if raw is None:
-                raw = self.case_events[case_code] = []
-            raw.append((row[0], kind, payload or {}))
-        else:
-            self.system_events.append(row_event(row, payload))
+        self.add_all([(row, payload)])
+
+    def add_all(self, kept: KeptEvents) -> None:
+        """``add`` for every row the chain walk kept."""
+        case_events, system_events = self.case_events, self.system_events
+        for row, payload in kept:
+            kind, case_code = row[3], row[4]
+            if kind in CASE_EVENT_KINDS and case_code:
+                raw = case_events.get(case_code)
+                if raw is None:
+                    raw = case_events[case_code] = []
+                raw.append((row[0], kind, payload or {}))
+            else:
+                system_events.append(row_event(row, payload))
 
     def write(self, connection: Connection) -> None:
         """Replace the stored projections with the rebuilt ones (all cases' rows in two

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, select
 from tracker.store import signing
 from tracker.store.eventlog import (
     GENESIS_HASH,
-    ChainRow,
+    KeptEvents,
     chain_hash,
     legacy_signed_message,
     payload_hash,
@@ -449,19 +449,14 @@ def membership(connection: Connection, up_to_seq: int | None = None) -> Membersh
     return walker.finish()
 
 
-class LogVerifier:
-    """:func:`verify_log` fed one row at a time, in seq order: the audit's one walk of the log
-    (``eventlog.verify_chain``'s ``keep``) hands every verified row here with its payload
-    already parsed."""
-
-    def __init__(self) -> None:
-        self._walker = _Walker()
-
-    def add(self, row: ChainRow, payload: dict[str, Any] | None) -> None:
-        self._walker.apply(_Row(*row), parsed={} if payload is None else payload)
-
-    def finish(self) -> Membership:
-        return self._walker.finish()
+def verify_events(kept: KeptEvents) -> Membership:
+    """:func:`verify_log` over the rows the audit's one walk of the log kept (``eventlog.
+    verify_chain``'s ``keep``), in seq order, their payloads already parsed."""
+    walker = _Walker()
+    apply = walker.apply
+    for row, payload in kept:
+        apply(_Row(*row), parsed={} if payload is None else payload)
+    return walker.finish()
 
 
 def verify_log(connection: Connection) -> Membership:
@@ -483,9 +478,9 @@ __all__ = [
     "USER_ADDED",
     "USER_KEYS_SET",
     "USER_REMOVED",
-    "LogVerifier",
     "Member",
     "Membership",
     "membership",
+    "verify_events",
     "verify_log",
 ]
