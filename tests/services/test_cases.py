@@ -12,6 +12,7 @@ from tracker.domain.errors import RuleError
 from tracker.services import audit, cases, registers
 from tracker.services.session import PermissionDenied, ServiceError, Session
 from tracker.store import projections
+from tracker.store.caserows import CASE_COLUMNS
 from tracker.store.eventlog import KeptEvents, head, verify_chain
 from tracker.store.schema import cases as cases_table
 
@@ -293,7 +294,7 @@ def test_the_in_memory_comparison_asks_sqlite_before_it_reports_drift(session: S
 
 
 def test_the_case_row_columns_are_in_the_tables_order() -> None:
-    assert tuple(column.name for column in cases_table.columns) == projections._CASE_COLUMNS
+    assert tuple(column.name for column in cases_table.columns) == CASE_COLUMNS
 
 
 def test_key_management_is_logged(session: Session) -> None:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.store.eventlog import canonical_json, parse_payload
+from tracker.store.eventlog import canonical_json
+from tracker.store.payload import parse_payload
 
 scalars = (
     st.none()

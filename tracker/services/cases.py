@@ -52,8 +52,9 @@ from tracker.services.session import (
     Transaction,
     insats_ids,
 )
+from tracker.store.caserows import RawCaseEvent, case_attributes
 from tracker.store.eventlog import head
-from tracker.store.projections import RawCaseEvent, case_attributes, case_raw_events
+from tracker.store.projections import case_raw_events
 from tracker.store.schema import cases, events, insatser
 
 

@@ -54,8 +54,9 @@ from tracker.services.session import (
     Transaction,
     insats_ids,
 )
+from tracker.store.caserows import RawCaseEvent, case_attributes
 from tracker.store.eventlog import iter_events
-from tracker.store.projections import RawCaseEvent, case_attributes, cases_raw_events
+from tracker.store.projections import cases_raw_events
 
 # --- the format ----------------------------------------------------------------------------
 

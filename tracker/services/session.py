@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from tracker.domain.case import CaseSummary
 from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList, Ladder
 from tracker.i18n import t
-from tracker.store import projections
+from tracker.store import caserows, projections
 from tracker.store.database import Register
 from tracker.store.eventlog import Event, EventWriter, Head
 from tracker.store.schema import code_lists, insatser
@@ -93,11 +93,11 @@ class Known:
     insats_names: dict[int, str] | None = None
     insats_closed: dict[int, str] | None = None
     # The most recently used cases last, at most KEPT_CASES.
-    case_events: Mapping[str, list[projections.RawCaseEvent]] = field(default_factory=dict)
+    case_events: Mapping[str, list[caserows.RawCaseEvent]] = field(default_factory=dict)
     case_memo: Mapping[str, tuple[int, Any]] = field(default_factory=dict)
 
     def with_case(
-        self, code: str, raw: list[projections.RawCaseEvent], memo: tuple[int, Any]
+        self, code: str, raw: list[caserows.RawCaseEvent], memo: tuple[int, Any]
     ) -> Known:
         """This and one more case, read at the same head (and derived on the same day)."""
         return dataclasses.replace(
@@ -107,8 +107,8 @@ class Known:
 
 
 def _kept_cases(
-    kept: Mapping[str, list[projections.RawCaseEvent]],
-    touched: Mapping[str, list[projections.RawCaseEvent]],
+    kept: Mapping[str, list[caserows.RawCaseEvent]],
+    touched: Mapping[str, list[caserows.RawCaseEvent]],
     case_memo: Mapping[str, tuple[int, Any]],
 ) -> dict[str, Any]:
     """Known's case fields: the ``touched`` cases last, then the newest ``kept`` ones, at most
@@ -151,7 +151,7 @@ class Transaction:
         )
         # Each touched case's events, kept in step with what this transaction appends, so a
         # use case reads a case once however many times it validates and projects it.
-        self._case_events: dict[str, list[projections.RawCaseEvent]] = {}
+        self._case_events: dict[str, list[caserows.RawCaseEvent]] = {}
         # Only case events appended so far (or none): then what this transaction knows still
         # describes the register after its commit (see known()).
         self._cases_only = True
@@ -172,7 +172,7 @@ class Transaction:
         event (seq ``next_seq``), when the caller derived it anyway: the case's row is then
         written from it instead of summarising all its events again."""
         case_raw = self.case_events(case_code) if case_code is not None else None
-        held_back = self._batched and case_code is not None and kind in projections.CASE_EVENT_KINDS
+        held_back = self._batched and case_code is not None and kind in caserows.CASE_EVENT_KINDS
         if not held_back:
             # Any other event is written and signed on its own (a membership event's signature
             # must vouch for nothing else: logins check those events alone, tracker.store.trust).
@@ -189,7 +189,7 @@ class Transaction:
         else:
             self.writer.flush()  # projections may refer to the event's row
             projections.apply(self.connection, event, self.session.today(), case_raw, case_summary)
-        if kind not in projections.CASE_EVENT_KINDS:
+        if kind not in caserows.CASE_EVENT_KINDS:
             self._cases_only = False
         if kind == projections.CODE_LIST_SET:
             self._lists = None
@@ -224,12 +224,12 @@ class Transaction:
             self.case_memo.pop(code, None)
         self._stale_cases.clear()
 
-    def preload_cases(self, raw_by_code: Mapping[str, list[projections.RawCaseEvent]]) -> None:
+    def preload_cases(self, raw_by_code: Mapping[str, list[caserows.RawCaseEvent]]) -> None:
         """Seed the per-case cache with events the caller read in one query (the importer), so
         appending to those cases reads nothing more; a code without events is a new case."""
         self._case_events.update(raw_by_code)
 
-    def case_events(self, code: str) -> list[projections.RawCaseEvent]:
+    def case_events(self, code: str) -> list[caserows.RawCaseEvent]:
         """The case's events (seq, kind, payload) as of this transaction; empty for a new code."""
         raw = self._case_events.get(code)
         if raw is None:
@@ -358,7 +358,7 @@ class Session:
         self,
         head: Head,
         code: str,
-        raw: list[projections.RawCaseEvent],
+        raw: list[caserows.RawCaseEvent],
         memo: tuple[int, Any],
         today: date,
     ) -> None:

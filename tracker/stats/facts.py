@@ -39,12 +39,8 @@ from tracker.domain.case import (
 from tracker.domain.codelists import FOLLOW_UP_MISSED_REASON, CodeList
 from tracker.domain.goals import GOALS_SET
 from tracker.services.session import LADDER_LIST, ServiceError
-from tracker.store.projections import (
-    CODE_LIST_SET,
-    INSATS_ADDED,
-    INSATS_RENAMED,
-    case_attributes,
-)
+from tracker.store.caserows import case_attributes
+from tracker.store.projections import CODE_LIST_SET, INSATS_ADDED, INSATS_RENAMED
 
 # Payload fields read by SQLite (->> gives SQL values: text, integer, 1/0 for true/false),
 # each only for the kinds that carry it: most events are steps, which need date and level.

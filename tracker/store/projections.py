@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, delete, text, update
 
-from tracker.domain.case import (
-    CASE_KINDS,
-    CORRECTION,
-    RETRACTION,
-    CaseSummary,
-    effective_events,
-    summarize_case,
-)
+from tracker.domain.case import CaseSummary
 from tracker.domain.goals import GOALS_SET
+from tracker.store.caserows import (
+    CASE_COLUMNS,
+    CASE_EVENT_KINDS,
+    CaseRowValues,
+    RawCaseEvent,
+    case_row,
+    case_rows,
+    gather,
+)
 from tracker.store.engine import driver_change, driver_rows, schema_prefix
 from tracker.store.eventlog import (
     ChainRow,
@@ -41,17 +42,6 @@ INSATS_ADDED = "insats_added"
 INSATS_RENAMED = "insats_renamed"  # {"id": 2, "name": "new", "previous": "old"}
 INSATS_CLOSED = "insats_closed"  # {"id": 2, "on": "2026-12-31"}
 CODE_LIST_SET = "code_list_set"
-
-CASE_EVENT_KINDS = frozenset((*CASE_KINDS, CORRECTION, RETRACTION))
-
-RawCaseEvent = tuple[int, str, Mapping[str, Any]]
-
-
-@dataclass(frozen=True)
-class CaseAttributes:
-    insats_id: int
-    gender: str
-
 
 _CASE_EVENTS = "SELECT seq, kind, payload FROM {schema}events WHERE case_code = ? ORDER BY seq"
 
@@ -80,64 +70,30 @@ def cases_raw_events(connection: Connection, codes: Iterable[str]) -> dict[str, 
     return found
 
 
-def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
-    """The case's insats and gender: the latest values given on any of its events.
-
-    They are set by the opening event (application, or start without one) and may be changed
-    by a correction of it; a retraction does not take them away.
-    """
-    insats_id: int | None = None
-    gender: str | None = None
-    for _seq, kind, payload in raw:
-        body = payload.get("event", {}) if kind == CORRECTION else payload
-        insats_id = body.get("insats", insats_id)
-        gender = body.get("gender", gender)
-    if insats_id is None or gender is None:
-        return None
-    return CaseAttributes(insats_id, gender)
-
-
-# The cases table's columns, in the table's order (a snapshot's), as case_row gives them;
-# tests/store checks the two orders agree.
-_CASE_COLUMNS = (
-    "code",
-    "insats_id",
-    "gender",
-    "status",
-    "application_date",
-    "start_date",
-    "non_start_date",
-    "exit_date",
-    "start_level",
-    "current_level",
-    "last_event_date",
-    "next_follow_up_due",
-    "last_seq",
-)
 # Plain driver statements for the bulk writes: SQLAlchemy's executemany processes every row's
 # parameters in Python, which cost more than the rows themselves (a rebuild writes 20,000).
 _DELETE_CASE = "DELETE FROM {schema}cases WHERE code = ?"
 _INSERT_CASE = (
-    f"INSERT INTO {{schema}}cases ({', '.join(_CASE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
+    f"INSERT INTO {{schema}}cases ({', '.join(CASE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(CASE_COLUMNS))})"
 )
 
 
 # A case keeps its row, changed in place, while its insats stays the same (every save but a
 # correction of the insats): deleting and inserting it would also move its entries in the code
 # and insats indexes, more pages written and synced per save.
-_KEPT_CASE_COLUMNS = ("code", "insats_id")
+_KEPTCASE_COLUMNS = ("code", "insats_id")
 _UPDATE_CASE = (
     "UPDATE {schema}cases SET "
-    + ", ".join(f"{column} = ?" for column in _CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS)
+    + ", ".join(f"{column} = ?" for column in CASE_COLUMNS if column not in _KEPTCASE_COLUMNS)
     + " WHERE code = ? AND insats_id = ?"
 )
 
 
 _UPDATE_VALUES = tuple(
-    index for index, column in enumerate(_CASE_COLUMNS) if column not in _KEPT_CASE_COLUMNS
+    index for index, column in enumerate(CASE_COLUMNS) if column not in _KEPTCASE_COLUMNS
 )
-_INSATS_ID = _CASE_COLUMNS.index("insats_id")
+_INSATS_ID = CASE_COLUMNS.index("insats_id")
 
 
 def refresh_case(
@@ -183,41 +139,6 @@ def _replace_rows(connection: Connection, codes: list[str], rows: list[CaseRowVa
         connection.exec_driver_sql(_DELETE_CASE.format(schema=schema), [(code,) for code in codes])
     if rows:
         connection.exec_driver_sql(_INSERT_CASE.format(schema=schema), rows)
-
-
-CaseRowValues = tuple[Any, ...]  # a row of the cases table, its columns in the table's order
-
-
-def case_row(
-    code: str, raw: list[RawCaseEvent], today: date, summary: CaseSummary | None = None
-) -> CaseRowValues | None:
-    """The cases table's row for one case, from its raw events (None: the case has no row)."""
-    attributes = case_attributes(raw)
-    if attributes is None or not raw:
-        return None
-    if summary is None:
-        summary = summarize_case(effective_events(raw), today)
-    if summary.status == "empty":  # every event retracted: the case is gone from the lists
-        return None
-
-    def iso(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return (
-        code,
-        attributes.insats_id,
-        attributes.gender,
-        summary.status,
-        iso(summary.application_date),
-        iso(summary.start_date),
-        iso(summary.non_start_date),
-        iso(summary.exit_date),
-        summary.start_level,
-        summary.current_level,
-        iso(summary.last_event_date),
-        iso(summary.next_follow_up_due),
-        raw[-1][0],
-    )
 
 
 def apply(
@@ -292,16 +213,8 @@ class Replay:
 
     def add_all(self, kept: KeptEvents) -> None:
         """``add`` for every row the chain walk kept."""
-        case_events, system_events = self.case_events, self.system_events
-        for row, payload in kept:
-            kind, case_code = row[3], row[4]
-            if kind in CASE_EVENT_KINDS and case_code:
-                raw = case_events.get(case_code)
-                if raw is None:
-                    raw = case_events[case_code] = []
-                raw.append((row[0], kind, payload or {}))
-            else:
-                system_events.append(row_event(row, payload))
+        for row, payload in gather(kept, self.case_events):
+            self.system_events.append(row_event(row, payload))
 
     def write(self, connection: Connection) -> None:
         """Replace the stored projections with the rebuilt ones (all cases' rows in two
@@ -319,12 +232,7 @@ class Replay:
         written and read back, so that a value SQLite converts on the way in (a level given as
         "3" in an integer column) is not taken for drift."""
         stored = snapshot(connection)
-        rebuilt_cases = [
-            row
-            for row in (case_row(code, raw, self.today) for code, raw in self.case_events.items())
-            if row is not None
-        ]
-        rebuilt_cases.sort(key=_by_code)
+        rebuilt_cases = case_rows(self.case_events, self.today)
         self._write_system_tables(connection)
         rebuilt = snapshot(connection)
         if rebuilt_cases != stored[cases.name]:
@@ -340,10 +248,6 @@ class Replay:
             connection.execute(delete(table))
         for event in self.system_events:
             apply(connection, event, self.today)
-
-
-def _by_code(row: CaseRowValues) -> str:
-    return row[0]
 
 
 def rebuild(connection: Connection, today: date) -> None:
