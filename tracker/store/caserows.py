@@ -1,8 +1,7 @@
-"""The cases table's row of one case, computed from its events: no database, no SQLAlchemy.
+"""The cases table's row of one case, computed from its events: no database.
 
-Light on purpose: the audit's rebuild worker (tracker.store.rebuild_worker) computes every
-case's row in a process of its own with these functions, and tracker.store.projections writes
-them on every save.
+tracker.store.projections writes these rows on every save and compares them with the stored
+ones in ``audit verify``; the importer and the statistics read a case's insats and gender here.
 """
 
 from __future__ import annotations

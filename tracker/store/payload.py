@@ -1,8 +1,4 @@
-"""Reading a stored event's payload: json.loads' value, at orjson's speed.
-
-Light on purpose (no SQLAlchemy): the audit's rebuild worker imports it (tracker.store.
-rebuild_worker).
-"""
+"""Reading a stored event's payload: json.loads' value, at orjson's speed."""
 
 from __future__ import annotations
 
