@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -62,7 +61,7 @@ def only(events: list[CaseEvent], today: date = TODAY) -> Violation:
 
 
 def with_(event: CaseEvent, **changes: object) -> CaseEvent:
-    return dataclasses.replace(event, **changes)
+    return event._replace(**changes)
 
 
 # --- valid cases ---------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
+import random
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,7 @@ from tracker.domain import (
     STEP,
     CaseEvent,
     effective_events,
+    summarize_case,
 )
 
 Raw = tuple[int, str, dict[str, Any]]
@@ -181,6 +182,7 @@ case_events = st.builds(
     exit_kind=short_text,
     handover=st.none() | st.booleans(),
     months=st.none() | st.sampled_from([6, 18]),
+    episode=st.just(1),
 )
 
 
@@ -189,7 +191,7 @@ def test_payload_round_trip(event: CaseEvent, seq: int) -> None:
     payload = json.loads(json.dumps(event.to_payload()))
     assert "seq" not in payload and "kind" not in payload
     restored = CaseEvent.from_payload(event.kind, payload, seq=seq)
-    assert restored == dataclasses.replace(event, seq=seq)
+    assert restored == event._replace(seq=seq)
 
 
 operations = st.lists(
@@ -206,15 +208,31 @@ def test_matches_a_simple_model(ops: list[tuple[str, CaseEvent, int]]) -> None:
     for seq, (op, event, pick) in enumerate(ops, start=1):
         if op == "add" or not live:
             raw.append((seq, event.kind, event.to_payload()))
-            live[seq] = dataclasses.replace(event, seq=seq)
+            live[seq] = event._replace(seq=seq)
             continue
         target = sorted(live)[pick % len(live)]
         if op == "correct":
             raw.append((seq, CORRECTION, {"replaces": target, "event": event.to_payload()}))
             kind = live[target].kind  # a correction keeps the original's kind
-            live[target] = dataclasses.replace(event, kind=kind, seq=target)
+            live[target] = event._replace(kind=kind, seq=target)
         else:
             raw.append((seq, RETRACTION, {"retracts": target}))
             del live[target]
     expected = sorted(live.values(), key=lambda e: (e.date, CASE_KINDS.index(e.kind), e.seq))
     assert effective_events(raw) == expected
+
+
+@given(operations, st.randoms(use_true_random=False))
+def test_a_summary_of_events_in_case_order_needs_no_sort(
+    ops: list[tuple[str, CaseEvent, int]], shuffler: random.Random
+) -> None:
+    """``ordered=True`` (effective_events' result, summarised without sorting again) gives the
+    summary of the same events in any order."""
+    raw: list[Raw] = [
+        (seq, event.kind, event.to_payload()) for seq, (_op, event, _pick) in enumerate(ops, 1)
+    ]
+    effective = effective_events(raw)
+    shuffled = list(effective)
+    shuffler.shuffle(shuffled)
+    today = date(2031, 1, 1)
+    assert summarize_case(effective, today, ordered=True) == summarize_case(shuffled, today)

@@ -3,7 +3,6 @@ episodes of a returning participant, and the warnings that do not refuse."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from tracker.domain import (
@@ -71,7 +70,7 @@ def test_a_six_month_follow_up_30_days_after_the_exit_names_the_earliest_date() 
 def test_the_window_s_first_day_is_accepted_and_the_day_before_refused() -> None:
     on_time = CaseEvent(FOLLOW_UP, date(2025, 11, 30), seq=4, level=6, months=6)
     assert keys([*CASE, on_time]) == []
-    assert keys([*CASE, dataclasses.replace(on_time, date=date(2025, 11, 29))]) == [
+    assert keys([*CASE, on_time._replace(date=date(2025, 11, 29))]) == [
         "domain.follow_up_too_early"
     ]
 
@@ -90,10 +89,10 @@ def test_a_follow_up_not_made_needs_a_listed_reason_and_no_level() -> None:
     missed = CaseEvent(FOLLOW_UP, date(2026, 2, 1), seq=4, months=6, reason="kunde_inte_nas")
     assert missed.not_done
     assert keys([*CASE, missed]) == []
-    assert keys([*CASE, dataclasses.replace(missed, reason="glomde")]) == [
+    assert keys([*CASE, missed._replace(reason="glomde")]) == [
         "domain.follow_up_reason_unknown"
     ]
-    assert keys([*CASE, dataclasses.replace(missed, level=4)]) == [
+    assert keys([*CASE, missed._replace(level=4)]) == [
         "domain.follow_up_not_done_level"
     ]
 
@@ -101,7 +100,7 @@ def test_a_follow_up_not_made_needs_a_listed_reason_and_no_level() -> None:
 def test_a_follow_up_not_made_may_be_recorded_before_the_window_but_after_the_exit() -> None:
     moved = CaseEvent(FOLLOW_UP, date(2025, 7, 2), seq=4, months=18, reason="avliden_flyttat")
     assert keys([*CASE, moved]) == []
-    assert keys([*CASE, dataclasses.replace(moved, date=EXI.date)]) == [
+    assert keys([*CASE, moved._replace(date=EXI.date)]) == [
         "domain.follow_up_not_after_exit"
     ]
 
@@ -117,10 +116,10 @@ def test_a_follow_up_not_made_closes_it_in_the_summary() -> None:
 
 
 def test_a_date_before_the_floor_is_refused_with_the_floor_named() -> None:
-    old = dataclasses.replace(APP, date=date(1900, 1, 1))
+    old = APP._replace(date=date(1900, 1, 1))
     text = message([old])
     assert "1900-01-01" in text and "2004-01-01" in text
-    assert keys([dataclasses.replace(APP, date=date(2004, 1, 1))]) == []
+    assert keys([APP._replace(date=date(2004, 1, 1))]) == []
 
 
 # --- episodes ------------------------------------------------------------------------------
@@ -149,7 +148,7 @@ def test_a_new_episode_needs_the_previous_one_closed_and_opens_after_it() -> Non
     early = CaseEvent(START, date(2025, 6, 1), seq=4, level=3, episode=2)
     assert keys([*CASE, early]) == ["domain.episode_before_close"]
     open_case = [APP, STA]
-    assert keys([*open_case, dataclasses.replace(early, date=date(2025, 8, 1))]) == [
+    assert keys([*open_case, early._replace(date=date(2025, 8, 1))]) == [
         "domain.episode_not_closed"
     ]
     step_first = CaseEvent(STEP, date(2025, 8, 1), seq=4, level=3, episode=2)
@@ -166,7 +165,7 @@ def test_after_a_non_start_the_participant_may_apply_again() -> None:
 
 def test_episode_is_stored_only_above_one() -> None:
     assert "episode" not in APP.to_payload()
-    payload = dataclasses.replace(APP, episode=2).to_payload()
+    payload = APP._replace(episode=2).to_payload()
     assert payload["episode"] == 2
     assert CaseEvent.from_payload(APPLICATION, payload).episode == 2
 
@@ -180,19 +179,19 @@ def _warnings(events: list[CaseEvent], new: CaseEvent) -> list[Violation]:
 
 def test_a_second_step_on_the_same_day_warns() -> None:
     step = CaseEvent(STEP, date(2025, 3, 1), seq=3, level=4)
-    again = dataclasses.replace(step, seq=None)
+    again = step._replace(seq=None)
     found = _warnings([APP, STA, step], again)
     assert [v.key for v in found] == ["domain.warn_step_same_day"]
     assert "2025-03-01" in found[0].message("sv")
-    assert _warnings([APP, STA, step], dataclasses.replace(again, date=date(2025, 3, 2))) == []
+    assert _warnings([APP, STA, step], again._replace(date=date(2025, 3, 2))) == []
 
 
 def test_an_exit_to_work_from_a_low_level_warns_but_not_from_a_high_one() -> None:
-    work = dataclasses.replace(EXI, seq=None, destination="forvarvsarbete", level=4)
+    work = EXI._replace(seq=None, destination="forvarvsarbete", level=4)
     assert [v.key for v in _warnings([APP, STA], work)] == ["domain.warn_destination_level"]
-    assert _warnings([APP, STA], dataclasses.replace(work, level=6)) == []
+    assert _warnings([APP, STA], work._replace(level=6)) == []
     # Without an exit level, the latest level counts.
-    assert _warnings([APP, STA], dataclasses.replace(work, level=None)) != []
-    assert _warnings([APP, STA], dataclasses.replace(work, destination="ej_redo")) == []
+    assert _warnings([APP, STA], work._replace(level=None)) != []
+    assert _warnings([APP, STA], work._replace(destination="ej_redo")) == []
     # A warning is not a refusal.
-    assert keys([APP, STA, dataclasses.replace(work, seq=9)]) == []
+    assert keys([APP, STA, work._replace(seq=9)]) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from tracker.domain import (
@@ -93,12 +92,12 @@ def test_current_level_is_latest_by_date_then_seq() -> None:
     s = summarize_case([STA, STP, later_registered], TODAY)
     assert s.current_level == 3
     # An exit without a level leaves the last step's level in force.
-    s = summarize_case([STA, STP, dataclasses.replace(EXI, level=None)], TODAY)
+    s = summarize_case([STA, STP, EXI._replace(level=None)], TODAY)
     assert s.current_level == 4
 
 
 def test_start_without_level() -> None:
-    s = summarize_case([dataclasses.replace(STA, level=None)], TODAY)
+    s = summarize_case([STA._replace(level=None)], TODAY)
     assert (s.start_level, s.current_level) == (None, None)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import tempfile
 from collections.abc import Sequence
@@ -91,7 +90,7 @@ def rejected(session: Session, path: Path, **kwargs: bool) -> list[importer.Impo
 
 
 def facts(view: cases.CaseView) -> list[CaseEvent]:
-    return [dataclasses.replace(e, seq=None) for e in view.events]
+    return [e._replace(seq=None) for e in view.events]
 
 
 def assert_three_cases(session: Session) -> None:

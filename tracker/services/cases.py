@@ -108,7 +108,7 @@ def _view(
         code=code,
         insats=insats_names[attributes.insats_id],
         gender=attributes.gender,
-        summary=summarize_case(effective, today),
+        summary=summarize_case(effective, today, ordered=True),
         events=tuple(effective),
         last_seq=raw[-1][0],
     )
@@ -362,15 +362,15 @@ def _add(
     """Append ``new`` to the case, in ``episode`` or the one it belongs to (episode_for)."""
     if episode is None:
         episode = episode_for(view.events, new.kind, new.months)
-    new = dataclasses.replace(new, episode=episode)
+    new = new._replace(episode=episode)
     _check(tx, [*view.events, new])
     warnings = case_warnings(view.events, new, ladder=tx.lists.ladder)
     # A plain new event just joins the effective events: the new view follows from the old
     # one without re-reading every payload of the case (imports add thousands in a row), and
     # the case's row in the projection is written from its summary.
     seq = tx.next_seq
-    now = sort_events([*view.events, dataclasses.replace(new, seq=seq)])
-    summary = summarize_case(now, tx.session.today())
+    now = sort_events([*view.events, new._replace(seq=seq)])
+    summary = summarize_case(now, tx.session.today(), ordered=True)
     appended = tx.append(new.kind, new.to_payload(), case_code=view.code, case_summary=summary)
     if appended.seq != seq:
         raise RuntimeError(f"event {appended.seq} written as {seq}")  # never: one writer
@@ -546,7 +546,7 @@ def append_checked(
 
 # What a correction may change: the event's facts, never its identity or kind.
 # The episode follows from the case's history, so it is not a fact to correct either.
-_CORRECTABLE_FIELDS = {f.name for f in dataclasses.fields(CaseEvent)} - {"seq", "kind", "episode"}
+_CORRECTABLE_FIELDS = set(CaseEvent._fields) - {"seq", "kind", "episode"}
 
 
 def _check_reason(tx: Transaction, reason: str) -> None:
@@ -593,7 +593,7 @@ def correct(
         unknown = set(changes) - _CORRECTABLE_FIELDS
         if unknown:
             raise ServiceError("service.unknown_fields", fields=", ".join(sorted(unknown)))
-        corrected = dataclasses.replace(original, **changes)
+        corrected = original._replace(**changes)
         if corrected == original and not attribute_changes:
             raise ServiceError("service.nothing_changed")
         _check(tx, [corrected if e.seq == seq else e for e in view.events])

@@ -760,7 +760,7 @@ def _plan_cases(
             event = row.event
             episode = episode_for(candidate, event.kind, event.months)
             if episode != event.episode:  # copies only where it changes: memory per row
-                event = dataclasses.replace(event, episode=episode)
+                event = event._replace(episode=episode)
                 row = dataclasses.replace(row, event=event)
             for warning in case_warnings(candidate, event, ladder=lists.ladder):
                 summary.warnings.append((row.number, warning))
@@ -803,7 +803,7 @@ def _plan_fixes(
         if target is None:
             ok = False
             continue
-        corrected = dataclasses.replace(row.event, seq=target.seq, episode=target.episode)
+        corrected = row.event._replace(seq=target.seq, episode=target.episode)
         changes = {
             name: getattr(corrected, name)
             for name in _FACT_FIELDS
@@ -913,9 +913,7 @@ def _check_participant(
 
 # The episode is where a row lands, not what it says: a row repeating an event of episode 2
 # is the same event.
-_FACT_FIELDS = tuple(
-    f.name for f in dataclasses.fields(CaseEvent) if f.name not in ("seq", "episode")
-)
+_FACT_FIELDS = tuple(name for name in CaseEvent._fields if name not in ("seq", "episode"))
 
 
 _fact_values = operator.attrgetter(*_FACT_FIELDS)

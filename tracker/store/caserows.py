@@ -76,7 +76,7 @@ def case_row(
     if attributes is None or not raw:
         return None
     if summary is None:
-        summary = summarize_case(effective_events(raw), today)
+        summary = summarize_case(effective_events(raw), today, ordered=True)
     if summary.status == "empty":  # every event retracted: the case is gone from the lists
         return None
 
