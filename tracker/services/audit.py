@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.services.session import ServiceError, Session
 from tracker.store import projections, trust
-from tracker.store.database import integrity_problems
+from tracker.store.database import Register, integrity_problems
 from tracker.store.eventlog import (
     GENESIS_HASH,
     ChainReport,
@@ -126,14 +126,33 @@ def parse_expectation(text: str) -> Head:
 def verify(session: Session, expected: Head | None = None) -> AuditReport:
     """Walk the whole chain and its signatures, check every page, rebuild the projections to
     compare, and (``expected``) check the log still holds a head kept from earlier."""
-    # SQLite's page checks run on a connection of their own in a second thread: the driver
-    # lets go of the GIL while SQLite works, so they cost no wall time next to the walk below.
     with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-pages") as pages,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-pages") as pool,
         _no_cycle_collection(),
     ):
-        checking = pages.submit(integrity_problems, session.register)
-        return _verify_log(session, expected, checking)
+        return _verify_log(session, expected, _PageChecks(session.register, pool))
+
+
+class _PageChecks:
+    """SQLCipher's and SQLite's page checks, on a connection of their own in a second thread:
+    the driver lets go of the GIL while SQLite works, so they cost no wall time next to the
+    signature checks and the rebuild. Started once the chain walk has read the log: its own
+    read-ahead thread would otherwise share the second core with them and keep the walk
+    waiting."""
+
+    def __init__(self, register: Register, pool: ThreadPoolExecutor) -> None:
+        self._register = register
+        self._pool = pool
+        self._running: Future[list[str]] | None = None
+
+    def start(self) -> None:
+        if self._running is None:
+            self._running = self._pool.submit(integrity_problems, self._register)
+
+    def result(self) -> list[str]:
+        self.start()
+        assert self._running is not None
+        return self._running.result()
 
 
 @contextmanager
@@ -150,9 +169,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _verify_log(
-    session: Session, expected: Head | None, checking: Future[list[str]]
-) -> AuditReport:
+def _verify_log(session: Session, expected: Head | None, checking: _PageChecks) -> AuditReport:
     chain: ChainReport | None = None
     signatures: trust.Membership | None = None
     found: str | None = None
@@ -164,6 +181,7 @@ def _verify_log(
         with session.register.scratch() as connection:
             kept: KeptEvents = []
             chain = verify_chain(connection, keep=kept)
+            checking.start()
             if chain.ok:
                 signatures = trust.verify_events(kept)
             if expected is not None:
