@@ -201,10 +201,11 @@ def test_the_chunked_read_ahead_walks_as_the_plain_cursor_does(
     _append(register, 14)
     _tamper(register, *statements)
     outcomes = []
-    for chunk, json_statement in ((10_000, None), (3, None), (3, "SELECT no_such_function(?)")):
+    refused = "SELECT no_such_function(?, ?)"
+    for chunk, json_statement in ((10_000, None), (3, None), (3, refused)):
         monkeypatch.setattr(eventlog, "_CHUNK_EVENTS", chunk)
         if json_statement is not None:
-            monkeypatch.setattr(eventlog, "_CHUNK_JSON", json_statement)
+            monkeypatch.setattr(eventlog, "_CHUNK_BOUNDED", json_statement)
         try:
             outcomes.append(_walk_kept(register))
         except DBAPIError as error:

@@ -132,16 +132,22 @@ class CaseEvent(NamedTuple):
         """Build from a stored payload; unknown keys (case, insats, gender, …) are ignored."""
         raw_date = payload["date"]
         event_date = raw_date if isinstance(raw_date, date) else date.fromisoformat(raw_date)
-        # Positional: _PAYLOAD_FIELDS are the fields after seq, in order (the audit and the
-        # statistics build one event per logged event, so this is a hot path); the episode
-        # follows them.
-        return cls(
-            kind,
-            event_date,
-            seq,
-            *map(payload.get, _PAYLOAD_FIELDS),
-            int(payload.get("episode") or 1),
+        # Positional: _PAYLOAD_FIELDS are the fields after seq, in order, and the episode
+        # follows them; straight to the tuple, every field given, past the named tuple's
+        # __new__ (the audit and the statistics build one event per logged event).
+        return _new_tuple(
+            cls,
+            (
+                kind,
+                event_date,
+                seq,
+                *map(payload.get, _PAYLOAD_FIELDS),
+                int(payload.get("episode") or 1),
+            ),
         )
+
+
+_new_tuple = tuple.__new__
 
 
 def _sort_key(event: CaseEvent) -> tuple[date, int, int, float]:

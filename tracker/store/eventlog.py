@@ -281,10 +281,13 @@ _CHAIN_FROM = (
 )
 # The chain walk reads the log a chunk at a time, each chunk as one JSON text built by SQLite.
 _CHUNK_EVENTS = 10_000
+# As a blob: the driver hands over the bytes as they are (orjson reads UTF-8), where text
+# would be decoded into a str first, holding the GIL the walk needs.
 _CHUNK_JSON = (
-    "SELECT json_group_array(json_array(seq, recorded_at, user, kind, case_code, payload,"
-    " payload_hash, chain_hash, signature) ORDER BY seq) FROM events WHERE seq >= ?"
+    "SELECT CAST(json_group_array(json_array(seq, recorded_at, user, kind, case_code, payload,"
+    " payload_hash, chain_hash, signature) ORDER BY seq) AS BLOB) FROM events WHERE seq >= ?"
 )
+_CHUNK_BOUNDED = _CHUNK_JSON + " AND seq < ?"
 _ANY_FROM = "SELECT EXISTS (SELECT 1 FROM events WHERE seq >= ?)"
 _LOWEST_SEQ = -(2**63)
 
@@ -302,7 +305,7 @@ class _ChainReader:
 
     def __init__(self, driver: Any) -> None:
         self._driver = driver
-        self._chunks: queue.Queue[tuple[int, str | None]] = queue.Queue(maxsize=2)
+        self._chunks: queue.Queue[tuple[int, bytes | None]] = queue.Queue(maxsize=2)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read_ahead, name="chain-reader", daemon=True)
 
@@ -315,9 +318,9 @@ class _ChainReader:
 
     def rows(self) -> Iterator[Sequence[Any]]:
         while True:
-            low, text = self._chunks.get()
+            low, data = self._chunks.get()
             try:
-                chunk = None if text is None else orjson.loads(text)
+                chunk = None if data is None else orjson.loads(data)
             except orjson.JSONDecodeError:
                 chunk = None
             if chunk is None:
@@ -338,18 +341,18 @@ class _ChainReader:
         try:
             while not self._stop.is_set():
                 high = _CHUNK_EVENTS + 1 if low == _LOWEST_SEQ else low + _CHUNK_EVENTS
-                (text,) = self._driver.execute(_CHUNK_JSON + " AND seq < ?", (low, high)).fetchone()
-                if text == "[]":
+                (chunk,) = self._driver.execute(_CHUNK_BOUNDED, (low, high)).fetchone()
+                if chunk == b"[]":
                     # Nothing in this range: the end of the log, or a gap the cursor reads past.
                     (more,) = self._driver.execute(_ANY_FROM, (high,)).fetchone()
-                    self._put((low, None if more else text))
+                    self._put((low, None if more else chunk))
                     return
-                self._put((low, text))
+                self._put((low, chunk))
                 low = high
         except Exception:  # any: the walking thread reads on through the cursor, and fails there
             self._put((low, None))
 
-    def _put(self, item: tuple[int, str | None]) -> None:
+    def _put(self, item: tuple[int, bytes | None]) -> None:
         while not self._stop.is_set():
             try:
                 self._chunks.put(item, timeout=0.05)
