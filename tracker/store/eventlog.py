@@ -55,11 +55,19 @@ def chain_hash(
     # canonical_json([seq, recorded_at, user, kind, payload_digest]), spelled out: the same
     # bytes (an int and four JSON strings, no spaces) without json.dumps' per-call set-up, which
     # dominated walking a long chain. tests/store checks it against canonical_json.
+    return _link_digest(bytes.fromhex(previous), seq, recorded_at, user, kind, payload_digest).hex()
+
+
+def _link_digest(
+    previous: bytes, seq: int, recorded_at: str, user: str, kind: str, payload_digest: str
+) -> bytes:
+    """chain_hash with the hashes as raw bytes: the chain walk keeps each link's digest for
+    the next instead of converting it from hex and back."""
     link = (
         f"[{int(seq)},{_json_string(recorded_at)},{_json_string(user)},"
         f"{_json_string(kind)},{_json_string(payload_digest)}]"
     ).encode()
-    return hashlib.sha256(bytes.fromhex(previous) + link).hexdigest()
+    return hashlib.sha256(previous + link).digest()
 
 
 SIGNATURE_CONTEXT = b"tracker.event/2 "
@@ -381,6 +389,7 @@ def verify_chain(connection: Connection, keep: KeptEvents | None = None) -> Chai
     and rebuild).
     """
     previous_seq, previous_hash = 0, GENESIS_HASH
+    previous_digest = bytes.fromhex(GENESIS_HASH)
     count = 0
     purged_seqs = set(connection.execute(select(purged_events.c.seq)).scalars())
     purged: list[int] = []
@@ -413,11 +422,12 @@ def verify_chain(connection: Connection, keep: KeptEvents | None = None) -> Chai
                     purged.append(seq)
                 else:  # erased without a purge that says so
                     return broken(seq, "store.chain_payload_missing")
-                if chain_hash(previous_hash, seq, recorded_at, user, kind, digest) != link:
+                linked = _link_digest(previous_digest, seq, recorded_at, user, kind, digest)
+                if linked.hex() != link:
                     return broken(seq, "store.chain_link")
                 if keep is not None:
                     keep.append((row, body))
-                previous_seq, previous_hash = seq, link
+                previous_seq, previous_hash, previous_digest = seq, link, linked
                 count += 1
     except dbapi_error as error:
         # As SQLAlchemy would have raised it (damaged pages: a DatabaseError), since callers

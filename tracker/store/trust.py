@@ -454,8 +454,9 @@ def verify_events(kept: KeptEvents) -> Membership:
     verify_chain``'s ``keep``), in seq order, their payloads already parsed."""
     walker = _Walker()
     apply = walker.apply
+    as_row = tuple.__new__  # a chain row has the nine fields of _Row, in its order
     for row, payload in kept:
-        apply(_Row(*row), parsed={} if payload is None else payload)
+        apply(as_row(_Row, row), parsed={} if payload is None else payload)
     return walker.finish()
 
 
