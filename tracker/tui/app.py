@@ -17,6 +17,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.driver import Driver
+from textual.drivers.web_driver import WebDriver
 from textual.screen import Screen
 
 from tracker.i18n import t
@@ -33,6 +35,7 @@ from tracker.tui.settings import (
     save_settings,
     settings_path_for,
 )
+from tracker.tui.web_driver import WholePacketWebDriver
 from tracker.tui.wizard import WizardScreen
 
 # How often the idle timer looks at the last activity, at most (shorter for short timeouts).
@@ -60,6 +63,14 @@ class TrackerApp(App[None]):
         # Textual's own palette binding, declared here so its word is in the user's language.
         Binding("ctrl+p", "command_palette", "tui.key_palette", show=False, priority=True),
     ]
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that under textual-serve (``tracker serve``) the web driver
+        writes whole packets (tracker.tui.web_driver)."""
+        chosen = super().get_driver_class()
+        if chosen is WebDriver:
+            return WholePacketWebDriver
+        return chosen
 
     def __init__(
         self,
