@@ -3,7 +3,8 @@
     uv run pytest -m perf tests/perf/test_audit_perf.py -s
 
 ``audit.verify`` (SQLCipher's and SQLite's page checks, the chain walk, every Ed25519
-signature, the projections rebuilt in a rolled-back transaction and compared) against the floor
+signature, the projections rebuilt and compared: the cases table in memory, the other tables in
+a rolled-back transaction) against the floor
 for anything that reads the log: ``SELECT * FROM events`` fetched through the driver's cursor.
 Also timed alone: verifying every signature (the public keys made once; a batch signs its last
 event for the others), the part of the audit no faster code can take away. Interleaved rounds,
