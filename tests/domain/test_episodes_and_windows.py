@@ -89,20 +89,14 @@ def test_a_follow_up_not_made_needs_a_listed_reason_and_no_level() -> None:
     missed = CaseEvent(FOLLOW_UP, date(2026, 2, 1), seq=4, months=6, reason="kunde_inte_nas")
     assert missed.not_done
     assert keys([*CASE, missed]) == []
-    assert keys([*CASE, missed._replace(reason="glomde")]) == [
-        "domain.follow_up_reason_unknown"
-    ]
-    assert keys([*CASE, missed._replace(level=4)]) == [
-        "domain.follow_up_not_done_level"
-    ]
+    assert keys([*CASE, missed._replace(reason="glomde")]) == ["domain.follow_up_reason_unknown"]
+    assert keys([*CASE, missed._replace(level=4)]) == ["domain.follow_up_not_done_level"]
 
 
 def test_a_follow_up_not_made_may_be_recorded_before_the_window_but_after_the_exit() -> None:
     moved = CaseEvent(FOLLOW_UP, date(2025, 7, 2), seq=4, months=18, reason="avliden_flyttat")
     assert keys([*CASE, moved]) == []
-    assert keys([*CASE, moved._replace(date=EXI.date)]) == [
-        "domain.follow_up_not_after_exit"
-    ]
+    assert keys([*CASE, moved._replace(date=EXI.date)]) == ["domain.follow_up_not_after_exit"]
 
 
 def test_a_follow_up_not_made_closes_it_in_the_summary() -> None:

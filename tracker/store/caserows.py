@@ -49,7 +49,7 @@ def case_attributes(raw: Iterable[RawCaseEvent]) -> CaseAttributes | None:
 
 
 # The cases table's columns, in the table's order (a snapshot's), as case_row gives them;
-# tests/store checks the two orders agree.
+# tests/services/test_cases.py checks the two orders agree.
 CASE_COLUMNS = (
     "code",
     "insats_id",

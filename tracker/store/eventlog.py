@@ -52,9 +52,6 @@ def payload_hash(payload_bytes: bytes) -> str:
 def chain_hash(
     previous: str, seq: int, recorded_at: str, user: str, kind: str, payload_digest: str
 ) -> str:
-    # canonical_json([seq, recorded_at, user, kind, payload_digest]), spelled out: the same
-    # bytes (an int and four JSON strings, no spaces) without json.dumps' per-call set-up, which
-    # dominated walking a long chain. tests/store checks it against canonical_json.
     return _link_digest(bytes.fromhex(previous), seq, recorded_at, user, kind, payload_digest).hex()
 
 
@@ -63,6 +60,9 @@ def _link_digest(
 ) -> bytes:
     """chain_hash with the hashes as raw bytes: the chain walk keeps each link's digest for
     the next instead of converting it from hex and back."""
+    # canonical_json([seq, recorded_at, user, kind, payload_digest]), spelled out: the same
+    # bytes (an int and four JSON strings, no spaces) without json.dumps' per-call set-up, which
+    # dominated walking a long chain. tests/store checks it against canonical_json.
     link = (
         f"[{int(seq)},{_json_string(recorded_at)},{_json_string(user)},"
         f"{_json_string(kind)},{_json_string(payload_digest)}]"
@@ -374,7 +374,8 @@ class _ChainReader:
 
 
 # One row of the chain walk: the event table's columns in their order (seq, recorded_at, user,
-# kind, case_code, payload text, payload_hash, chain_hash, signature).
+# kind, case_code, payload text, payload_hash, chain_hash, signature); a list when it was read
+# from one of the chain reader's JSON chunks.
 ChainRow = tuple[int, str, str, str, "str | None", "str | None", str, str, "str | None"]
 # What the chain walk hands a caller that wants the events too: each verified row and its
 # payload, parsed (None when retention erased it).

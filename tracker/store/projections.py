@@ -31,9 +31,9 @@ from tracker.store.eventlog import (
     KeptEvents,
     event_row,
     iter_events,
-    parse_payload,
     row_event,
 )
+from tracker.store.payload import parse_payload
 from tracker.store.schema import PROJECTION_TABLES, cases, code_lists, goals, insatser
 
 # System event kinds (case event kinds come from the domain).
@@ -82,16 +82,14 @@ _INSERT_CASE = (
 # A case keeps its row, changed in place, while its insats stays the same (every save but a
 # correction of the insats): deleting and inserting it would also move its entries in the code
 # and insats indexes, more pages written and synced per save.
-_KEPTCASE_COLUMNS = ("code", "insats_id")
+_KEPT_CASE_COLUMNS = ("code", "insats_id")
 _UPDATE_CASE = (
     "UPDATE {schema}cases SET "
-    + ", ".join(f"{column} = ?" for column in CASE_COLUMNS if column not in _KEPTCASE_COLUMNS)
+    + ", ".join(f"{column} = ?" for column in CASE_COLUMNS if column not in _KEPT_CASE_COLUMNS)
     + " WHERE code = ? AND insats_id = ?"
 )
-
-
 _UPDATE_VALUES = tuple(
-    index for index, column in enumerate(CASE_COLUMNS) if column not in _KEPTCASE_COLUMNS
+    index for index, column in enumerate(CASE_COLUMNS) if column not in _KEPT_CASE_COLUMNS
 )
 _INSATS_ID = CASE_COLUMNS.index("insats_id")
 
@@ -198,10 +196,10 @@ def apply(
 
 
 class Replay:
-    """The projections rebuilt from the log: fed every event in seq order (``add``, the shape
-    of ``eventlog.verify_chain``'s ``keep``), then ``write`` throws the stored projections away
-    and writes the rebuilt ones, or ``drifted`` compares them with the stored ones. Each case
-    is projected once, from its events gathered on the way."""
+    """The projections rebuilt from the log: fed every event in seq order (``add``, or
+    ``add_all`` with the rows ``eventlog.verify_chain`` keeps), then ``write`` throws the
+    stored projections away and writes the rebuilt ones, or ``drifted`` compares them with the
+    stored ones. Each case is projected once, from its events gathered on the way."""
 
     def __init__(self, today: date) -> None:
         self.today = today
